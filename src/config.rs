@@ -1,0 +1,202 @@
+//! `site.yaml`: the site's title, language, base URL and theme.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
+use crate::yaml::{self, Keys, YamlError};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The language of a site: its UI strings, section URL names and date format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Nl,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Nl => "nl",
+            Language::En => "en",
+        }
+    }
+}
+
+/// URL names of the harvest sections, when a site wants others than its language's.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionNames {
+    pub themes: Option<String>,
+    pub conclusions: Option<String>,
+    pub recommendations: Option<String>,
+}
+
+/// The parsed `site.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub language: Language,
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub organisation: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub sections: SectionNames,
+    #[serde(default)]
+    pub extra: serde_yaml::Mapping,
+}
+
+const KEYS: Keys = Keys {
+    allowed: &[
+        "title",
+        "subtitle",
+        "language",
+        "base_url",
+        "theme",
+        "author",
+        "organisation",
+        "description",
+        "sections",
+        "extra",
+    ],
+    required: &["title"],
+};
+
+fn default_base_url() -> String {
+    "/".to_string()
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error(transparent)]
+    Yaml(#[from] YamlError),
+    #[error("cannot read {CONFIG_FILE}: {0}")]
+    Unreadable(std::io::Error),
+    #[error("no {CONFIG_FILE} in {0}")]
+    Missing(PathBuf),
+    #[error("base URL `{0}` is not a URL or a path")]
+    BadBaseUrl(String),
+}
+
+impl Hint for ConfigError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ConfigError::Missing(_) => Some(
+                "run oogst in a site folder, pass --root DIR, or start a new site with `oogst new DIR`".into(),
+            ),
+            ConfigError::BadBaseUrl(_) => {
+                Some("write it as `https://example.org/harvest/` or as a path such as `/harvest/`".into())
+            }
+            ConfigError::Yaml(e) => e.hint(),
+            ConfigError::Unreadable(_) => None,
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Reads and checks `site.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Diagnostic::new(
+                    &path,
+                    Position::UNKNOWN,
+                    &ConfigError::Missing(root.to_path_buf()),
+                )
+                .into());
+            }
+            Err(e) => {
+                return Err(
+                    Diagnostic::new(&path, Position::UNKNOWN, &ConfigError::Unreadable(e)).into(),
+                );
+            }
+        };
+        Self::parse(&text).map_err(|errors| {
+            let mut diagnostics = Diagnostics::new();
+            for (position, error) in errors {
+                diagnostics.push(Diagnostic::new(&path, position, &error));
+            }
+            diagnostics
+        })
+    }
+
+    fn parse(text: &str) -> Result<SiteConfig, Vec<(Position, ConfigError)>> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let config: SiteConfig = yaml::parse(text, KEYS).map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|(p, e)| (p, e.into()))
+                .collect::<Vec<_>>()
+        })?;
+        let base_url = config.base_url.clone();
+        config
+            .with_base_url(&base_url)
+            .map_err(|e| vec![(yaml::key_position(text, "base_url"), e)])
+    }
+
+    /// This configuration with another base URL (from `--base-url` or the preview server).
+    pub fn with_base_url(mut self, base_url: &str) -> Result<SiteConfig, ConfigError> {
+        let trimmed = base_url.trim();
+        let valid = trimmed.starts_with('/')
+            || trimmed.starts_with("http://")
+            || trimmed.starts_with("https://");
+        if !valid || trimmed.contains(char::is_whitespace) {
+            return Err(ConfigError::BadBaseUrl(base_url.to_string()));
+        }
+        self.base_url = format!("{}/", trimmed.trim_end_matches('/'));
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_end_in_one_slash() {
+        let config = SiteConfig::parse("title: T\nbase_url: https://example.org/oogst")
+            .ok()
+            .unwrap();
+        assert_eq!(config.base_url, "https://example.org/oogst/");
+        let config = config.with_base_url("/").unwrap();
+        assert_eq!(config.base_url, "/");
+        assert!(config.with_base_url("example.org").is_err());
+    }
+
+    #[test]
+    fn defaults_to_dutch_and_the_default_theme() {
+        let config = SiteConfig::parse("title: T\n").ok().unwrap();
+        assert_eq!(config.language, Language::Nl);
+        assert_eq!(config.theme, "default");
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let Err(errors) = SiteConfig::parse("title: T\nlanguag: en\n") else {
+            panic!("a wrong key must fail")
+        };
+        assert_eq!(errors[0].0.line, 2);
+        assert_eq!(errors[0].1.hint().unwrap(), "did you mean `language`?");
+    }
+}

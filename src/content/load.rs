@@ -1,0 +1,179 @@
+//! Load: walk `content/`, read the Markdown files (in parallel), list the assets beside them.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use thiserror::Error;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
+
+/// A Markdown file as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Where it is on disk.
+    pub path: PathBuf,
+    /// Its path below `content/`, with `/` between folders: `conclusions/01-cop.md`.
+    pub rel: String,
+    pub text: String,
+}
+
+/// A file beside the content (image, PDF ...) that is copied as it is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub path: PathBuf,
+    /// Its path below its root folder, with `/` between folders.
+    pub rel: String,
+}
+
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the file is not valid UTF-8 text (first bad byte at offset {0})")]
+    NotUtf8(usize),
+    #[error("cannot walk the folder: {0}")]
+    Walk(String),
+}
+
+impl Hint for LoadError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            LoadError::NotUtf8(_) => Some("save the file as UTF-8 in your editor".into()),
+            LoadError::Walk(msg) if msg.contains("loop") => Some(
+                "a symbolic link points back to a folder that contains it; remove the link".into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// Everything found below one folder.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: Vec<SourceFile>,
+    pub assets: Vec<Asset>,
+}
+
+/// Reads every `.md` file below `dir` and lists every other file as an asset.
+/// Hidden files and editors' temporary files are skipped. A missing folder is empty.
+pub fn load_content(dir: &Path) -> (Loaded, Diagnostics) {
+    let (markdown, assets, mut diagnostics) = walk(dir);
+    let read: Vec<Result<SourceFile, Diagnostic>> = markdown
+        .into_par_iter()
+        .map(|(path, rel)| read_text(&path).map(|text| SourceFile { path, rel, text }))
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for result in read {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    (Loaded { files, assets }, diagnostics)
+}
+
+/// Lists every file below `dir` as an asset (for `static/` folders).
+pub fn list_assets(dir: &Path) -> (Vec<Asset>, Diagnostics) {
+    let (markdown, mut assets, diagnostics) = walk(dir);
+    assets.extend(markdown.into_iter().map(|(path, rel)| Asset { path, rel }));
+    assets.sort_by(|a, b| a.rel.cmp(&b.rel));
+    (assets, diagnostics)
+}
+
+type Found = (Vec<(PathBuf, String)>, Vec<Asset>, Diagnostics);
+
+fn walk(dir: &Path) -> Found {
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let mut diagnostics = Diagnostics::new();
+    if !dir.is_dir() {
+        return (markdown, assets, diagnostics);
+    }
+    let entries = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                diagnostics.push(Diagnostic::new(
+                    path,
+                    Position::UNKNOWN,
+                    &LoadError::Walk(e.to_string()),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        let rel = relative(dir, &path);
+        if rel.ends_with(".md") {
+            markdown.push((path, rel));
+        } else {
+            assets.push(Asset { path, rel });
+        }
+    }
+    (markdown, assets, diagnostics)
+}
+
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::new(path, Position::UNKNOWN, &LoadError::Io(e)))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let position =
+            Position::of_offset(&String::from_utf8_lossy(&e.into_bytes()[..offset]), offset);
+        Diagnostic::new(path, position, &LoadError::NotUtf8(offset))
+    })
+}
+
+/// `dir/a/b.md` → `a/b.md`, with `/` on every platform.
+fn relative(dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Hidden files and the temporary and backup files editors leave beside the ones they save.
+pub fn is_ignored(file_name: &str) -> bool {
+    file_name.starts_with('.')
+        || file_name.starts_with('#')
+        || file_name.ends_with('~')
+        || file_name.ends_with(".swp")
+        || file_name.ends_with(".swx")
+        || file_name.ends_with(".tmp")
+        || file_name.ends_with(".bak")
+        || file_name == "4913"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [
+            ".x.md.swp",
+            "x.md~",
+            ".#x.md",
+            "#x.md#",
+            "4913",
+            ".DS_Store",
+            "x.md.tmp",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        for name in ["x.md", "diagram.png", "4914"] {
+            assert!(!is_ignored(name), "{name}");
+        }
+    }
+}

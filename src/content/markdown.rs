@@ -1,0 +1,307 @@
+//! Markdown to HTML: heading ids and a table of contents, footnote ids, links rewritten.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::diagnostics::Position;
+use crate::url::slugify;
+
+/// A heading of a page, for its table of contents and for `#anchor` links to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// What the link stage says about a link destination written in a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Not ours to check (external URLs, `#anchors`, `mailto:` ...): keep as written.
+    Keep,
+    /// Rewrite to this URL.
+    Url(String),
+    /// A link to content or a file that does not exist; the message says which.
+    Broken(String),
+}
+
+/// A link found in a body whose target page must have the given anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorLink {
+    /// The content path of the target page (`conclusions/01-x.md`).
+    pub target: String,
+    pub anchor: String,
+    pub position: Position,
+}
+
+/// A body rendered to HTML, with what the later stages need to know about it.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// The text of the first paragraph, as a fallback summary.
+    pub lead: String,
+    pub anchor_links: Vec<AnchorLink>,
+    /// Links whose destination does not exist, with their position and the reason.
+    pub broken_links: Vec<(Position, String)>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders a Markdown `body` that starts on line `body_line` of its file.
+///
+/// `resolve` decides what each link and image destination becomes; `@/` links with a
+/// `#fragment` are returned in [`Rendered::anchor_links`] for checking once all pages are known.
+pub fn render(body: &str, body_line: usize, resolve: &dyn Fn(&str) -> Destination) -> Rendered {
+    let mut rendered = Rendered::default();
+    let position = |offset: usize| Position::of_offset(body, offset).below(body_line - 1);
+
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite(&dest_url, position(range.start), resolve, &mut rendered)
+                    .unwrap_or(dest_url);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite(&dest_url, position(range.start), resolve, &mut rendered)
+                    .unwrap_or(dest_url);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::FootnoteReference(label) => Event::FootnoteReference(footnote_id(&label).into()),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                Event::Start(Tag::FootnoteDefinition(footnote_id(&label).into()))
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+
+    rendered.headings = name_headings(&mut events);
+    rendered.lead = first_paragraph_text(&events);
+    rendered.html.reserve(body.len() * 3 / 2);
+    html::push_html(&mut rendered.html, events.into_iter());
+    rendered
+}
+
+fn rewrite<'a>(
+    dest: &str,
+    position: Position,
+    resolve: &dyn Fn(&str) -> Destination,
+    rendered: &mut Rendered,
+) -> Option<CowStr<'a>> {
+    match resolve(dest) {
+        Destination::Keep => None,
+        Destination::Url(url) => {
+            if let Some((target, anchor)) = dest.strip_prefix("@/").and_then(|d| d.split_once('#'))
+            {
+                rendered.anchor_links.push(AnchorLink {
+                    target: target.to_string(),
+                    anchor: anchor.to_string(),
+                    position,
+                });
+            }
+            Some(url.into())
+        }
+        Destination::Broken(reason) => {
+            rendered.broken_links.push((position, reason));
+            None
+        }
+    }
+}
+
+fn footnote_id(label: &str) -> String {
+    format!("fn-{}", slugify(label))
+}
+
+/// Gives every heading an id (its own `{#id}`, or a slug of its text, made unique)
+/// and returns the headings in order.
+fn name_headings(events: &mut [Event<'_>]) -> Vec<Heading> {
+    let mut headings = Vec::new();
+    let mut used = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Heading { level, id, .. }) = &events[i] else {
+            i += 1;
+            continue;
+        };
+        let level = heading_number(*level);
+        let explicit = id.as_ref().map(|s| s.to_string());
+        let mut title = String::new();
+        let mut j = i + 1;
+        while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+            if let Event::Text(t) | Event::Code(t) = &events[j] {
+                title.push_str(t);
+            }
+            j += 1;
+        }
+        let base = explicit.unwrap_or_else(|| match slugify(&title) {
+            s if s.is_empty() => "section".to_string(),
+            s => s,
+        });
+        let id = unique(&mut used, base);
+        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+            *slot = Some(id.clone().into());
+        }
+        headings.push(Heading { level, id, title });
+        i = j;
+    }
+    headings
+}
+
+fn unique(used: &mut HashSet<String>, base: String) -> String {
+    if used.insert(base.clone()) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .unwrap_or(base)
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn first_paragraph_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    let mut inside = false;
+    for event in events {
+        match event {
+            Event::Start(Tag::Paragraph) => inside = true,
+            Event::End(TagEnd::Paragraph) if inside => break,
+            Event::Text(t) | Event::Code(t) if inside => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Prefixes every `id` in `html`, and every in-page `#link` to one, so that several bodies
+/// can stand on one page (the print edition) without clashing ids.
+pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    loop {
+        let next_id = rest.find(" id=\"");
+        let next_href = rest.find(" href=\"#");
+        let (at, skip) = match (next_id, next_href) {
+            (Some(a), Some(b)) if a < b => (a, 5),
+            (Some(a), None) => (a, 5),
+            (_, Some(b)) => (b, 8),
+            (None, None) => break,
+        };
+        out.push_str(&rest[..at + skip]);
+        out.push_str(prefix);
+        rest = &rest[at + skip..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keep(_: &str) -> Destination {
+        Destination::Keep
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_toc() {
+        let r = render(
+            "# Één\n\n## Aanpak\n\n## Aanpak\n\n### Eigen {#mijn}\n",
+            1,
+            &keep,
+        );
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["een", "aanpak", "aanpak-1", "mijn"]);
+        assert!(
+            r.html.contains("<h2 id=\"aanpak-1\">Aanpak</h2>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.headings[3].title, "Eigen");
+    }
+
+    #[test]
+    fn links_are_rewritten_and_broken_ones_reported_with_their_line() {
+        let resolve = |d: &str| match d {
+            "@/conclusions/01-a.md#x" => Destination::Url("/conclusies/a/#x".into()),
+            "@/missing.md" => Destination::Broken("no such file".into()),
+            _ => Destination::Keep,
+        };
+        let r = render(
+            "Intro\n\nSee [a](@/conclusions/01-a.md#x) and\n[b](@/missing.md).\n",
+            10,
+            &resolve,
+        );
+        assert!(r.html.contains("href=\"/conclusies/a/#x\""), "{}", r.html);
+        assert_eq!(r.anchor_links[0].anchor, "x");
+        assert_eq!(r.anchor_links[0].position, Position::new(12, 5));
+        assert_eq!(
+            r.broken_links,
+            [(Position::new(13, 1), "no such file".to_string())]
+        );
+    }
+
+    #[test]
+    fn footnotes_and_tables_render() {
+        let r = render(
+            "Tekst[^1].\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: Noot.\n",
+            1,
+            &keep,
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("href=\"#fn-1\""), "{}", r.html);
+        assert!(r.html.contains("id=\"fn-1\""));
+        assert_eq!(r.lead, "Tekst.");
+    }
+
+    #[test]
+    fn ids_can_be_prefixed_for_one_page_editions() {
+        let html = "<h2 id=\"a\">A</h2><a href=\"#a\">x</a><a href=\"/b/\">y</a>";
+        assert_eq!(
+            prefix_ids(html, "c1-"),
+            "<h2 id=\"c1-a\">A</h2><a href=\"#c1-a\">x</a><a href=\"/b/\">y</a>"
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! Load and parse: from files on disk to typed documents with Markdown bodies.
+
+pub mod front_matter;
+pub mod load;
+pub mod markdown;
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+pub use front_matter::{Date, FrontMatter, Kind, Reference};
+pub use load::{Asset, SourceFile};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+
+/// A content file with its front matter parsed; the body is still Markdown.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: PathBuf,
+    /// Its path below `content/`: `conclusions/01-cop.md`.
+    pub rel: String,
+    pub kind: Kind,
+    pub front: FrontMatter,
+    text: String,
+    yaml: Range<usize>,
+    body: Range<usize>,
+    /// The file line on which the front matter's YAML starts.
+    pub yaml_line: usize,
+    /// The file line on which the body starts.
+    pub body_line: usize,
+}
+
+impl Document {
+    /// Splits and parses a file; every problem in its front matter is reported.
+    pub fn parse(file: SourceFile) -> Result<Document, Diagnostics> {
+        let kind = Kind::of(&file.rel);
+        let split = front_matter::split(&file.text).map_err(|e| {
+            let at = match e {
+                front_matter::SplitError::Empty => Position::UNKNOWN,
+                _ => Position::new(1, 1),
+            };
+            Diagnostics::from(Diagnostic::new(&file.path, at, &e))
+        })?;
+        let front = front_matter::parse(&split, kind).map_err(|errors| {
+            let mut diagnostics = Diagnostics::new();
+            for (position, error) in errors {
+                diagnostics.push(Diagnostic::new(&file.path, position, &error));
+            }
+            diagnostics
+        })?;
+        let offset = |part: &str| part.as_ptr() as usize - file.text.as_ptr() as usize;
+        let yaml = offset(split.yaml)..offset(split.yaml) + split.yaml.len();
+        let body = offset(split.body)..offset(split.body) + split.body.len();
+        let (yaml_line, body_line) = (split.yaml_line, split.body_line);
+        Ok(Document {
+            path: file.path,
+            rel: file.rel,
+            kind,
+            front,
+            text: file.text,
+            yaml,
+            body,
+            yaml_line,
+            body_line,
+        })
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
+
+    pub fn yaml(&self) -> &str {
+        &self.text[self.yaml.clone()]
+    }
+
+    /// The file position where `value` is written under the front-matter `key`.
+    pub fn value_position(&self, key: &str, value: &str) -> Position {
+        crate::yaml::value_position(self.yaml(), key, value).below(self.yaml_line - 1)
+    }
+
+    /// The file position of the front-matter `key`.
+    pub fn key_position(&self, key: &str) -> Position {
+        crate::yaml::key_position(self.yaml(), key).below(self.yaml_line - 1)
+    }
+
+    /// The file name without `.md`.
+    pub fn stem(&self) -> &str {
+        let file = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        file.strip_suffix(".md").unwrap_or(file)
+    }
+}

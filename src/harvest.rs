@@ -1,0 +1,667 @@
+//! Link: the harvest as one model. Slugs and URLs are assigned, relations and `@/` links
+//! resolved, backlinks derived, sections ordered.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::config::SiteConfig;
+use crate::content::markdown::{self, Destination, Heading};
+use crate::content::{Asset, Date, Document, Kind};
+use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position, did_you_mean};
+use crate::url::{self, Section, UrlMaker};
+
+/// Index of an item in [`Harvest::items`].
+pub type ItemId = usize;
+
+/// The relations of an item, in the three directions a reader can follow.
+///
+/// For a conclusion, `themes` are written in its front matter and `recommendations` are
+/// derived (the recommendations that build on it); for a theme, both lists are derived.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relations {
+    pub themes: Vec<ItemId>,
+    pub conclusions: Vec<ItemId>,
+    pub recommendations: Vec<ItemId>,
+}
+
+/// One page made from a Markdown file: home, section intro, harvest item or standalone page.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub kind: Kind,
+    pub source: PathBuf,
+    /// Its path below `content/`.
+    pub rel: String,
+    pub slug: String,
+    pub number: Option<u32>,
+    pub title: String,
+    /// The summary from the front matter, else the start of the first paragraph.
+    pub summary: String,
+    pub weight: i64,
+    pub draft: bool,
+    pub date: Option<Date>,
+    pub tags: Vec<String>,
+    pub extra: serde_json::Value,
+    /// The site-relative path of its page: `conclusies/cop-als-leerplek/`.
+    pub path: String,
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub relations: Relations,
+}
+
+/// A file copied to the output as it is.
+#[derive(Debug, Clone)]
+pub struct OutputAsset {
+    pub source: PathBuf,
+    /// Its path below its source folder.
+    pub rel: String,
+    /// Its site-relative path in the output.
+    pub path: String,
+}
+
+/// The linked harvest, ready to render.
+#[derive(Debug)]
+pub struct Harvest {
+    pub config: SiteConfig,
+    pub urls: UrlMaker,
+    pub items: Vec<Item>,
+    pub home: Option<ItemId>,
+    /// Section intros (`<section>/_index.md`), where the site has one.
+    pub intros: HashMap<Section, ItemId>,
+    /// Items of each section, in reading order.
+    pub sections: HashMap<Section, Vec<ItemId>>,
+    /// Standalone pages, by weight then title.
+    pub pages: Vec<ItemId>,
+    pub assets: Vec<OutputAsset>,
+}
+
+#[derive(Debug, Error)]
+pub enum LinkError {
+    #[error("`{reference}` is not a {kind}")]
+    Dangling {
+        reference: String,
+        kind: &'static str,
+        suggestion: Option<String>,
+    },
+    #[error("`{reference}` is a draft, which this build leaves out")]
+    ToDraft { reference: String },
+    #[error("number {number} is already used by {other}")]
+    DuplicateNumber { number: u32, other: String },
+    #[error("this page would have the same URL `{path}` as {other}")]
+    DuplicateUrl { path: String, other: String },
+    #[error("broken link: {0}")]
+    BrokenLink(String),
+    #[error("`{target}` has no heading with the anchor `#{anchor}`")]
+    MissingAnchor {
+        target: String,
+        anchor: String,
+        suggestion: Option<String>,
+    },
+}
+
+impl Hint for LinkError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            LinkError::Dangling {
+                suggestion: Some(s),
+                ..
+            }
+            | LinkError::MissingAnchor {
+                suggestion: Some(s),
+                ..
+            } => Some(format!("did you mean `{s}`?")),
+            LinkError::Dangling { kind, .. } => Some(format!(
+                "refer to a {kind} by its slug (file name without number prefix and `.md`){}",
+                if *kind == "conclusion" {
+                    " or its number"
+                } else {
+                    ""
+                }
+            )),
+            LinkError::ToDraft { .. } => Some(
+                "remove the relation, set `draft: false` on the other file, or build with --drafts"
+                    .into(),
+            ),
+            LinkError::DuplicateNumber { .. } => {
+                Some("give each item of a section its own `number`".into())
+            }
+            LinkError::DuplicateUrl { .. } => {
+                Some("rename one of the files or give it another `slug`".into())
+            }
+            LinkError::BrokenLink(msg) if msg.contains(".md") && !msg.contains("@/") => {
+                Some("link to other content as `@/conclusions/01-name.md`".into())
+            }
+            LinkError::BrokenLink(_) => {
+                Some("link to content as `@/<folder>/<file>.md`, to files by their path".into())
+            }
+            LinkError::MissingAnchor { .. } => None,
+        }
+    }
+}
+
+/// What the link stage needs besides the parsed documents.
+pub struct LinkInput {
+    pub config: SiteConfig,
+    pub documents: Vec<Document>,
+    /// Content paths of files that failed to parse: references to them are not reported again.
+    pub failed: Vec<String>,
+    /// Files beside the content, below `content/`.
+    pub content_assets: Vec<Asset>,
+    pub drafts: bool,
+}
+
+/// Links parsed documents into a harvest; every problem is reported together.
+pub fn link(input: LinkInput) -> (Harvest, Diagnostics) {
+    let LinkInput {
+        config,
+        documents,
+        failed,
+        content_assets,
+        drafts,
+    } = input;
+    let mut diagnostics = Diagnostics::new();
+    let urls = UrlMaker::new(&config.base_url);
+
+    let (documents, left_out): (Vec<Document>, Vec<Document>) = documents
+        .into_iter()
+        .partition(|d| drafts || !d.front.draft);
+    let mut items: Vec<Item> = documents.iter().map(|d| new_item(d, &config)).collect();
+    check_unique(&documents, &items, &mut diagnostics);
+    let assets = place_assets(content_assets, &config);
+    let index = Index::new(&items, &left_out, &failed);
+
+    for (item, doc) in items.iter_mut().zip(&documents) {
+        item.relations = resolve_relations(doc, &index, &mut diagnostics);
+    }
+
+    let asset_paths: HashMap<&str, &str> = assets
+        .iter()
+        .map(|a| (a.rel.as_str(), a.path.as_str()))
+        .collect();
+    let paths: Vec<&str> = items.iter().map(|i| i.path.as_str()).collect();
+    let bodies: Vec<_> = documents
+        .par_iter()
+        .map(|doc| {
+            let resolve = |dest: &str| resolve_link(dest, doc, &index, &paths, &asset_paths, &urls);
+            markdown::render(doc.body(), doc.body_line, &resolve)
+        })
+        .collect();
+
+    let mut anchor_links = Vec::new();
+    for ((item, doc), body) in items.iter_mut().zip(&documents).zip(bodies) {
+        for (position, reason) in body.broken_links {
+            diagnostics.push(Diagnostic::new(
+                &doc.path,
+                position,
+                &LinkError::BrokenLink(reason),
+            ));
+        }
+        if item.summary.is_empty() {
+            item.summary = shorten(&body.lead, 220);
+        }
+        item.html = body.html;
+        item.headings = body.headings;
+        anchor_links.extend(body.anchor_links.into_iter().map(|l| (doc.path.clone(), l)));
+    }
+    for (source, link) in anchor_links {
+        let Some(&target) = index.by_rel.get(&link.target) else {
+            continue;
+        };
+        let ids = items[target].headings.iter().map(|h| h.id.as_str());
+        if !items[target].headings.iter().any(|h| h.id == link.anchor) {
+            let error = LinkError::MissingAnchor {
+                suggestion: did_you_mean(&link.anchor, ids).map(str::to_string),
+                target: link.target,
+                anchor: link.anchor,
+            };
+            diagnostics.push(Diagnostic::new(source, link.position, &error));
+        }
+    }
+
+    derive_backlinks(&mut items);
+    (assemble(config, urls, items, assets), diagnostics)
+}
+
+/// An item with its slug, number, URL and front matter; relations and body come later.
+fn new_item(doc: &Document, config: &SiteConfig) -> Item {
+    let front = &doc.front;
+    let slug = match &front.slug {
+        Some(s) => url::slugify(s),
+        None => url::slug_from_file_name(doc.stem()),
+    };
+    let path = match doc.kind {
+        Kind::Home => String::new(),
+        Kind::SectionIntro(s) => url::page_path(&[&s.url_name(config)]),
+        Kind::Item(s) => url::page_path(&[&s.url_name(config), &slug]),
+        Kind::Page => {
+            let folder = doc.rel.rsplit_once('/').map_or("", |(f, _)| f);
+            let folders: Vec<String> = folder.split('/').map(url::slugify).collect();
+            let mut segments: Vec<&str> = folders.iter().map(String::as_str).collect();
+            if doc.stem() != "_index" {
+                segments.push(&slug);
+            }
+            url::page_path(&segments)
+        }
+    };
+    Item {
+        kind: doc.kind,
+        source: doc.path.clone(),
+        rel: doc.rel.clone(),
+        slug,
+        number: front.number,
+        title: front.title.trim().to_string(),
+        summary: front.summary.clone().unwrap_or_default().trim().to_string(),
+        weight: front.weight.unwrap_or(0),
+        draft: front.draft,
+        date: front.date,
+        tags: front.tags.clone(),
+        extra: serde_json::to_value(&front.extra).unwrap_or(serde_json::Value::Null),
+        path,
+        html: String::new(),
+        headings: Vec::new(),
+        relations: Relations::default(),
+    }
+}
+
+/// Two files may not make the same URL, nor two items of a section share a number.
+fn check_unique(documents: &[Document], items: &[Item], diagnostics: &mut Diagnostics) {
+    let mut paths: HashMap<&str, &Item> = HashMap::new();
+    let mut numbers: HashMap<(Section, u32), &Item> = HashMap::new();
+    for (doc, item) in documents.iter().zip(items) {
+        if let Some(other) = paths.insert(&item.path, item) {
+            let error = LinkError::DuplicateUrl {
+                path: format!("/{}", item.path),
+                other: format!("content/{}", other.rel),
+            };
+            let at = if doc.front.slug.is_some() {
+                doc.key_position("slug")
+            } else {
+                Position::UNKNOWN
+            };
+            diagnostics.push(Diagnostic::new(&doc.path, at, &error));
+        }
+        if let (Kind::Item(section), Some(number)) = (item.kind, item.number)
+            && let Some(other) = numbers.insert((section, number), item)
+        {
+            let error = LinkError::DuplicateNumber {
+                number,
+                other: format!("content/{}", other.rel),
+            };
+            diagnostics.push(Diagnostic::new(
+                &doc.path,
+                doc.key_position("number"),
+                &error,
+            ));
+        }
+    }
+}
+
+/// Why a reference finds no live item, when it names something that exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Missing {
+    Draft,
+    Failed,
+}
+
+/// Looks items up by content path, slug and number; knows the drafts left out and the
+/// files that failed, so a reference to one of those is reported once, rightly.
+struct Index {
+    by_rel: HashMap<String, ItemId>,
+    by_slug: HashMap<(Section, String), ItemId>,
+    by_number: HashMap<(Section, u32), ItemId>,
+    slugs: HashMap<Section, Vec<String>>,
+    rels: Vec<String>,
+    missing: HashMap<(Option<Section>, String), Missing>,
+}
+
+impl Index {
+    fn new(items: &[Item], left_out: &[Document], failed: &[String]) -> Index {
+        let mut index = Index {
+            by_rel: HashMap::new(),
+            by_slug: HashMap::new(),
+            by_number: HashMap::new(),
+            slugs: HashMap::new(),
+            rels: items.iter().map(|i| i.rel.clone()).collect(),
+            missing: HashMap::new(),
+        };
+        for (id, item) in items.iter().enumerate() {
+            index.by_rel.insert(item.rel.clone(), id);
+            if let Kind::Item(section) = item.kind {
+                index.by_slug.insert((section, item.slug.clone()), id);
+                index
+                    .slugs
+                    .entry(section)
+                    .or_default()
+                    .push(item.slug.clone());
+                if let Some(n) = item.number {
+                    index.by_number.insert((section, n), id);
+                }
+            }
+        }
+        for doc in left_out {
+            let slug = doc
+                .front
+                .slug
+                .as_deref()
+                .map_or_else(|| url::slug_from_file_name(doc.stem()), url::slugify);
+            index.remember(&doc.rel, Some(slug), doc.front.number, Missing::Draft);
+        }
+        for rel in failed {
+            let stem = rel
+                .rsplit('/')
+                .next()
+                .unwrap_or(rel)
+                .trim_end_matches(".md");
+            let number = url::number_from_file_name(stem);
+            index.remember(
+                rel,
+                Some(url::slug_from_file_name(stem)),
+                number,
+                Missing::Failed,
+            );
+        }
+        index
+    }
+
+    fn remember(&mut self, rel: &str, slug: Option<String>, number: Option<u32>, why: Missing) {
+        self.missing.insert((None, rel.to_string()), why);
+        if let Kind::Item(section) = Kind::of(rel) {
+            if let Some(slug) = slug {
+                self.missing.insert((Some(section), slug), why);
+            }
+            if let Some(n) = number {
+                self.missing.insert((Some(section), n.to_string()), why);
+            }
+        }
+    }
+
+    fn find(&self, section: Section, reference: &str) -> Option<ItemId> {
+        match reference.parse::<u32>() {
+            Ok(n) if section != Section::Themes => self.by_number.get(&(section, n)).copied(),
+            _ => self.by_slug.get(&(section, reference.to_string())).copied(),
+        }
+    }
+}
+
+/// Resolves the `themes:` and `conclusions:` of a document to items.
+fn resolve_relations(doc: &Document, index: &Index, diagnostics: &mut Diagnostics) -> Relations {
+    let mut relations = Relations::default();
+    let wanted = doc
+        .front
+        .themes
+        .iter()
+        .map(|t| ("themes", Section::Themes, t.clone()))
+        .chain(
+            doc.front
+                .conclusions
+                .iter()
+                .map(|c| ("conclusions", Section::Conclusions, c.to_string())),
+        );
+    for (key, section, reference) in wanted {
+        let found = index.find(section, &reference);
+        match found {
+            Some(id) => {
+                let list = match section {
+                    Section::Themes => &mut relations.themes,
+                    _ => &mut relations.conclusions,
+                };
+                if !list.contains(&id) {
+                    list.push(id);
+                }
+            }
+            None => {
+                let error = match index.missing.get(&(Some(section), reference.clone())) {
+                    Some(Missing::Failed) => continue,
+                    Some(Missing::Draft) => LinkError::ToDraft {
+                        reference: reference.clone(),
+                    },
+                    None => LinkError::Dangling {
+                        suggestion: did_you_mean(
+                            &reference,
+                            index
+                                .slugs
+                                .get(&section)
+                                .into_iter()
+                                .flatten()
+                                .map(String::as_str),
+                        )
+                        .map(str::to_string),
+                        kind: singular(section),
+                        reference: reference.clone(),
+                    },
+                };
+                diagnostics.push(Diagnostic::new(
+                    &doc.path,
+                    doc.value_position(key, &reference),
+                    &error,
+                ));
+            }
+        }
+    }
+    relations
+}
+
+fn singular(section: Section) -> &'static str {
+    match section {
+        Section::Themes => "theme",
+        Section::Conclusions => "conclusion",
+        Section::Recommendations => "recommendation",
+    }
+}
+
+/// What a link or image destination in `doc`'s body becomes.
+fn resolve_link(
+    dest: &str,
+    doc: &Document,
+    index: &Index,
+    paths: &[&str],
+    assets: &HashMap<&str, &str>,
+    urls: &UrlMaker,
+) -> Destination {
+    if let Some(target) = dest.strip_prefix("@/") {
+        let (file, anchor) = match target.split_once('#') {
+            Some((f, a)) => (f, Some(a)),
+            None => (target, None),
+        };
+        return match index.by_rel.get(file) {
+            Some(&id) => {
+                let link = urls.link(paths[id]);
+                Destination::Url(anchor.map_or(link.clone(), |a| format!("{link}#{a}")))
+            }
+            None => match index.missing.get(&(None, file.to_string())) {
+                Some(Missing::Failed) => Destination::Keep,
+                Some(Missing::Draft) => {
+                    Destination::Broken(format!("`{dest}` is a draft, which this build leaves out"))
+                }
+                None => {
+                    let near = did_you_mean(file, index.rels.iter().map(String::as_str));
+                    let hint = near.map_or(String::new(), |n| format!(" (did you mean `@/{n}`?)"));
+                    Destination::Broken(format!("`{dest}`: there is no content/{file}{hint}"))
+                }
+            },
+        };
+    }
+    let is_external =
+        dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("tel:");
+    if is_external || dest.starts_with('#') || dest.starts_with('/') || dest.is_empty() {
+        return Destination::Keep;
+    }
+    let (file, fragment) = dest
+        .split_once(['#', '?'])
+        .map_or((dest, ""), |(f, _)| (f, &dest[f.len()..]));
+    let folder = doc.rel.rsplit_once('/').map_or("", |(f, _)| f);
+    let Some(joined) = join_relative(folder, file) else {
+        return Destination::Keep;
+    };
+    if joined.ends_with(".md") {
+        return Destination::Broken(format!(
+            "`{dest}` links to a Markdown file; write it as `@/{joined}`"
+        ));
+    }
+    match assets.get(joined.as_str()) {
+        Some(path) => Destination::Url(format!("{}{fragment}", urls.link(path))),
+        None => Destination::Broken(format!("`{dest}`: there is no file content/{joined}")),
+    }
+}
+
+/// `folder` joined with a relative `path`, `..` and `.` resolved; `None` if it leaves `content/`.
+fn join_relative(folder: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Where files beside the content go: the same path, with section folders renamed to
+/// their URL names (`conclusions/schema.png` → `conclusies/schema.png`).
+fn place_assets(assets: Vec<Asset>, config: &SiteConfig) -> Vec<OutputAsset> {
+    assets
+        .into_iter()
+        .map(|asset| {
+            let path = match asset.rel.split_once('/') {
+                Some((folder, rest)) => match Section::from_folder(folder) {
+                    Some(section) => format!("{}/{rest}", section.url_name(config)),
+                    None => asset.rel.clone(),
+                },
+                None => asset.rel.clone(),
+            };
+            OutputAsset {
+                source: asset.path,
+                rel: asset.rel,
+                path,
+            }
+        })
+        .collect()
+}
+
+/// Fills in the relations that point back: a theme's conclusions and recommendations,
+/// a conclusion's recommendations.
+fn derive_backlinks(items: &mut [Item]) {
+    let mut back: Vec<(ItemId, Section, ItemId)> = Vec::new();
+    for (id, item) in items.iter().enumerate() {
+        let Kind::Item(section) = item.kind else {
+            continue;
+        };
+        for &theme in &item.relations.themes {
+            back.push((theme, section, id));
+        }
+        for &conclusion in &item.relations.conclusions {
+            back.push((conclusion, section, id));
+        }
+    }
+    for (target, section, source) in back {
+        let relations = &mut items[target].relations;
+        let list = match section {
+            Section::Themes => &mut relations.themes,
+            Section::Conclusions => &mut relations.conclusions,
+            Section::Recommendations => &mut relations.recommendations,
+        };
+        if !list.contains(&source) {
+            list.push(source);
+        }
+    }
+    let order: Vec<_> = items.iter().map(reading_order).collect();
+    for item in items.iter_mut() {
+        let r = &mut item.relations;
+        for list in [&mut r.themes, &mut r.conclusions, &mut r.recommendations] {
+            list.sort_by(|&a, &b| order[a].cmp(&order[b]));
+        }
+    }
+}
+
+/// Items are read by number, then weight, then title.
+fn reading_order(item: &Item) -> (u32, i64, String) {
+    (
+        item.number.unwrap_or(u32::MAX),
+        item.weight,
+        item.title.to_lowercase(),
+    )
+}
+
+fn assemble(
+    config: SiteConfig,
+    urls: UrlMaker,
+    items: Vec<Item>,
+    assets: Vec<OutputAsset>,
+) -> Harvest {
+    let mut home = None;
+    let mut intros = HashMap::new();
+    let mut sections: HashMap<Section, Vec<ItemId>> =
+        Section::ALL.iter().map(|&s| (s, Vec::new())).collect();
+    let mut pages = Vec::new();
+    for (id, item) in items.iter().enumerate() {
+        match item.kind {
+            Kind::Home => home = Some(id),
+            Kind::SectionIntro(s) => {
+                intros.insert(s, id);
+            }
+            Kind::Item(s) => sections.entry(s).or_default().push(id),
+            Kind::Page => pages.push(id),
+        }
+    }
+    let order: Vec<_> = items.iter().map(reading_order).collect();
+    for list in sections.values_mut().chain([&mut pages]) {
+        list.sort_by(|&a, &b| order[a].cmp(&order[b]));
+    }
+    Harvest {
+        config,
+        urls,
+        items,
+        home,
+        intros,
+        sections,
+        pages,
+        assets,
+    }
+}
+
+/// `text` cut at a word boundary to at most about `max` characters, with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches([',', ';', ':', ' ']))
+}
+
+impl Harvest {
+    /// The items of a section, in reading order.
+    pub fn section(&self, section: Section) -> &[ItemId] {
+        self.sections.get(&section).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_stay_inside_content() {
+        assert_eq!(
+            join_relative("conclusions", "schema.png").as_deref(),
+            Some("conclusions/schema.png")
+        );
+        assert_eq!(
+            join_relative("conclusions", "../img/a.png").as_deref(),
+            Some("img/a.png")
+        );
+        assert_eq!(join_relative("", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn summaries_are_cut_at_words() {
+        assert_eq!(shorten("kort", 10), "kort");
+        assert_eq!(shorten("een twee drie vier", 10), "een twee…");
+    }
+}

@@ -1,0 +1,159 @@
+//! The `oogst` command: parse arguments, call the library, print the report, set the exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use oogst::diagnostics::{Diagnostic, Diagnostics, Position};
+use oogst::{BuildOptions, Built};
+
+/// A static-site generator for the harvest of a Community of Practice:
+/// themes, conclusions and recommendations, written as Markdown with YAML front matter.
+#[derive(Debug, Parser)]
+#[command(name = "oogst", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into a folder (default: public/). A failed build leaves the old folder as it was.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site; replaced whole, and only when the build succeeds.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The URL the site will be published at, e.g. https://example.org/harvest/ (overrides base_url in site.yaml).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Check content, relations, links and templates without writing anything.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// How to print the result: text for people, json for CI.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Create a new harvest site in DIR, with an example of each kind of content.
+    New {
+        /// The folder to create; it must not exist yet or be empty.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct SiteArgs {
+    /// The site folder, holding site.yaml.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            site,
+            out,
+            base_url,
+        } => {
+            let out = out.unwrap_or_else(|| site.root.join("public"));
+            let options = options(site, base_url);
+            match oogst::build(&options, &out) {
+                Ok(built) => {
+                    println!("{} → {}", summary(&built), out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(diagnostics) => fail(&diagnostics, Format::Text),
+            }
+        }
+        Command::Check { site, format } => {
+            let options = options(site, None);
+            match oogst::check(&options) {
+                Ok(built) if format == Format::Json => {
+                    println!(
+                        "{}",
+                        serde_json::json!({ "ok": true, "pages": built.site.page_count(), "errors": [] })
+                    );
+                    ExitCode::SUCCESS
+                }
+                Ok(built) => {
+                    println!("ok: {}", summary(&built).replacen("built", "checked", 1));
+                    ExitCode::SUCCESS
+                }
+                Err(diagnostics) => fail(&diagnostics, format),
+            }
+        }
+        Command::New { dir } => match oogst::scaffold::new_site(&dir) {
+            Ok(files) => {
+                println!(
+                    "created a new site in {} ({} files)",
+                    dir.display(),
+                    files.len()
+                );
+                println!("next: oogst build --root {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(
+                &Diagnostic::new(&dir, Position::UNKNOWN, &e).into(),
+                Format::Text,
+            ),
+        },
+    }
+}
+
+fn options(site: SiteArgs, base_url: Option<String>) -> BuildOptions {
+    BuildOptions {
+        root: site.root,
+        base_url,
+        drafts: site.drafts,
+    }
+}
+
+fn summary(built: &Built) -> String {
+    let h = &built.harvest;
+    let count = |s| h.section(s).len();
+    format!(
+        "built {} pages ({} themes, {} conclusions, {} recommendations, {} files in all) in {} ms",
+        built.site.page_count(),
+        count(oogst::url::Section::Themes),
+        count(oogst::url::Section::Conclusions),
+        count(oogst::url::Section::Recommendations),
+        built.site.len(),
+        built.elapsed.as_millis()
+    )
+}
+
+fn fail(diagnostics: &Diagnostics, format: Format) -> ExitCode {
+    match format {
+        Format::Text => eprintln!("{diagnostics}"),
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({ "ok": false, "errors": diagnostics })
+        ),
+    }
+    ExitCode::from(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,457 @@
+//! What templates see: plain views of the harvest, one shape per page kind.
+
+use serde::Serialize;
+
+use crate::config::Language;
+use crate::content::Kind;
+use crate::content::markdown::{Heading, prefix_ids};
+use crate::harvest::{Harvest, Item, ItemId};
+use crate::url::{Generated, Section};
+
+/// A link with its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// The site, for every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    pub organisation: Option<String>,
+    pub language: &'static str,
+    pub base_url: String,
+    /// The link to the home page (the base path).
+    pub home_url: String,
+    pub extra: serde_json::Value,
+}
+
+/// Links every page needs: sections, generated pages, standalone pages, assets.
+#[derive(Debug, Clone, Serialize)]
+pub struct Nav {
+    pub home: String,
+    pub themes: Link,
+    pub conclusions: Link,
+    pub recommendations: Link,
+    pub matrix: Link,
+    pub print: Link,
+    pub pages: Vec<Link>,
+    pub stylesheet: String,
+}
+
+/// An item as it appears in lists and relations.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemRef {
+    /// `theme`, `conclusion`, `recommendation`, `page`, `section` or `home`.
+    pub kind: &'static str,
+    pub number: Option<u32>,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub url: String,
+    pub n_themes: usize,
+    pub n_conclusions: usize,
+    pub n_recommendations: usize,
+}
+
+/// The page being rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub kind: &'static str,
+    pub slug: String,
+    pub number: Option<u32>,
+    pub title: String,
+    pub summary: String,
+    pub url: String,
+    pub permalink: Option<String>,
+    pub content: String,
+    pub toc: Vec<Heading>,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub tags: Vec<String>,
+    pub extra: serde_json::Value,
+    pub themes: Vec<ItemRef>,
+    pub conclusions: Vec<ItemRef>,
+    pub recommendations: Vec<ItemRef>,
+    pub prev: Option<ItemRef>,
+    pub next: Option<ItemRef>,
+    pub breadcrumbs: Vec<Link>,
+    /// The section list this page belongs to (for items), to mark it in the navigation.
+    pub section_url: Option<String>,
+}
+
+/// One row of the relation matrix: a recommendation and what it answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    pub recommendation: ItemRef,
+    pub conclusions: Vec<ItemRef>,
+    pub themes: Vec<ItemRef>,
+    /// For each conclusion of the site, in order: does this recommendation answer it?
+    pub conclusion_marks: Vec<bool>,
+    pub theme_marks: Vec<bool>,
+}
+
+/// The relation matrix: a grid when it is small enough to read, else a list of relations.
+#[derive(Debug, Clone, Serialize)]
+pub struct Matrix {
+    pub dense: bool,
+    pub conclusions: Vec<ItemRef>,
+    pub themes: Vec<ItemRef>,
+    pub rows: Vec<MatrixRow>,
+}
+
+/// A part of the print edition: a section with its items.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintPart {
+    pub id: String,
+    pub title: String,
+    pub content: String,
+    pub items: Vec<PrintItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintItem {
+    pub id: String,
+    #[serde(flatten)]
+    pub item: ItemRef,
+    pub content: String,
+    pub themes: Vec<ItemRef>,
+    pub conclusions: Vec<ItemRef>,
+    pub recommendations: Vec<ItemRef>,
+}
+
+/// Grids wider than this many conclusions become lists: a page must not grow with the square.
+const DENSE_MATRIX_LIMIT: usize = 40;
+
+/// Builds views of one harvest.
+pub struct Views<'h> {
+    pub harvest: &'h Harvest,
+    strings: &'h serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'h> Views<'h> {
+    pub fn new(
+        harvest: &'h Harvest,
+        strings: &'h serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        Views { harvest, strings }
+    }
+
+    fn text(&self, key: &str) -> String {
+        self.strings
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(key)
+            .to_string()
+    }
+
+    pub fn site(&self) -> SiteView {
+        let c = &self.harvest.config;
+        SiteView {
+            title: c.title.clone(),
+            subtitle: c.subtitle.clone(),
+            description: c.description.clone(),
+            author: c.author.clone(),
+            organisation: c.organisation.clone(),
+            language: c.language.code(),
+            base_url: c.base_url.clone(),
+            home_url: self.harvest.urls.link(""),
+            extra: serde_json::to_value(&c.extra).unwrap_or_default(),
+        }
+    }
+
+    pub fn nav(&self) -> Nav {
+        let h = self.harvest;
+        let section = |s: Section| Link {
+            title: self.section_title(s),
+            url: h.urls.link(&self.section_path(s)),
+        };
+        let language = h.config.language;
+        Nav {
+            home: h.urls.link(""),
+            themes: section(Section::Themes),
+            conclusions: section(Section::Conclusions),
+            recommendations: section(Section::Recommendations),
+            matrix: Link {
+                title: self.text("matrix"),
+                url: h.urls.link(&generated_path(Generated::Matrix, language)),
+            },
+            print: Link {
+                title: self.text("print_edition"),
+                url: h
+                    .urls
+                    .link(&generated_path(Generated::PrintEdition, language)),
+            },
+            pages: h.pages.iter().map(|&id| self.link_to(id)).collect(),
+            stylesheet: h.urls.link("style.css"),
+        }
+    }
+
+    pub fn section_title(&self, section: Section) -> String {
+        match self.harvest.intros.get(&section) {
+            Some(&id) => self.harvest.items[id].title.clone(),
+            None => self.text(section.folder()),
+        }
+    }
+
+    pub fn section_path(&self, section: Section) -> String {
+        crate::url::page_path(&[&section.url_name(&self.harvest.config)])
+    }
+
+    fn link_to(&self, id: ItemId) -> Link {
+        let item = &self.harvest.items[id];
+        Link {
+            title: item.title.clone(),
+            url: self.harvest.urls.link(&item.path),
+        }
+    }
+
+    pub fn item_ref(&self, id: ItemId) -> ItemRef {
+        let item = &self.harvest.items[id];
+        ItemRef {
+            kind: kind_name(item.kind),
+            number: item.number,
+            slug: item.slug.clone(),
+            title: item.title.clone(),
+            summary: item.summary.clone(),
+            url: self.harvest.urls.link(&item.path),
+            n_themes: item.relations.themes.len(),
+            n_conclusions: item.relations.conclusions.len(),
+            n_recommendations: item.relations.recommendations.len(),
+        }
+    }
+
+    fn refs(&self, ids: &[ItemId]) -> Vec<ItemRef> {
+        ids.iter().map(|&id| self.item_ref(id)).collect()
+    }
+
+    /// The view of an item's own page.
+    pub fn page(&self, id: ItemId) -> PageView {
+        let h = self.harvest;
+        let item = &h.items[id];
+        let mut view = self.bare_page(kind_name(item.kind), &item.title, &item.path);
+        view.slug = item.slug.clone();
+        view.number = item.number;
+        view.summary = item.summary.clone();
+        view.content = item.html.clone();
+        view.toc = item.headings.clone();
+        view.date = item.date.map(|d| d.to_string());
+        view.date_display = item
+            .date
+            .map(|d| format_date(d, h.config.language, self.strings));
+        view.tags = item.tags.clone();
+        view.extra = item.extra.clone();
+        view.themes = self.refs(&item.relations.themes);
+        view.conclusions = self.refs(&item.relations.conclusions);
+        view.recommendations = self.refs(&item.relations.recommendations);
+        if let Kind::Item(section) = item.kind {
+            let list = h.section(section);
+            if let Some(at) = list.iter().position(|&i| i == id) {
+                view.prev = at.checked_sub(1).map(|p| self.item_ref(list[p]));
+                view.next = list.get(at + 1).map(|&n| self.item_ref(n));
+            }
+            let section_link = Link {
+                title: self.section_title(section),
+                url: h.urls.link(&self.section_path(section)),
+            };
+            view.section_url = Some(section_link.url.clone());
+            view.breadcrumbs.push(section_link);
+        }
+        if item.kind != Kind::Home {
+            view.breadcrumbs.push(Link {
+                title: item.title.clone(),
+                url: view.url.clone(),
+            });
+        }
+        view
+    }
+
+    /// A page view with only its kind, title and place filled in (for generated pages).
+    pub fn bare_page(&self, kind: &'static str, title: &str, path: &str) -> PageView {
+        let h = self.harvest;
+        let home = Link {
+            title: self.text("home"),
+            url: h.urls.link(""),
+        };
+        PageView {
+            kind,
+            slug: String::new(),
+            number: None,
+            title: title.to_string(),
+            summary: String::new(),
+            url: h.urls.link(path),
+            permalink: h.urls.permalink(path),
+            content: String::new(),
+            toc: Vec::new(),
+            date: None,
+            date_display: None,
+            tags: Vec::new(),
+            extra: serde_json::Value::Null,
+            themes: Vec::new(),
+            conclusions: Vec::new(),
+            recommendations: Vec::new(),
+            prev: None,
+            next: None,
+            breadcrumbs: vec![home],
+            section_url: None,
+        }
+    }
+
+    /// A section's list page: its intro (if the site has one) and its items.
+    pub fn section_page(&self, section: Section) -> (PageView, Vec<ItemRef>) {
+        let path = self.section_path(section);
+        let mut view = match self.harvest.intros.get(&section) {
+            Some(&id) => self.page(id),
+            None => {
+                let mut view = self.bare_page("section", &self.section_title(section), &path);
+                let title = view.title.clone();
+                view.breadcrumbs.push(Link {
+                    title,
+                    url: view.url.clone(),
+                });
+                view
+            }
+        };
+        view.kind = "section";
+        view.slug = section.folder().to_string();
+        view.section_url = Some(view.url.clone());
+        (view, self.refs(self.harvest.section(section)))
+    }
+
+    pub fn matrix(&self) -> Matrix {
+        let h = self.harvest;
+        let conclusions = h.section(Section::Conclusions);
+        let themes = h.section(Section::Themes);
+        let dense = conclusions.len() <= DENSE_MATRIX_LIMIT;
+        let rows = h
+            .section(Section::Recommendations)
+            .iter()
+            .map(|&id| {
+                let r = &h.items[id].relations;
+                let marks = |all: &[ItemId], mine: &[ItemId]| -> Vec<bool> {
+                    if dense {
+                        all.iter().map(|c| mine.contains(c)).collect()
+                    } else {
+                        Vec::new()
+                    }
+                };
+                MatrixRow {
+                    recommendation: self.item_ref(id),
+                    conclusions: self.refs(&r.conclusions),
+                    themes: self.refs(&r.themes),
+                    conclusion_marks: marks(conclusions, &r.conclusions),
+                    theme_marks: marks(themes, &r.themes),
+                }
+            })
+            .collect();
+        Matrix {
+            dense,
+            conclusions: if dense {
+                self.refs(conclusions)
+            } else {
+                Vec::new()
+            },
+            themes: if dense { self.refs(themes) } else { Vec::new() },
+            rows,
+        }
+    }
+
+    /// The whole harvest in reading order, with ids made unique for one page.
+    pub fn print_edition(&self) -> Vec<PrintPart> {
+        let h = self.harvest;
+        let mut parts = Vec::new();
+        if let Some(home) = h.home {
+            parts.push(PrintPart {
+                id: "intro".into(),
+                title: h.items[home].title.clone(),
+                content: prefix_ids(&h.items[home].html, "intro-"),
+                items: Vec::new(),
+            });
+        }
+        for section in Section::ALL {
+            let content = h.intros.get(&section).map_or(String::new(), |&id| {
+                prefix_ids(&h.items[id].html, &format!("{}-", section.folder()))
+            });
+            parts.push(PrintPart {
+                id: section.folder().to_string(),
+                title: self.section_title(section),
+                content,
+                items: h
+                    .section(section)
+                    .iter()
+                    .map(|&id| self.print_item(id))
+                    .collect(),
+            });
+        }
+        if !h.pages.is_empty() {
+            parts.push(PrintPart {
+                id: "pages".into(),
+                title: self.text("pages"),
+                content: String::new(),
+                items: h.pages.iter().map(|&id| self.print_item(id)).collect(),
+            });
+        }
+        parts
+    }
+
+    fn print_item(&self, id: ItemId) -> PrintItem {
+        let item: &Item = &self.harvest.items[id];
+        let anchor = print_anchor(item);
+        PrintItem {
+            content: prefix_ids(&item.html, &format!("{anchor}-")),
+            id: anchor,
+            item: self.item_ref(id),
+            themes: self.refs(&item.relations.themes),
+            conclusions: self.refs(&item.relations.conclusions),
+            recommendations: self.refs(&item.relations.recommendations),
+        }
+    }
+}
+
+/// The id of an item in the print edition: `conclusions-3`, `themes-leren`.
+fn print_anchor(item: &Item) -> String {
+    let folder = match item.kind {
+        Kind::Item(s) => s.folder(),
+        _ => "page",
+    };
+    match item.number {
+        Some(n) => format!("{folder}-{n}"),
+        None => format!("{folder}-{}", item.slug),
+    }
+}
+
+pub fn generated_path(page: Generated, language: Language) -> String {
+    crate::url::page_path(&[page.url_name(language)])
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Home => "home",
+        Kind::SectionIntro(_) => "section",
+        Kind::Item(Section::Themes) => "theme",
+        Kind::Item(Section::Conclusions) => "conclusion",
+        Kind::Item(Section::Recommendations) => "recommendation",
+        Kind::Page => "page",
+    }
+}
+
+/// `2026-03-05` → `5 maart 2026` (month names from the theme's UI strings).
+fn format_date(
+    date: crate::content::Date,
+    language: Language,
+    strings: &serde_json::Map<String, serde_json::Value>,
+) -> String {
+    let month = strings
+        .get("months")
+        .and_then(|m| m.as_array())
+        .and_then(|m| m.get(usize::from(date.month) - 1))
+        .and_then(|m| m.as_str());
+    match (month, language) {
+        (Some(name), _) => format!("{} {name} {}", date.day, date.year),
+        (None, _) => date.to_string(),
+    }
+}

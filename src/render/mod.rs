@@ -1,0 +1,223 @@
+//! Render: Tera templates over views of the harvest, one page per item plus the
+//! section lists, home, relation matrix, print edition and 404 page.
+
+pub mod context;
+pub mod theme;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use tera::{Context, Tera};
+use thiserror::Error;
+
+use crate::content::Kind;
+use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
+use crate::harvest::Harvest;
+use crate::output::Site;
+use crate::url::{Generated, Section};
+use context::{Views, generated_path};
+pub use theme::{Origin, StaticFile, Theme};
+
+#[derive(Debug, Error)]
+pub enum TemplateError {
+    #[error("template `{template}`: {message}")]
+    Syntax { template: String, message: String },
+    #[error("template `{template}` failed to render {page}: {message}")]
+    Render {
+        template: String,
+        page: String,
+        message: String,
+    },
+}
+
+impl Hint for TemplateError {
+    fn hint(&self) -> Option<String> {
+        let message = match self {
+            TemplateError::Syntax { message, .. } | TemplateError::Render { message, .. } => {
+                message
+            }
+        };
+        if message.contains("not defined") || message.contains("not found") {
+            return Some("check the name against the variables listed in the theme's README, or guard it with `is defined`".into());
+        }
+        Some("fix the template, or delete the site's copy to use the theme's own".into())
+    }
+}
+
+/// Compiled templates, ready to render any number of pages.
+pub struct Renderer {
+    tera: Tera,
+    origins: HashMap<String, Origin>,
+}
+
+impl Renderer {
+    /// Compiles every template of the theme; syntax errors name the template file and line.
+    pub fn new(theme: &Theme) -> Result<Renderer, Diagnostics> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        let origins: HashMap<String, Origin> = theme
+            .templates
+            .iter()
+            .map(|(name, source)| (name.clone(), source.origin.clone()))
+            .collect();
+        let renderer_origins = origins.clone();
+        let sources = theme
+            .templates
+            .iter()
+            .map(|(name, source)| (name.as_str(), source.text.as_str()));
+        if let Err(error) = tera.add_raw_templates(sources) {
+            let diagnostic = locate(&error, &origins, |template, message| {
+                TemplateError::Syntax { template, message }
+            });
+            return Err(diagnostic.into());
+        }
+        Ok(Renderer {
+            tera,
+            origins: renderer_origins,
+        })
+    }
+
+    /// Renders every page of the harvest into `site`; all failing pages are reported.
+    pub fn render(&mut self, harvest: &Harvest, theme: &Theme, site: &mut Site) -> Diagnostics {
+        let views = Views::new(harvest, &theme.strings);
+        let global = self.tera.global_context();
+        global.insert("site", &views.site());
+        global.insert("nav", &views.nav());
+        global.insert("t", &theme.strings);
+
+        let jobs = self.jobs(harvest);
+        let results: Vec<Result<(String, String), Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| self.render_job(job, &views))
+            .collect();
+        let mut diagnostics = Diagnostics::new();
+        for result in results {
+            match result {
+                Ok((path, html)) => site.insert(path, html.into_bytes()),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        diagnostics
+    }
+
+    fn jobs(&self, harvest: &Harvest) -> Vec<Job> {
+        let mut jobs: Vec<Job> = harvest
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| !matches!(item.kind, Kind::SectionIntro(_)))
+            .map(|(id, _)| Job::Item(id))
+            .collect();
+        if harvest.home.is_none() {
+            jobs.push(Job::Home);
+        }
+        jobs.extend(Section::ALL.map(Job::Section));
+        jobs.extend([Job::Matrix, Job::Print, Job::NotFound]);
+        jobs
+    }
+
+    /// Renders one page; returns its output file (site-relative) and its HTML.
+    fn render_job(&self, job: &Job, views: &Views<'_>) -> Result<(String, String), Diagnostic> {
+        let harvest = views.harvest;
+        let language = harvest.config.language;
+        let mut context = Context::new();
+        let (template, path, page) = match *job {
+            Job::Item(id) => {
+                let item = &harvest.items[id];
+                let template = match item.kind {
+                    Kind::Home => "home.html",
+                    Kind::Item(Section::Themes) => "theme.html",
+                    Kind::Item(Section::Conclusions) => "conclusion.html",
+                    Kind::Item(Section::Recommendations) => "recommendation.html",
+                    Kind::Page | Kind::SectionIntro(_) => "page.html",
+                };
+                (template, item.path.clone(), views.page(id))
+            }
+            Job::Home => (
+                "home.html",
+                String::new(),
+                views.bare_page("home", &harvest.config.title, ""),
+            ),
+            Job::Section(section) => {
+                let (page, items) = views.section_page(section);
+                context.insert("items", &items);
+                ("section.html", views.section_path(section), page)
+            }
+            Job::Matrix => {
+                context.insert("matrix", &views.matrix());
+                let path = generated_path(Generated::Matrix, language);
+                let page = views.bare_page("matrix", &views.nav().matrix.title, &path);
+                ("matrix.html", path, page)
+            }
+            Job::Print => {
+                context.insert("parts", &views.print_edition());
+                let path = generated_path(Generated::PrintEdition, language);
+                let page = views.bare_page("print", &views.nav().print.title, &path);
+                ("print.html", path, page)
+            }
+            Job::NotFound => (
+                "404.html",
+                "404.html".to_string(),
+                views.bare_page("404", "404", "404.html"),
+            ),
+        };
+        if template == "home.html" {
+            for section in Section::ALL {
+                context.insert(section.folder(), &views.section_page(section).1);
+            }
+        }
+        context.insert("page", &page);
+        let html = self.tera.render(template, &context).map_err(|error| {
+            locate(&error, &self.origins, |template, message| {
+                TemplateError::Render {
+                    template,
+                    page: page.url.clone(),
+                    message,
+                }
+            })
+        })?;
+        let file = if path.ends_with(".html") {
+            path
+        } else {
+            format!("{path}index.html")
+        };
+        Ok((file, html))
+    }
+}
+
+/// A page to render.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Item(usize),
+    Home,
+    Section(Section),
+    Matrix,
+    Print,
+    NotFound,
+}
+
+/// Turns a Tera error into a diagnostic at the template file and line it names.
+fn locate(
+    error: &tera::Error,
+    origins: &HashMap<String, Origin>,
+    make: impl Fn(String, String) -> TemplateError,
+) -> Diagnostic {
+    let (name, position, message) = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => (
+            report.filename().to_string(),
+            Position::new(report.span().start_line, report.span().start_col + 1),
+            report.message().to_string(),
+        ),
+        other => (String::new(), Position::UNKNOWN, other.to_string()),
+    };
+    let file = origins.get(&name).map_or_else(
+        || std::path::PathBuf::from("templates"),
+        Origin::display_path,
+    );
+    let shown_name = if name.is_empty() {
+        "?".to_string()
+    } else {
+        name
+    };
+    Diagnostic::new(file, position, &make(shown_name, message))
+}

@@ -1,0 +1,298 @@
+//! YAML, behind one function: typed parsing with positions, unknown-key and missing-key checks.
+
+use serde::de::DeserializeOwned;
+use thiserror::Error;
+
+use crate::diagnostics::{Hint, Position, did_you_mean};
+
+/// What can be wrong with a YAML mapping such as front matter or `site.yaml`.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum YamlError {
+    #[error("invalid YAML: {0}")]
+    Syntax(String),
+    #[error("expected a list of `key: value` lines, found {0}")]
+    NotAMapping(&'static str),
+    #[error("unknown key `{key}`")]
+    UnknownKey {
+        key: String,
+        suggestion: Option<&'static str>,
+        allowed: &'static [&'static str],
+    },
+    #[error("missing required key `{0}`")]
+    MissingKey(&'static str),
+    #[error("wrong value: {0}")]
+    Invalid(String),
+}
+
+impl Hint for YamlError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            YamlError::Syntax(msg) if msg.contains("tab") => {
+                Some("YAML does not allow tabs for indentation; indent with spaces".into())
+            }
+            YamlError::Syntax(msg) if msg.contains("duplicate") => {
+                Some("each key may appear only once; remove or merge the repeated one".into())
+            }
+            YamlError::Syntax(_) => Some(
+                "check indentation, the `:` after each key, and quotes around values that contain `: ` or start with a special character"
+                    .into(),
+            ),
+            YamlError::NotAMapping(_) => Some("write one `key: value` per line, e.g. `title: My title`".into()),
+            YamlError::UnknownKey { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            YamlError::UnknownKey { allowed, .. } => Some(format!(
+                "allowed keys here: {}; free-form values go under `extra:`",
+                allowed.join(", ")
+            )),
+            YamlError::MissingKey(key) => Some(format!("add a line `{key}: ...`")),
+            YamlError::Invalid(msg) if msg.contains("sequence") => {
+                Some("a list is written `[a, b]` or as lines starting with `- `".into())
+            }
+            YamlError::Invalid(_) => None,
+        }
+    }
+}
+
+/// The keys a YAML mapping may and must have.
+#[derive(Debug, Clone, Copy)]
+pub struct Keys {
+    pub allowed: &'static [&'static str],
+    pub required: &'static [&'static str],
+}
+
+/// Parses `text` (a YAML mapping) into `T`, checking its keys first.
+///
+/// Positions are relative to the start of `text`. All key problems are reported together;
+/// type errors only when the keys are right.
+pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Position, YamlError)>> {
+    let value: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return Err(vec![located(&e)]),
+    };
+    let mapping = match value {
+        serde_yaml::Value::Mapping(m) => m,
+        serde_yaml::Value::Null => serde_yaml::Mapping::new(),
+        other => {
+            return Err(vec![(
+                Position::new(1, 1),
+                YamlError::NotAMapping(kind_of(&other)),
+            )]);
+        }
+    };
+
+    let mut errors = Vec::new();
+    for key in mapping.keys() {
+        let name = match key {
+            serde_yaml::Value::String(s) => s.clone(),
+            other => serde_yaml::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        };
+        if !keys.allowed.contains(&name.as_str()) {
+            errors.push((
+                key_position(text, &name),
+                YamlError::UnknownKey {
+                    suggestion: did_you_mean(&name, keys.allowed.iter().copied()),
+                    key: name,
+                    allowed: keys.allowed,
+                },
+            ));
+        }
+    }
+    for &required in keys.required {
+        let present = mapping
+            .get(required)
+            .is_some_and(|v| !matches!(v, serde_yaml::Value::Null));
+        if !present {
+            let at = mapping
+                .get(required)
+                .map_or(Position::new(1, 1), |_| key_position(text, required));
+            errors.push((at, YamlError::MissingKey(required)));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let typed = if mapping.is_empty() {
+        serde_yaml::from_value(serde_yaml::Value::Mapping(mapping.clone()))
+    } else {
+        serde_yaml::from_str(text)
+    };
+    typed.map_err(|e| {
+        let (mut position, _) = located(&e);
+        if let Some(key) = culprit::<T>(&mapping, keys)
+            && position.line < key_position(text, &key).line
+        {
+            position = key_position(text, &key);
+        }
+        vec![(
+            position,
+            YamlError::Invalid(without_location(&e.to_string()).to_string()),
+        )]
+    })
+}
+
+/// The key whose value `T` rejects, found by trying each key alone with the required ones;
+/// for errors that serde reports without a precise position.
+fn culprit<T: DeserializeOwned>(mapping: &serde_yaml::Mapping, keys: Keys) -> Option<String> {
+    let required: serde_yaml::Mapping = mapping
+        .iter()
+        .filter(|(k, _)| k.as_str().is_some_and(|k| keys.required.contains(&k)))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    mapping.iter().find_map(|(key, value)| {
+        let mut trial = required.clone();
+        trial.insert(key.clone(), value.clone());
+        serde_yaml::from_value::<T>(serde_yaml::Value::Mapping(trial))
+            .is_err()
+            .then(|| key.as_str().map(str::to_string))
+            .flatten()
+    })
+}
+
+/// Where a top-level `key:` is written in `text` (line 1 column 1 if it is not found).
+pub fn key_position(text: &str, key: &str) -> Position {
+    for (i, line) in text.lines().enumerate() {
+        let unquoted = line.trim_start_matches(['"', '\'']);
+        if line.starts_with(|c: char| !c.is_whitespace())
+            && let Some(rest) = unquoted.strip_prefix(key)
+            && rest
+                .trim_start_matches(['"', '\''])
+                .trim_start()
+                .starts_with(':')
+        {
+            return Position::new(i + 1, 1);
+        }
+    }
+    Position::new(1, 1)
+}
+
+/// Where `value` is written under the top-level `key` (on the key's line or the lines of its list).
+pub fn value_position(text: &str, key: &str, value: &str) -> Position {
+    let start = key_position(text, key);
+    for (i, line) in text.lines().enumerate().skip(start.line.saturating_sub(1)) {
+        if i + 1 > start.line && line.starts_with(|c: char| !c.is_whitespace() && c != '-') {
+            break;
+        }
+        let body = if i + 1 == start.line {
+            line.split_once(':').map_or(line, |(_, rest)| rest)
+        } else {
+            line
+        };
+        if let Some(at) = find_token(body, value) {
+            let col = line.len() - body.len() + at;
+            return Position::new(i + 1, line[..col].chars().count() + 1);
+        }
+    }
+    start
+}
+
+/// Finds `token` in `line` as a whole YAML scalar (not as part of a longer word).
+fn find_token(line: &str, token: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    line.match_indices(token).map(|(i, _)| i).find(|&i| {
+        let before = line[..i].chars().next_back();
+        let after = line[i + token.len()..].chars().next();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
+fn located(e: &serde_yaml::Error) -> (Position, YamlError) {
+    let position = e
+        .location()
+        .map_or(Position::new(1, 1), |l| Position::new(l.line(), l.column()));
+    (
+        position,
+        YamlError::Syntax(without_location(&e.to_string()).to_string()),
+    )
+}
+
+/// serde_yaml appends " at line L column C" to its messages; we report positions ourselves.
+fn without_location(message: &str) -> &str {
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .trim_end_matches(',')
+}
+
+fn kind_of(value: &serde_yaml::Value) -> &'static str {
+    match value {
+        serde_yaml::Value::Null => "nothing",
+        serde_yaml::Value::Bool(_) => "a yes/no value",
+        serde_yaml::Value::Number(_) => "a number",
+        serde_yaml::Value::String(_) => "a line of text",
+        serde_yaml::Value::Sequence(_) => "a list",
+        serde_yaml::Value::Mapping(_) => "a mapping",
+        serde_yaml::Value::Tagged(_) => "a tagged value",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        title: String,
+        number: Option<u32>,
+        #[serde(default)]
+        themes: Vec<String>,
+    }
+
+    const KEYS: Keys = Keys {
+        allowed: &["title", "number", "themes"],
+        required: &["title"],
+    };
+
+    #[test]
+    fn parses_a_good_mapping() {
+        let item: Item = parse("title: Hallo\nnumber: 3\nthemes: [a, b]\n", KEYS).unwrap();
+        assert_eq!(item.number, Some(3));
+        assert_eq!(item.themes, ["a", "b"]);
+    }
+
+    #[test]
+    fn names_unknown_keys_with_their_line_and_a_suggestion() {
+        let errors = parse::<Item>("title: x\nthems: [a]\n", KEYS).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].0, Position::new(2, 1));
+        assert_eq!(errors[0].1.hint().unwrap(), "did you mean `themes`?");
+    }
+
+    #[test]
+    fn wrong_types_keep_their_position() {
+        let errors = parse::<Item>("title: x\nnumber: drie\n", KEYS).unwrap_err();
+        assert_eq!(errors[0].0.line, 2);
+        assert!(
+            matches!(errors[0].1, YamlError::Invalid(_)),
+            "{:?}",
+            errors[0].1
+        );
+    }
+
+    #[test]
+    fn missing_and_syntax_errors() {
+        let errors = parse::<Item>("number: 1\n", KEYS).unwrap_err();
+        assert_eq!(errors[0].1, YamlError::MissingKey("title"));
+        let errors = parse::<Item>("title: \"open\nnumber: 1\n", KEYS).unwrap_err();
+        assert!(matches!(errors[0].1, YamlError::Syntax(_)));
+    }
+
+    #[test]
+    fn finds_values_in_inline_and_block_lists() {
+        let text = "title: x\nthemes: [leren, vak]\nconclusions:\n  - 1\n  - vak\n";
+        assert_eq!(value_position(text, "themes", "vak"), Position::new(2, 17));
+        assert_eq!(
+            value_position(text, "conclusions", "vak"),
+            Position::new(5, 5)
+        );
+        assert_eq!(
+            value_position(text, "conclusions", "1"),
+            Position::new(4, 5)
+        );
+    }
+}
