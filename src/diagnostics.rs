@@ -171,8 +171,8 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(wrong, c), c))
-        .filter(|(score, _)| *score > 0.8)
+        .map(|c| (strsim::normalized_damerau_levenshtein(wrong, c), c))
+        .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
@@ -198,5 +198,6 @@ mod tests {
         assert_eq!(did_you_mean("thema", keys), Some("themes"));
         assert_eq!(did_you_mean("conclusoins", keys), Some("conclusions"));
         assert_eq!(did_you_mean("zzz", keys), None);
+        assert_eq!(did_you_mean("99", ["07-x", "01-a"]), None);
     }
 }

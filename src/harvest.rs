@@ -452,10 +452,10 @@ fn singular(section: Section) -> &'static str {
 }
 
 /// What a link or image destination in `doc`'s body becomes.
-fn resolve_link(
-    dest: &str,
+fn resolve_link<'a>(
+    dest: &'a str,
     doc: &Document,
-    index: &Index,
+    index: &'a Index,
     paths: &[&str],
     assets: &HashMap<&str, &str>,
     urls: &UrlMaker,
@@ -476,8 +476,17 @@ fn resolve_link(
                     Destination::Broken(format!("`{dest}` is a draft, which this build leaves out"))
                 }
                 None => {
-                    let near = did_you_mean(file, index.rels.iter().map(String::as_str));
-                    let hint = near.map_or(String::new(), |n| format!(" (did you mean `@/{n}`?)"));
+                    let split = |rel: &'a str| rel.rsplit_once('/').unwrap_or(("", rel));
+                    let (folder, name) = split(file);
+                    let siblings = index
+                        .rels
+                        .iter()
+                        .map(|r| split(r))
+                        .filter(|(f, _)| *f == folder);
+                    let near = did_you_mean(name, siblings.map(|(_, n)| n));
+                    let hint = near.map_or(String::new(), |n| {
+                        format!(" (did you mean `@/{}`?)", file.replacen(name, n, 1))
+                    });
                     Destination::Broken(format!("`{dest}`: there is no content/{file}{hint}"))
                 }
             },

@@ -20,7 +20,7 @@ pub enum YamlError {
     },
     #[error("missing required key `{0}`")]
     MissingKey(&'static str),
-    #[error("wrong value: {0}")]
+    #[error("wrong value for {0}")]
     Invalid(String),
 }
 
@@ -29,6 +29,9 @@ impl Hint for YamlError {
         match self {
             YamlError::Syntax(msg) if msg.contains("tab") => {
                 Some("YAML does not allow tabs for indentation; indent with spaces".into())
+            }
+            YamlError::Syntax(msg) if msg.contains("end of stream") || msg.contains("quoted scalar") => {
+                Some("a quote may be left open: close every `\"` or `'` on the line where it starts".into())
             }
             YamlError::Syntax(msg) if msg.contains("duplicate") => {
                 Some("each key may appear only once; remove or merge the repeated one".into())
@@ -44,8 +47,11 @@ impl Hint for YamlError {
                 allowed.join(", ")
             )),
             YamlError::MissingKey(key) => Some(format!("add a line `{key}: ...`")),
-            YamlError::Invalid(msg) if msg.contains("sequence") => {
+            YamlError::Invalid(msg) if msg.contains("a list") => {
                 Some("a list is written `[a, b]` or as lines starting with `- `".into())
+            }
+            YamlError::Invalid(msg) if msg.contains("a whole number") => {
+                Some("write the number without quotes, e.g. `number: 3`".into())
             }
             YamlError::Invalid(_) => None,
         }
@@ -128,7 +134,7 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
         }
         vec![(
             position,
-            YamlError::Invalid(without_location(&e.to_string()).to_string()),
+            YamlError::Invalid(plain_words(without_location(&e.to_string()))),
         )]
     })
 }
@@ -217,6 +223,33 @@ fn without_location(message: &str) -> &str {
         .trim_end_matches(',')
 }
 
+/// serde's type names in a writer's words: `number: invalid type: string "drie", expected u32`
+/// → `` `number`: expected a whole number, found the text "drie" ``.
+fn plain_words(message: &str) -> String {
+    let (key, rest) = match message.split_once(": ") {
+        Some((key, rest)) if !key.contains(' ') => (Some(key), rest),
+        _ => (None, message),
+    };
+    let rest = rest.strip_prefix("invalid type: ").unwrap_or(rest);
+    let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+    let expected = match expected {
+        "u32" | "u64" | "i64" | "i32" | "u16" | "u8" => "a whole number",
+        "a boolean" => "true or false",
+        "a sequence" => "a list",
+        other => other,
+    };
+    let found = found
+        .replacen("string ", "the text ", 1)
+        .replacen("sequence", "a list", 1)
+        .replacen("map", "a mapping", 1);
+    let what = key.map_or(String::from("a value"), |k| format!("`{k}`"));
+    if expected.is_empty() {
+        format!("{what}: {found}")
+    } else {
+        format!("{what}: expected {expected}, found {found}")
+    }
+}
+
 fn kind_of(value: &serde_yaml::Value) -> &'static str {
     match value {
         serde_yaml::Value::Null => "nothing",
@@ -267,10 +300,10 @@ mod tests {
     fn wrong_types_keep_their_position() {
         let errors = parse::<Item>("title: x\nnumber: drie\n", KEYS).unwrap_err();
         assert_eq!(errors[0].0.line, 2);
-        assert!(
-            matches!(errors[0].1, YamlError::Invalid(_)),
-            "{:?}",
-            errors[0].1
+        let message = errors[0].1.to_string();
+        assert_eq!(
+            message,
+            "wrong value for `number`: expected a whole number, found the text \"drie\""
         );
     }
 

@@ -22,12 +22,8 @@ pub use theme::{Origin, StaticFile, Theme};
 pub enum TemplateError {
     #[error("template `{template}`: {message}")]
     Syntax { template: String, message: String },
-    #[error("template `{template}` failed to render {page}: {message}")]
-    Render {
-        template: String,
-        page: String,
-        message: String,
-    },
+    #[error("template `{template}`: {message}")]
+    Render { template: String, message: String },
 }
 
 impl Hint for TemplateError {
@@ -86,16 +82,35 @@ impl Renderer {
         global.insert("t", &theme.strings);
 
         let jobs = self.jobs(harvest);
-        let results: Vec<Result<(String, String), Diagnostic>> = jobs
+        let results: Vec<_> = jobs
             .par_iter()
             .map(|job| self.render_job(job, &views))
             .collect();
-        let mut diagnostics = Diagnostics::new();
+        let mut failures: Vec<(Diagnostic, Vec<String>)> = Vec::new();
         for result in results {
             match result {
                 Ok((path, html)) => site.insert(path, html.into_bytes()),
-                Err(d) => diagnostics.push(d),
+                Err((diagnostic, page)) => {
+                    match failures.iter_mut().find(|(d, _)| *d == diagnostic) {
+                        Some((_, pages)) => pages.push(page),
+                        None => failures.push((diagnostic, vec![page])),
+                    }
+                }
             }
+        }
+        let mut diagnostics = Diagnostics::new();
+        for (mut diagnostic, pages) in failures {
+            diagnostic.message = match pages.as_slice() {
+                [one] => format!("{} (rendering {one})", diagnostic.message),
+                [first, rest @ ..] => format!(
+                    "{} (rendering {first} and {} more page{})",
+                    diagnostic.message,
+                    rest.len(),
+                    if rest.len() == 1 { "" } else { "s" }
+                ),
+                [] => diagnostic.message,
+            };
+            diagnostics.push(diagnostic);
         }
         diagnostics
     }
@@ -117,7 +132,11 @@ impl Renderer {
     }
 
     /// Renders one page; returns its output file (site-relative) and its HTML.
-    fn render_job(&self, job: &Job, views: &Views<'_>) -> Result<(String, String), Diagnostic> {
+    fn render_job(
+        &self,
+        job: &Job,
+        views: &Views<'_>,
+    ) -> Result<(String, String), (Diagnostic, String)> {
         let harvest = views.harvest;
         let language = harvest.config.language;
         let mut context = Context::new();
@@ -168,13 +187,10 @@ impl Renderer {
         }
         context.insert("page", &page);
         let html = self.tera.render(template, &context).map_err(|error| {
-            locate(&error, &self.origins, |template, message| {
-                TemplateError::Render {
-                    template,
-                    page: page.url.clone(),
-                    message,
-                }
-            })
+            let diagnostic = locate(&error, &self.origins, |template, message| {
+                TemplateError::Render { template, message }
+            });
+            (diagnostic, page.url.clone())
         })?;
         let file = if path.ends_with(".html") {
             path
@@ -208,7 +224,7 @@ fn locate(
             Position::new(report.span().start_line, report.span().start_col + 1),
             report.message().to_string(),
         ),
-        other => (String::new(), Position::UNKNOWN, other.to_string()),
+        other => from_report_text(&other.to_string()),
     };
     let file = origins.get(&name).map_or_else(
         || std::path::PathBuf::from("templates"),
@@ -220,4 +236,43 @@ fn locate(
         name
     };
     Diagnostic::new(file, position, &make(shown_name, message))
+}
+
+/// Reads template, position and message out of a report Tera gives only as text
+/// (`error: Unknown filter `x`` then ` --> page.html:3:18`).
+fn from_report_text(text: &str) -> (String, Position, String) {
+    let message = text
+        .lines()
+        .next()
+        .unwrap_or(text)
+        .trim_start_matches("error: ")
+        .to_string();
+    let place = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "));
+    let parsed = place.and_then(|p| {
+        let mut parts = p.rsplitn(3, ':');
+        let col = parts.next()?.trim().parse().ok()?;
+        let line = parts.next()?.parse().ok()?;
+        Some((parts.next()?.to_string(), Position::new(line, col)))
+    });
+    match parsed {
+        Some((name, position)) => (name, position, message),
+        None => (String::new(), Position::UNKNOWN, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_positions_out_of_report_text() {
+        let text =
+            "error: Unknown filter `bogus`\n --> conclusion.html:3:18\n  |\n3 | {{ x | bogus }}";
+        let (name, position, message) = from_report_text(text);
+        assert_eq!(name, "conclusion.html");
+        assert_eq!(position, Position::new(3, 18));
+        assert_eq!(message, "Unknown filter `bogus`");
+    }
 }

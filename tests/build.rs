@@ -1,0 +1,429 @@
+//! `oogst build` on real sites: what a reader finds in the rendered pages.
+
+mod common;
+
+use common::{Site, oogst};
+use predicates::prelude::*;
+
+#[test]
+fn a_conclusion_links_to_the_recommendations_that_cite_it() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let page = site.page("conclusies/tweede/index.html");
+    let related = page.attrs(".relations a", "href");
+    assert!(
+        related.contains(&"/aanbevelingen/doe-dit/".to_string()),
+        "{related:?}"
+    );
+    assert!(
+        related.contains(&"/aanbevelingen/doe-dat/".to_string()),
+        "{related:?}"
+    );
+    assert!(related.contains(&"/themas/vak/".to_string()), "{related:?}");
+    assert_eq!(page.text("h1"), "Tweede conclusie");
+    assert_eq!(page.text(".kicker"), "Conclusie 2");
+}
+
+#[test]
+fn a_recommendation_lists_the_conclusions_it_answers_and_its_themes() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let page = site.page("aanbevelingen/doe-dit/index.html");
+    let links = page.attrs(".relations a", "href");
+    assert_eq!(
+        links,
+        [
+            "/conclusies/eerste/",
+            "/conclusies/tweede/",
+            "/themas/leren/"
+        ],
+        "conclusions by number (one by number, one by slug), then themes"
+    );
+    let body_links = page.attrs(".prose a", "href");
+    assert_eq!(
+        body_links,
+        ["/conclusies/eerste/#aanpak"],
+        "@/ links resolve to URLs"
+    );
+    let first = site.page("conclusies/eerste/index.html");
+    assert_eq!(
+        first.attrs("h2#aanpak", "id"),
+        ["aanpak"],
+        "the anchor exists"
+    );
+}
+
+#[test]
+fn a_theme_page_lists_its_conclusions_and_recommendations() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let page = site.page("themas/leren/index.html");
+    let titles = page.texts(".relations .item-title");
+    assert_eq!(titles, ["Eerste conclusie", "Tweede conclusie", "Doe dit"]);
+    let themes = site.page("themas/index.html");
+    assert_eq!(
+        themes.texts(".item-list .item-title"),
+        ["Leren", "Vakmanschap"]
+    );
+    assert_eq!(
+        themes.texts(".item-counts")[0],
+        "2 conclusies · 1 aanbeveling",
+        "theme lists show counts"
+    );
+}
+
+#[test]
+fn items_have_breadcrumbs_and_previous_next_within_their_section() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let page = site.page("conclusies/eerste/index.html");
+    assert_eq!(
+        page.texts(".breadcrumbs li"),
+        ["Start", "Conclusies", "Eerste conclusie"]
+    );
+    assert!(
+        page.attrs(".prev-next a.prev", "href").is_empty(),
+        "the first has no previous"
+    );
+    assert_eq!(
+        page.attrs(".prev-next a.next", "href"),
+        ["/conclusies/tweede/"]
+    );
+    let last = site.page("conclusies/tweede/index.html");
+    assert_eq!(
+        last.attrs(".prev-next a.prev", "href"),
+        ["/conclusies/eerste/"]
+    );
+    assert!(last.attrs(".prev-next a.next", "href").is_empty());
+}
+
+#[test]
+fn the_home_page_shows_the_harvest_at_a_glance() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let home = site.page("index.html");
+    assert_eq!(home.text(".intro"), "Welkom bij de oogst.");
+    let items = home.texts(".glance .item-title");
+    assert_eq!(
+        items,
+        [
+            "Leren",
+            "Vakmanschap",
+            "Eerste conclusie",
+            "Tweede conclusie",
+            "Doe dit",
+            "Doe dat"
+        ]
+    );
+    assert!(
+        home.text(".glance").contains("De eerste."),
+        "summaries are shown"
+    );
+    assert_eq!(home.attrs("html", "lang"), ["nl"]);
+}
+
+#[test]
+fn the_print_edition_holds_every_item_in_order() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let print = site.page("printversie/index.html");
+    let headings = print.texts(".print-item h3");
+    assert_eq!(
+        headings,
+        [
+            "Leren",
+            "Vakmanschap",
+            "Conclusie 1: Eerste conclusie",
+            "Conclusie 2: Tweede conclusie",
+            "Aanbeveling 1: Doe dit",
+            "Aanbeveling 2: Doe dat",
+            "Over",
+        ]
+    );
+    assert!(
+        print
+            .text(".print-edition")
+            .contains("Tekst van de tweede.")
+    );
+    let toc = print.attrs(".print-toc a", "href");
+    for target in &toc {
+        let id = target.trim_start_matches('#');
+        assert_eq!(
+            print.attrs(&format!("[id='{id}']"), "id").len(),
+            1,
+            "TOC target {target} exists once"
+        );
+    }
+    let ids = print.attrs("[id]", "id");
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(
+        ids.len(),
+        unique.len(),
+        "no id appears twice on the one page"
+    );
+}
+
+#[test]
+fn the_relation_matrix_marks_what_each_recommendation_answers() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let matrix = site.page("relatieoverzicht/index.html");
+    let part = "section[aria-labelledby=by-conclusion]";
+    assert_eq!(
+        matrix.texts(&format!("{part} tbody th")),
+        ["1 Doe dit", "2 Doe dat"]
+    );
+    assert_eq!(
+        matrix.texts(&format!("{part} thead th a")),
+        ["Conclusie 1", "Conclusie 2"]
+    );
+    let cells = matrix.texts(&format!("{part} td .visually-hidden"));
+    assert_eq!(
+        cells,
+        ["ja", "ja", "nee", "ja"],
+        "recommendation 2 answers only conclusion 2"
+    );
+    let themes = matrix.texts("section[aria-labelledby=by-theme] td .visually-hidden");
+    assert_eq!(
+        themes,
+        ["ja", "nee", "nee", "nee"],
+        "only recommendation 1 names a theme"
+    );
+}
+
+#[test]
+fn a_base_url_with_a_sub_path_yields_working_links() {
+    let site = Site::small();
+    site.build_ok(&["--base-url", "https://example.org/oogst/"]);
+    let output = site.output();
+    let mut checked = 0;
+    for (path, bytes) in output.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let page = common::Page(scraper::Html::parse_document(&String::from_utf8_lossy(
+            bytes,
+        )));
+        for href in page.attrs("a[href], link[href]", "href") {
+            if href.starts_with('#') || href.starts_with("https://") {
+                continue;
+            }
+            let local = href
+                .strip_prefix("/oogst/")
+                .unwrap_or_else(|| panic!("{path}: link {href} is outside the sub-path"));
+            let local = local.split('#').next().unwrap_or_default();
+            let file = if local.is_empty() || local.ends_with('/') {
+                format!("{local}index.html")
+            } else {
+                local.to_string()
+            };
+            assert!(
+                output.contains_key(&file),
+                "{path}: link {href} has no file {file}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+    let page = site.page("conclusies/eerste/index.html");
+    assert_eq!(
+        page.attrs("link[rel=canonical]", "href"),
+        ["https://example.org/oogst/conclusies/eerste/"]
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::small();
+    site.write(
+        "content/conclusions/03-concept.md",
+        "---\ntitle: Nog een concept\nnumber: 3\ndraft: true\n---\n\nConcept.\n",
+    );
+    site.build_ok(&[]);
+    assert!(!site.path("public/conclusies/concept").exists());
+    assert!(
+        !site
+            .page("index.html")
+            .text(".glance")
+            .contains("Nog een concept")
+    );
+    assert!(
+        !site
+            .page("printversie/index.html")
+            .text("main")
+            .contains("Nog een concept")
+    );
+
+    site.build_ok(&["--drafts"]);
+    assert!(site.path("public/conclusies/concept/index.html").exists());
+    assert!(
+        site.page("index.html")
+            .text(".glance")
+            .contains("Nog een concept")
+    );
+}
+
+#[test]
+fn slugs_drop_diacritics_and_number_prefixes() {
+    let site = Site::small();
+    site.write(
+        "content/conclusions/03-urgentie-creëren.md",
+        "---\ntitle: Urgentie creëren\nnumber: 3\n---\n\nTekst.\n",
+    );
+    site.write(
+        "content/themes/ruimte.md",
+        "---\ntitle: Ruimte\nslug: Ruimtelijke Ordening\n---\n\nTekst.\n",
+    );
+    site.build_ok(&[]);
+    assert!(
+        site.path("public/conclusies/urgentie-creeren/index.html")
+            .exists()
+    );
+    assert!(
+        site.path("public/themas/ruimtelijke-ordening/index.html")
+            .exists()
+    );
+}
+
+#[test]
+fn files_beside_content_and_static_files_are_copied() {
+    let site = Site::small();
+    site.write("content/conclusions/schema.txt", "schema");
+    site.write("static/logo.svg", "<svg/>");
+    site.write(
+        "content/conclusions/01-eerste.md",
+        "---\ntitle: Eerste conclusie\nnumber: 1\n---\n\nZie [het schema](schema.txt).\n\n## Aanpak\n",
+    );
+    site.build_ok(&[]);
+    assert_eq!(
+        std::fs::read_to_string(site.path("public/conclusies/schema.txt")).unwrap(),
+        "schema"
+    );
+    assert!(site.path("public/logo.svg").exists());
+    assert!(
+        site.path("public/style.css").exists(),
+        "the theme's stylesheet"
+    );
+    let page = site.page("conclusies/eerste/index.html");
+    assert_eq!(page.attrs(".prose a", "href"), ["/conclusies/schema.txt"]);
+}
+
+#[test]
+fn a_site_template_overrides_one_theme_template() {
+    let site = Site::small();
+    site.write(
+        "templates/conclusion.html",
+        "{% extends \"item.html\" %}{% block kicker %}Bevinding {{ page.number }}{% endblock kicker %}",
+    );
+    site.build_ok(&[]);
+    assert_eq!(
+        site.page("conclusies/eerste/index.html").text(".kicker"),
+        "Bevinding 1"
+    );
+    assert_eq!(
+        site.page("aanbevelingen/doe-dit/index.html")
+            .text(".kicker"),
+        "Aanbeveling 1"
+    );
+}
+
+#[test]
+fn an_english_site_reads_english() {
+    let site = Site::small();
+    site.write("site.yaml", "title: Trial\nlanguage: en\n");
+    site.build_ok(&[]);
+    assert!(site.path("public/conclusions/eerste/index.html").exists());
+    let page = site.page("conclusions/eerste/index.html");
+    assert_eq!(page.text(".kicker"), "Conclusion 1");
+    assert_eq!(page.attrs("html", "lang"), ["en"]);
+    assert!(site.path("public/matrix/index.html").exists());
+    assert!(site.path("public/print/index.html").exists());
+}
+
+#[test]
+fn crlf_line_ends_and_a_byte_order_mark_are_fine() {
+    let site = Site::small();
+    site.write(
+        "content/conclusions/02-tweede.md",
+        "\u{feff}---\r\ntitle: Tweede conclusie\r\nnumber: 2\r\n---\r\n\r\nRegel een.\r\n",
+    );
+    site.build_ok(&[]);
+    assert_eq!(
+        site.page("conclusies/tweede/index.html").text(".prose"),
+        "Regel een."
+    );
+}
+
+#[test]
+fn there_is_a_404_page() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let page = site.page("404.html");
+    assert_eq!(page.text("h1"), "Pagina niet gevonden");
+}
+
+#[test]
+fn check_writes_nothing_and_can_answer_in_json() {
+    let site = Site::small();
+    site.oogst(&["check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ok: checked"));
+    assert!(!site.path("public").exists());
+    let out = site.oogst(&["check", "--format", "json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ok"], true);
+    assert!(json["pages"].as_u64().unwrap() > 10);
+}
+
+#[test]
+fn a_new_site_builds_right_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("mysite");
+    oogst().arg("new").arg(&root).assert().success();
+    oogst()
+        .arg("build")
+        .arg("--root")
+        .arg(&root)
+        .assert()
+        .success();
+    let html =
+        std::fs::read_to_string(root.join("public/recommendations/make-room/index.html")).unwrap();
+    assert!(
+        html.contains("Learning together works"),
+        "the example recommendation links its conclusion"
+    );
+    oogst()
+        .arg("new")
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+}
+
+#[test]
+fn the_shipped_harvest_builds() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = tempfile::tempdir().unwrap();
+    oogst()
+        .args(["build", "--root", root, "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("6 conclusions, 4 recommendations"));
+    let conclusions = std::fs::read_to_string(out.path().join("conclusies/index.html")).unwrap();
+    assert_eq!(
+        conclusions
+            .matches("class=\"item-card kind-conclusion\"")
+            .count(),
+        6
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    oogst().arg("bouw").assert().code(2);
+    oogst().args(["check", "--format", "xml"]).assert().code(2);
+    oogst()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("oogst"));
+}
