@@ -34,7 +34,7 @@ impl Hint for TemplateError {
             }
         };
         if message.contains("not defined") || message.contains("not found") {
-            return Some("check the name against the variables listed in the theme's README, or guard it with `is defined`".into());
+            return Some("check the name against the variables in themes/default/README.md, or guard it with `is defined`".into());
         }
         Some("fix the template, or delete the site's copy to use the theme's own".into())
     }
