@@ -2,13 +2,16 @@
 //! resolved, backlinks derived, sections ordered.
 
 use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::SiteConfig;
-use crate::content::markdown::{self, Destination, Heading};
+use crate::content::markdown::{self, AnchorLink, Destination, Heading, Rendered};
 use crate::content::{Asset, Date, Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position, did_you_mean};
 use crate::url::{self, Section, UrlMaker};
@@ -142,18 +145,25 @@ impl Hint for LinkError {
 }
 
 /// What the link stage needs besides the parsed documents.
-pub struct LinkInput {
+pub struct LinkInput<'a> {
     pub config: SiteConfig,
-    pub documents: Vec<Document>,
+    pub documents: Vec<&'a Document>,
     /// Content paths of files that failed to parse: references to them are not reported again.
-    pub failed: Vec<String>,
+    pub failed: Vec<&'a str>,
     /// Files beside the content, below `content/`.
-    pub content_assets: Vec<Asset>,
+    pub content_assets: Vec<&'a Asset>,
     pub drafts: bool,
 }
 
+/// Rendered bodies of earlier builds, by content path; an entry is reused while the body
+/// and everything its links can point to are unchanged.
+#[derive(Debug, Default)]
+pub struct MarkdownCache {
+    entries: HashMap<String, (u64, Arc<Rendered>)>,
+}
+
 /// Links parsed documents into a harvest; every problem is reported together.
-pub fn link(input: LinkInput) -> (Harvest, Diagnostics) {
+pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagnostics) {
     let LinkInput {
         config,
         documents,
@@ -164,7 +174,7 @@ pub fn link(input: LinkInput) -> (Harvest, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let urls = UrlMaker::new(&config.base_url);
 
-    let (documents, left_out): (Vec<Document>, Vec<Document>) = documents
+    let (documents, left_out): (Vec<&Document>, Vec<&Document>) = documents
         .into_iter()
         .partition(|d| drafts || !d.front.draft);
     let mut items: Vec<Item> = documents.iter().map(|d| new_item(d, &config)).collect();
@@ -181,47 +191,92 @@ pub fn link(input: LinkInput) -> (Harvest, Diagnostics) {
         .map(|a| (a.rel.as_str(), a.path.as_str()))
         .collect();
     let paths: Vec<&str> = items.iter().map(|i| i.path.as_str()).collect();
-    let bodies: Vec<_> = documents
+    let targets = link_targets_fingerprint(&index, &paths, &assets, &urls);
+    let bodies: Vec<Arc<Rendered>> = documents
         .par_iter()
         .map(|doc| {
+            let key = body_key(doc, targets);
+            if let Some((cached_key, rendered)) = cache.entries.get(&doc.rel)
+                && *cached_key == key
+            {
+                return rendered.clone();
+            }
             let resolve = |dest: &str| resolve_link(dest, doc, &index, &paths, &asset_paths, &urls);
-            markdown::render(doc.body(), doc.body_line, &resolve)
+            Arc::new(markdown::render(doc.body(), doc.body_line, &resolve))
         })
         .collect();
+    cache.entries = documents
+        .iter()
+        .zip(&bodies)
+        .map(|(doc, body)| (doc.rel.clone(), (body_key(doc, targets), body.clone())))
+        .collect();
 
-    let mut anchor_links = Vec::new();
-    for ((item, doc), body) in items.iter_mut().zip(&documents).zip(bodies) {
-        for (position, reason) in body.broken_links {
+    for ((item, doc), body) in items.iter_mut().zip(&documents).zip(&bodies) {
+        for (position, reason) in &body.broken_links {
             diagnostics.push(Diagnostic::new(
                 &doc.path,
-                position,
-                &LinkError::BrokenLink(reason),
+                *position,
+                &LinkError::BrokenLink(reason.clone()),
             ));
         }
         if item.summary.is_empty() {
             item.summary = shorten(&body.lead, 220);
         }
-        item.html = body.html;
-        item.headings = body.headings;
-        anchor_links.extend(body.anchor_links.into_iter().map(|l| (doc.path.clone(), l)));
+        item.html = body.html.clone();
+        item.headings = body.headings.clone();
     }
-    for (source, link) in anchor_links {
-        let Some(&target) = index.by_rel.get(&link.target) else {
-            continue;
-        };
-        let ids = items[target].headings.iter().map(|h| h.id.as_str());
-        if !items[target].headings.iter().any(|h| h.id == link.anchor) {
-            let error = LinkError::MissingAnchor {
-                suggestion: did_you_mean(&link.anchor, ids).map(str::to_string),
-                target: link.target,
-                anchor: link.anchor,
-            };
-            diagnostics.push(Diagnostic::new(source, link.position, &error));
+    for (doc, body) in documents.iter().zip(&bodies) {
+        for link in &body.anchor_links {
+            if let Some(error) = check_anchor(link, &index, &items) {
+                diagnostics.push(Diagnostic::new(&doc.path, link.position, &error));
+            }
         }
     }
 
     derive_backlinks(&mut items);
     (assemble(config, urls, items, assets), diagnostics)
+}
+
+/// An `@/file.md#anchor` link must name a heading of that file.
+fn check_anchor(link: &AnchorLink, index: &Index, items: &[Item]) -> Option<LinkError> {
+    let &target = index.by_rel.get(&link.target)?;
+    let headings = &items[target].headings;
+    if headings.iter().any(|h| h.id == link.anchor) {
+        return None;
+    }
+    Some(LinkError::MissingAnchor {
+        suggestion: did_you_mean(&link.anchor, headings.iter().map(|h| h.id.as_str()))
+            .map(str::to_string),
+        target: link.target.clone(),
+        anchor: link.anchor.clone(),
+    })
+}
+
+/// A hash of everything a body's links can resolve to: page paths, what is missing and why,
+/// files beside the content, the base URL.
+fn link_targets_fingerprint(
+    index: &Index,
+    paths: &[&str],
+    assets: &[OutputAsset],
+    urls: &UrlMaker,
+) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    urls.base_path().hash(&mut hasher);
+    index.rels.hash(&mut hasher);
+    paths.hash(&mut hasher);
+    let mut missing: Vec<_> = index.missing.iter().collect();
+    missing.sort();
+    missing.hash(&mut hasher);
+    for asset in assets {
+        (&asset.rel, &asset.path).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+fn body_key(doc: &Document, targets: u64) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (doc.body(), doc.body_line, &doc.path, targets).hash(&mut hasher);
+    hasher.finish()
 }
 
 /// An item with its slug, number, URL and front matter; relations and body come later.
@@ -266,7 +321,7 @@ fn new_item(doc: &Document, config: &SiteConfig) -> Item {
 }
 
 /// Two files may not make the same URL, nor two items of a section share a number.
-fn check_unique(documents: &[Document], items: &[Item], diagnostics: &mut Diagnostics) {
+fn check_unique(documents: &[&Document], items: &[Item], diagnostics: &mut Diagnostics) {
     let mut paths: HashMap<&str, &Item> = HashMap::new();
     let mut numbers: HashMap<(Section, u32), &Item> = HashMap::new();
     for (doc, item) in documents.iter().zip(items) {
@@ -299,7 +354,7 @@ fn check_unique(documents: &[Document], items: &[Item], diagnostics: &mut Diagno
 }
 
 /// Why a reference finds no live item, when it names something that exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Missing {
     Draft,
     Failed,
@@ -317,7 +372,7 @@ struct Index {
 }
 
 impl Index {
-    fn new(items: &[Item], left_out: &[Document], failed: &[String]) -> Index {
+    fn new(items: &[Item], left_out: &[&Document], failed: &[&str]) -> Index {
         let mut index = Index {
             by_rel: HashMap::new(),
             by_slug: HashMap::new(),
@@ -532,7 +587,7 @@ fn join_relative(folder: &str, path: &str) -> Option<String> {
 
 /// Where files beside the content go: the same path, with section folders renamed to
 /// their URL names (`conclusions/schema.png` → `conclusies/schema.png`).
-fn place_assets(assets: Vec<Asset>, config: &SiteConfig) -> Vec<OutputAsset> {
+fn place_assets(assets: Vec<&Asset>, config: &SiteConfig) -> Vec<OutputAsset> {
     assets
         .into_iter()
         .map(|asset| {
@@ -544,8 +599,8 @@ fn place_assets(assets: Vec<Asset>, config: &SiteConfig) -> Vec<OutputAsset> {
                 None => asset.rel.clone(),
             };
             OutputAsset {
-                source: asset.path,
-                rel: asset.rel,
+                source: asset.path.clone(),
+                rel: asset.rel.clone(),
                 path,
             }
         })

@@ -13,6 +13,8 @@ use crate::diagnostics::Hint;
 #[derive(Debug, Clone)]
 pub enum Content {
     Bytes(Vec<u8>),
+    /// Bytes shared with a cache of earlier builds.
+    Shared(std::sync::Arc<[u8]>),
     BuiltIn(&'static [u8]),
     /// A file copied as it is.
     Copy(PathBuf),
@@ -23,6 +25,7 @@ impl Content {
     pub fn bytes(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
         Ok(match self {
             Content::Bytes(b) => b.as_slice().into(),
+            Content::Shared(b) => b.as_ref().into(),
             Content::BuiltIn(b) => (*b).into(),
             Content::Copy(path) => std::fs::read(path)?.into(),
         })
@@ -131,6 +134,7 @@ impl Site {
             match content {
                 Content::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
                 Content::Bytes(b) => std::fs::write(&target, b),
+                Content::Shared(b) => std::fs::write(&target, b),
                 Content::BuiltIn(b) => std::fs::write(&target, b),
             }
             .map_err(|e| OutputError::io(&target, e))

@@ -123,6 +123,24 @@ fn walk(dir: &Path) -> Found {
     (markdown, assets, diagnostics)
 }
 
+/// Reads the Markdown file at `path` below the content folder `dir`.
+pub fn read_source(dir: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    read_text(path).map(|text| SourceFile {
+        path: path.to_path_buf(),
+        rel: relative(dir, path),
+        text,
+    })
+}
+
+/// The files below `folder` that [`load_content`] would see, unread: for a folder that
+/// appears while watching.
+pub fn files_below(folder: &Path) -> (Vec<PathBuf>, Diagnostics) {
+    let (markdown, assets, diagnostics) = walk(folder);
+    let mut paths: Vec<PathBuf> = markdown.into_iter().map(|(p, _)| p).collect();
+    paths.extend(assets.into_iter().map(|a| a.path));
+    (paths, diagnostics)
+}
+
 fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::new(path, Position::UNKNOWN, &LoadError::Io(e)))?;
@@ -135,7 +153,7 @@ fn read_text(path: &Path) -> Result<String, Diagnostic> {
 }
 
 /// `dir/a/b.md` → `a/b.md`, with `/` on every platform.
-fn relative(dir: &Path, path: &Path) -> String {
+pub fn relative(dir: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(dir).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())

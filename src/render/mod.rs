@@ -5,15 +5,19 @@ pub mod context;
 pub mod theme;
 
 use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
+use serde::Serialize;
 use tera::{Context, Tera};
 use thiserror::Error;
 
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
 use crate::harvest::Harvest;
-use crate::output::Site;
+use crate::output::{Content, Site};
 use crate::url::{Generated, Section};
 use context::{Views, generated_path};
 pub use theme::{Origin, StaticFile, Theme};
@@ -44,6 +48,7 @@ impl Hint for TemplateError {
 pub struct Renderer {
     tera: Tera,
     origins: HashMap<String, Origin>,
+    memo: RenderMemo,
 }
 
 impl Renderer {
@@ -70,26 +75,38 @@ impl Renderer {
         Ok(Renderer {
             tera,
             origins: renderer_origins,
+            memo: RenderMemo::default(),
         })
     }
 
     /// Renders every page of the harvest into `site`; all failing pages are reported.
+    ///
+    /// A page whose template input is the same as in this renderer's previous build is not
+    /// rendered again.
     pub fn render(&mut self, harvest: &Harvest, theme: &Theme, site: &mut Site) -> Diagnostics {
         let views = Views::new(harvest, &theme.strings);
-        let global = self.tera.global_context();
+        let mut global = Inputs::new(0);
         global.insert("site", &views.site());
         global.insert("nav", &views.nav());
         global.insert("t", &theme.strings);
+        let (global_context, global_hash) = (global.context, global.hasher.finish());
+        self.tera.global_context().extend(global_context);
 
         let jobs = self.jobs(harvest);
         let results: Vec<_> = jobs
             .par_iter()
-            .map(|job| self.render_job(job, &views))
+            .map(|job| self.render_job(job, &views, global_hash, &self.memo))
             .collect();
+        let memo = &mut self.memo;
+        memo.pages.clear();
         let mut failures: Vec<(Diagnostic, Vec<String>)> = Vec::new();
         for result in results {
             match result {
-                Ok((path, html)) => site.insert(path, html.into_bytes()),
+                Ok(page) => {
+                    memo.pages
+                        .insert(page.file.clone(), (page.key, page.html.clone()));
+                    site.insert_content(page.file, Content::Shared(page.html));
+                }
                 Err((diagnostic, page)) => {
                     match failures.iter_mut().find(|(d, _)| *d == diagnostic) {
                         Some((_, pages)) => pages.push(page),
@@ -131,15 +148,17 @@ impl Renderer {
         jobs
     }
 
-    /// Renders one page; returns its output file (site-relative) and its HTML.
+    /// Renders one page; returns its output file (site-relative), its input key and its HTML.
     fn render_job(
         &self,
         job: &Job,
         views: &Views<'_>,
-    ) -> Result<(String, String), (Diagnostic, String)> {
+        global_hash: u64,
+        memo: &RenderMemo,
+    ) -> Result<RenderedPage, (Diagnostic, String)> {
         let harvest = views.harvest;
         let language = harvest.config.language;
-        let mut context = Context::new();
+        let mut inputs = Inputs::new(global_hash);
         let (template, path, page) = match *job {
             Job::Item(id) => {
                 let item = &harvest.items[id];
@@ -159,17 +178,17 @@ impl Renderer {
             ),
             Job::Section(section) => {
                 let (page, items) = views.section_page(section);
-                context.insert("items", &items);
+                inputs.insert("items", &items);
                 ("section.html", views.section_path(section), page)
             }
             Job::Matrix => {
-                context.insert("matrix", &views.matrix());
+                inputs.insert("matrix", &views.matrix());
                 let path = generated_path(Generated::Matrix, language);
                 let page = views.bare_page("matrix", &views.nav().matrix.title, &path);
                 ("matrix.html", path, page)
             }
             Job::Print => {
-                context.insert("parts", &views.print_edition());
+                inputs.insert("parts", &views.print_edition());
                 let path = generated_path(Generated::PrintEdition, language);
                 let page = views.bare_page("print", &views.nav().print.title, &path);
                 ("print.html", path, page)
@@ -182,22 +201,91 @@ impl Renderer {
         };
         if template == "home.html" {
             for section in Section::ALL {
-                context.insert(section.folder(), &views.section_page(section).1);
+                inputs.insert(section.folder(), &views.section_page(section).1);
             }
         }
-        context.insert("page", &page);
-        let html = self.tera.render(template, &context).map_err(|error| {
-            let diagnostic = locate(&error, &self.origins, |template, message| {
-                TemplateError::Render { template, message }
-            });
-            (diagnostic, page.url.clone())
-        })?;
+        inputs.insert("page", &page);
+        inputs.insert("template", template);
         let file = if path.ends_with(".html") {
             path
         } else {
             format!("{path}index.html")
         };
-        Ok((file, html))
+        let key = inputs.hasher.finish();
+        if let Some((known, html)) = memo.pages.get(&file)
+            && *known == key
+        {
+            return Ok(RenderedPage {
+                file,
+                key,
+                html: html.clone(),
+            });
+        }
+        let html = self
+            .tera
+            .render(template, &inputs.context)
+            .map_err(|error| {
+                let diagnostic = locate(&error, &self.origins, |template, message| {
+                    TemplateError::Render { template, message }
+                });
+                (diagnostic, page.url.clone())
+            })?;
+        Ok(RenderedPage {
+            file,
+            key,
+            html: Arc::from(html.into_bytes()),
+        })
+    }
+}
+
+/// A rendered page: its output file, the hash of its template input, its HTML.
+struct RenderedPage {
+    file: String,
+    key: u64,
+    html: Arc<[u8]>,
+}
+
+/// Pages of the previous build with a hash of what their templates were given.
+#[derive(Debug, Default)]
+struct RenderMemo {
+    pages: HashMap<String, (u64, Arc<[u8]>)>,
+}
+
+/// A template context, and a hash of everything put into it.
+struct Inputs {
+    context: Context,
+    hasher: DefaultHasher,
+}
+
+impl Inputs {
+    fn new(seed: u64) -> Self {
+        let mut hasher = DefaultHasher::new();
+        seed.hash(&mut hasher);
+        Inputs {
+            context: Context::new(),
+            hasher,
+        }
+    }
+
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        key.hash(&mut self.hasher);
+        // Serialising a view cannot fail: views hold only strings, numbers and lists.
+        let _ = serde_json::to_writer(HashWriter(&mut self.hasher), value);
+        self.context.insert(key, value);
+    }
+}
+
+/// Feeds written bytes into a hasher.
+struct HashWriter<'a>(&'a mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

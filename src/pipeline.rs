@@ -1,0 +1,248 @@
+//! The pipeline as one value that remembers its last run, so the preview server rebuilds
+//! only what changed: changed files are read and parsed again, bodies whose links cannot
+//! have changed are not rendered again, pages whose template input is unchanged are reused.
+//! `build` and `check` run it once.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::load::{self, is_ignored};
+use crate::content::{Asset, Document};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
+use crate::output::{Content, Site};
+use crate::render::{Renderer, StaticFile, Theme};
+use crate::{BuildOptions, Built};
+
+/// What changed on disk since the last run.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Change {
+    /// `site.yaml`.
+    Config,
+    /// Templates, theme files or UI strings.
+    Theme,
+    /// A file in the site's `static/` folder.
+    Static,
+    /// A file or folder below `content/` (created, changed, removed or renamed).
+    Content(PathBuf),
+}
+
+/// Config, theme and compiled templates: everything but the content.
+struct Frame {
+    config: SiteConfig,
+    theme: Theme,
+    renderer: Option<Renderer>,
+    errors: Diagnostics,
+}
+
+/// Every content file, parsed (or with the errors that stopped it).
+#[derive(Default)]
+struct ContentState {
+    documents: BTreeMap<String, Result<Document, Diagnostics>>,
+    assets: BTreeMap<String, Asset>,
+    walk_errors: Diagnostics,
+}
+
+/// The pipeline with what it learnt from its last run.
+pub struct Pipeline {
+    options: BuildOptions,
+    frame: Option<Frame>,
+    content: Option<ContentState>,
+    markdown: MarkdownCache,
+}
+
+impl Pipeline {
+    pub fn new(options: BuildOptions) -> Self {
+        Pipeline {
+            options,
+            frame: None,
+            content: None,
+            markdown: MarkdownCache::default(),
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// Runs the pipeline after `changes` (everything, the first time). Errors of every stage
+    /// are returned together; a site only when there are none.
+    pub fn run(&mut self, changes: &[Change]) -> Result<Built, Diagnostics> {
+        let started = Instant::now();
+        let root = self.options.root.clone();
+        if self.frame.is_none()
+            || changes
+                .iter()
+                .any(|c| matches!(c, Change::Config | Change::Theme))
+        {
+            self.frame = None;
+            self.frame = Some(load_frame(&self.options).map_err(|d| finish(d, &root))?);
+        }
+        match &mut self.content {
+            Some(content) => {
+                for change in changes {
+                    if let Change::Content(path) = change {
+                        content.update(&root.join("content"), path);
+                    }
+                }
+            }
+            None => self.content = Some(ContentState::load(&root.join("content"))),
+        }
+        let (Some(frame), Some(content)) = (&mut self.frame, &self.content) else {
+            unreachable!("both are set above")
+        };
+
+        let mut diagnostics = frame.errors.clone();
+        diagnostics.extend(content.walk_errors.clone());
+        let mut documents = Vec::with_capacity(content.documents.len());
+        let mut failed = Vec::new();
+        for (rel, parsed) in &content.documents {
+            match parsed {
+                Ok(doc) => documents.push(doc),
+                Err(errors) => {
+                    diagnostics.extend(errors.clone());
+                    failed.push(rel.as_str());
+                }
+            }
+        }
+        let input = LinkInput {
+            config: frame.config.clone(),
+            documents,
+            failed,
+            content_assets: content.assets.values().collect(),
+            drafts: self.options.drafts,
+        };
+        let (harvest, errors) = harvest::link(input, &mut self.markdown);
+        diagnostics.extend(errors);
+
+        let mut site = Site::new();
+        if let Some(renderer) = &mut frame.renderer {
+            diagnostics.extend(renderer.render(&harvest, &frame.theme, &mut site));
+        }
+        diagnostics.extend(add_files(&mut site, &root, &frame.theme, &harvest));
+        if !diagnostics.is_empty() {
+            return Err(finish(diagnostics, &root));
+        }
+        Ok(Built {
+            site,
+            harvest,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+fn load_frame(options: &BuildOptions) -> Result<Frame, Diagnostics> {
+    let root = options.root.as_path();
+    let mut config = SiteConfig::load(root)?;
+    if let Some(base_url) = &options.base_url {
+        config = config
+            .with_base_url(base_url)
+            .map_err(|e| Diagnostics::from(Diagnostic::new("--base-url", Position::UNKNOWN, &e)))?;
+    }
+    let mut errors = Diagnostics::new();
+    let theme = Theme::load(root, &config).unwrap_or_else(|d| {
+        errors.extend(d);
+        Theme::default()
+    });
+    let renderer = if theme.templates.is_empty() {
+        None
+    } else {
+        Renderer::new(&theme).map_err(|d| errors.extend(d)).ok()
+    };
+    Ok(Frame {
+        config,
+        theme,
+        renderer,
+        errors,
+    })
+}
+
+impl ContentState {
+    fn load(dir: &Path) -> ContentState {
+        let (loaded, walk_errors) = load::load_content(dir);
+        let documents = loaded
+            .files
+            .into_par_iter()
+            .map(|file| (file.rel.clone(), Document::parse(file)))
+            .collect();
+        let assets = loaded
+            .assets
+            .into_iter()
+            .map(|a| (a.rel.clone(), a))
+            .collect();
+        ContentState {
+            documents,
+            assets,
+            walk_errors,
+        }
+    }
+
+    /// Takes in what is now at `path` (a file or folder below `dir`, or nothing).
+    fn update(&mut self, dir: &Path, path: &Path) {
+        let Ok(below) = path.strip_prefix(dir) else {
+            return;
+        };
+        if below.iter().any(|part| is_ignored(&part.to_string_lossy())) {
+            return;
+        }
+        let rel = load::relative(dir, path);
+        if path.is_dir() {
+            let (files, errors) = load::files_below(path);
+            self.walk_errors.extend(errors);
+            for file in files {
+                self.update_file(dir, &file, &load::relative(dir, &file));
+            }
+        } else if path.exists() {
+            self.update_file(dir, path, &rel);
+        } else {
+            let folder = format!("{rel}/");
+            self.documents
+                .retain(|r, _| r != &rel && !r.starts_with(&folder));
+            self.assets
+                .retain(|r, _| r != &rel && !r.starts_with(&folder));
+        }
+    }
+
+    fn update_file(&mut self, dir: &Path, path: &Path, rel: &str) {
+        if rel.ends_with(".md") {
+            let parsed = load::read_source(dir, path)
+                .map_err(Diagnostics::from)
+                .and_then(Document::parse);
+            self.documents.insert(rel.to_string(), parsed);
+        } else {
+            let asset = Asset {
+                path: path.to_path_buf(),
+                rel: rel.to_string(),
+            };
+            self.assets.insert(rel.to_string(), asset);
+        }
+    }
+}
+
+/// Theme static files, then the site's `static/` (which wins), then files beside the content.
+fn add_files(site: &mut Site, root: &Path, theme: &Theme, harvest: &Harvest) -> Diagnostics {
+    for (path, file) in &theme.static_files {
+        let content = match file {
+            StaticFile::BuiltIn(bytes) => Content::BuiltIn(bytes),
+            StaticFile::Disk(source) => Content::Copy(source.clone()),
+        };
+        site.insert_content(path.clone(), content);
+    }
+    let (statics, diagnostics) = load::list_assets(&root.join("static"));
+    for asset in statics {
+        site.insert_content(asset.rel, Content::Copy(asset.path));
+    }
+    for asset in &harvest.assets {
+        site.insert_content(asset.path.clone(), Content::Copy(asset.source.clone()));
+    }
+    diagnostics
+}
+
+/// Paths relative to the site root, sorted by file and line.
+fn finish(diagnostics: Diagnostics, root: &Path) -> Diagnostics {
+    diagnostics.relative_to(root).sorted()
+}
