@@ -143,8 +143,9 @@ impl Diagnostics {
         self
     }
 
+    /// All diagnostics as a JSON array, on one line.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| "[]".to_string())
+        serde_json::to_string(self).unwrap_or_else(|_| "[]".to_string())
     }
 }
 

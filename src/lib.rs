@@ -12,6 +12,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod url;
 pub mod yaml;
 
@@ -64,4 +65,18 @@ pub fn build(options: &BuildOptions, out: &Path) -> Result<Built, Diagnostics> {
 /// Runs the whole pipeline without writing anything.
 pub fn check(options: &BuildOptions) -> Result<Built, Diagnostics> {
     build_site(options)
+}
+
+/// One line on what a build made and how long it took.
+pub fn summary(built: &Built) -> String {
+    let count = |s| built.harvest.section(s).len();
+    format!(
+        "built {} pages ({} themes, {} conclusions, {} recommendations, {} files in all) in {} ms",
+        built.site.page_count(),
+        count(url::Section::Themes),
+        count(url::Section::Conclusions),
+        count(url::Section::Recommendations),
+        built.site.len(),
+        built.elapsed.as_millis()
+    )
 }

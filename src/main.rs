@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use oogst::BuildOptions;
 use oogst::diagnostics::{Diagnostic, Diagnostics, Position};
-use oogst::{BuildOptions, Built};
+use oogst::serve::ServeOptions;
 
 /// A static-site generator for the harvest of a Community of Practice:
 /// themes, conclusions and recommendations, written as Markdown with YAML front matter.
@@ -29,6 +30,23 @@ enum Command {
         /// The URL the site will be published at, e.g. https://example.org/harvest/ (overrides base_url in site.yaml).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+    },
+    /// Build the site and serve it for preview, rebuilding and reloading open pages on every change.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The address to listen on; the default is reachable from this machine only.
+        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes (for network drives, containers and WSL, where notifications fail).
+        #[arg(long)]
+        poll: bool,
     },
     /// Check content, relations, links and templates without writing anything.
     Check {
@@ -73,7 +91,7 @@ fn main() -> ExitCode {
             let options = options(site, base_url);
             match oogst::build(&options, &out) {
                 Ok(built) => {
-                    println!("{} → {}", summary(&built), out.display());
+                    println!("{} → {}", oogst::summary(&built), out.display());
                     ExitCode::SUCCESS
                 }
                 Err(diagnostics) => fail(&diagnostics, Format::Text),
@@ -90,10 +108,36 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Ok(built) => {
-                    println!("ok: {}", summary(&built).replacen("built", "checked", 1));
+                    println!(
+                        "ok: {}",
+                        oogst::summary(&built).replacen("built", "checked", 1)
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(diagnostics) => fail(&diagnostics, format),
+            }
+        }
+        Command::Serve {
+            site,
+            bind,
+            port,
+            open,
+            poll,
+        } => {
+            let options = ServeOptions {
+                root: site.root,
+                bind,
+                port,
+                open,
+                drafts: site.drafts,
+                poll,
+            };
+            match oogst::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(
+                    &Diagnostic::new("serve", Position::UNKNOWN, &e).into(),
+                    Format::Text,
+                ),
             }
         }
         Command::New { dir } => match oogst::scaffold::new_site(&dir) {
@@ -120,20 +164,6 @@ fn options(site: SiteArgs, base_url: Option<String>) -> BuildOptions {
         base_url,
         drafts: site.drafts,
     }
-}
-
-fn summary(built: &Built) -> String {
-    let h = &built.harvest;
-    let count = |s| h.section(s).len();
-    format!(
-        "built {} pages ({} themes, {} conclusions, {} recommendations, {} files in all) in {} ms",
-        built.site.page_count(),
-        count(oogst::url::Section::Themes),
-        count(oogst::url::Section::Conclusions),
-        count(oogst::url::Section::Recommendations),
-        built.site.len(),
-        built.elapsed.as_millis()
-    )
 }
 
 fn fail(diagnostics: &Diagnostics, format: Format) -> ExitCode {

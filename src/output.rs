@@ -71,6 +71,21 @@ impl Site {
         self.files.keys().map(String::as_str)
     }
 
+    /// How many HTML pages differ from those of `old` (new pages included).
+    pub fn changed_from(&self, old: &Site) -> usize {
+        self.files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .filter(|(path, content)| match (content, old.files.get(*path)) {
+                (Content::Shared(a), Some(Content::Shared(b))) => {
+                    !std::sync::Arc::ptr_eq(a, b) && a != b
+                }
+                (a, Some(b)) => a.bytes().ok() != b.bytes().ok(),
+                (_, None) => true,
+            })
+            .count()
+    }
+
     /// The number of HTML pages.
     pub fn page_count(&self) -> usize {
         self.files.keys().filter(|p| p.ends_with(".html")).count()

@@ -23,10 +23,10 @@ use crate::{BuildOptions, Built};
 pub enum Change {
     /// `site.yaml`.
     Config,
-    /// Templates, theme files or UI strings.
-    Theme,
+    /// A template, theme file or UI strings file.
+    Theme(PathBuf),
     /// A file in the site's `static/` folder.
-    Static,
+    Static(PathBuf),
     /// A file or folder below `content/` (created, changed, removed or renamed).
     Content(PathBuf),
 }
@@ -77,7 +77,7 @@ impl Pipeline {
         if self.frame.is_none()
             || changes
                 .iter()
-                .any(|c| matches!(c, Change::Config | Change::Theme))
+                .any(|c| matches!(c, Change::Config | Change::Theme(_)))
         {
             self.frame = None;
             self.frame = Some(load_frame(&self.options).map_err(|d| finish(d, &root))?);

@@ -170,6 +170,8 @@ pub fn is_ignored(file_name: &str) -> bool {
         || file_name.ends_with(".swx")
         || file_name.ends_with(".tmp")
         || file_name.ends_with(".bak")
+        || file_name.ends_with("___jb_tmp___")
+        || file_name.ends_with("___jb_old___")
         || file_name == "4913"
 }
 

@@ -1,0 +1,187 @@
+//! `oogst serve`: build, serve the site from memory, rebuild on every change, and tell
+//! open pages to reload. A failed rebuild keeps the last good site and shows the errors.
+
+pub mod http;
+pub mod reload;
+pub mod watch;
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Instant;
+
+use thiserror::Error;
+
+use crate::diagnostics::Hint;
+use crate::pipeline::{Change, Pipeline};
+use crate::{BuildOptions, Built};
+use http::Live;
+
+/// Threads answering ordinary requests (event streams have threads of their own).
+const WORKERS: usize = 8;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub open: bool,
+    pub drafts: bool,
+    /// Poll for changes instead of relying on the operating system's notifications.
+    pub poll: bool,
+}
+
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {message}")]
+    Bind { addr: SocketAddr, message: String },
+    #[error("cannot watch the site for changes: {0}")]
+    Watch(#[from] notify::Error),
+}
+
+impl Hint for ServeError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ServeError::Bind { .. } => {
+                Some("another program may use the port: try --port 0 for a free one".into())
+            }
+            ServeError::Watch(_) => {
+                Some("try --poll, which works on network drives and in containers".into())
+            }
+        }
+    }
+}
+
+/// Builds and serves the site until the process is stopped.
+pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
+    // Watchers report absolute paths; the root must be absolute to recognise them.
+    options.root = std::fs::canonicalize(&options.root).unwrap_or(options.root);
+    let addr = SocketAddr::new(options.bind, options.port);
+    let server = tiny_http::Server::http(addr).map_err(|e| ServeError::Bind {
+        addr,
+        message: e.to_string(),
+    })?;
+    let local = server.server_addr().to_ip().unwrap_or(addr);
+    let url = site_url(local);
+
+    let mut pipeline = Pipeline::new(BuildOptions {
+        root: options.root.clone(),
+        base_url: Some(url.clone()),
+        drafts: options.drafts,
+    });
+    let live = Arc::new(Live::default());
+    match pipeline.run(&[]) {
+        Ok(built) => {
+            println!("{}", crate::summary(&built));
+            live.publish(built.site, false);
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            live.fail(errors);
+        }
+    }
+
+    let server = Arc::new(server);
+    for _ in 0..WORKERS {
+        let (server, live) = (server.clone(), live.clone());
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                http::handle(request, &live);
+            }
+        });
+    }
+    let (sender, changes) = channel();
+    let mut watcher = watch::watch(&options.root, options.poll, sender.clone())?;
+    let mut watched = watch::existing_folders(&options.root);
+
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("\nstopped");
+        std::process::exit(0);
+    });
+    println!(
+        "serving {} at {url} (Ctrl-C to stop)",
+        options.root.display()
+    );
+    if options.open
+        && let Err(e) = open::that_detached(&url)
+    {
+        eprintln!("could not open a browser: {e}");
+    }
+
+    while let Some(batch) = next_batch(&changes) {
+        rebuild(&mut pipeline, &live, batch);
+        let now = watch::existing_folders(&options.root);
+        if now != watched {
+            watcher = watch::watch(&options.root, options.poll, sender.clone())?;
+            watched = now;
+        }
+    }
+    drop(watcher);
+    Ok(())
+}
+
+/// The next changes, with everything else that arrived meanwhile.
+fn next_batch(changes: &Receiver<BTreeSet<Change>>) -> Option<BTreeSet<Change>> {
+    let mut batch = changes.recv().ok()?;
+    while let Ok(more) = changes.try_recv() {
+        batch.extend(more);
+    }
+    Some(batch)
+}
+
+fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
+    let started = Instant::now();
+    let what = describe(&batch, &pipeline.options().root);
+    let css_only = batch.iter().all(|c| match c {
+        Change::Static(p) | Change::Theme(p) => p.extension().is_some_and(|e| e == "css"),
+        _ => false,
+    });
+    let changes: Vec<Change> = batch.into_iter().collect();
+    match pipeline.run(&changes) {
+        Ok(Built { site, .. }) => {
+            let changed = site.changed_from(&live.site());
+            let pages = site.page_count();
+            live.publish(site, css_only);
+            println!(
+                "{what} changed: rebuilt, {changed} of {pages} pages differ, in {} ms",
+                started.elapsed().as_millis()
+            );
+        }
+        Err(errors) => {
+            eprintln!("{what} changed: {errors}");
+            live.fail(errors);
+        }
+    }
+}
+
+/// One file's path, or how many files changed.
+fn describe(batch: &BTreeSet<Change>, root: &std::path::Path) -> String {
+    let path = |c: &Change| match c {
+        Change::Config => Some(PathBuf::from(crate::config::CONFIG_FILE)),
+        Change::Theme(p) | Change::Static(p) | Change::Content(p) => {
+            p.strip_prefix(root).ok().map(PathBuf::from)
+        }
+    };
+    match batch.len() {
+        1 => batch
+            .iter()
+            .next()
+            .and_then(path)
+            .map_or_else(|| "a file".into(), |p| p.display().to_string()),
+        n => format!("{n} files"),
+    }
+}
+
+/// The URL the served site is known by: the local address.
+fn site_url(addr: SocketAddr) -> String {
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() => "localhost".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    format!("http://{host}:{}/", addr.port())
+}

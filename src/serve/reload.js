@@ -1,0 +1,39 @@
+// oogst live reload: injected by `oogst serve` only, never into built sites.
+(() => {
+  const events = new EventSource("/__oogst/events");
+  let overlay = null;
+  const clear = () => { if (overlay) { overlay.remove(); overlay = null; } };
+  const show = (errors) => {
+    clear();
+    overlay = document.createElement("div");
+    overlay.id = "oogst-error-overlay";
+    overlay.setAttribute("role", "alert");
+    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+      "background:rgba(20,20,20,.94);color:#fff;font:15px/1.5 ui-monospace,monospace;padding:2rem";
+    const title = document.createElement("h2");
+    title.textContent = "oogst: the site has errors; the last good version is shown behind this";
+    title.style.cssText = "font:bold 1.1rem system-ui,sans-serif;margin:0 0 1rem;color:#ffb4a8";
+    overlay.append(title);
+    for (const e of errors) {
+      const item = document.createElement("pre");
+      item.style.cssText = "white-space:pre-wrap;margin:0 0 1rem;padding:.75rem;background:#000;border-left:4px solid #ff6b57";
+      const place = e.line ? `${e.file}:${e.line}:${e.col}` : e.file;
+      item.textContent = `${place}\n${e.message}` + (e.hint ? `\nhint: ${e.hint}` : "");
+      overlay.append(item);
+    }
+    document.body.append(overlay);
+  };
+  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("css", (m) => {
+    clear();
+    const version = JSON.parse(m.data).version;
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      url.searchParams.set("oogst", version);
+      link.href = url.href;
+    }
+  });
+  events.addEventListener("errors", (m) => show(JSON.parse(m.data)));
+  events.addEventListener("ok", clear);
+  window.__oogst = events;
+})();

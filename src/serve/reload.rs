@@ -1,0 +1,161 @@
+//! Live reload: Server-Sent Events to every open page, and the script that listens.
+
+use std::io::Write;
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
+use std::time::Duration;
+
+use crate::diagnostics::Diagnostics;
+
+/// The script injected into pages served by `oogst serve`.
+pub const SCRIPT: &str = include_str!("reload.js");
+
+/// The path of the event stream.
+pub const EVENTS_PATH: &str = "/__oogst/events";
+
+/// Open event streams above this many are refused, so tabs left open cannot exhaust the server.
+pub const MAX_CLIENTS: usize = 512;
+
+/// How often an idle stream gets a comment line, to notice clients that went away.
+const KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+/// What open pages are told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The site was rebuilt: reload the page.
+    Reload { version: u64 },
+    /// Only stylesheets changed: swap them without reloading.
+    Css { version: u64 },
+    /// The last rebuild failed: show the errors over the page.
+    Errors(String),
+    /// The errors are gone.
+    Ok,
+}
+
+impl Event {
+    pub fn errors(diagnostics: &Diagnostics) -> Event {
+        Event::Errors(diagnostics.to_json())
+    }
+
+    fn to_wire(&self) -> String {
+        match self {
+            Event::Reload { version } => {
+                format!("event: reload\ndata: {{\"version\":{version}}}\n\n")
+            }
+            Event::Css { version } => format!("event: css\ndata: {{\"version\":{version}}}\n\n"),
+            Event::Errors(json) => format!("event: errors\ndata: {json}\n\n"),
+            Event::Ok => "event: ok\ndata: {}\n\n".to_string(),
+        }
+    }
+}
+
+/// Every open event stream.
+#[derive(Default)]
+pub struct Broadcaster {
+    clients: Mutex<Vec<SyncSender<Event>>>,
+}
+
+impl Broadcaster {
+    /// Sends `event` to every open stream; a stream that cannot keep up or went away is dropped.
+    pub fn send(&self, event: &Event) {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|client| match client.try_send(event.clone()) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => false,
+        });
+    }
+
+    pub fn client_count(&self) -> usize {
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Serves one event stream on `writer` until the client goes away. `first` is sent at
+    /// once (the current errors, if any). Gives the writer back when there are too many streams.
+    pub fn stream(
+        &self,
+        writer: Box<dyn Write + Send>,
+        first: Option<Event>,
+    ) -> Result<(), Box<dyn Write + Send>> {
+        let receiver = {
+            let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+            if clients.len() >= MAX_CLIENTS {
+                return Err(writer);
+            }
+            let (sender, receiver) = sync_channel(16);
+            clients.push(sender);
+            receiver
+        };
+        std::thread::spawn(move || {
+            let _ = pump(writer, receiver, first);
+        });
+        Ok(())
+    }
+}
+
+fn pump(
+    mut writer: Box<dyn Write + Send>,
+    events: Receiver<Event>,
+    first: Option<Event>,
+) -> std::io::Result<()> {
+    writer.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n",
+    )?;
+    writer.write_all(b"retry: 500\n: connected\n\n")?;
+    if let Some(event) = first {
+        writer.write_all(event.to_wire().as_bytes())?;
+    }
+    writer.flush()?;
+    loop {
+        match events.recv_timeout(KEEP_ALIVE) {
+            Ok(event) => writer.write_all(event.to_wire().as_bytes())?,
+            Err(RecvTimeoutError::Timeout) => writer.write_all(b": keep-alive\n\n")?,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+        writer.flush()?;
+    }
+}
+
+/// `html` with the reload script added before `</body>` (or at the end).
+pub fn inject(html: &[u8]) -> Vec<u8> {
+    let tag = format!("<script>{SCRIPT}</script>");
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_before_the_end_of_the_body() {
+        let html = inject(b"<html><body><p>x</p></body></html>");
+        let html = String::from_utf8(html).unwrap();
+        assert!(html.starts_with("<html><body><p>x</p><script>"));
+        assert!(html.ends_with("</script></body></html>"));
+        assert!(
+            String::from_utf8(inject(b"no body"))
+                .unwrap()
+                .starts_with("no body<script>")
+        );
+    }
+
+    #[test]
+    fn events_are_written_as_server_sent_events() {
+        assert_eq!(
+            Event::Reload { version: 3 }.to_wire(),
+            "event: reload\ndata: {\"version\":3}\n\n"
+        );
+        assert!(
+            Event::Errors("[]".into())
+                .to_wire()
+                .starts_with("event: errors\ndata: []")
+        );
+    }
+}
