@@ -237,6 +237,30 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
     out
 }
 
+/// Moves every heading in `html` `by` levels down (at most to `h6`), for bodies set under
+/// headings of their own (the print edition).
+pub fn demote_headings(html: &str, by: u8) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<h").into_iter().chain(rest.find("</h")).min() {
+        let closing = rest[at..].starts_with("</h");
+        let digit_at = at + if closing { 3 } else { 2 };
+        match rest.as_bytes().get(digit_at) {
+            Some(d @ b'1'..=b'6') => {
+                out.push_str(&rest[..digit_at]);
+                out.push(char::from(b'0' + (d - b'0' + by).min(6)));
+                rest = &rest[digit_at + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..digit_at]);
+                rest = &rest[digit_at..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +318,15 @@ mod tests {
         assert!(r.html.contains("href=\"#fn-1\""), "{}", r.html);
         assert!(r.html.contains("id=\"fn-1\""));
         assert_eq!(r.lead, "Tekst.");
+    }
+
+    #[test]
+    fn headings_can_be_demoted() {
+        let html = "<h2 id=\"a\">A</h2><p>x<hr></p><h5>B</h5><header>h</header>";
+        assert_eq!(
+            demote_headings(html, 2),
+            "<h4 id=\"a\">A</h4><p>x<hr></p><h6>B</h6><header>h</header>"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::config::Language;
 use crate::content::Kind;
-use crate::content::markdown::{Heading, prefix_ids};
+use crate::content::markdown::{Heading, demote_headings, prefix_ids};
 use crate::harvest::{Harvest, Item, ItemId};
 use crate::url::{Generated, Section};
 
@@ -368,13 +368,16 @@ impl<'h> Views<'h> {
             parts.push(PrintPart {
                 id: "intro".into(),
                 title: h.items[home].title.clone(),
-                content: prefix_ids(&h.items[home].html, "intro-"),
+                content: demote_headings(&prefix_ids(&h.items[home].html, "intro-"), 1),
                 items: Vec::new(),
             });
         }
         for section in Section::ALL {
             let content = h.intros.get(&section).map_or(String::new(), |&id| {
-                prefix_ids(&h.items[id].html, &format!("{}-", section.folder()))
+                demote_headings(
+                    &prefix_ids(&h.items[id].html, &format!("{}-", section.folder())),
+                    1,
+                )
             });
             parts.push(PrintPart {
                 id: section.folder().to_string(),
@@ -402,7 +405,7 @@ impl<'h> Views<'h> {
         let item: &Item = &self.harvest.items[id];
         let anchor = print_anchor(item);
         PrintItem {
-            content: prefix_ids(&item.html, &format!("{anchor}-")),
+            content: demote_headings(&prefix_ids(&item.html, &format!("{anchor}-")), 2),
             id: anchor,
             item: self.item_ref(id),
             themes: self.refs(&item.relations.themes),

@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
@@ -124,13 +124,29 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// The next changes, with everything else that arrived meanwhile.
+/// A batch with more changes than this is taken for the start of a burst (a checkout, a
+/// search-and-replace): its end is awaited, so the burst makes one rebuild.
+const BURST: usize = 3;
+
+/// How long a burst must be quiet before it counts as ended.
+const BURST_QUIET: Duration = Duration::from_millis(150);
+
+/// The next changes, with everything else that arrived meanwhile. A single edit is handed
+/// on at once; a burst once it has ended.
 fn next_batch(changes: &Receiver<BTreeSet<Change>>) -> Option<BTreeSet<Change>> {
     let mut batch = changes.recv().ok()?;
-    while let Ok(more) = changes.try_recv() {
-        batch.extend(more);
+    loop {
+        while let Ok(more) = changes.try_recv() {
+            batch.extend(more);
+        }
+        if batch.len() <= BURST {
+            return Some(batch);
+        }
+        match changes.recv_timeout(BURST_QUIET) {
+            Ok(more) => batch.extend(more),
+            Err(_) => return Some(batch),
+        }
     }
-    Some(batch)
 }
 
 fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {

@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: temporary sites, the real binary, parsed HTML.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

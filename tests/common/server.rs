@@ -1,0 +1,211 @@
+//! The real `oogst serve` on a loopback port, and a small HTTP client that sends exactly
+//! the bytes a test writes (so traversal attempts reach the server as they are).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A running `oogst serve`; stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Starts `oogst serve --port 0` on the site at `root` and waits until it listens.
+    pub fn start(root: &std::path::Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_oogst"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("oogst serve starts");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let (port_tx, port_rx) = channel();
+        for stream in [
+            Box::new(child.stdout.take().expect("stdout")) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().expect("stderr")),
+        ] {
+            let (lines, port_tx) = (lines.clone(), port_tx.clone());
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if let Some(port) = line
+                        .split("http://127.0.0.1:")
+                        .nth(1)
+                        .and_then(|rest| rest.split('/').next())
+                        .and_then(|p| p.parse::<u16>().ok())
+                    {
+                        let _ = port_tx.send(port);
+                    }
+                    lines.lock().expect("lines").push(line);
+                }
+            });
+        }
+        let port = port_rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("no URL printed: {:?}", lines.lock().expect("lines")));
+        Server { child, port, lines }
+    }
+
+    /// Everything the server printed so far.
+    pub fn output(&self) -> Vec<String> {
+        self.lines.lock().expect("lines").clone()
+    }
+
+    /// Waits until a printed line contains `text`.
+    pub fn wait_for_output(&self, text: &str, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if self.output().iter().any(|l| l.contains(text)) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// `GET path`.
+    pub fn get(&self, path: &str) -> Response {
+        self.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        ))
+    }
+
+    /// Sends `raw` bytes and reads the whole response.
+    pub fn request(&self, raw: &str) -> Response {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream.write_all(raw.as_bytes()).expect("send");
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        Response::parse(&bytes)
+    }
+
+    /// Opens an event stream.
+    pub fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .write_all(b"GET /__oogst/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+            .expect("send");
+        let (tx, rx) = channel();
+        let reader = stream.try_clone().expect("clone");
+        std::thread::spawn(move || {
+            let mut event = String::new();
+            for line in BufReader::new(reader).lines().map_while(Result::ok) {
+                if line.is_empty() {
+                    if !event.is_empty() && tx.send(std::mem::take(&mut event)).is_err() {
+                        return;
+                    }
+                } else {
+                    event.push_str(&line);
+                    event.push('\n');
+                }
+            }
+        });
+        let events = Events {
+            received: rx,
+            _stream: stream,
+        };
+        assert!(
+            events
+                .next_matching(": connected", Duration::from_secs(10))
+                .is_some(),
+            "the stream opens"
+        );
+        events
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An open event stream.
+pub struct Events {
+    received: Receiver<String>,
+    _stream: TcpStream,
+}
+
+impl Events {
+    /// The next event (block of lines) containing `text`, within `within`.
+    pub fn next_matching(&self, text: &str, within: Duration) -> Option<String> {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match self.received.recv_timeout(left) {
+                Ok(event) if event.contains(text) => return Some(event),
+                Ok(_) => continue,
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Every event that arrives within `within`.
+    pub fn collect_for(&self, within: Duration) -> Vec<String> {
+        let deadline = Instant::now() + within;
+        let mut all = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.received.recv_timeout(left) {
+                Ok(event) => all.push(event),
+                Err(_) => break,
+            }
+        }
+        all
+    }
+}
+
+/// A parsed HTTP response.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    fn parse(bytes: &[u8]) -> Response {
+        let split = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(bytes.len());
+        let head = String::from_utf8_lossy(&bytes[..split]);
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let body = bytes.get(split + 4..).unwrap_or_default().to_vec();
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}

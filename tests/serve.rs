@@ -1,0 +1,365 @@
+//! `oogst serve` as a writer and a browser meet it: the real binary on a real loopback
+//! port, real file edits, the event stream read off the socket.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Site;
+use common::server::Server;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Saves the way many editors do: write a temporary file beside it, then rename it over.
+fn atomic_save(site: &Site, rel: &str, text: &str) {
+    let target = site.path(rel);
+    let temp = target.with_file_name(format!(
+        ".{}.tmp-save",
+        target.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, &target).unwrap();
+}
+
+const TWEEDE: &str = "content/conclusions/02-tweede.md";
+
+#[test]
+fn serves_the_site_with_the_reload_script_and_the_local_base_url() {
+    let site = Site::small();
+    let server = Server::start(site.root(), &[]);
+    let page = server.get("/conclusies/tweede/");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    let html = page.text();
+    assert!(html.contains("Tekst van de tweede."));
+    assert!(
+        html.contains("/__oogst/events"),
+        "the reload script is injected"
+    );
+    let canonical = format!("http://127.0.0.1:{}/conclusies/tweede/", server.port);
+    assert!(
+        html.contains(&canonical),
+        "the base URL is the local address"
+    );
+
+    site.build_ok(&[]);
+    for (path, bytes) in site.output() {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__oogst"),
+            "{path} of `build` has no reload script"
+        );
+    }
+}
+
+#[test]
+fn an_atomic_save_reloads_open_pages_with_the_new_text() {
+    let site = Site::small();
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    atomic_save(
+        &site,
+        TWEEDE,
+        "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nNieuwe tekst.\n",
+    );
+    assert!(
+        events.next_matching("event: reload", WAIT).is_some(),
+        "a reload event"
+    );
+    assert!(
+        server
+            .get("/conclusies/tweede/")
+            .text()
+            .contains("Nieuwe tekst.")
+    );
+    assert!(
+        server.wait_for_output("02-tweede.md changed: rebuilt", WAIT),
+        "{:?}",
+        server.output()
+    );
+}
+
+#[test]
+fn a_broken_edit_shows_errors_keeps_the_old_page_and_the_fix_clears_them() {
+    let site = Site::small();
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    site.write(
+        TWEEDE,
+        "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [lerne]\n---\n\nKapot.\n",
+    );
+    let error = events
+        .next_matching("event: errors", WAIT)
+        .expect("an errors event");
+    let json: serde_json::Value =
+        serde_json::from_str(error.lines().nth(1).unwrap().trim_start_matches("data: ")).unwrap();
+    assert_eq!(json[0]["file"], "content/conclusions/02-tweede.md");
+    assert_eq!(json[0]["line"], 4);
+    assert_eq!(json[0]["hint"], "did you mean `leren`?");
+
+    let page = server.get("/conclusies/tweede/");
+    assert_eq!(page.status, 200, "the last good site is still served");
+    assert!(page.text().contains("Tekst van de tweede."));
+    assert!(!page.text().contains("Kapot."));
+
+    let late = server.events();
+    assert!(
+        late.next_matching("event: errors", WAIT).is_some(),
+        "a page opened later sees the errors too"
+    );
+
+    site.write(
+        TWEEDE,
+        "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [leren]\n---\n\nHeel.\n",
+    );
+    assert!(events.next_matching("event: reload", WAIT).is_some());
+    assert!(server.get("/conclusies/tweede/").text().contains("Heel."));
+    let fresh = server.events();
+    let first = fresh.collect_for(Duration::from_millis(300));
+    assert!(
+        first.iter().all(|e| !e.contains("event: errors")),
+        "fixed: no errors for new pages {first:?}"
+    );
+}
+
+#[test]
+fn the_server_starts_even_when_the_first_build_fails() {
+    let site = Site::small();
+    site.write(TWEEDE, "---\ntitle: Tweede\nnumber: twee\n---\n");
+    let server = Server::start(site.root(), &[]);
+    let page = server.get("/");
+    assert_eq!(page.status, 503);
+    assert!(
+        page.text().contains("content/conclusions/02-tweede.md:3:"),
+        "{}",
+        page.text()
+    );
+    let events = server.events();
+    site.write(TWEEDE, "---\ntitle: Tweede\nnumber: 2\n---\n");
+    assert!(events.next_matching("event: reload", WAIT).is_some());
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn created_deleted_and_renamed_files_and_new_folders_are_seen() {
+    let site = Site::small();
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+
+    site.write(
+        "content/conclusions/03-derde.md",
+        "---\ntitle: Derde\nnumber: 3\n---\n\nDrie.\n",
+    );
+    assert!(events.next_matching("event: reload", WAIT).is_some());
+    assert_eq!(server.get("/conclusies/derde/").status, 200);
+
+    std::fs::rename(
+        site.path("content/conclusions/03-derde.md"),
+        site.path("content/conclusions/03-drie.md"),
+    )
+    .unwrap();
+    assert!(events.next_matching("event: reload", WAIT).is_some());
+    assert_eq!(server.get("/conclusies/drie/").status, 200);
+    assert_eq!(server.get("/conclusies/derde/").status, 404);
+
+    std::fs::remove_file(site.path("content/conclusions/03-drie.md")).unwrap();
+    assert!(events.next_matching("event: reload", WAIT).is_some());
+    assert_eq!(server.get("/conclusies/drie/").status, 404);
+
+    std::fs::create_dir_all(site.path("content/bijlagen")).unwrap();
+    site.write(
+        "content/bijlagen/lijst.md",
+        "---\ntitle: Lijst\n---\n\nDe lijst.\n",
+    );
+    assert!(events.next_matching("event: reload", WAIT).is_some());
+    let deadline = std::time::Instant::now() + WAIT;
+    while server.get("/bijlagen/lijst/").status != 200 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(server.get("/bijlagen/lijst/").status, 200);
+}
+
+#[test]
+fn a_burst_of_changes_is_one_rebuild_and_editor_leftovers_are_ignored() {
+    let site = Site::small();
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    for n in 0..200 {
+        site.write(
+            &format!("content/themes/t{n:03}.md"),
+            &format!("---\ntitle: Thema {n}\n---\n"),
+        );
+    }
+    assert!(events.next_matching("event: reload", WAIT).is_some());
+    std::thread::sleep(Duration::from_millis(500));
+    let rebuilds = server
+        .output()
+        .iter()
+        .filter(|l| l.contains("changed: rebuilt"))
+        .count();
+    assert!(
+        rebuilds <= 3,
+        "200 files, {rebuilds} rebuilds: {:?}",
+        server.output()
+    );
+    assert_eq!(server.get("/themas/t199/").status, 200);
+
+    let before = server.output().len();
+    let _ = events.collect_for(Duration::from_millis(300));
+    for leftover in [
+        ".02-tweede.md.swp",
+        "02-tweede.md~",
+        "4913",
+        ".#02-tweede.md",
+        "#02-tweede.md#",
+    ] {
+        site.write(&format!("content/conclusions/{leftover}"), "rommel");
+    }
+    let after = events.collect_for(Duration::from_millis(800));
+    assert!(
+        after.iter().all(|e| !e.contains("event: reload")),
+        "{after:?}"
+    );
+    assert_eq!(
+        server.output().len(),
+        before,
+        "no rebuild for editor leftovers"
+    );
+}
+
+#[test]
+fn a_stylesheet_change_swaps_css_without_a_reload() {
+    let site = Site::small();
+    site.write("static/extra.css", "body { color: black }");
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    site.write("static/extra.css", "body { color: navy }");
+    let event = events.next_matching("event: ", WAIT).expect("an event");
+    assert!(event.contains("event: css"), "{event}");
+    assert_eq!(server.get("/extra.css").text(), "body { color: navy }");
+}
+
+#[test]
+fn unknown_paths_get_the_404_page_and_folders_redirect() {
+    let site = Site::small();
+    let server = Server::start(site.root(), &[]);
+    let missing = server.get("/bestaat/niet/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("Pagina niet gevonden"));
+    let redirect = server.get("/conclusies/eerste");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(redirect.header("location"), Some("/conclusies/eerste/"));
+}
+
+#[test]
+fn content_types_and_head_requests() {
+    let site = Site::small();
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.write("static/data.json", "{}");
+    site.write("content/conclusions/foto.png", "\u{89}PNG");
+    let server = Server::start(site.root(), &[]);
+    for (path, expected) in [
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/logo.svg", "image/svg+xml"),
+        ("/data.json", "application/json"),
+        ("/conclusies/foto.png", "image/png"),
+        ("/", "text/html; charset=utf-8"),
+    ] {
+        assert_eq!(
+            server.get(path).header("content-type"),
+            Some(expected),
+            "{path}"
+        );
+    }
+    let head =
+        server.request("HEAD /conclusies/eerste/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "HEAD has no body");
+    let length: usize = head.header("content-length").unwrap().parse().unwrap();
+    assert_eq!(length, server.get("/conclusies/eerste/").body.len());
+    let post = server
+        .request("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    assert_eq!(post.status, 405);
+}
+
+#[test]
+fn requests_outside_the_site_never_reach_the_disk() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "GEHEIM").unwrap();
+    let site = Site::small();
+    site.write("geheim.txt", "GEHEIM");
+    let server = Server::start(site.root(), &[]);
+    let attempts = [
+        "/../geheim.txt",
+        "/../../../../../../etc/passwd",
+        "/%2e%2e/geheim.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fgeheim.txt",
+        "/%2fetc%2fpasswd",
+        "/..\\geheim.txt",
+        "/%5c..%5cgeheim.txt",
+        "/static/../../geheim.txt",
+        "//etc/passwd",
+        "/conclusies/%00/../../geheim.txt",
+        "/site.yaml",
+        "/content/conclusions/01-eerste.md",
+        "/geheim.txt",
+    ];
+    for path in attempts {
+        let response = server.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        ));
+        assert!(
+            matches!(response.status, 400 | 404),
+            "{path}: {}",
+            response.status
+        );
+        let body = response.text();
+        assert!(
+            !body.contains("GEHEIM")
+                && !body.contains("root:")
+                && !body.contains("title: Proefoogst"),
+            "{path} leaked"
+        );
+    }
+    let absolute = format!(
+        "GET {} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        outside.path().join("secret.txt").display()
+    );
+    assert!(!server.request(&absolute).text().contains("GEHEIM"));
+    let long = format!(
+        "GET /{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(5000)
+    );
+    assert!(matches!(server.request(&long).status, 400 | 414 | 404));
+}
+
+#[test]
+fn fifty_open_event_streams_do_not_block_other_requests() {
+    let site = Site::small();
+    let server = Server::start(site.root(), &[]);
+    let streams: Vec<_> = (0..50).map(|_| server.events()).collect();
+    for _ in 0..20 {
+        assert_eq!(server.get("/").status, 200);
+    }
+    site.write(
+        TWEEDE,
+        "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nVijftig.\n",
+    );
+    for stream in &streams {
+        assert!(
+            stream.next_matching("event: reload", WAIT).is_some(),
+            "every stream hears the reload"
+        );
+    }
+    drop(streams);
+    for _ in 0..5 {
+        assert_eq!(server.get("/conclusies/tweede/").status, 200);
+    }
+}
