@@ -1,0 +1,172 @@
+//! A rebuild after changes gives the same site, byte for byte, as a clean build.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::Site;
+use oogst::{BuildOptions, Change, Pipeline};
+
+fn options(site: &Site) -> BuildOptions {
+    BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: None,
+        drafts: false,
+    }
+}
+
+fn files(pipeline: &mut Pipeline, changes: &[Change]) -> BTreeMap<String, Vec<u8>> {
+    let built = pipeline.run(changes).unwrap_or_else(|e| panic!("{e}"));
+    built
+        .site
+        .paths()
+        .map(|p| {
+            (
+                p.to_string(),
+                built.site.get(p).unwrap().bytes().unwrap().into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Rebuilds `incremental` after `changes` and compares it with a clean build.
+fn assert_same_as_clean(site: &Site, incremental: &mut Pipeline, changes: &[Change]) {
+    let rebuilt = files(incremental, changes);
+    let clean = files(&mut Pipeline::new(options(site)), &[]);
+    assert_eq!(
+        rebuilt.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>(),
+        "the same files after {changes:?}"
+    );
+    for (path, bytes) in &clean {
+        assert!(rebuilt[path] == *bytes, "{path} differs after {changes:?}");
+    }
+}
+
+#[test]
+fn a_series_of_edits_rebuilds_to_the_clean_result() {
+    let site = Site::small();
+    let mut pipeline = Pipeline::new(options(&site));
+    files(&mut pipeline, &[]);
+    let content = |rel: &str| Change::Content(site.path(rel));
+
+    // A body edit.
+    site.write(
+        "content/conclusions/02-tweede.md",
+        "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [vak]\n---\n\nAnders.\n\n## Kop\n",
+    );
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[content("content/conclusions/02-tweede.md")],
+    );
+
+    // A title edit shows in lists, relations and neighbours.
+    site.write(
+        "content/conclusions/01-eerste.md",
+        "---\ntitle: Allereerste\nnumber: 1\nthemes: [leren]\n---\n\n## Aanpak\n",
+    );
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[content("content/conclusions/01-eerste.md")],
+    );
+
+    // A new item, a link to its heading from elsewhere.
+    site.write(
+        "content/conclusions/03-derde.md",
+        "---\ntitle: Derde\nnumber: 3\nthemes: [vak]\n---\n\n## Kern\n",
+    );
+    site.write(
+        "content/over.md",
+        "---\ntitle: Over\n---\n\nZie [de kern](@/conclusions/03-derde.md#kern).\n",
+    );
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[
+            content("content/conclusions/03-derde.md"),
+            content("content/over.md"),
+        ],
+    );
+
+    // A rename changes the URL that links point to.
+    std::fs::rename(
+        site.path("content/themes/vak.md"),
+        site.path("content/themes/vakwerk.md"),
+    )
+    .unwrap();
+    for rel in [
+        "content/conclusions/02-tweede.md",
+        "content/conclusions/03-derde.md",
+    ] {
+        let text = std::fs::read_to_string(site.path(rel))
+            .unwrap()
+            .replace("[vak]", "[vakwerk]");
+        site.write(rel, &text);
+    }
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[
+            content("content/themes/vak.md"),
+            content("content/themes/vakwerk.md"),
+            content("content/conclusions/02-tweede.md"),
+            content("content/conclusions/03-derde.md"),
+        ],
+    );
+
+    // A file beside the content, a deleted item.
+    site.write("content/conclusions/schema.txt", "schema");
+    std::fs::remove_file(site.path("content/recommendations/02-doe-dat.md")).unwrap();
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[
+            content("content/conclusions/schema.txt"),
+            content("content/recommendations/02-doe-dat.md"),
+        ],
+    );
+
+    // A broken edit fails; the fix rebuilds to the clean result.
+    site.write("content/over.md", "---\ntitle: Over\nthems: []\n---\n");
+    assert!(pipeline.run(&[content("content/over.md")]).is_err());
+    site.write(
+        "content/over.md",
+        "---\ntitle: Over ons\n---\n\nHersteld.\n",
+    );
+    assert_same_as_clean(&site, &mut pipeline, &[content("content/over.md")]);
+
+    // A template, then the language of the whole site.
+    site.write(
+        "templates/theme.html",
+        "{% extends \"item.html\" %}{% block kicker %}Onderwerp{% endblock kicker %}",
+    );
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[Change::Theme(site.path("templates/theme.html"))],
+    );
+    site.write("site.yaml", "title: Trial harvest\nlanguage: en\n");
+    assert_same_as_clean(&site, &mut pipeline, &[Change::Config]);
+}
+
+#[test]
+fn a_new_folder_of_content_is_taken_in_whole() {
+    let site = Site::small();
+    let mut pipeline = Pipeline::new(options(&site));
+    files(&mut pipeline, &[]);
+    site.write("content/bijlagen/a.md", "---\ntitle: A\n---\n");
+    site.write("content/bijlagen/b.md", "---\ntitle: B\n---\n");
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[Change::Content(site.path("content/bijlagen"))],
+    );
+    std::fs::remove_dir_all(site.path("content/bijlagen")).unwrap();
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[Change::Content(site.path("content/bijlagen"))],
+    );
+}
