@@ -104,7 +104,10 @@ impl Kind {
         const COMMON: &[&str] = &[
             "title", "slug", "summary", "weight", "draft", "tags", "date", "extra",
         ];
-        const INTRO: &[&str] = &["title", "summary", "extra"];
+        const INTRO: &[&str] = &["title", "summary", "weight", "extra"];
+        const THEME: &[&str] = &[
+            "title", "slug", "summary", "weight", "draft", "tags", "date", "extra", "number",
+        ];
         const CONCLUSION: &[&str] = &[
             "title", "slug", "summary", "weight", "draft", "tags", "date", "extra", "number",
             "themes",
@@ -127,7 +130,11 @@ impl Kind {
                 allowed: INTRO,
                 required: &["title"],
             },
-            Kind::Item(Section::Themes) | Kind::Page => Keys {
+            Kind::Item(Section::Themes) => Keys {
+                allowed: THEME,
+                required: &["title"],
+            },
+            Kind::Page => Keys {
                 allowed: COMMON,
                 required: &["title"],
             },
