@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use diagnostics::{Diagnostic, Diagnostics, Position};
 use harvest::Harvest;
-use output::Site;
+use output::{Discard, InMemory, Site, Staging};
 pub use pipeline::{Change, Pipeline};
 
 /// What to build.
@@ -35,36 +35,39 @@ pub struct BuildOptions {
     pub drafts: bool,
 }
 
-/// A site built in memory, and what it is made of.
+/// What a build made.
 #[derive(Debug)]
 pub struct Built {
-    pub site: Site,
     pub harvest: Harvest,
+    /// HTML pages written.
+    pub pages: usize,
+    /// Files written in all.
+    pub files: usize,
     pub elapsed: Duration,
 }
 
-/// Runs the whole pipeline in memory. Errors of every stage are collected and returned
-/// together; a site is returned only when there are none.
-pub fn build_site(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    Pipeline::new(options.clone()).run(&[])
+/// Builds the site in memory. Errors of every stage are collected and returned together.
+pub fn build_site(options: &BuildOptions) -> Result<(Site, Built), Diagnostics> {
+    let memory = InMemory::default();
+    let built = Pipeline::new(options.clone()).run(&[], &memory)?;
+    Ok((memory.into_site(), built))
 }
 
-/// Builds the site and writes it to `out`, replacing what was there only when the build
-/// succeeded.
+/// Builds the site into `out`: files are written to a staging folder as they are made, and
+/// the folder replaces `out` only when the whole build succeeded.
 pub fn build(options: &BuildOptions, out: &Path) -> Result<Built, Diagnostics> {
-    output::check_output_folder(&options.root, out)
-        .map_err(|e| Diagnostics::from(Diagnostic::new(out, Position::UNKNOWN, &e)))?;
-    let built = build_site(options)?;
-    built
-        .site
-        .write_atomically(out)
-        .map_err(|e| Diagnostics::from(Diagnostic::new(out, Position::UNKNOWN, &e)))?;
+    let at_out =
+        |e: output::OutputError| Diagnostics::from(Diagnostic::new(out, Position::UNKNOWN, &e));
+    output::check_output_folder(&options.root, out).map_err(at_out)?;
+    let staging = Staging::new(out).map_err(at_out)?;
+    let built = Pipeline::new(options.clone()).run(&[], &staging)?;
+    staging.commit().map_err(at_out)?;
     Ok(built)
 }
 
-/// Runs the whole pipeline without writing anything.
+/// Runs the whole pipeline, keeping nothing.
 pub fn check(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    build_site(options)
+    Pipeline::new(options.clone()).run(&[], &Discard)
 }
 
 /// One line on what a build made and how long it took.
@@ -72,11 +75,11 @@ pub fn summary(built: &Built) -> String {
     let count = |s| built.harvest.section(s).len();
     format!(
         "built {} pages ({} themes, {} conclusions, {} recommendations, {} files in all) in {} ms",
-        built.site.page_count(),
+        built.pages,
         count(url::Section::Themes),
         count(url::Section::Conclusions),
         count(url::Section::Recommendations),
-        built.site.len(),
+        built.files,
         built.elapsed.as_millis()
     )
 }

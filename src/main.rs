@@ -103,7 +103,7 @@ fn main() -> ExitCode {
                 Ok(built) if format == Format::Json => {
                     println!(
                         "{}",
-                        serde_json::json!({ "ok": true, "pages": built.site.page_count(), "errors": [] })
+                        serde_json::json!({ "ok": true, "pages": built.pages, "errors": [] })
                     );
                     ExitCode::SUCCESS
                 }

@@ -1,10 +1,12 @@
-//! Emit: the built site as one in-memory map from path to content, and writing it to
-//! disk atomically (a staging folder swapped in whole).
+//! Emit: every output file goes through one [`Sink`]. The preview server and tests keep
+//! the site in memory ([`Site`]); `build` writes into a staging folder that is swapped in
+//! whole when the build succeeds ([`Staging`]); `check` only counts ([`Discard`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::diagnostics::Hint;
@@ -30,9 +32,57 @@ impl Content {
             Content::Copy(path) => std::fs::read(path)?.into(),
         })
     }
+
+    fn write_to(&self, target: &Path) -> std::io::Result<()> {
+        match self {
+            Content::Copy(source) => std::fs::copy(source, target).map(|_| ()),
+            Content::Bytes(b) => std::fs::write(target, b),
+            Content::Shared(b) => std::fs::write(target, b),
+            Content::BuiltIn(b) => std::fs::write(target, b),
+        }
+    }
 }
 
-/// The built site: site-relative path (`conclusies/cop/index.html`) → content.
+/// Where the files of a build go. Called from many threads at once.
+pub trait Sink: Sync {
+    /// Takes the file at the site-relative `path` (`conclusies/cop/index.html`).
+    fn put(&self, path: String, content: Content) -> Result<(), OutputError>;
+}
+
+/// Counts what goes into a sink.
+pub struct Counter<'a> {
+    sink: &'a dyn Sink,
+    pages: AtomicUsize,
+    files: AtomicUsize,
+}
+
+impl<'a> Counter<'a> {
+    pub fn new(sink: &'a dyn Sink) -> Self {
+        Counter {
+            sink,
+            pages: AtomicUsize::new(0),
+            files: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn put(&self, path: String, content: Content) -> Result<(), OutputError> {
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.sink.put(path, content)
+    }
+
+    /// HTML pages and files in all.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.pages.load(Ordering::Relaxed),
+            self.files.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// The built site in memory: site-relative path → content.
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     files: BTreeMap<String, Content>,
@@ -71,6 +121,11 @@ impl Site {
         self.files.keys().map(String::as_str)
     }
 
+    /// The number of HTML pages.
+    pub fn page_count(&self) -> usize {
+        self.files.keys().filter(|p| p.ends_with(".html")).count()
+    }
+
     /// How many HTML pages differ from those of `old` (new pages included).
     pub fn changed_from(&self, old: &Site) -> usize {
         self.files
@@ -85,15 +140,48 @@ impl Site {
             })
             .count()
     }
+}
 
-    /// The number of HTML pages.
-    pub fn page_count(&self) -> usize {
-        self.files.keys().filter(|p| p.ends_with(".html")).count()
+/// Collects a site in memory.
+#[derive(Default)]
+pub struct InMemory(Mutex<Site>);
+
+impl InMemory {
+    pub fn into_site(self) -> Site {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
+}
 
-    /// Writes the site to `out`: into a staging folder beside it first, then swapped in,
-    /// so `out` is always either the old site or the new one, never half of either.
-    pub fn write_atomically(&self, out: &Path) -> Result<(), OutputError> {
+impl Sink for InMemory {
+    fn put(&self, path: String, content: Content) -> Result<(), OutputError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert_content(path, content);
+        Ok(())
+    }
+}
+
+/// Keeps nothing: for `check`.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: String, _: Content) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+/// A staging folder beside the output folder. Files are written into it as they are made;
+/// [`Staging::commit`] swaps it in for the output folder, so the output is always either
+/// the old site or the new one. Dropped without a commit, it is removed.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging, OutputError> {
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -104,56 +192,58 @@ impl Site {
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| OutputError::io(parent, e))?;
         remove_leftovers(parent, &name);
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| OutputError::io(&dir, e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            committed: false,
+        })
+    }
 
-        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        self.write_into(&staging).inspect_err(|_| {
-            let _ = std::fs::remove_dir_all(&staging);
-        })?;
-
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    /// Puts the staged site in place of the output folder.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let out = self.out.clone();
+        let old = self
+            .dir
+            .with_file_name(self.dir.file_name().map_or_else(String::new, |n| {
+                n.to_string_lossy().replace(".staging-", ".old-")
+            }));
         let had_old = out.exists();
         if had_old {
-            std::fs::rename(out, &old).map_err(|e| OutputError::io(out, e))?;
+            std::fs::rename(&out, &old).map_err(|e| OutputError::io(&out, e))?;
         }
-        if let Err(e) = std::fs::rename(&staging, out) {
+        if let Err(e) = std::fs::rename(&self.dir, &out) {
             if had_old {
-                let _ = std::fs::rename(&old, out);
+                let _ = std::fs::rename(&old, &out);
             }
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(OutputError::io(out, e));
+            return Err(OutputError::io(&out, e));
         }
+        self.committed = true;
         if had_old {
             let _ = std::fs::remove_dir_all(&old);
         }
         Ok(())
     }
+}
 
-    fn write_into(&self, dir: &Path) -> Result<(), OutputError> {
-        std::fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, e))?;
-        let mut folders: Vec<PathBuf> = self
-            .files
-            .keys()
-            .filter_map(|p| {
-                Path::new(p)
-                    .parent()
-                    .filter(|f| !f.as_os_str().is_empty())
-                    .map(|f| dir.join(f))
-            })
-            .collect();
-        folders.dedup();
-        for folder in &folders {
+impl Sink for Staging {
+    fn put(&self, path: String, content: Content) -> Result<(), OutputError> {
+        let target = self.dir.join(&path);
+        if let Some(folder) = target.parent() {
             std::fs::create_dir_all(folder).map_err(|e| OutputError::io(folder, e))?;
         }
-        self.files.par_iter().try_for_each(|(path, content)| {
-            let target = dir.join(path);
-            match content {
-                Content::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
-                Content::Bytes(b) => std::fs::write(&target, b),
-                Content::Shared(b) => std::fs::write(&target, b),
-                Content::BuiltIn(b) => std::fs::write(&target, b),
-            }
+        content
+            .write_to(&target)
             .map_err(|e| OutputError::io(&target, e))
-        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
@@ -184,6 +274,13 @@ impl OutputError {
         OutputError::Io {
             path: path.to_path_buf(),
             source,
+        }
+    }
+
+    /// The file or folder the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            OutputError::Io { path, .. } | OutputError::Unsafe(path) => path,
         }
     }
 }
@@ -223,19 +320,26 @@ pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), OutputError> {
 mod tests {
     use super::*;
 
+    fn stage(out: &Path, files: &[(&str, &str)]) -> Staging {
+        let staging = Staging::new(out).unwrap();
+        for (path, text) in files {
+            staging
+                .put(path.to_string(), Content::Bytes(text.as_bytes().to_vec()))
+                .unwrap();
+        }
+        staging
+    }
+
     #[test]
     fn writes_and_swaps_whole_sites() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let mut site = Site::new();
-        site.insert("index.html".into(), b"one".to_vec());
-        site.insert("a/b/index.html".into(), b"two".to_vec());
-        site.write_atomically(&out).unwrap();
+        stage(&out, &[("index.html", "one"), ("a/b/index.html", "two")])
+            .commit()
+            .unwrap();
         assert_eq!(std::fs::read(out.join("a/b/index.html")).unwrap(), b"two");
 
-        let mut next = Site::new();
-        next.insert("index.html".into(), b"three".to_vec());
-        next.write_atomically(&out).unwrap();
+        stage(&out, &[("index.html", "three")]).commit().unwrap();
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"three");
         assert!(!out.join("a").exists(), "files of the old site are gone");
         let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -243,6 +347,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["public"], "no staging folders are left");
+    }
+
+    #[test]
+    fn an_uncommitted_staging_folder_leaves_the_old_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        stage(&out, &[("index.html", "old")]).commit().unwrap();
+        drop(stage(&out, &[("index.html", "new")]));
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"old");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"]);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
-use crate::output::{Content, Site};
+use crate::output::{Content, Counter, Sink};
 use crate::render::{Renderer, StaticFile, Theme};
 use crate::{BuildOptions, Built};
 
@@ -50,18 +50,30 @@ struct ContentState {
 /// The pipeline with what it learnt from its last run.
 pub struct Pipeline {
     options: BuildOptions,
+    /// Keep rendered pages to reuse in the next run (for the preview server).
+    remember: bool,
     frame: Option<Frame>,
     content: Option<ContentState>,
     markdown: MarkdownCache,
 }
 
 impl Pipeline {
+    /// A pipeline for one build.
     pub fn new(options: BuildOptions) -> Self {
         Pipeline {
             options,
+            remember: false,
             frame: None,
             content: None,
             markdown: MarkdownCache::default(),
+        }
+    }
+
+    /// A pipeline for many builds: it keeps rendered pages to reuse those that do not change.
+    pub fn remembering(options: BuildOptions) -> Self {
+        Pipeline {
+            remember: true,
+            ..Pipeline::new(options)
         }
     }
 
@@ -69,9 +81,9 @@ impl Pipeline {
         &self.options
     }
 
-    /// Runs the pipeline after `changes` (everything, the first time). Errors of every stage
-    /// are returned together; a site only when there are none.
-    pub fn run(&mut self, changes: &[Change]) -> Result<Built, Diagnostics> {
+    /// Runs the pipeline after `changes` (everything, the first time), putting every output
+    /// file into `sink`. Errors of every stage are returned together.
+    pub fn run(&mut self, changes: &[Change], sink: &dyn Sink) -> Result<Built, Diagnostics> {
         let started = Instant::now();
         let root = self.options.root.clone();
         if self.frame.is_none()
@@ -80,7 +92,8 @@ impl Pipeline {
                 .any(|c| matches!(c, Change::Config | Change::Theme(_)))
         {
             self.frame = None;
-            self.frame = Some(load_frame(&self.options).map_err(|d| finish(d, &root))?);
+            self.frame =
+                Some(load_frame(&self.options, self.remember).map_err(|d| finish(d, &root))?);
         }
         match &mut self.content {
             Some(content) => {
@@ -119,23 +132,25 @@ impl Pipeline {
         let (harvest, errors) = harvest::link(input, &mut self.markdown);
         diagnostics.extend(errors);
 
-        let mut site = Site::new();
+        let output = Counter::new(sink);
         if let Some(renderer) = &mut frame.renderer {
-            diagnostics.extend(renderer.render(&harvest, &frame.theme, &mut site));
+            diagnostics.extend(renderer.render(&harvest, &frame.theme, &output));
         }
-        diagnostics.extend(add_files(&mut site, &root, &frame.theme, &harvest));
+        diagnostics.extend(add_files(&output, &root, &frame.theme, &harvest));
         if !diagnostics.is_empty() {
             return Err(finish(diagnostics, &root));
         }
+        let (pages, files) = output.counts();
         Ok(Built {
-            site,
             harvest,
+            pages,
+            files,
             elapsed: started.elapsed(),
         })
     }
 }
 
-fn load_frame(options: &BuildOptions) -> Result<Frame, Diagnostics> {
+fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnostics> {
     let root = options.root.as_path();
     let mut config = SiteConfig::load(root)?;
     if let Some(base_url) = &options.base_url {
@@ -151,7 +166,9 @@ fn load_frame(options: &BuildOptions) -> Result<Frame, Diagnostics> {
     let renderer = if theme.templates.is_empty() {
         None
     } else {
-        Renderer::new(&theme).map_err(|d| errors.extend(d)).ok()
+        Renderer::new(&theme, remember)
+            .map_err(|d| errors.extend(d))
+            .ok()
     };
     Ok(Frame {
         config,
@@ -223,21 +240,35 @@ impl ContentState {
     }
 }
 
-/// Theme static files, then the site's `static/` (which wins), then files beside the content.
-fn add_files(site: &mut Site, root: &Path, theme: &Theme, harvest: &Harvest) -> Diagnostics {
-    for (path, file) in &theme.static_files {
-        let content = match file {
-            StaticFile::BuiltIn(bytes) => Content::BuiltIn(bytes),
-            StaticFile::Disk(source) => Content::Copy(source.clone()),
-        };
-        site.insert_content(path.clone(), content);
-    }
-    let (statics, diagnostics) = load::list_assets(&root.join("static"));
-    for asset in statics {
-        site.insert_content(asset.rel, Content::Copy(asset.path));
-    }
-    for asset in &harvest.assets {
-        site.insert_content(asset.path.clone(), Content::Copy(asset.source.clone()));
+/// Theme static files, the site's `static/` (which wins over them), files beside the content.
+fn add_files(output: &Counter<'_>, root: &Path, theme: &Theme, harvest: &Harvest) -> Diagnostics {
+    let (statics, mut diagnostics) = load::list_assets(&root.join("static"));
+    let mut files: BTreeMap<String, Content> = theme
+        .static_files
+        .iter()
+        .map(|(path, file)| {
+            let content = match file {
+                StaticFile::BuiltIn(bytes) => Content::BuiltIn(bytes),
+                StaticFile::Disk(source) => Content::Copy(source.clone()),
+            };
+            (path.clone(), content)
+        })
+        .collect();
+    files.extend(statics.into_iter().map(|a| (a.rel, Content::Copy(a.path))));
+    files.extend(
+        harvest
+            .assets
+            .iter()
+            .map(|a| (a.path.clone(), Content::Copy(a.source.clone()))),
+    );
+    for (path, content) in files {
+        if let Err(e) = output.put(path, content) {
+            diagnostics.push(Diagnostic::new(
+                e.path().to_path_buf(),
+                Position::UNKNOWN,
+                &e,
+            ));
+        }
     }
     diagnostics
 }

@@ -5,6 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::Site;
+use oogst::output::InMemory;
 use oogst::{BuildOptions, Change, Pipeline};
 
 fn options(site: &Site) -> BuildOptions {
@@ -16,14 +17,16 @@ fn options(site: &Site) -> BuildOptions {
 }
 
 fn files(pipeline: &mut Pipeline, changes: &[Change]) -> BTreeMap<String, Vec<u8>> {
-    let built = pipeline.run(changes).unwrap_or_else(|e| panic!("{e}"));
-    built
-        .site
-        .paths()
+    let memory = InMemory::default();
+    pipeline
+        .run(changes, &memory)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let site = memory.into_site();
+    site.paths()
         .map(|p| {
             (
                 p.to_string(),
-                built.site.get(p).unwrap().bytes().unwrap().into_owned(),
+                site.get(p).unwrap().bytes().unwrap().into_owned(),
             )
         })
         .collect()
@@ -46,7 +49,7 @@ fn assert_same_as_clean(site: &Site, incremental: &mut Pipeline, changes: &[Chan
 #[test]
 fn a_series_of_edits_rebuilds_to_the_clean_result() {
     let site = Site::small();
-    let mut pipeline = Pipeline::new(options(&site));
+    let mut pipeline = Pipeline::remembering(options(&site));
     files(&mut pipeline, &[]);
     let content = |rel: &str| Change::Content(site.path(rel));
 
@@ -130,7 +133,11 @@ fn a_series_of_edits_rebuilds_to_the_clean_result() {
 
     // A broken edit fails; the fix rebuilds to the clean result.
     site.write("content/over.md", "---\ntitle: Over\nthems: []\n---\n");
-    assert!(pipeline.run(&[content("content/over.md")]).is_err());
+    assert!(
+        pipeline
+            .run(&[content("content/over.md")], &InMemory::default())
+            .is_err()
+    );
     site.write(
         "content/over.md",
         "---\ntitle: Over ons\n---\n\nHersteld.\n",
@@ -154,7 +161,7 @@ fn a_series_of_edits_rebuilds_to_the_clean_result() {
 #[test]
 fn a_new_folder_of_content_is_taken_in_whole() {
     let site = Site::small();
-    let mut pipeline = Pipeline::new(options(&site));
+    let mut pipeline = Pipeline::remembering(options(&site));
     files(&mut pipeline, &[]);
     site.write("content/bijlagen/a.md", "---\ntitle: A\n---\n");
     site.write("content/bijlagen/b.md", "---\ntitle: B\n---\n");

@@ -17,7 +17,7 @@ use thiserror::Error;
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
 use crate::harvest::Harvest;
-use crate::output::{Content, Site};
+use crate::output::{Content, Counter};
 use crate::url::{Generated, Section};
 use context::{Views, generated_path};
 pub use theme::{Origin, StaticFile, Theme};
@@ -48,12 +48,13 @@ impl Hint for TemplateError {
 pub struct Renderer {
     tera: Tera,
     origins: HashMap<String, Origin>,
-    memo: RenderMemo,
+    memo: Option<RenderMemo>,
 }
 
 impl Renderer {
     /// Compiles every template of the theme; syntax errors name the template file and line.
-    pub fn new(theme: &Theme) -> Result<Renderer, Diagnostics> {
+    /// With `remember`, rendered pages are kept to reuse in the next [`Renderer::render`].
+    pub fn new(theme: &Theme, remember: bool) -> Result<Renderer, Diagnostics> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         let origins: HashMap<String, Origin> = theme
@@ -75,7 +76,7 @@ impl Renderer {
         Ok(Renderer {
             tera,
             origins: renderer_origins,
-            memo: RenderMemo::default(),
+            memo: remember.then(RenderMemo::default),
         })
     }
 
@@ -83,30 +84,46 @@ impl Renderer {
     ///
     /// A page whose template input is the same as in this renderer's previous build is not
     /// rendered again.
-    pub fn render(&mut self, harvest: &Harvest, theme: &Theme, site: &mut Site) -> Diagnostics {
+    pub fn render(
+        &mut self,
+        harvest: &Harvest,
+        theme: &Theme,
+        output: &Counter<'_>,
+    ) -> Diagnostics {
         let views = Views::new(harvest, &theme.strings);
-        let mut global = Inputs::new(0);
+        let mut global = Inputs::new(self.memo.as_ref().map(|_| 0));
         global.insert("site", &views.site());
         global.insert("nav", &views.nav());
         global.insert("t", &theme.strings);
-        let (global_context, global_hash) = (global.context, global.hasher.finish());
-        self.tera.global_context().extend(global_context);
+        let global_hash = global.key();
+        self.tera.global_context().extend(global.context);
 
         let jobs = self.jobs(harvest);
         let results: Vec<_> = jobs
             .par_iter()
-            .map(|job| self.render_job(job, &views, global_hash, &self.memo))
+            .map(|job| {
+                let page = self.render_job(job, &views, global_hash)?;
+                if let Err(e) = output.put(page.file.clone(), Content::Shared(page.html.clone())) {
+                    let diagnostic = Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e);
+                    return Err((diagnostic, page.file));
+                }
+                // Only what the memo keeps stays in memory; the rest is the sink's.
+                Ok(page.key.map(|key| (page.file, key, page.html)))
+            })
             .collect();
-        let memo = &mut self.memo;
-        memo.pages.clear();
+        if let Some(memo) = self.memo.as_mut() {
+            memo.pages.clear();
+        }
+        let mut memo = self.memo.as_mut();
         let mut failures: Vec<(Diagnostic, Vec<String>)> = Vec::new();
         for result in results {
             match result {
-                Ok(page) => {
-                    memo.pages
-                        .insert(page.file.clone(), (page.key, page.html.clone()));
-                    site.insert_content(page.file, Content::Shared(page.html));
+                Ok(Some((file, key, html))) => {
+                    if let Some(memo) = memo.as_mut() {
+                        memo.pages.insert(file, (key, html));
+                    }
                 }
+                Ok(None) => {}
                 Err((diagnostic, page)) => {
                     match failures.iter_mut().find(|(d, _)| *d == diagnostic) {
                         Some((_, pages)) => pages.push(page),
@@ -153,8 +170,7 @@ impl Renderer {
         &self,
         job: &Job,
         views: &Views<'_>,
-        global_hash: u64,
-        memo: &RenderMemo,
+        global_hash: Option<u64>,
     ) -> Result<RenderedPage, (Diagnostic, String)> {
         let harvest = views.harvest;
         let language = harvest.config.language;
@@ -211,13 +227,14 @@ impl Renderer {
         } else {
             format!("{path}index.html")
         };
-        let key = inputs.hasher.finish();
-        if let Some((known, html)) = memo.pages.get(&file)
+        let key = inputs.key();
+        if let (Some(memo), Some(key)) = (&self.memo, key)
+            && let Some((known, html)) = memo.pages.get(&file)
             && *known == key
         {
             return Ok(RenderedPage {
                 file,
-                key,
+                key: Some(key),
                 html: html.clone(),
             });
         }
@@ -238,10 +255,10 @@ impl Renderer {
     }
 }
 
-/// A rendered page: its output file, the hash of its template input, its HTML.
+/// A rendered page: its output file, the hash of its template input (when remembering), its HTML.
 struct RenderedPage {
     file: String,
-    key: u64,
+    key: Option<u64>,
     html: Arc<[u8]>,
 }
 
@@ -251,16 +268,19 @@ struct RenderMemo {
     pages: HashMap<String, (u64, Arc<[u8]>)>,
 }
 
-/// A template context, and a hash of everything put into it.
+/// A template context, and a hash of everything put into it when pages are remembered.
 struct Inputs {
     context: Context,
-    hasher: DefaultHasher,
+    hasher: Option<DefaultHasher>,
 }
 
 impl Inputs {
-    fn new(seed: u64) -> Self {
-        let mut hasher = DefaultHasher::new();
-        seed.hash(&mut hasher);
+    fn new(seed: Option<u64>) -> Self {
+        let hasher = seed.map(|seed| {
+            let mut hasher = DefaultHasher::new();
+            seed.hash(&mut hasher);
+            hasher
+        });
         Inputs {
             context: Context::new(),
             hasher,
@@ -268,10 +288,16 @@ impl Inputs {
     }
 
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        key.hash(&mut self.hasher);
-        // Serialising a view cannot fail: views hold only strings, numbers and lists.
-        let _ = serde_json::to_writer(HashWriter(&mut self.hasher), value);
+        if let Some(hasher) = &mut self.hasher {
+            key.hash(hasher);
+            // Serialising a view cannot fail: views hold only strings, numbers and lists.
+            let _ = serde_json::to_writer(HashWriter(hasher), value);
+        }
         self.context.insert(key, value);
+    }
+
+    fn key(&self) -> Option<u64> {
+        self.hasher.as_ref().map(Hasher::finish)
     }
 }
 

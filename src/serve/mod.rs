@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
+use crate::BuildOptions;
 use crate::diagnostics::Hint;
+use crate::output::InMemory;
 use crate::pipeline::{Change, Pipeline};
-use crate::{BuildOptions, Built};
 use http::Live;
 
 /// Threads answering ordinary requests (event streams have threads of their own).
@@ -68,16 +69,17 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
     let local = server.server_addr().to_ip().unwrap_or(addr);
     let url = site_url(local);
 
-    let mut pipeline = Pipeline::new(BuildOptions {
+    let mut pipeline = Pipeline::remembering(BuildOptions {
         root: options.root.clone(),
         base_url: Some(url.clone()),
         drafts: options.drafts,
     });
     let live = Arc::new(Live::default());
-    match pipeline.run(&[]) {
+    let memory = InMemory::default();
+    match pipeline.run(&[], &memory) {
         Ok(built) => {
             println!("{}", crate::summary(&built));
-            live.publish(built.site, false);
+            live.publish(memory.into_site(), false);
         }
         Err(errors) => {
             eprintln!("{errors}");
@@ -157,8 +159,10 @@ fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
         _ => false,
     });
     let changes: Vec<Change> = batch.into_iter().collect();
-    match pipeline.run(&changes) {
-        Ok(Built { site, .. }) => {
+    let memory = InMemory::default();
+    match pipeline.run(&changes, &memory) {
+        Ok(_) => {
+            let site = memory.into_site();
             let changed = site.changed_from(&live.site());
             let pages = site.page_count();
             live.publish(site, css_only);

@@ -1,0 +1,56 @@
+// Chromium from the system (apt's /usr/bin/chromium) driven by playwright-core.
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+// Flags that keep Chromium quiet on a closed network (see /work/shared/BROWSER-TESTING.md).
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+/** A new page in its own context, `width` CSS px wide. */
+export async function openPage(browser, { width = 1280, height = 800, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    colorScheme,
+    reducedMotion: 'reduce',
+    locale: 'nl-NL',
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.problems = problems;
+  return page;
+}
+
+/** A few reusable tabs: `use(fn)` lends one to `fn(page)` and takes it back. */
+export async function pagePool(browser, size, options) {
+  const free = await Promise.all(Array.from({ length: size }, () => openPage(browser, options)));
+  const waiting = [];
+  return {
+    async use(fn) {
+      const page = free.pop() || (await new Promise((resolve) => waiting.push(resolve)));
+      page.problems.length = 0;
+      try {
+        return await fn(page);
+      } finally {
+        const next = waiting.shift();
+        if (next) next(page);
+        else free.push(page);
+      }
+    },
+  };
+}
