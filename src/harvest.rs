@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::SiteConfig;
-use crate::content::markdown::{self, AnchorLink, Destination, Heading, Rendered};
+use crate::content::markdown::{self, AnchorLink, Destination, Rendered};
 use crate::content::{Asset, Date, Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position, did_you_mean};
 use crate::url::{self, Section, UrlMaker};
@@ -49,8 +49,8 @@ pub struct Item {
     pub extra: serde_json::Value,
     /// The site-relative path of its page: `conclusies/cop-als-leerplek/`.
     pub path: String,
-    pub html: String,
-    pub headings: Vec<Heading>,
+    /// The rendered body: HTML, headings, lead.
+    pub body: Arc<Rendered>,
     pub relations: Relations,
 }
 
@@ -202,13 +202,15 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
                 return rendered.clone();
             }
             let resolve = |dest: &str| resolve_link(dest, doc, &index, &paths, &asset_paths, &urls);
-            Arc::new(markdown::render(doc.body(), doc.body_line, &resolve))
+            let mut rendered = markdown::render(doc.body(), doc.body_line, &resolve);
+            rendered.source_key = key;
+            Arc::new(rendered)
         })
         .collect();
     cache.entries = documents
         .iter()
         .zip(&bodies)
-        .map(|(doc, body)| (doc.rel.clone(), (body_key(doc, targets), body.clone())))
+        .map(|(doc, body)| (doc.rel.clone(), (body.source_key, body.clone())))
         .collect();
 
     for ((item, doc), body) in items.iter_mut().zip(&documents).zip(&bodies) {
@@ -222,8 +224,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         if item.summary.is_empty() {
             item.summary = shorten(&body.lead, 220);
         }
-        item.html = body.html.clone();
-        item.headings = body.headings.clone();
+        item.body = body.clone();
     }
     for (doc, body) in documents.iter().zip(&bodies) {
         for link in &body.anchor_links {
@@ -240,7 +241,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
 /// An `@/file.md#anchor` link must name a heading of that file.
 fn check_anchor(link: &AnchorLink, index: &Index, items: &[Item]) -> Option<LinkError> {
     let &target = index.by_rel.get(&link.target)?;
-    let headings = &items[target].headings;
+    let headings = &items[target].body.headings;
     if headings.iter().any(|h| h.id == link.anchor) {
         return None;
     }
@@ -314,8 +315,7 @@ fn new_item(doc: &Document, config: &SiteConfig) -> Item {
         tags: front.tags.clone(),
         extra: serde_json::to_value(&front.extra).unwrap_or(serde_json::Value::Null),
         path,
-        html: String::new(),
-        headings: Vec::new(),
+        body: Arc::default(),
         relations: Relations::default(),
     }
 }

@@ -46,6 +46,8 @@ pub struct Rendered {
     pub anchor_links: Vec<AnchorLink>,
     /// Links whose destination does not exist, with their position and the reason.
     pub broken_links: Vec<(Position, String)>,
+    /// A hash of everything this rendering came from: equal keys, equal HTML.
+    pub source_key: u64,
 }
 
 fn options() -> Options {

@@ -4,7 +4,10 @@ use serde::Serialize;
 
 use crate::config::Language;
 use crate::content::Kind;
-use crate::content::markdown::{Heading, demote_headings, prefix_ids};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::content::markdown::{Heading, Rendered, demote_headings, prefix_ids};
 use crate::harvest::{Harvest, Item, ItemId};
 use crate::url::{Generated, Section};
 
@@ -104,12 +107,15 @@ pub struct Matrix {
     pub rows: Vec<MatrixRow>,
 }
 
-/// A part of the print edition: a section with its items.
+/// A part of the print edition: the introduction, a section with its items, the pages.
+/// Bodies are not in the view: templates fetch them with `print_body(id=...)`, so the
+/// whole harvest is never held twice.
 #[derive(Debug, Clone, Serialize)]
 pub struct PrintPart {
     pub id: String,
     pub title: String,
-    pub content: String,
+    /// Whether `print_body(id=part.id)` has an introduction to give.
+    pub has_content: bool,
     pub items: Vec<PrintItem>,
 }
 
@@ -118,10 +124,38 @@ pub struct PrintItem {
     pub id: String,
     #[serde(flatten)]
     pub item: ItemRef,
-    pub content: String,
     pub themes: Vec<ItemRef>,
     pub conclusions: Vec<ItemRef>,
     pub recommendations: Vec<ItemRef>,
+}
+
+/// The bodies of the print edition by their id on the page, with the heading levels to
+/// move them down by.
+#[derive(Debug, Default)]
+pub struct PrintBodies(HashMap<String, (Arc<Rendered>, u8)>);
+
+impl PrintBodies {
+    /// A hash of what the bodies come from, for knowing when the print edition changed.
+    pub fn key(&self) -> u64 {
+        let mut entries: Vec<_> = self
+            .0
+            .iter()
+            .map(|(id, (body, demote))| (id, body.source_key, demote))
+            .collect();
+        entries.sort();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&entries, &mut hasher);
+        std::hash::Hasher::finish(&hasher)
+    }
+
+    /// The body with `id`, its ids prefixed and its headings set below the page's own.
+    pub fn html(&self, id: &str) -> Option<String> {
+        let (body, demote) = self.0.get(id)?;
+        Some(demote_headings(
+            &prefix_ids(&body.html, &format!("{id}-")),
+            *demote,
+        ))
+    }
 }
 
 /// Grids wider than this many conclusions become lists: a page must not grow with the square.
@@ -237,8 +271,8 @@ impl<'h> Views<'h> {
         view.slug = item.slug.clone();
         view.number = item.number;
         view.summary = item.summary.clone();
-        view.content = item.html.clone();
-        view.toc = item.headings.clone();
+        view.content = item.body.html.clone();
+        view.toc = item.body.headings.clone();
         view.date = item.date.map(|d| d.to_string());
         view.date_display = item
             .date
@@ -360,52 +394,60 @@ impl<'h> Views<'h> {
         }
     }
 
-    /// The whole harvest in reading order, with ids made unique for one page.
-    pub fn print_edition(&self) -> Vec<PrintPart> {
+    /// The whole harvest in reading order, and the bodies it shows.
+    pub fn print_edition(&self) -> (Vec<PrintPart>, PrintBodies) {
         let h = self.harvest;
         let mut parts = Vec::new();
+        let mut bodies = PrintBodies::default();
         if let Some(home) = h.home {
+            bodies
+                .0
+                .insert("intro".into(), (h.items[home].body.clone(), 1));
             parts.push(PrintPart {
                 id: "intro".into(),
                 title: h.items[home].title.clone(),
-                content: demote_headings(&prefix_ids(&h.items[home].html, "intro-"), 1),
+                has_content: true,
                 items: Vec::new(),
             });
         }
         for section in Section::ALL {
-            let content = h.intros.get(&section).map_or(String::new(), |&id| {
-                demote_headings(
-                    &prefix_ids(&h.items[id].html, &format!("{}-", section.folder())),
-                    1,
-                )
-            });
+            let id = section.folder().to_string();
+            if let Some(&intro) = h.intros.get(&section) {
+                bodies
+                    .0
+                    .insert(id.clone(), (h.items[intro].body.clone(), 1));
+            }
             parts.push(PrintPart {
-                id: section.folder().to_string(),
+                has_content: h.intros.contains_key(&section),
                 title: self.section_title(section),
-                content,
                 items: h
                     .section(section)
                     .iter()
-                    .map(|&id| self.print_item(id))
+                    .map(|&item| self.print_item(item, &mut bodies))
                     .collect(),
+                id,
             });
         }
         if !h.pages.is_empty() {
             parts.push(PrintPart {
                 id: "pages".into(),
                 title: self.text("pages"),
-                content: String::new(),
-                items: h.pages.iter().map(|&id| self.print_item(id)).collect(),
+                has_content: false,
+                items: h
+                    .pages
+                    .iter()
+                    .map(|&item| self.print_item(item, &mut bodies))
+                    .collect(),
             });
         }
-        parts
+        (parts, bodies)
     }
 
-    fn print_item(&self, id: ItemId) -> PrintItem {
+    fn print_item(&self, id: ItemId, bodies: &mut PrintBodies) -> PrintItem {
         let item: &Item = &self.harvest.items[id];
         let anchor = print_anchor(item);
+        bodies.0.insert(anchor.clone(), (item.body.clone(), 2));
         PrintItem {
-            content: demote_headings(&prefix_ids(&item.html, &format!("{anchor}-")), 2),
             id: anchor,
             item: self.item_ref(id),
             themes: self.refs(&item.relations.themes),
@@ -421,9 +463,11 @@ fn print_anchor(item: &Item) -> String {
         Kind::Item(s) => s.folder(),
         _ => "page",
     };
-    match item.number {
-        Some(n) => format!("{folder}-{n}"),
-        None => format!("{folder}-{}", item.slug),
+    match (item.kind, item.number) {
+        (Kind::Item(Section::Conclusions | Section::Recommendations), Some(n)) => {
+            format!("{folder}-{n}")
+        }
+        _ => format!("{folder}-{}", item.slug),
     }
 }
 

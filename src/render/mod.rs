@@ -7,11 +7,11 @@ pub mod theme;
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 use thiserror::Error;
 
 use crate::content::Kind;
@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
 use crate::harvest::Harvest;
 use crate::output::{Content, Counter};
 use crate::url::{Generated, Section};
-use context::{Views, generated_path};
+use context::{PrintBodies, Views, generated_path};
 pub use theme::{Origin, StaticFile, Theme};
 
 #[derive(Debug, Error)]
@@ -49,6 +49,8 @@ pub struct Renderer {
     tera: Tera,
     origins: HashMap<String, Origin>,
     memo: Option<RenderMemo>,
+    /// What the `print_body` function gives templates, set for each render.
+    print_bodies: Arc<RwLock<PrintBodies>>,
 }
 
 impl Renderer {
@@ -57,6 +59,18 @@ impl Renderer {
     pub fn new(theme: &Theme, remember: bool) -> Result<Renderer, Diagnostics> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        let print_bodies: Arc<RwLock<PrintBodies>> = Arc::default();
+        let bodies = print_bodies.clone();
+        tera.register_function(
+            "print_body",
+            move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+                let id: &str = kwargs.must_get("id")?;
+                let bodies = bodies.read().unwrap_or_else(|e| e.into_inner());
+                Ok(bodies
+                    .html(id)
+                    .map_or(Value::none(), |html| Value::safe_string(&html)))
+            },
+        );
         let origins: HashMap<String, Origin> = theme
             .templates
             .iter()
@@ -77,6 +91,7 @@ impl Renderer {
             tera,
             origins: renderer_origins,
             memo: remember.then(RenderMemo::default),
+            print_bodies,
         })
     }
 
@@ -98,6 +113,7 @@ impl Renderer {
         let global_hash = global.key();
         self.tera.global_context().extend(global.context);
 
+        *self.print_bodies.write().unwrap_or_else(|e| e.into_inner()) = views.print_edition().1;
         let jobs = self.jobs(harvest);
         let results: Vec<_> = jobs
             .par_iter()
@@ -204,7 +220,13 @@ impl Renderer {
                 ("matrix.html", path, page)
             }
             Job::Print => {
-                inputs.insert("parts", &views.print_edition());
+                inputs.insert("parts", &views.print_edition().0);
+                inputs.mix(
+                    self.print_bodies
+                        .read()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .key(),
+                );
                 let path = generated_path(Generated::PrintEdition, language);
                 let page = views.bare_page("print", &views.nav().print.title, &path);
                 ("print.html", path, page)
@@ -294,6 +316,13 @@ impl Inputs {
             let _ = serde_json::to_writer(HashWriter(hasher), value);
         }
         self.context.insert(key, value);
+    }
+
+    /// Adds to the hash what templates reach outside the context (through functions).
+    fn mix(&mut self, value: u64) {
+        if let Some(hasher) = &mut self.hasher {
+            value.hash(hasher);
+        }
     }
 
     fn key(&self) -> Option<u64> {
