@@ -3,6 +3,7 @@
 //! whole when the build succeeds ([`Staging`]); `check` only counts ([`Discard`]).
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,7 +17,7 @@ use crate::diagnostics::Hint;
 pub enum Content {
     Bytes(Vec<u8>),
     /// Bytes shared with a cache of earlier builds.
-    Shared(std::sync::Arc<[u8]>),
+    Shared(std::sync::Arc<Vec<u8>>),
     BuiltIn(&'static [u8]),
     /// A file copied as it is.
     Copy(PathBuf),
@@ -27,7 +28,7 @@ impl Content {
     pub fn bytes(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
         Ok(match self {
             Content::Bytes(b) => b.as_slice().into(),
-            Content::Shared(b) => b.as_ref().into(),
+            Content::Shared(b) => b.as_slice().into(),
             Content::BuiltIn(b) => (*b).into(),
             Content::Copy(path) => std::fs::read(path)?.into(),
         })
@@ -37,7 +38,7 @@ impl Content {
         match self {
             Content::Copy(source) => std::fs::copy(source, target).map(|_| ()),
             Content::Bytes(b) => std::fs::write(target, b),
-            Content::Shared(b) => std::fs::write(target, b),
+            Content::Shared(b) => std::fs::write(target, b.as_slice()),
             Content::BuiltIn(b) => std::fs::write(target, b),
         }
     }
@@ -47,6 +48,10 @@ impl Content {
 pub trait Sink: Sync {
     /// Takes the file at the site-relative `path` (`conclusies/cop/index.html`).
     fn put(&self, path: String, content: Content) -> Result<(), OutputError>;
+
+    /// Opens the file at `path` to be written as it is made (so a big page is never held
+    /// whole). The caller flushes the writer when done.
+    fn open(&self, path: &str) -> Result<Box<dyn Write + '_>, OutputError>;
 }
 
 /// Counts what goes into a sink.
@@ -66,11 +71,20 @@ impl<'a> Counter<'a> {
     }
 
     pub fn put(&self, path: String, content: Content) -> Result<(), OutputError> {
+        self.count(&path);
+        self.sink.put(path, content)
+    }
+
+    pub fn open(&self, path: &str) -> Result<Box<dyn Write + '_>, OutputError> {
+        self.count(path);
+        self.sink.open(path)
+    }
+
+    fn count(&self, path: &str) {
         if path.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.sink.put(path, content)
     }
 
     /// HTML pages and files in all.
@@ -160,6 +174,41 @@ impl Sink for InMemory {
             .insert_content(path, content);
         Ok(())
     }
+
+    fn open(&self, path: &str) -> Result<Box<dyn Write + '_>, OutputError> {
+        Ok(Box::new(MemoryFile {
+            site: self,
+            path: path.to_string(),
+            bytes: Vec::new(),
+        }))
+    }
+}
+
+/// A file being written into an [`InMemory`] site; it is added when dropped.
+struct MemoryFile<'a> {
+    site: &'a InMemory,
+    path: String,
+    bytes: Vec<u8>,
+}
+
+impl Write for MemoryFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for MemoryFile<'_> {
+    fn drop(&mut self) {
+        let bytes = std::mem::take(&mut self.bytes);
+        let _ = self
+            .site
+            .put(std::mem::take(&mut self.path), Content::Bytes(bytes));
+    }
 }
 
 /// Keeps nothing: for `check`.
@@ -168,6 +217,10 @@ pub struct Discard;
 impl Sink for Discard {
     fn put(&self, _: String, _: Content) -> Result<(), OutputError> {
         Ok(())
+    }
+
+    fn open(&self, _: &str) -> Result<Box<dyn Write + '_>, OutputError> {
+        Ok(Box::new(std::io::sink()))
     }
 }
 
@@ -237,6 +290,15 @@ impl Sink for Staging {
             .write_to(&target)
             .map_err(|e| OutputError::io(&target, e))
     }
+
+    fn open(&self, path: &str) -> Result<Box<dyn Write + '_>, OutputError> {
+        let target = self.dir.join(path);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| OutputError::io(folder, e))?;
+        }
+        let file = std::fs::File::create(&target).map_err(|e| OutputError::io(&target, e))?;
+        Ok(Box::new(std::io::BufWriter::with_capacity(64 * 1024, file)))
+    }
 }
 
 impl Drop for Staging {
@@ -270,7 +332,7 @@ pub enum OutputError {
 }
 
 impl OutputError {
-    fn io(path: &Path, source: std::io::Error) -> Self {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
         OutputError::Io {
             path: path.to_path_buf(),
             source,

@@ -131,6 +131,11 @@ impl Pipeline {
         };
         let (harvest, errors) = harvest::link(input, &mut self.markdown);
         diagnostics.extend(errors);
+        if !self.remember {
+            // One build: the sources are not needed again, and a large site needs the room.
+            self.content = None;
+            self.markdown = MarkdownCache::default();
+        }
 
         let output = Counter::new(sink);
         if let Some(renderer) = &mut frame.renderer {

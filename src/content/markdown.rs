@@ -217,49 +217,52 @@ fn first_paragraph_text(events: &[Event<'_>]) -> String {
     text
 }
 
-/// Prefixes every `id` in `html`, and every in-page `#link` to one, so that several bodies
-/// can stand on one page (the print edition) without clashing ids.
-pub fn prefix_ids(html: &str, prefix: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    loop {
-        let next_id = rest.find(" id=\"");
-        let next_href = rest.find(" href=\"#");
-        let (at, skip) = match (next_id, next_href) {
-            (Some(a), Some(b)) if a < b => (a, 5),
-            (Some(a), None) => (a, 5),
-            (_, Some(b)) => (b, 8),
-            (None, None) => break,
+/// `html` made fit to stand with other bodies on one page (the print edition): every `id`
+/// and every in-page `#link` gets `prefix`, so ids do not clash, and every heading moves
+/// `demote` levels down (at most to `h6`), under the headings of the page. One pass.
+pub fn relocate(html: &str, prefix: &str, demote: u8) -> String {
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(found) = bytes[i..].iter().position(|&b| b == b'<' || b == b'=') {
+        i += found;
+        let rest = &bytes[i..];
+        let edit = match rest.first() {
+            // `<h2` or `</h2`: the digit moves down.
+            Some(b'<') => {
+                let digit_at = if rest.get(1) == Some(&b'/') { 2 } else { 1 };
+                match (rest.get(digit_at), rest.get(digit_at + 1)) {
+                    (Some(b'h'), Some(d @ b'1'..=b'6')) => {
+                        let level = (d - b'0' + demote).min(6);
+                        Some((i + digit_at + 1, 1, char::from(b'0' + level).to_string()))
+                    }
+                    _ => None,
+                }
+            }
+            // ` id="x"` or ` href="#x"`: the prefix goes in front of x.
+            _ if rest.starts_with(b"=\"") => {
+                let before = &bytes[..i];
+                if before.ends_with(b" id") {
+                    Some((i + 2, 0, prefix.to_string()))
+                } else if before.ends_with(b" href") && rest.get(2) == Some(&b'#') {
+                    Some((i + 3, 0, prefix.to_string()))
+                } else {
+                    None
+                }
+            }
+            _ => None,
         };
-        out.push_str(&rest[..at + skip]);
-        out.push_str(prefix);
-        rest = &rest[at + skip..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Moves every heading in `html` `by` levels down (at most to `h6`), for bodies set under
-/// headings of their own (the print edition).
-pub fn demote_headings(html: &str, by: u8) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find("<h").into_iter().chain(rest.find("</h")).min() {
-        let closing = rest[at..].starts_with("</h");
-        let digit_at = at + if closing { 3 } else { 2 };
-        match rest.as_bytes().get(digit_at) {
-            Some(d @ b'1'..=b'6') => {
-                out.push_str(&rest[..digit_at]);
-                out.push(char::from(b'0' + (d - b'0' + by).min(6)));
-                rest = &rest[digit_at + 1..];
-            }
-            _ => {
-                out.push_str(&rest[..digit_at]);
-                rest = &rest[digit_at..];
-            }
+        if let Some((at, replaced, with)) = edit {
+            out.push_str(&html[copied..at]);
+            out.push_str(&with);
+            copied = at + replaced;
+            i = copied;
+        } else {
+            i += 1;
         }
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 
@@ -323,20 +326,14 @@ mod tests {
     }
 
     #[test]
-    fn headings_can_be_demoted() {
-        let html = "<h2 id=\"a\">A</h2><p>x<hr></p><h5>B</h5><header>h</header>";
+    fn bodies_are_relocated_for_one_page_editions() {
+        let html = "<h2 id=\"a\">A</h2><p><a href=\"#a\">x</a> <a href=\"/b/\">y</a><hr></p>\
+                    <h5>B</h5><header>h</header><sup><a href=\"#fn-1\">1</a></sup><p>id=\"z\"</p>";
         assert_eq!(
-            demote_headings(html, 2),
-            "<h4 id=\"a\">A</h4><p>x<hr></p><h6>B</h6><header>h</header>"
+            relocate(html, "c1-", 2),
+            "<h4 id=\"c1-a\">A</h4><p><a href=\"#c1-a\">x</a> <a href=\"/b/\">y</a><hr></p>\
+             <h6>B</h6><header>h</header><sup><a href=\"#c1-fn-1\">1</a></sup><p>id=\"z\"</p>"
         );
-    }
-
-    #[test]
-    fn ids_can_be_prefixed_for_one_page_editions() {
-        let html = "<h2 id=\"a\">A</h2><a href=\"#a\">x</a><a href=\"/b/\">y</a>";
-        assert_eq!(
-            prefix_ids(html, "c1-"),
-            "<h2 id=\"c1-a\">A</h2><a href=\"#c1-a\">x</a><a href=\"/b/\">y</a>"
-        );
+        assert_eq!(relocate("plain é text", "p-", 1), "plain é text");
     }
 }

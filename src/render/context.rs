@@ -7,7 +7,7 @@ use crate::content::Kind;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::content::markdown::{Heading, Rendered, demote_headings, prefix_ids};
+use crate::content::markdown::{Heading, Rendered, relocate};
 use crate::harvest::{Harvest, Item, ItemId};
 use crate::url::{Generated, Section};
 
@@ -151,10 +151,7 @@ impl PrintBodies {
     /// The body with `id`, its ids prefixed and its headings set below the page's own.
     pub fn html(&self, id: &str) -> Option<String> {
         let (body, demote) = self.0.get(id)?;
-        Some(demote_headings(
-            &prefix_ids(&body.html, &format!("{id}-")),
-            *demote,
-        ))
+        Some(relocate(&body.html, &format!("{id}-"), *demote))
     }
 }
 

@@ -7,6 +7,7 @@ pub mod theme;
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::io::Write;
 use std::sync::{Arc, RwLock};
 
 use rayon::prelude::*;
@@ -17,7 +18,7 @@ use thiserror::Error;
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
 use crate::harvest::Harvest;
-use crate::output::{Content, Counter};
+use crate::output::{Content, Counter, OutputError};
 use crate::url::{Generated, Section};
 use context::{PrintBodies, Views, generated_path};
 pub use theme::{Origin, StaticFile, Theme};
@@ -117,15 +118,7 @@ impl Renderer {
         let jobs = self.jobs(harvest);
         let results: Vec<_> = jobs
             .par_iter()
-            .map(|job| {
-                let page = self.render_job(job, &views, global_hash)?;
-                if let Err(e) = output.put(page.file.clone(), Content::Shared(page.html.clone())) {
-                    let diagnostic = Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e);
-                    return Err((diagnostic, page.file));
-                }
-                // Only what the memo keeps stays in memory; the rest is the sink's.
-                Ok(page.key.map(|key| (page.file, key, page.html)))
-            })
+            .map(|job| self.render_job(job, &views, global_hash, output))
             .collect();
         if let Some(memo) = self.memo.as_mut() {
             memo.pages.clear();
@@ -165,19 +158,20 @@ impl Renderer {
         diagnostics
     }
 
+    /// Every page to render, the biggest first so they run beside the many small ones.
     fn jobs(&self, harvest: &Harvest) -> Vec<Job> {
-        let mut jobs: Vec<Job> = harvest
-            .items
-            .iter()
-            .enumerate()
-            .filter(|(_, item)| !matches!(item.kind, Kind::SectionIntro(_)))
-            .map(|(id, _)| Job::Item(id))
-            .collect();
+        let mut jobs = vec![Job::Print, Job::Matrix];
+        jobs.extend(Section::ALL.map(Job::Section));
         if harvest.home.is_none() {
             jobs.push(Job::Home);
         }
-        jobs.extend(Section::ALL.map(Job::Section));
-        jobs.extend([Job::Matrix, Job::Print, Job::NotFound]);
+        jobs.push(Job::NotFound);
+        let items = harvest.items.iter().enumerate();
+        jobs.extend(
+            items
+                .filter(|(_, item)| !matches!(item.kind, Kind::SectionIntro(_)))
+                .map(|(id, _)| Job::Item(id)),
+        );
         jobs
     }
 
@@ -187,7 +181,8 @@ impl Renderer {
         job: &Job,
         views: &Views<'_>,
         global_hash: Option<u64>,
-    ) -> Result<RenderedPage, (Diagnostic, String)> {
+        output: &Counter<'_>,
+    ) -> Result<Option<Remembered>, (Diagnostic, String)> {
         let harvest = views.harvest;
         let language = harvest.config.language;
         let mut inputs = Inputs::new(global_hash);
@@ -249,45 +244,53 @@ impl Renderer {
         } else {
             format!("{path}index.html")
         };
-        let key = inputs.key();
-        if let (Some(memo), Some(key)) = (&self.memo, key)
-            && let Some((known, html)) = memo.pages.get(&file)
-            && *known == key
-        {
-            return Ok(RenderedPage {
-                file,
-                key: Some(key),
-                html: html.clone(),
+        let fail = |error: tera::Error| {
+            let diagnostic = locate(&error, &self.origins, |template, message| {
+                TemplateError::Render { template, message }
             });
-        }
-        let html = self
-            .tera
-            .render(template, &inputs.context)
-            .map_err(|error| {
-                let diagnostic = locate(&error, &self.origins, |template, message| {
-                    TemplateError::Render { template, message }
-                });
-                (diagnostic, page.url.clone())
-            })?;
-        Ok(RenderedPage {
-            file,
-            key,
-            html: Arc::from(html.into_bytes()),
-        })
+            (diagnostic, page.url.clone())
+        };
+        let unwritable = |e: OutputError| {
+            (
+                Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e),
+                page.url.clone(),
+            )
+        };
+        let Some(key) = inputs.key() else {
+            // One build: the page streams into the sink and is not kept.
+            let mut writer = output.open(&file).map_err(unwritable)?;
+            self.tera
+                .render_to(template, &inputs.context, &mut writer)
+                .map_err(fail)?;
+            writer
+                .flush()
+                .map_err(|e| unwritable(OutputError::io(std::path::Path::new(&file), e)))?;
+            return Ok(None);
+        };
+        let known = self.memo.as_ref().and_then(|memo| memo.pages.get(&file));
+        let html = match known {
+            Some((known, html)) if *known == key => html.clone(),
+            _ => Arc::new(
+                self.tera
+                    .render(template, &inputs.context)
+                    .map_err(fail)?
+                    .into_bytes(),
+            ),
+        };
+        output
+            .put(file.clone(), Content::Shared(html.clone()))
+            .map_err(unwritable)?;
+        Ok(Some((file, key, html)))
     }
 }
 
-/// A rendered page: its output file, the hash of its template input (when remembering), its HTML.
-struct RenderedPage {
-    file: String,
-    key: Option<u64>,
-    html: Arc<[u8]>,
-}
+/// A page to remember: its output file, the hash of its template input, its HTML.
+type Remembered = (String, u64, Arc<Vec<u8>>);
 
 /// Pages of the previous build with a hash of what their templates were given.
 #[derive(Debug, Default)]
 struct RenderMemo {
-    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
 }
 
 /// A template context, and a hash of everything put into it when pages are remembered.
