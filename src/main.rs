@@ -187,3 +187,6 @@ mod tests {
         Cli::command().debug_assert();
     }
 }
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -113,6 +113,8 @@ pub fn render(body: &str, body_line: usize, resolve: &dyn Fn(&str) -> Destinatio
     rendered.lead = first_paragraph_text(&events);
     rendered.html.reserve(body.len() * 3 / 2);
     html::push_html(&mut rendered.html, events.into_iter());
+    // Bodies are kept for the whole build: no spare capacity.
+    rendered.html.shrink_to_fit();
     rendered
 }
 

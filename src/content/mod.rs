@@ -64,6 +64,14 @@ impl Document {
         })
     }
 
+    /// Frees the text once the body is rendered and the front matter's positions are no
+    /// longer needed (a one-time build); `body()` and `yaml()` are empty afterwards.
+    pub fn release_text(&mut self) {
+        self.text = String::new();
+        self.yaml = 0..0;
+        self.body = 0..0;
+    }
+
     pub fn body(&self) -> &str {
         &self.text[self.body.clone()]
     }
