@@ -427,3 +427,64 @@ fn usage_errors_exit_with_2() {
         .success()
         .stdout(predicate::str::contains("oogst"));
 }
+
+#[test]
+fn long_lists_are_split_into_pages_and_the_home_page_shows_the_first_items() {
+    let site = Site::small();
+    for n in 3..=250 {
+        site.write(
+            &format!("content/conclusions/{n:03}-c.md"),
+            &format!(
+                "---\ntitle: Conclusie nummer {n}\nnumber: {n}\nslug: c{n}\n---\n\nTekst {n}.\n"
+            ),
+        );
+    }
+    site.build_ok(&[]);
+    let first = site.page("conclusies/index.html");
+    assert_eq!(first.texts(".item-list .item-card").len(), 100);
+    assert_eq!(first.texts(".pagination li"), ["1", "2", "3"]);
+    assert_eq!(
+        first.attrs(".pagination a[rel=next]", "href"),
+        ["/conclusies/pagina/2/"]
+    );
+    let last = site.page("conclusies/pagina/3/index.html");
+    assert_eq!(
+        last.texts(".item-list .item-number")
+            .first()
+            .map(String::as_str),
+        Some("201")
+    );
+    assert_eq!(last.texts(".item-list .item-card").len(), 50);
+    assert_eq!(
+        last.attrs(".pagination a[rel=prev]", "href"),
+        ["/conclusies/pagina/2/"]
+    );
+    assert_eq!(last.text(".pagination [aria-current=page]"), "3");
+    assert!(
+        last.text("h1").contains("pagina 3 van 3"),
+        "{}",
+        last.text("h1")
+    );
+
+    let home = site.page("index.html");
+    assert_eq!(
+        home.texts("section[aria-labelledby=glance-conclusions] .item-card")
+            .len(),
+        12
+    );
+    assert_eq!(
+        home.text("section[aria-labelledby=glance-conclusions] .more"),
+        "Alle 250 conclusies"
+    );
+    assert!(
+        home.text("section[aria-labelledby=glance-themes] .more")
+            .is_empty(),
+        "short lists have no link"
+    );
+    let print = site.page("printversie/index.html");
+    assert_eq!(
+        print.texts(".print-item.kind-conclusion").len(),
+        250,
+        "the print edition holds everything"
+    );
+}

@@ -124,9 +124,19 @@ pub struct PrintItem {
     pub id: String,
     #[serde(flatten)]
     pub item: ItemRef,
-    pub themes: Vec<ItemRef>,
-    pub conclusions: Vec<ItemRef>,
-    pub recommendations: Vec<ItemRef>,
+    pub themes: Vec<Mention>,
+    pub conclusions: Vec<Mention>,
+    pub recommendations: Vec<Mention>,
+}
+
+/// A related item where only its name is shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mention {
+    pub kind: &'static str,
+    pub number: Option<u32>,
+    pub slug: String,
+    pub title: String,
+    pub url: String,
 }
 
 /// The bodies of the print edition by their id on the page, with the heading levels to
@@ -154,6 +164,29 @@ impl PrintBodies {
         Some(relocate(&body.html, &format!("{id}-"), *demote))
     }
 }
+
+/// Links to the list pages of a section.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageNumber>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageNumber {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// Items on one list page of a section: a page must not grow with the site.
+pub const LIST_PAGE_SIZE: usize = 100;
+
+/// Items of each section on the home page; the rest are a link away.
+pub const GLANCE_LIMIT: usize = 12;
 
 /// Grids wider than this many conclusions become lists: a page must not grow with the square.
 const DENSE_MATRIX_LIMIT: usize = 40;
@@ -332,10 +365,38 @@ impl<'h> Views<'h> {
         }
     }
 
-    /// A section's list page: its intro (if the site has one) and its items.
-    pub fn section_page(&self, section: Section) -> (PageView, Vec<ItemRef>) {
+    /// How many list pages a section has.
+    pub fn section_pages(&self, section: Section) -> usize {
+        self.harvest
+            .section(section)
+            .len()
+            .div_ceil(LIST_PAGE_SIZE)
+            .max(1)
+    }
+
+    /// The site-relative path of list page `number` (from 1) of a section.
+    pub fn section_page_path(&self, section: Section, number: usize) -> String {
+        let first = self.section_path(section);
+        match number {
+            1 => first,
+            n => crate::url::page_path(&[
+                &first,
+                page_word(self.harvest.config.language),
+                &n.to_string(),
+            ]),
+        }
+    }
+
+    /// List page `number` (from 1) of a section: its intro (on the first page, if the site
+    /// has one), its items, and the links to the other list pages.
+    pub fn section_page(
+        &self,
+        section: Section,
+        number: usize,
+    ) -> (PageView, Vec<ItemRef>, Pagination) {
+        let h = self.harvest;
         let path = self.section_path(section);
-        let mut view = match self.harvest.intros.get(&section) {
+        let mut view = match h.intros.get(&section) {
             Some(&id) => self.page(id),
             None => {
                 let mut view = self.bare_page("section", &self.section_title(section), &path);
@@ -350,7 +411,56 @@ impl<'h> Views<'h> {
         view.kind = "section";
         view.slug = section.folder().to_string();
         view.section_url = Some(view.url.clone());
-        (view, self.refs(self.harvest.section(section)))
+        let total = self.section_pages(section);
+        let link = |n: usize| h.urls.link(&self.section_page_path(section, n));
+        if number > 1 {
+            view.content = String::new();
+            view.toc = Vec::new();
+            view.url = link(number);
+            view.permalink = h.urls.permalink(&self.section_page_path(section, number));
+        }
+        let pagination = Pagination {
+            current: number,
+            total,
+            prev: (number > 1).then(|| link(number - 1)),
+            next: (number < total).then(|| link(number + 1)),
+            pages: (1..=total)
+                .map(|n| PageNumber {
+                    number: n,
+                    url: link(n),
+                    current: n == number,
+                })
+                .collect(),
+        };
+        let items = h
+            .section(section)
+            .iter()
+            .skip((number - 1) * LIST_PAGE_SIZE)
+            .take(LIST_PAGE_SIZE);
+        let refs = items.map(|&id| self.item_ref(id)).collect();
+        (view, refs, pagination)
+    }
+
+    /// The first items of each section for the home page, and how many there are in all.
+    pub fn glance(&self) -> (Vec<(Section, Vec<ItemRef>)>, HashMap<&'static str, usize>) {
+        let h = self.harvest;
+        let lists = Section::ALL
+            .map(|s| {
+                (
+                    s,
+                    h.section(s)
+                        .iter()
+                        .take(GLANCE_LIMIT)
+                        .map(|&id| self.item_ref(id))
+                        .collect(),
+                )
+            })
+            .to_vec();
+        let totals = Section::ALL
+            .map(|s| (s.folder(), h.section(s).len()))
+            .into_iter()
+            .collect();
+        (lists, totals)
     }
 
     pub fn matrix(&self) -> Matrix {
@@ -447,10 +557,25 @@ impl<'h> Views<'h> {
         PrintItem {
             id: anchor,
             item: self.item_ref(id),
-            themes: self.refs(&item.relations.themes),
-            conclusions: self.refs(&item.relations.conclusions),
-            recommendations: self.refs(&item.relations.recommendations),
+            themes: self.mentions(&item.relations.themes),
+            conclusions: self.mentions(&item.relations.conclusions),
+            recommendations: self.mentions(&item.relations.recommendations),
         }
+    }
+
+    fn mentions(&self, ids: &[ItemId]) -> Vec<Mention> {
+        ids.iter()
+            .map(|&id| {
+                let item = &self.harvest.items[id];
+                Mention {
+                    kind: kind_name(item.kind),
+                    number: item.number,
+                    slug: item.slug.clone(),
+                    title: item.title.clone(),
+                    url: self.harvest.urls.link(&item.path),
+                }
+            })
+            .collect()
     }
 }
 
@@ -465,6 +590,14 @@ fn print_anchor(item: &Item) -> String {
             format!("{folder}-{n}")
         }
         _ => format!("{folder}-{}", item.slug),
+    }
+}
+
+/// The URL word before a list page's number: `conclusies/pagina/2/`.
+fn page_word(language: Language) -> &'static str {
+    match language {
+        Language::Nl => "pagina",
+        Language::En => "page",
     }
 }
 

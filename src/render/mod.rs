@@ -115,7 +115,7 @@ impl Renderer {
         self.tera.global_context().extend(global.context);
 
         *self.print_bodies.write().unwrap_or_else(|e| e.into_inner()) = views.print_edition().1;
-        let jobs = self.jobs(harvest);
+        let jobs = self.jobs(&views);
         let results: Vec<_> = jobs
             .par_iter()
             .map(|job| self.render_job(job, &views, global_hash, output))
@@ -159,9 +159,12 @@ impl Renderer {
     }
 
     /// Every page to render, the biggest first so they run beside the many small ones.
-    fn jobs(&self, harvest: &Harvest) -> Vec<Job> {
+    fn jobs(&self, views: &Views<'_>) -> Vec<Job> {
+        let harvest = views.harvest;
         let mut jobs = vec![Job::Print, Job::Matrix];
-        jobs.extend(Section::ALL.map(Job::Section));
+        for section in Section::ALL {
+            jobs.extend((1..=views.section_pages(section)).map(|n| Job::Section(section, n)));
+        }
         if harvest.home.is_none() {
             jobs.push(Job::Home);
         }
@@ -203,10 +206,15 @@ impl Renderer {
                 String::new(),
                 views.bare_page("home", &harvest.config.title, ""),
             ),
-            Job::Section(section) => {
-                let (page, items) = views.section_page(section);
+            Job::Section(section, number) => {
+                let (page, items, pagination) = views.section_page(section, number);
                 inputs.insert("items", &items);
-                ("section.html", views.section_path(section), page)
+                inputs.insert("pagination", &pagination);
+                (
+                    "section.html",
+                    views.section_page_path(section, number),
+                    page,
+                )
             }
             Job::Matrix => {
                 inputs.insert("matrix", &views.matrix());
@@ -233,9 +241,11 @@ impl Renderer {
             ),
         };
         if template == "home.html" {
-            for section in Section::ALL {
-                inputs.insert(section.folder(), &views.section_page(section).1);
+            let (lists, totals) = views.glance();
+            for (section, items) in lists {
+                inputs.insert(section.folder(), &items);
             }
+            inputs.insert("totals", &totals);
         }
         inputs.insert("page", &page);
         inputs.insert("template", template);
@@ -352,7 +362,8 @@ impl std::io::Write for HashWriter<'_> {
 enum Job {
     Item(usize),
     Home,
-    Section(Section),
+    /// List page `n` (from 1) of a section.
+    Section(Section, usize),
     Matrix,
     Print,
     NotFound,
