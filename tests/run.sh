@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every check CI runs: formatting, lints, unit and integration tests.
+# Runs every check CI runs: formatting, lints, unit and integration tests, and the
+# real-browser tests of built sites (tests/browser/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,3 +10,5 @@ echo "== cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --locked --all-targets
+echo "== browser tests"
+bash tests/browser/run.sh

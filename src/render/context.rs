@@ -165,6 +165,12 @@ impl PrintBodies {
     }
 }
 
+/// The home page's view of the harvest: the first items of each section, and the counts.
+pub struct Glance {
+    pub lists: Vec<(Section, Vec<ItemRef>)>,
+    pub totals: HashMap<&'static str, usize>,
+}
+
 /// Links to the list pages of a section.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pagination {
@@ -442,7 +448,7 @@ impl<'h> Views<'h> {
     }
 
     /// The first items of each section for the home page, and how many there are in all.
-    pub fn glance(&self) -> (Vec<(Section, Vec<ItemRef>)>, HashMap<&'static str, usize>) {
+    pub fn glance(&self) -> Glance {
         let h = self.harvest;
         let lists = Section::ALL
             .map(|s| {

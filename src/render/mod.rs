@@ -241,11 +241,11 @@ impl Renderer {
             ),
         };
         if template == "home.html" {
-            let (lists, totals) = views.glance();
-            for (section, items) in lists {
+            let glance = views.glance();
+            for (section, items) in glance.lists {
                 inputs.insert(section.folder(), &items);
             }
-            inputs.insert("totals", &totals);
+            inputs.insert("totals", &glance.totals);
         }
         inputs.insert("page", &page);
         inputs.insert("template", template);

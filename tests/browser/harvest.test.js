@@ -1,17 +1,7 @@
-// The shipped Dutch harvest, built for a sub-path: accessibility, validity, links, overflow.
+// The shipped Dutch harvest, built for a sub-path: axe-core, html-validate, links and
+// fragments, no horizontal overflow at 375 px.
 import { siteSuite } from './lib/suite.js';
 import { REPO } from './lib/site.js';
-
-export const DUTCH_PAGES = {
-  home: '',
-  theme: 'themas/instrumenten/',
-  conclusion: 'conclusies/cop-als-leerplek/',
-  recommendation: 'aanbevelingen/persoonlijke-coaching/',
-  section: 'conclusies/',
-  page: 'over/',
-  matrix: 'relatieoverzicht/',
-  print: 'printversie/',
-  404: 'bestaat-niet/',
-};
+import { DUTCH_PAGES } from './lib/pages.js';
 
 siteSuite({ name: 'harvest (nl)', prepare: async () => REPO, pageTypes: DUTCH_PAGES });

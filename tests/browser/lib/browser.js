@@ -30,8 +30,19 @@ export async function openPage(browser, { width = 1280, height = 800, colorSchem
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    // Failed loads are reported with their URL by the response handler below.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
+      problems.push(`console error: ${msg.text()}`);
+    }
   });
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    // Chromium asks for /favicon.ico by itself; the site does not link one.
+    if (response.status() >= 400 && url.pathname !== '/favicon.ico' && response.request().resourceType() !== 'document') {
+      problems.push(`${response.status()} for ${response.url()}`);
+    }
+  });
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
   page.problems = problems;
   return page;
 }

@@ -52,24 +52,34 @@ export function formatViolations(label, violations) {
 
 // ---------------------------------------------------------------- html-validate
 
-/** Validate every file with html-validate and tests/browser/.htmlvalidate.json; returns readable errors. */
+/**
+ * Validate every file with html-validate and tests/browser/.htmlvalidate.json.
+ * Returns one {file, line, column, ruleId, message, selector} per problem.
+ */
 export async function validateHtml(outDir, files) {
   const configFile = path.join(here, '..', '.htmlvalidate.json');
   const config = JSON.parse(await fs.readFile(configFile, 'utf8'));
   const htmlvalidate = new HtmlValidate(new StaticConfigLoader(config));
   const problems = [];
-  const rules = new Map();
   for (const rel of files) {
     const source = await fs.readFile(path.join(outDir, rel), 'utf8');
     const report = await htmlvalidate.validateString(source, rel);
     for (const result of report.results) {
       for (const m of result.messages) {
-        rules.set(m.ruleId, (rules.get(m.ruleId) || 0) + 1);
-        problems.push(`${rel}:${m.line}:${m.column}: ${m.ruleId}: ${m.message}\n    ${m.selector ?? ''}`);
+        problems.push({ file: rel, line: m.line, column: m.column, ruleId: m.ruleId, message: m.message, selector: m.selector ?? '' });
       }
     }
   }
-  return { problems, rules };
+  return problems;
+}
+
+export function formatHtmlProblems(problems) {
+  const rules = new Map();
+  for (const p of problems) rules.set(p.ruleId, (rules.get(p.ruleId) || 0) + 1);
+  return (
+    `${problems.length} problems (${[...rules].map(([r, n]) => `${r} ×${n}`).join(', ')}):\n` +
+    problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.ruleId}: ${p.message}\n    at ${p.selector}`).join('\n')
+  );
 }
 
 // ---------------------------------------------------------------- links

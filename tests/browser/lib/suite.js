@@ -12,6 +12,7 @@ import {
   axe,
   formatViolations,
   validateHtml,
+  formatHtmlProblems,
   crawl,
   formatBroken,
   checkFragmentsOffline,
@@ -19,19 +20,16 @@ import {
 } from './checks.js';
 
 /**
- * @param {object} o
- * @param {string} o.name          label for the tests
- * @param {() => Promise<string>} o.prepare  returns the site's root folder (called in before())
- * @param {Record<string,string>} o.pageTypes  page type → path below the base URL
- * @param {(ctx) => void} [o.extra]  registers more tests; gets {base, out, files, pool}
+ * Build a site (from the folder `prepare(tmpDir)` returns) for a sub-path base URL, serve
+ * it on 127.0.0.1 with a random port, and launch Chromium. Registers before/after hooks;
+ * the returned object is filled in before the first test: {base, out, files, htmlFiles, browser}.
  */
-export function siteSuite({ name, prepare, pageTypes, extra }) {
+export function useBuiltSite(name, prepare, setup = async () => {}) {
   const ctx = {};
-  let tmp, server, browser;
-
+  let tmp, server;
   before(async () => {
     server = await startStaticServer();
-    tmp = await tempDir(name);
+    tmp = await tempDir(name.replace(/\W+/g, '-'));
     const root = await prepare(tmp.dir);
     ctx.out = path.join(tmp.dir, 'public');
     await buildSite({ root, out: ctx.out, baseUrl: server.base });
@@ -39,17 +37,41 @@ export function siteSuite({ name, prepare, pageTypes, extra }) {
     ctx.base = server.base;
     ctx.files = await listFiles(ctx.out);
     ctx.htmlFiles = ctx.files.filter((f) => f.endsWith('.html'));
-    browser = await launch();
-    ctx.browser = browser;
-    ctx.light = await pagePool(browser, 2, { width: 1280 });
-    ctx.dark = await pagePool(browser, 1, { width: 1280, colorScheme: 'dark' });
-    ctx.narrow = await pagePool(browser, 2, { width: 375, height: 700 });
+    ctx.browser = await launch();
+    // One hook only: Node 20 runs several root-level before() hooks concurrently.
+    await setup(ctx);
   });
-
   after(async () => {
-    await browser?.close();
+    await ctx.browser?.close();
     await server?.close();
     await tmp?.cleanup();
+  });
+  return ctx;
+}
+
+/**
+ * @param {object} o
+ * @param {string} o.name          label for the tests
+ * @param {() => Promise<string>} o.prepare  returns the site's root folder (called in before())
+ * @param {Record<string,string> | ((htmlFiles: string[]) => Record<string,string>)} o.pageTypes
+ *        page type → path below the base URL (or a function of the built HTML files)
+ * @param {Array<{tool: 'axe'|'html-validate', rule: string, match?: RegExp, why: string}>} [o.knownIssues]
+ *        problems whose cause is outside the theme (in oogst's Rust code) and is reported
+ *        to its developers: each is split off into a `todo` test that shows whether it
+ *        still occurs without failing the run; `match` is tried on the element's HTML and
+ *        selector. Every other problem fails as usual.
+ */
+export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [] }) {
+  const known = knownIssues.map((issue) => ({ ...issue, seen: [] }));
+  const knownFor = (tool, rule, ...texts) =>
+    known.find((k) => k.tool === tool && k.rule === rule && (!k.match || texts.some((t) => k.match.test(t))));
+  let pageTypes = types;
+  const ctx = useBuiltSite(name, prepare, async (ctx) => {
+    if (typeof types === 'function') pageTypes = types(ctx.htmlFiles);
+    ctx.pageTypes = pageTypes;
+    ctx.light = await pagePool(ctx.browser, 2, { width: 1280 });
+    ctx.dark = await pagePool(ctx.browser, 1, { width: 1280, colorScheme: 'dark' });
+    ctx.narrow = await pagePool(ctx.browser, 2, { width: 375, height: 700 });
   });
 
   const typeOf = (url) => Object.entries(pageTypes).find(([, p]) => ctx.base + p === url)?.[0];
@@ -85,8 +107,16 @@ export function siteSuite({ name, prepare, pageTypes, extra }) {
       jobs.map(({ url, pool, scheme }) =>
         pool.use(async (page) => {
           await load(page, url);
-          const violations = await axe(page);
           const label = `${typeOf(url) ?? 'page'} ${url.slice(ctx.base.length - 1)} (${scheme})`;
+          const violations = [];
+          for (const v of await axe(page)) {
+            const nodes = v.nodes.filter((n) => {
+              const issue = knownFor('axe', v.id, n.html, n.target);
+              if (issue) issue.seen.push(`${label}: ${v.id} at ${n.target}: ${n.html}`);
+              return !issue;
+            });
+            if (nodes.length) violations.push({ ...v, nodes });
+          }
           if (violations.length) failures.push(formatViolations(label, violations));
         }),
       ),
@@ -96,13 +126,13 @@ export function siteSuite({ name, prepare, pageTypes, extra }) {
   });
 
   test(`${name}: every HTML file passes html-validate (recommended)`, async (t) => {
-    const { problems, rules } = await validateHtml(ctx.out, ctx.htmlFiles);
+    const problems = (await validateHtml(ctx.out, ctx.htmlFiles)).filter((p) => {
+      const issue = knownFor('html-validate', p.ruleId, p.selector);
+      if (issue) issue.seen.push(`${p.file}:${p.line}:${p.column}: ${p.ruleId}: ${p.message} at ${p.selector}`);
+      return !issue;
+    });
     t.diagnostic(`html-validate: ${ctx.htmlFiles.length} files`);
-    assert.equal(
-      problems.length,
-      0,
-      `html-validate: ${problems.length} problems (${[...rules].map(([r, n]) => `${r} ×${n}`).join(', ')}):\n${problems.join('\n')}`,
-    );
+    assert.equal(problems.length, 0, `html-validate: ${formatHtmlProblems(problems)}`);
   });
 
   test(`${name}: links, assets and fragments all resolve, and every page is reachable from home`, async (t) => {
@@ -124,11 +154,10 @@ export function siteSuite({ name, prepare, pageTypes, extra }) {
     const fragments = await checkFragmentsOffline(ctx.out, ctx.htmlFiles, ctx.base);
     assert.deepEqual(fragments.missing, [], `fragment links to missing ids:\n${fragments.missing.join('\n')}`);
     t.diagnostic(
-      `links: ${home.checked.length} URLs OK from home (${home.pages.size} pages crawled of ${expected.length}), ` +
+      `links: ${home.checked.length} distinct URLs OK from home (${expected.length - unreached.length} of ${expected.length} pages reached), ` +
         `${home.skipped.length} external skipped, ${fragments.count} fragment links verified`,
     );
-    ctx.linkCounts = { ok: home.checked.length, pages: home.pages.size, fragments: fragments.count };
-  });
+      });
 
   test(`${name}: no horizontal overflow at 375 px on any page`, async () => {
     const failures = [];
@@ -144,5 +173,13 @@ export function siteSuite({ name, prepare, pageTypes, extra }) {
     assert.deepEqual(failures, [], `horizontal overflow at 375 px:\n${failures.join('\n')}`);
   });
 
-  extra?.(ctx);
+  // Known problems outside the theme: reported, not failed (node:test `todo`).
+  for (const issue of known) {
+    test(`${name}: known issue (${issue.tool} ${issue.rule}): ${issue.why}`, { todo: 'needs a change in oogst (Rust)' }, (t) => {
+      if (!issue.seen.length) t.diagnostic('no longer occurs: remove it from knownIssues so it is checked again');
+      assert.equal(issue.seen.length, 0, `still occurs ${issue.seen.length}×:\n${issue.seen.slice(0, 8).join('\n')}`);
+    });
+  }
+
+  return ctx;
 }
