@@ -466,7 +466,7 @@ impl<'h> Views<'h> {
             .map(|s| (s.folder(), h.section(s).len()))
             .into_iter()
             .collect();
-        (lists, totals)
+        Glance { lists, totals }
     }
 
     pub fn matrix(&self) -> Matrix {
