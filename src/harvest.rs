@@ -1,7 +1,6 @@
 //! Link: the harvest as one model. Slugs and URLs are assigned, relations and `@/` links
 //! resolved, backlinks derived, sections ordered.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -148,8 +147,7 @@ impl Hint for LinkError {
 /// What the link stage needs besides the parsed documents.
 pub struct LinkInput<'a> {
     pub config: SiteConfig,
-    /// Owned documents give up their text once their body is rendered.
-    pub documents: Vec<Cow<'a, Document>>,
+    pub documents: Vec<&'a Document>,
     /// Content paths of files that failed to parse: references to them are not reported again.
     pub failed: Vec<&'a str>,
     /// Files beside the content, below `content/`.
@@ -176,7 +174,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
     let mut diagnostics = Diagnostics::new();
     let urls = UrlMaker::new(&config.base_url);
 
-    let (mut documents, left_out): (Vec<Cow<Document>>, Vec<Cow<Document>>) = documents
+    let (documents, left_out): (Vec<&Document>, Vec<&Document>) = documents
         .into_iter()
         .partition(|d| drafts || !d.front.draft);
     let mut items: Vec<Item> = documents.iter().map(|d| new_item(d, &config)).collect();
@@ -194,26 +192,30 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         .collect();
     let paths: Vec<&str> = items.iter().map(|i| i.path.as_str()).collect();
     let targets = link_targets_fingerprint(&index, &paths, &assets, &urls);
-    let bodies: Vec<Arc<Rendered>> = documents
-        .par_iter_mut()
+    let rendered: Vec<(Arc<Rendered>, Option<Diagnostic>)> = documents
+        .par_iter()
         .map(|doc| {
-            let key = body_key(doc, targets);
-            let rendered = match cache.entries.get(&doc.rel) {
-                Some((cached_key, rendered)) if *cached_key == key => rendered.clone(),
-                _ => {
-                    let resolve =
-                        |dest: &str| resolve_link(dest, doc, &index, &paths, &asset_paths, &urls);
-                    let mut rendered = markdown::render(doc.body(), doc.body_line, &resolve);
-                    rendered.source_key = key;
-                    Arc::new(rendered)
-                }
+            let body = match doc.body() {
+                Ok(body) => body,
+                Err(unreadable) => return (Arc::default(), Some(unreadable)),
             };
-            if let Cow::Owned(doc) = doc {
-                doc.release_text();
+            let key = body_key(doc, &body, targets);
+            if let Some((cached_key, rendered)) = cache.entries.get(&doc.rel)
+                && *cached_key == key
+            {
+                return (rendered.clone(), None);
             }
-            rendered
+            let resolve = |dest: &str| resolve_link(dest, doc, &index, &paths, &asset_paths, &urls);
+            let mut rendered = markdown::render(&body, doc.body_line, &resolve);
+            rendered.source_key = key;
+            (Arc::new(rendered), None)
         })
         .collect();
+    let mut bodies = Vec::with_capacity(rendered.len());
+    for (body, unreadable) in rendered {
+        diagnostics.extend(unreadable.map(Diagnostics::from).unwrap_or_default());
+        bodies.push(body);
+    }
     cache.entries = documents
         .iter()
         .zip(&bodies)
@@ -281,9 +283,9 @@ fn link_targets_fingerprint(
     hasher.finish()
 }
 
-fn body_key(doc: &Document, targets: u64) -> u64 {
+fn body_key(doc: &Document, body: &str, targets: u64) -> u64 {
     let mut hasher = DefaultHasher::new();
-    (doc.body(), doc.body_line, &doc.path, targets).hash(&mut hasher);
+    (body, doc.body_line, &doc.path, targets).hash(&mut hasher);
     hasher.finish()
 }
 
@@ -328,7 +330,7 @@ fn new_item(doc: &Document, config: &SiteConfig) -> Item {
 }
 
 /// Two files may not make the same URL, nor two items of a section share a number.
-fn check_unique(documents: &[Cow<'_, Document>], items: &[Item], diagnostics: &mut Diagnostics) {
+fn check_unique(documents: &[&Document], items: &[Item], diagnostics: &mut Diagnostics) {
     let mut paths: HashMap<&str, &Item> = HashMap::new();
     let mut numbers: HashMap<(Section, u32), &Item> = HashMap::new();
     for (doc, item) in documents.iter().zip(items) {
@@ -379,7 +381,7 @@ struct Index {
 }
 
 impl Index {
-    fn new(items: &[Item], left_out: &[Cow<'_, Document>], failed: &[&str]) -> Index {
+    fn new(items: &[Item], left_out: &[&Document], failed: &[&str]) -> Index {
         let mut index = Index {
             by_rel: HashMap::new(),
             by_slug: HashMap::new(),

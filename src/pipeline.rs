@@ -3,7 +3,6 @@
 //! have changed are not rendered again, pages whose template input is unchanged are reused.
 //! `build` and `check` run it once.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -104,54 +103,36 @@ impl Pipeline {
                     }
                 }
             }
-            None => self.content = Some(ContentState::load(&root.join("content"))),
+            None => self.content = Some(ContentState::load(&root.join("content"), !self.remember)),
         }
-        // One build hands the documents over, so each text is freed once its body is rendered.
-        let handed_over = if self.remember {
-            None
-        } else {
-            self.content.take()
-        };
-        let (Some(frame), Some(content)) = (
-            &mut self.frame,
-            handed_over.as_ref().or(self.content.as_ref()),
-        ) else {
+        let (Some(frame), Some(content)) = (&mut self.frame, &self.content) else {
             unreachable!("both are set above")
         };
         let mut diagnostics = frame.errors.clone();
         diagnostics.extend(content.walk_errors.clone());
+        let mut documents = Vec::with_capacity(content.documents.len());
         let mut failed = Vec::new();
         for (rel, parsed) in &content.documents {
-            if let Err(errors) = parsed {
-                diagnostics.extend(errors.clone());
-                failed.push(rel.clone());
+            match parsed {
+                Ok(doc) => documents.push(doc),
+                Err(errors) => {
+                    diagnostics.extend(errors.clone());
+                    failed.push(rel.as_str());
+                }
             }
         }
-        let content_assets: Vec<Asset> = content.assets.values().cloned().collect();
-        let documents: Vec<Cow<'_, Document>> = match handed_over {
-            Some(content) => content
-                .documents
-                .into_values()
-                .filter_map(Result::ok)
-                .map(Cow::Owned)
-                .collect(),
-            None => content
-                .documents
-                .values()
-                .filter_map(|d| d.as_ref().ok())
-                .map(Cow::Borrowed)
-                .collect(),
-        };
         let input = LinkInput {
             config: frame.config.clone(),
             documents,
-            failed: failed.iter().map(String::as_str).collect(),
-            content_assets: content_assets.iter().collect(),
+            failed,
+            content_assets: content.assets.values().collect(),
             drafts: self.options.drafts,
         };
         let (harvest, errors) = harvest::link(input, &mut self.markdown);
         diagnostics.extend(errors);
         if !self.remember {
+            // One build: nothing is needed again, and a large site needs the room.
+            self.content = None;
             self.markdown = MarkdownCache::default();
         }
 
@@ -202,12 +183,20 @@ fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnosti
 }
 
 impl ContentState {
-    fn load(dir: &Path) -> ContentState {
+    /// Loads every file below `dir`; `lean` leaves bodies on disk until they are rendered.
+    fn load(dir: &Path, lean: bool) -> ContentState {
         let (loaded, walk_errors) = load::load_content(dir);
         let documents = loaded
             .files
             .into_par_iter()
-            .map(|file| (file.rel.clone(), Document::parse(file)))
+            .map(|file| {
+                let rel = file.rel.clone();
+                let mut parsed = Document::parse(file);
+                if lean && let Ok(doc) = &mut parsed {
+                    doc.leave_body_on_disk();
+                }
+                (rel, parsed)
+            })
             .collect();
         let assets = loaded
             .assets

@@ -34,6 +34,8 @@ pub enum LoadError {
     NotUtf8(usize),
     #[error("cannot walk the folder: {0}")]
     Walk(String),
+    #[error("the file changed while the site was being built")]
+    ChangedDuringBuild,
 }
 
 impl Hint for LoadError {

@@ -4,6 +4,7 @@ pub mod front_matter;
 pub mod load;
 pub mod markdown;
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -20,9 +21,12 @@ pub struct Document {
     pub rel: String,
     pub kind: Kind,
     pub front: FrontMatter,
+    /// The file's text; without the body once the body is left on disk.
     text: String,
     yaml: Range<usize>,
     body: Range<usize>,
+    /// The length of the whole file, when the body is left on disk to be read again.
+    on_disk: Option<usize>,
     /// The file line on which the front matter's YAML starts.
     pub yaml_line: usize,
     /// The file line on which the body starts.
@@ -59,21 +63,43 @@ impl Document {
             text: file.text,
             yaml,
             body,
+            on_disk: None,
             yaml_line,
             body_line,
         })
     }
 
-    /// Frees the text once the body is rendered and the front matter's positions are no
-    /// longer needed (a one-time build); `body()` and `yaml()` are empty afterwards.
-    pub fn release_text(&mut self) {
-        self.text = String::new();
-        self.yaml = 0..0;
-        self.body = 0..0;
+    /// Leaves the body on disk until it is needed (a one-time build of a large site holds
+    /// the front matter of every file, but only the bodies being rendered).
+    pub fn leave_body_on_disk(&mut self) {
+        if self.on_disk.is_none() {
+            self.on_disk = Some(self.text.len());
+            self.text.truncate(self.body.start);
+            self.text.shrink_to_fit();
+        }
     }
 
-    pub fn body(&self) -> &str {
-        &self.text[self.body.clone()]
+    /// The Markdown body, read again from disk if it was left there.
+    pub fn body(&self) -> Result<Cow<'_, str>, Diagnostic> {
+        let Some(length) = self.on_disk else {
+            return Ok(Cow::Borrowed(&self.text[self.body.clone()]));
+        };
+        let changed = || {
+            Diagnostic::new(
+                &self.path,
+                Position::UNKNOWN,
+                &load::LoadError::ChangedDuringBuild,
+            )
+        };
+        let bytes = std::fs::read(&self.path)
+            .map_err(|e| Diagnostic::new(&self.path, Position::UNKNOWN, &load::LoadError::Io(e)))?;
+        if bytes.len() != length || !bytes.starts_with(self.text.as_bytes()) {
+            return Err(changed());
+        }
+        let body = bytes.get(self.body.clone()).ok_or_else(changed)?;
+        String::from_utf8(body.to_vec())
+            .map(Cow::Owned)
+            .map_err(|_| changed())
     }
 
     pub fn yaml(&self) -> &str {
