@@ -7,8 +7,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::config::SiteConfig;
 use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document};
@@ -185,24 +183,16 @@ fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnosti
 impl ContentState {
     /// Loads every file below `dir`; `lean` leaves bodies on disk until they are rendered.
     fn load(dir: &Path, lean: bool) -> ContentState {
-        let (loaded, walk_errors) = load::load_content(dir);
-        let documents = loaded
-            .files
-            .into_par_iter()
-            .map(|file| {
-                let rel = file.rel.clone();
-                let mut parsed = Document::parse(file);
-                if lean && let Ok(doc) = &mut parsed {
-                    doc.leave_body_on_disk();
-                }
-                (rel, parsed)
-            })
-            .collect();
-        let assets = loaded
-            .assets
-            .into_iter()
-            .map(|a| (a.rel.clone(), a))
-            .collect();
+        let (documents, assets, walk_errors) = load::load_content(dir, |file| {
+            let rel = file.rel.clone();
+            let mut parsed = Document::parse(file);
+            if lean && let Ok(doc) = &mut parsed {
+                doc.leave_body_on_disk();
+            }
+            (rel, parsed)
+        });
+        let documents = documents.into_iter().collect();
+        let assets = assets.into_iter().map(|a| (a.rel.clone(), a)).collect();
         ContentState {
             documents,
             assets,

@@ -50,30 +50,26 @@ impl Hint for LoadError {
     }
 }
 
-/// Everything found below one folder.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    pub files: Vec<SourceFile>,
-    pub assets: Vec<Asset>,
-}
-
-/// Reads every `.md` file below `dir` and lists every other file as an asset.
-/// Hidden files and editors' temporary files are skipped. A missing folder is empty.
-pub fn load_content(dir: &Path) -> (Loaded, Diagnostics) {
+/// Reads every `.md` file below `dir` (in parallel) and hands it to `each` at once, so a
+/// large site is never held as text whole; lists every other file as an asset. Hidden
+/// files and editors' temporary files are skipped. A missing folder is empty.
+pub fn load_content<T: Send>(
+    dir: &Path,
+    each: impl Fn(SourceFile) -> T + Sync + Send,
+) -> (Vec<T>, Vec<Asset>, Diagnostics) {
     let (markdown, assets, mut diagnostics) = walk(dir);
-    let read: Vec<Result<SourceFile, Diagnostic>> = markdown
+    let read: Vec<Result<T, Diagnostic>> = markdown
         .into_par_iter()
-        .map(|(path, rel)| read_text(&path).map(|text| SourceFile { path, rel, text }))
+        .map(|(path, rel)| read_text(&path).map(|text| each(SourceFile { path, rel, text })))
         .collect();
-    let mut files = Vec::with_capacity(read.len());
+    let mut loaded = Vec::with_capacity(read.len());
     for result in read {
         match result {
-            Ok(file) => files.push(file),
+            Ok(file) => loaded.push(file),
             Err(d) => diagnostics.push(d),
         }
     }
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    (Loaded { files, assets }, diagnostics)
+    (loaded, assets, diagnostics)
 }
 
 /// Lists every file below `dir` as an asset (for `static/` folders).
