@@ -42,6 +42,8 @@ pub struct Item {
     pub title: String,
     /// The summary from the front matter, else the start of the first paragraph.
     pub summary: String,
+    /// Whether the summary was taken from the body.
+    pub summary_from_body: bool,
     pub weight: i64,
     pub draft: bool,
     pub date: Option<Date>,
@@ -78,6 +80,17 @@ pub struct Harvest {
     /// Standalone pages, by weight then title.
     pub pages: Vec<ItemId>,
     pub assets: Vec<OutputAsset>,
+    /// What resolving links needs, kept for taking in changed bodies later.
+    links: LinkState,
+}
+
+/// The lookups `@/` links are resolved with.
+#[derive(Debug)]
+struct LinkState {
+    index: Index,
+    paths: Vec<String>,
+    asset_paths: HashMap<String, String>,
+    targets: u64,
 }
 
 #[derive(Debug, Error)]
@@ -211,6 +224,11 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
             (Arc::new(rendered), None)
         })
         .collect();
+    let kept_paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+    let kept_assets: HashMap<String, String> = asset_paths
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let mut bodies = Vec::with_capacity(rendered.len());
     for (body, unreadable) in rendered {
         diagnostics.extend(unreadable.map(Diagnostics::from).unwrap_or_default());
@@ -231,7 +249,8 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
             ));
         }
         if item.summary.is_empty() {
-            item.summary = shorten(&body.lead, 220);
+            item.summary = shorten(&body.lead, SUMMARY_LENGTH);
+            item.summary_from_body = true;
         }
         item.body = body.clone();
     }
@@ -244,8 +263,17 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
     }
 
     derive_backlinks(&mut items);
-    (assemble(config, urls, items, assets), diagnostics)
+    let links = LinkState {
+        paths: kept_paths,
+        asset_paths: kept_assets,
+        index,
+        targets,
+    };
+    (assemble(config, urls, items, assets, links), diagnostics)
 }
+
+/// Summaries taken from a body are cut at about this many characters.
+const SUMMARY_LENGTH: usize = 220;
 
 /// An `@/file.md#anchor` link must name a heading of that file.
 fn check_anchor(link: &AnchorLink, index: &Index, items: &[Item]) -> Option<LinkError> {
@@ -318,6 +346,7 @@ fn new_item(doc: &Document, config: &SiteConfig) -> Item {
         number: front.number,
         title: front.title.trim().to_string(),
         summary: front.summary.clone().unwrap_or_default().trim().to_string(),
+        summary_from_body: false,
         weight: front.weight.unwrap_or(0),
         draft: front.draft,
         date: front.date,
@@ -371,6 +400,7 @@ enum Missing {
 
 /// Looks items up by content path, slug and number; knows the drafts left out and the
 /// files that failed, so a reference to one of those is reported once, rightly.
+#[derive(Debug)]
 struct Index {
     by_rel: HashMap<String, ItemId>,
     by_slug: HashMap<(Section, String), ItemId>,
@@ -665,6 +695,7 @@ fn assemble(
     urls: UrlMaker,
     items: Vec<Item>,
     assets: Vec<OutputAsset>,
+    links: LinkState,
 ) -> Harvest {
     let mut home = None;
     let mut intros = HashMap::new();
@@ -694,6 +725,7 @@ fn assemble(
         sections,
         pages,
         assets,
+        links,
     }
 }
 
@@ -709,6 +741,60 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 impl Harvest {
+    /// Takes in the new bodies of documents whose front matter did not change, and returns
+    /// the items whose pages changed with the problems of the whole harvest's links.
+    /// Returns `None`, having changed nothing, when a body's change reaches beyond its own
+    /// pages (a summary taken from the body shows in lists): then the harvest is linked anew.
+    pub fn replace_bodies(&mut self, docs: &[&Document]) -> Option<(Vec<ItemId>, Diagnostics)> {
+        let links = &self.links;
+        let paths: Vec<&str> = links.paths.iter().map(String::as_str).collect();
+        let assets: HashMap<&str, &str> = links
+            .asset_paths
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let mut diagnostics = Diagnostics::new();
+        let mut replaced = Vec::new();
+        for doc in docs {
+            let &id = links.index.by_rel.get(&doc.rel)?;
+            let body = match doc.body() {
+                Ok(body) => body,
+                Err(unreadable) => {
+                    diagnostics.push(unreadable);
+                    continue;
+                }
+            };
+            let resolve =
+                |dest: &str| resolve_link(dest, doc, &links.index, &paths, &assets, &self.urls);
+            let mut rendered = markdown::render(&body, doc.body_line, &resolve);
+            rendered.source_key = body_key(doc, &body, links.targets);
+            let item = &self.items[id];
+            if item.summary_from_body && shorten(&rendered.lead, SUMMARY_LENGTH) != item.summary {
+                return None;
+            }
+            replaced.push((id, doc.path.clone(), Arc::new(rendered)));
+        }
+        let changed: Vec<ItemId> = replaced.iter().map(|(id, _, _)| *id).collect();
+        for (id, _, body) in replaced {
+            self.items[id].body = body;
+        }
+        for item in &self.items {
+            for (position, reason) in &item.body.broken_links {
+                diagnostics.push(Diagnostic::new(
+                    &item.source,
+                    *position,
+                    &LinkError::BrokenLink(reason.clone()),
+                ));
+            }
+            for link in &item.body.anchor_links {
+                if let Some(error) = check_anchor(link, &self.links.index, &self.items) {
+                    diagnostics.push(Diagnostic::new(&item.source, link.position, &error));
+                }
+            }
+        }
+        Some((changed, diagnostics))
+    }
+
     /// The items of a section, in reading order.
     pub fn section(&self, section: Section) -> &[ItemId] {
         self.sections.get(&section).map_or(&[], Vec::as_slice)

@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use diagnostics::{Diagnostic, Diagnostics, Position};
-use harvest::Harvest;
 use output::{Discard, InMemory, Site, Staging};
 pub use pipeline::{Change, Pipeline};
 
@@ -38,7 +37,8 @@ pub struct BuildOptions {
 /// What a build made.
 #[derive(Debug)]
 pub struct Built {
-    pub harvest: Harvest,
+    /// Items per section: themes, conclusions, recommendations.
+    pub items: [usize; 3],
     /// HTML pages written.
     pub pages: usize,
     /// Files written in all.
@@ -72,13 +72,10 @@ pub fn check(options: &BuildOptions) -> Result<Built, Diagnostics> {
 
 /// One line on what a build made and how long it took.
 pub fn summary(built: &Built) -> String {
-    let count = |s| built.harvest.section(s).len();
+    let [themes, conclusions, recommendations] = built.items;
     format!(
-        "built {} pages ({} themes, {} conclusions, {} recommendations, {} files in all) in {} ms",
+        "built {} pages ({themes} themes, {conclusions} conclusions, {recommendations} recommendations, {} files in all) in {} ms",
         built.pages,
-        count(url::Section::Themes),
-        count(url::Section::Conclusions),
-        count(url::Section::Recommendations),
         built.files,
         built.elapsed.as_millis()
     )

@@ -14,6 +14,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
 use crate::output::{Content, Counter, Sink};
 use crate::render::{Renderer, StaticFile, Theme};
+use crate::url::Section;
 use crate::{BuildOptions, Built};
 
 /// What changed on disk since the last run.
@@ -53,6 +54,12 @@ pub struct Pipeline {
     frame: Option<Frame>,
     content: Option<ContentState>,
     markdown: MarkdownCache,
+    /// The harvest of the last good run, when remembering.
+    last: Option<Harvest>,
+    /// Leave the print edition for [`Pipeline::finish_print`] after a quick rebuild.
+    defer_print: bool,
+    /// The print edition served is older than the rest of the site.
+    print_pending: bool,
 }
 
 impl Pipeline {
@@ -64,6 +71,9 @@ impl Pipeline {
             frame: None,
             content: None,
             markdown: MarkdownCache::default(),
+            last: None,
+            defer_print: false,
+            print_pending: false,
         }
     }
 
@@ -75,6 +85,30 @@ impl Pipeline {
         }
     }
 
+    /// After a quick rebuild of bodies, the print edition (the one page that holds every
+    /// body) is left to [`Pipeline::finish_print`], so the changed pages are out at once.
+    pub fn deferring_print(mut self) -> Self {
+        self.defer_print = true;
+        self
+    }
+
+    /// Renders the print edition a quick rebuild left behind: its file and content, if any.
+    pub fn finish_print(&mut self) -> Option<Result<(String, Content), Diagnostics>> {
+        if !std::mem::take(&mut self.print_pending) {
+            return None;
+        }
+        let (Some(frame), Some(harvest)) = (&mut self.frame, &self.last) else {
+            return None;
+        };
+        let renderer = frame.renderer.as_mut()?;
+        let root = &self.options.root;
+        Some(
+            renderer
+                .render_print(harvest, &frame.theme)
+                .map_err(|d| finish(d, root)),
+        )
+    }
+
     pub fn options(&self) -> &BuildOptions {
         &self.options
     }
@@ -83,6 +117,11 @@ impl Pipeline {
     /// file into `sink`. Errors of every stage are returned together.
     pub fn run(&mut self, changes: &[Change], sink: &dyn Sink) -> Result<Built, Diagnostics> {
         let started = Instant::now();
+        if let Some(done) = self.run_bodies_only(changes, sink, started) {
+            return done;
+        }
+        self.last = None;
+        self.print_pending = false;
         let root = self.options.root.clone();
         if self.frame.is_none()
             || changes
@@ -142,13 +181,78 @@ impl Pipeline {
         if !diagnostics.is_empty() {
             return Err(finish(diagnostics, &root));
         }
-        let (pages, files) = output.counts();
-        Ok(Built {
-            harvest,
-            pages,
-            files,
-            elapsed: started.elapsed(),
-        })
+        let built = built(&harvest, &output, started);
+        if self.remember {
+            self.last = Some(harvest);
+        }
+        Ok(built)
+    }
+
+    /// The quick way when only bodies of Markdown files changed, their front matter not:
+    /// those bodies are rendered again, and only the pages that show them. `None` when the
+    /// changes need the whole pipeline.
+    fn run_bodies_only(
+        &mut self,
+        changes: &[Change],
+        sink: &dyn Sink,
+        started: Instant,
+    ) -> Option<Result<Built, Diagnostics>> {
+        let root = self.options.root.clone();
+        let dir = root.join("content");
+        let (Some(frame), Some(content), Some(harvest)) =
+            (&mut self.frame, &mut self.content, &mut self.last)
+        else {
+            return None;
+        };
+        let mut documents = Vec::new();
+        for change in changes {
+            let Change::Content(path) = change else {
+                return None;
+            };
+            let rel = load::relative(&dir, path);
+            let Some(Ok(old)) = content.documents.get(&rel) else {
+                return None;
+            };
+            let doc = load::read_source(&dir, path)
+                .ok()
+                .and_then(|file| Document::parse(file).ok())?;
+            if doc.kind != old.kind || doc.front != old.front {
+                return None;
+            }
+            documents.push(doc);
+        }
+        if documents.is_empty() {
+            return None;
+        }
+        let (changed, problems) = harvest.replace_bodies(&documents.iter().collect::<Vec<_>>())?;
+        for doc in documents {
+            content.documents.insert(doc.rel.clone(), Ok(doc));
+        }
+        if !problems.is_empty() {
+            self.last = None;
+            return Some(Err(finish(problems, &root)));
+        }
+        let output = Counter::new(sink);
+        let renderer = frame.renderer.as_mut()?;
+        let mut diagnostics =
+            renderer.render_changed(harvest, &frame.theme, &output, &changed, self.defer_print);
+        self.print_pending = self.defer_print;
+        diagnostics.extend(add_files(&output, &root, &frame.theme, harvest));
+        if !diagnostics.is_empty() {
+            self.last = None;
+            return Some(Err(finish(diagnostics, &root)));
+        }
+        Some(Ok(built(harvest, &output, started)))
+    }
+}
+
+fn built(harvest: &Harvest, output: &Counter<'_>, started: Instant) -> Built {
+    let (pages, files) = output.counts();
+    Built {
+        items: Section::ALL.map(|s| harvest.section(s).len()),
+        pages,
+        files,
+        elapsed: started.elapsed(),
     }
 }
 

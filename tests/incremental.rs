@@ -159,6 +159,70 @@ fn a_series_of_edits_rebuilds_to_the_clean_result() {
 }
 
 #[test]
+fn body_only_edits_rebuild_to_the_clean_result() {
+    let site = Site::small();
+    let mut pipeline = Pipeline::remembering(options(&site));
+    files(&mut pipeline, &[]);
+    let content = |rel: &str| Change::Content(site.path(rel));
+    let first = "content/conclusions/01-eerste.md";
+    let front =
+        "---\ntitle: Eerste conclusie\nnumber: 1\nsummary: De eerste.\nthemes: [leren]\n---\n\n";
+
+    // The body of an item with a summary of its own, twice in a row.
+    site.write(
+        first,
+        &format!("{front}Nieuwe tekst.\n\n## Aanpak\n\nZo.\n"),
+    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+    site.write(
+        first,
+        &format!("{front}Nog nieuwer, met [een link](@/conclusions/02-tweede.md).\n\n## Aanpak\n"),
+    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+
+    // A heading that another page links to disappears: an error; back again: as clean.
+    site.write(first, &format!("{front}Zonder kop.\n"));
+    let broken = pipeline.run(&[content(first)], &InMemory::default());
+    let errors = broken
+        .expect_err("a link to the heading breaks")
+        .to_string();
+    assert!(
+        errors.contains("content/recommendations/01-doe-dit.md:8:5"),
+        "{errors}"
+    );
+    site.write(first, &format!("{front}Met kop.\n\n## Aanpak\n"));
+    assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+
+    // A body whose first paragraph is the summary shown in lists; the home page's intro;
+    // a section's intro.
+    site.write(
+        "content/conclusions/02-tweede.md",
+        "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [vak, leren]\n---\n\nEen andere eerste alinea.\n",
+    );
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[content("content/conclusions/02-tweede.md")],
+    );
+    site.write(
+        "content/_index.md",
+        "---\ntitle: Proefoogst\n---\n\nAnders welkom.\n",
+    );
+    site.write(
+        "content/conclusions/_index.md",
+        "---\ntitle: Conclusies\n---\n\nAndere intro.\n",
+    );
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[
+            content("content/_index.md"),
+            content("content/conclusions/_index.md"),
+        ],
+    );
+}
+
+#[test]
 fn a_new_folder_of_content_is_taken_in_whole() {
     let site = Site::small();
     let mut pipeline = Pipeline::remembering(options(&site));

@@ -60,10 +60,13 @@ fn an_atomic_save_reloads_open_pages_with_the_new_text() {
     let site = Site::small();
     let server = Server::start(site.root(), &[]);
     let events = server.events();
+    let first = "content/conclusions/01-eerste.md";
+    let front =
+        "---\ntitle: Eerste conclusie\nnumber: 1\nsummary: De eerste.\nthemes: [leren]\n---\n\n";
     atomic_save(
         &site,
-        TWEEDE,
-        "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nNieuwe tekst.\n",
+        first,
+        &format!("{front}Nieuwe tekst.\n\n## Aanpak\n"),
     );
     assert!(
         events.next_matching("event: reload", WAIT).is_some(),
@@ -71,15 +74,37 @@ fn an_atomic_save_reloads_open_pages_with_the_new_text() {
     );
     assert!(
         server
-            .get("/conclusies/tweede/")
+            .get("/conclusies/eerste/")
             .text()
             .contains("Nieuwe tekst.")
     );
     assert!(
-        server.wait_for_output("02-tweede.md changed: rebuilt", WAIT),
+        server.wait_for_output("01-eerste.md changed: rebuilt, 1 of", WAIT),
         "{:?}",
         server.output()
     );
+
+    // Only the body changed: its page is out first, the print edition follows.
+    let updated = events
+        .next_matching("event: updated", WAIT)
+        .unwrap_or_else(|| panic!("the print edition follows: {:?}", server.output()));
+    assert!(updated.contains("\"/printversie/\""), "{updated}");
+    assert!(server.get("/printversie/").text().contains("Nieuwe tekst."));
+
+    // The front matter changed: everything is rebuilt at once.
+    atomic_save(
+        &site,
+        TWEEDE,
+        "---\ntitle: Tweede, anders\nnumber: 2\n---\n\nAnders.\n",
+    );
+    assert!(events.next_matching("event: reload", WAIT).is_some());
+    assert!(
+        server
+            .get("/printversie/")
+            .text()
+            .contains("Tweede, anders")
+    );
+    assert!(server.get("/").text().contains("Tweede, anders"));
 }
 
 #[test]

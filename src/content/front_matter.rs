@@ -213,7 +213,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// The front matter of any kind of file; [`Kind::keys`] says which keys each kind may use.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct FrontMatter {
     pub title: String,
     #[serde(default)]

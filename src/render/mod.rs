@@ -17,8 +17,8 @@ use thiserror::Error;
 
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
-use crate::harvest::Harvest;
-use crate::output::{Content, Counter, OutputError};
+use crate::harvest::{Harvest, ItemId};
+use crate::output::{Content, Counter, Discard, OutputError};
 use crate::url::{Generated, Section};
 use context::{PrintBodies, Views, generated_path};
 pub use theme::{Origin, StaticFile, Theme};
@@ -154,6 +154,91 @@ impl Renderer {
                 [] => diagnostic.message,
             };
             diagnostics.push(diagnostic);
+        }
+        diagnostics
+    }
+
+    /// Renders again only the pages of `changed` items (after their bodies changed and
+    /// nothing else did), and the print edition unless `defer_print`; puts every page into
+    /// `output`, the others as the previous render made them. Needs a remembering renderer.
+    pub fn render_changed(
+        &mut self,
+        harvest: &Harvest,
+        theme: &Theme,
+        output: &Counter<'_>,
+        changed: &[ItemId],
+        defer_print: bool,
+    ) -> Diagnostics {
+        let mut jobs: Vec<Job> = changed
+            .iter()
+            .map(|&id| match harvest.items[id].kind {
+                Kind::SectionIntro(section) => Job::Section(section, 1),
+                _ => Job::Item(id),
+            })
+            .collect();
+        if !defer_print {
+            jobs.push(Job::Print);
+        }
+        let mut diagnostics = self.rerender(harvest, theme, &jobs);
+        for (file, (_, html)) in self.memo.iter().flat_map(|m| m.pages.iter()) {
+            if let Err(e) = output.put(file.clone(), Content::Shared(html.clone())) {
+                diagnostics.push(Diagnostic::new(
+                    e.path().to_path_buf(),
+                    Position::UNKNOWN,
+                    &e,
+                ));
+            }
+        }
+        diagnostics
+    }
+
+    /// Renders the print edition again (after [`Renderer::render_changed`] deferred it);
+    /// returns its file and content.
+    pub fn render_print(
+        &mut self,
+        harvest: &Harvest,
+        theme: &Theme,
+    ) -> Result<(String, Content), Diagnostics> {
+        let diagnostics = self.rerender(harvest, theme, &[Job::Print]);
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        let file = format!(
+            "{}index.html",
+            generated_path(Generated::PrintEdition, harvest.config.language)
+        );
+        let html = self
+            .memo
+            .as_ref()
+            .and_then(|m| m.pages.get(&file))
+            .map(|(_, html)| html.clone());
+        Ok((file, Content::Shared(html.unwrap_or_default())))
+    }
+
+    /// Renders `jobs` into the memo.
+    fn rerender(&mut self, harvest: &Harvest, theme: &Theme, jobs: &[Job]) -> Diagnostics {
+        let views = Views::new(harvest, &theme.strings);
+        if jobs.iter().any(|j| matches!(j, Job::Print)) {
+            *self.print_bodies.write().unwrap_or_else(|e| e.into_inner()) = views.print_edition().1;
+        }
+        let mut global = Inputs::new(Some(0));
+        global.insert("site", &views.site());
+        global.insert("nav", &views.nav());
+        global.insert("t", &theme.strings);
+        let global_hash = global.key();
+        let results: Vec<_> = jobs
+            .par_iter()
+            .map(|job| self.render_job(job, &views, global_hash, &Counter::new(&Discard)))
+            .collect();
+        let mut diagnostics = Diagnostics::new();
+        for result in results {
+            match (result, self.memo.as_mut()) {
+                (Ok(Some((file, key, html))), Some(memo)) => {
+                    memo.pages.insert(file, (key, html));
+                }
+                (Err((diagnostic, _)), _) => diagnostics.push(diagnostic),
+                _ => {}
+            }
         }
         diagnostics
     }

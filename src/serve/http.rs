@@ -43,6 +43,19 @@ impl Live {
         self.events.send(&event);
     }
 
+    /// Replaces one file of the site served (a page finished after the rest), and tells the
+    /// pages showing it.
+    pub fn patch(&self, file: String, content: crate::output::Content) {
+        let path = format!("/{}", file.strip_suffix("index.html").unwrap_or(&file));
+        {
+            let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
+            let mut next = Site::clone(&site);
+            next.insert_content(file, content);
+            *site = Arc::new(next);
+        }
+        self.events.send(&Event::Updated(path));
+    }
+
     /// Keeps serving the last good site, and shows `errors` on open pages.
     pub fn fail(&self, errors: Diagnostics) {
         self.events.send(&Event::errors(&errors));

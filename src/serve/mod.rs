@@ -73,7 +73,8 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
         root: options.root.clone(),
         base_url: Some(url.clone()),
         drafts: options.drafts,
-    });
+    })
+    .deferring_print();
     let live = Arc::new(Live::default());
     let memory = InMemory::default();
     match pipeline.run(&[], &memory) {
@@ -170,6 +171,14 @@ fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
                 "{what} changed: rebuilt, {changed} of {pages} pages differ, in {} ms",
                 started.elapsed().as_millis()
             );
+            match pipeline.finish_print() {
+                Some(Ok((file, content))) => live.patch(file, content),
+                Some(Err(errors)) => {
+                    eprintln!("the print edition: {errors}");
+                    live.fail(errors);
+                }
+                None => {}
+            }
         }
         Err(errors) => {
             eprintln!("{what} changed: {errors}");

@@ -35,5 +35,8 @@
   });
   events.addEventListener("errors", (m) => show(JSON.parse(m.data)));
   events.addEventListener("ok", clear);
+  events.addEventListener("updated", (m) => {
+    if (JSON.parse(m.data).path === location.pathname) location.reload();
+  });
   window.__oogst = events;
 })();

@@ -30,6 +30,8 @@ pub enum Event {
     Errors(String),
     /// The errors are gone.
     Ok,
+    /// One page, with this URL path, changed after the rest: pages showing it reload.
+    Updated(String),
 }
 
 impl Event {
@@ -45,6 +47,10 @@ impl Event {
             Event::Css { version } => format!("event: css\ndata: {{\"version\":{version}}}\n\n"),
             Event::Errors(json) => format!("event: errors\ndata: {json}\n\n"),
             Event::Ok => "event: ok\ndata: {}\n\n".to_string(),
+            Event::Updated(path) => format!(
+                "event: updated\ndata: {}\n\n",
+                serde_json::json!({ "path": path })
+            ),
         }
     }
 }

@@ -6,8 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startStaticServer } from './server.js';
-import { buildSite, listFiles, tempDir, urlOfFile } from './site.js';
-import { launch, pagePool } from './browser.js';
+import fs from 'node:fs/promises';
+import { buildSite, listFiles, tempDir, urlOfFile, ARTIFACTS } from './site.js';
+import { launch, openPage, pagePool } from './browser.js';
 import {
   axe,
   formatViolations,
@@ -52,7 +53,7 @@ export function useBuiltSite(name, prepare, setup = async () => {}) {
 /**
  * @param {object} o
  * @param {string} o.name          label for the tests
- * @param {() => Promise<string>} o.prepare  returns the site's root folder (called in before())
+ * @param {(tmpDir: string) => Promise<string>} o.prepare  returns the site's root folder (called in before(), with a temporary folder to use)
  * @param {Record<string,string> | ((htmlFiles: string[]) => Record<string,string>)} o.pageTypes
  *        page type → path below the base URL (or a function of the built HTML files)
  * @param {Array<{tool: 'axe'|'html-validate', rule: string, match?: RegExp, why: string}>} [o.knownIssues]
@@ -60,8 +61,11 @@ export function useBuiltSite(name, prepare, setup = async () => {}) {
  *        to its developers: each is split off into a `todo` test that shows whether it
  *        still occurs without failing the run; `match` is tried on the element's HTML and
  *        selector. Every other problem fails as usual.
+ * @param {boolean} [o.everyPage]  axe and overflow on every page (true) or on the page types only
+ * @param {{prefix: string, types: string[]}} [o.screenshots]  full-page screenshots of these
+ *        page types at 375 and 1280 px, saved as artifacts/browser/<prefix>-<type>-<width>.png
  */
-export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [] }) {
+export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [], everyPage = true, screenshots = null }) {
   const known = knownIssues.map((issue) => ({ ...issue, seen: [] }));
   const knownFor = (tool, rule, ...texts) =>
     known.find((k) => k.tool === tool && k.rule === rule && (!k.match || texts.some((t) => k.match.test(t))));
@@ -76,8 +80,10 @@ export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [] })
 
   const typeOf = (url) => Object.entries(pageTypes).find(([, p]) => ctx.base + p === url)?.[0];
 
-  // Every page of the build (404.html at a missing URL), each labelled with its type if it has one.
+  // Every page of the build (404.html at a missing URL), each labelled with its type if it
+  // has one; or only one page of each type.
   const allPages = () => {
+    if (!everyPage) return Object.values(pageTypes).map((p) => ctx.base + p);
     const urls = ctx.htmlFiles.filter((f) => f !== '404.html').map((f) => urlOfFile(f, ctx.base));
     for (const p of Object.values(pageTypes)) if (!urls.includes(ctx.base + p)) urls.push(ctx.base + p);
     return urls;
@@ -99,7 +105,7 @@ export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [] })
     assert.ok(ctx.htmlFiles.includes('404.html'), 'no 404.html in the build');
   });
 
-  test(`${name}: axe-core finds no WCAG 2.2 AA violations on any page (light and dark)`, async (t) => {
+  test(`${name}: axe-core finds no WCAG 2.2 AA violations on ${everyPage ? 'any page' : 'any page type'} (light and dark)`, async (t) => {
     const failures = [];
     const jobs = allPages().map((url) => ({ url, pool: ctx.light, scheme: 'light' }));
     for (const p of Object.values(pageTypes)) jobs.push({ url: ctx.base + p, pool: ctx.dark, scheme: 'dark' });
@@ -118,11 +124,13 @@ export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [] })
             if (nodes.length) violations.push({ ...v, nodes });
           }
           if (violations.length) failures.push(formatViolations(label, violations));
+          // Failed requests (a missing stylesheet or image) and script errors on the page.
+          if (page.problems.length) failures.push(`${label}: ${page.problems.join('; ')}`);
         }),
       ),
     );
     t.diagnostic(`axe: ${jobs.length} page loads checked`);
-    assert.equal(failures.length, 0, `axe violations:\n${failures.join('\n')}`);
+    assert.equal(failures.length, 0, `axe violations and page errors:\n${failures.join('\n')}`);
   });
 
   test(`${name}: every HTML file passes html-validate (recommended)`, async (t) => {
@@ -159,7 +167,7 @@ export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [] })
     );
       });
 
-  test(`${name}: no horizontal overflow at 375 px on any page`, async () => {
+  test(`${name}: no horizontal overflow at 375 px on ${everyPage ? 'any page' : 'any page type'}`, async () => {
     const failures = [];
     await Promise.all(
       allPages().map((url) =>
@@ -172,6 +180,21 @@ export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [] })
     );
     assert.deepEqual(failures, [], `horizontal overflow at 375 px:\n${failures.join('\n')}`);
   });
+
+  if (screenshots) {
+    test(`${name}: full-page screenshots at 375 and 1280 px`, async (t) => {
+      await fs.mkdir(ARTIFACTS, { recursive: true });
+      for (const width of [375, 1280]) {
+        const page = await openPage(ctx.browser, { width, height: width === 375 ? 740 : 900 });
+        for (const type of screenshots.types) {
+          await load(page, ctx.base + pageTypes[type]);
+          await page.screenshot({ path: path.join(ARTIFACTS, `${screenshots.prefix}-${type}-${width}.png`), fullPage: true });
+        }
+        await page.context().close();
+      }
+      t.diagnostic(`artifacts/browser/${screenshots.prefix}-*.png`);
+    });
+  }
 
   // Known problems outside the theme: reported, not failed (node:test `todo`).
   for (const issue of known) {

@@ -1,0 +1,24 @@
+// A generated harvest of 130 conclusions, 45 recommendations and 15 themes: sections
+// split into pages, the home page's "all N" links, the sparse relation matrix, a long
+// print edition. The same checks, axe and overflow on one page of each type.
+import { siteSuite } from './lib/suite.js';
+import { generateLargeSite } from './lib/generate.js';
+
+siteSuite({
+  name: 'large harvest (nl)',
+  prepare: (tmp) => generateLargeSite(`${tmp}/site`),
+  everyPage: false,
+  pageTypes: {
+    home: '',
+    theme: 'themas/thema-01/',
+    conclusion: 'conclusies/conclusie-001/',
+    recommendation: 'aanbevelingen/aanbeveling-01/',
+    section: 'conclusies/',
+    'section-page-2': 'conclusies/pagina/2/',
+    page: 'over/',
+    matrix: 'relatieoverzicht/',
+    print: 'printversie/',
+    404: 'bestaat-niet/',
+  },
+  screenshots: { prefix: 'large', types: ['home', 'section', 'section-page-2', 'matrix'] },
+});

@@ -1,0 +1,145 @@
+// Live reload in a real browser: `oogst serve` on a copy of the shipped harvest; an edit
+// reloads the open page, a broken front matter shows the error overlay with file and
+// line, and the fix takes the overlay away again.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { OOGST, REPO, tempDir, copySiteSources } from './lib/site.js';
+import { launch, openPage } from './lib/browser.js';
+
+const FILE = 'content/conclusions/01-cop-als-leerplek.md';
+const PAGE = 'conclusies/cop-als-leerplek/';
+const WITHIN = 10_000; // every change must show within 10 s
+
+let tmp, serve, base, browser, page;
+let output = '';
+
+/** Start `oogst serve --port 0` and resolve with the URL it prints. */
+function startServe(root) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(OOGST, ['serve', '--port', '0', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => reject(new Error(`oogst serve printed no address in 30 s:\n${output}`)), 30_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const m = output.match(/serving .* at (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`oogst serve exited (${code ?? signal}):\n${output}`));
+    });
+  });
+}
+
+/** Write the way editors do: a temporary file beside the target, renamed over it. */
+async function saveAtomically(file, text) {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
+  await fs.writeFile(temp, text);
+  await fs.rename(temp, file);
+}
+
+/** Poll `fn(arg)` in the page until it returns a truthy value; survives reloads. */
+async function until(fn, arg, what) {
+  const deadline = Date.now() + WITHIN;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await page.evaluate(fn, arg);
+      if (last) return last;
+    } catch {
+      // the page is reloading: its context went away; try again
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not within ${WITHIN / 1000} s: ${what}\nserver output:\n${output}`);
+}
+
+const connected = () => until(() => window.__oogst && window.__oogst.readyState === 1, null, 'live-reload connection');
+
+let original;
+const withBody = (body) => original.replace(/\n---\n[\s\S]*$/, `\n---\n\n${body}\n`);
+
+before(async () => {
+  tmp = await tempDir('live');
+  await copySiteSources(REPO, tmp.dir);
+  original = await fs.readFile(path.join(tmp.dir, FILE), 'utf8');
+  const started = await startServe(tmp.dir);
+  serve = started.child;
+  base = started.url;
+  browser = await launch();
+  page = await openPage(browser, { width: 1280 });
+});
+
+after(async () => {
+  await browser?.close();
+  if (serve && serve.exitCode === null) {
+    const exited = new Promise((r) => serve.once('exit', r));
+    serve.kill('SIGINT');
+    const timer = setTimeout(() => serve.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  await tmp?.cleanup();
+});
+
+test('live reload: an edit to a conclusion reloads its open page with the new text', async () => {
+  const response = await page.goto(base + PAGE, { waitUntil: 'load' });
+  assert.equal(response.status(), 200);
+  assert.match(response.headers()['cache-control'] ?? '', /no-store/, 'oogst serve should send Cache-Control: no-store');
+  await connected();
+  await page.evaluate(() => (window.__beforeEdit = true));
+
+  const text = `Nieuwe tekst uit de browsertest ${Date.now()}.`;
+  await saveAtomically(path.join(tmp.dir, FILE), withBody(text));
+  await until(
+    (text) => !window.__beforeEdit && document.querySelector('main').innerText.includes(text),
+    text,
+    `the page reloads and shows "${text}"`,
+  );
+  for (let i = 0; i < 50 && !/changed: rebuilt/.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(output, /changed: rebuilt/, 'oogst serve reports the rebuild');
+});
+
+test('live reload: a broken front matter shows the error overlay with file and line; the fix removes it', async (t) => {
+  await page.goto(base + PAGE, { waitUntil: 'load' });
+  await connected();
+
+  // An unknown key on line 5 of the file.
+  const lines = withBody('Deze versie is kapot.').split('\n');
+  const themesLine = lines.findIndex((l) => l.startsWith('themes:'));
+  lines.splice(themesLine + 1, 0, 'thems: [instrumenten]');
+  const brokenLine = themesLine + 2; // 1-based
+  await saveAtomically(path.join(tmp.dir, FILE), lines.join('\n'));
+
+  const overlay = await until(
+    () => document.getElementById('oogst-error-overlay')?.innerText,
+    null,
+    'the error overlay #oogst-error-overlay appears',
+  );
+  t.diagnostic(`overlay: ${overlay.replace(/\s*\n\s*/g, ' | ')}`);
+  assert.ok(
+    overlay.includes('conclusions/01-cop-als-leerplek.md'),
+    `the overlay names the file:\n${overlay}`,
+  );
+  assert.ok(
+    new RegExp(`01-cop-als-leerplek\\.md:${brokenLine}(\\D|$)`).test(overlay),
+    `the overlay names line ${brokenLine}:\n${overlay}`,
+  );
+  assert.ok(/thems/.test(overlay), `the overlay names the unknown key:\n${overlay}`);
+  assert.ok(await page.isVisible('#oogst-error-overlay'), 'the overlay is visible');
+
+  const fixed = `Gerepareerde tekst ${Date.now()}.`;
+  await saveAtomically(path.join(tmp.dir, FILE), withBody(fixed));
+  await until(
+    (fixed) => !document.getElementById('oogst-error-overlay') && document.querySelector('main').innerText.includes(fixed),
+    fixed,
+    `the overlay goes away and the page shows "${fixed}"`,
+  );
+});
