@@ -111,11 +111,90 @@ pub fn render(body: &str, body_line: usize, resolve: &dyn Fn(&str) -> Destinatio
 
     rendered.headings = name_headings(&mut events);
     rendered.lead = first_paragraph_text(&events);
+    let has_tables = events
+        .iter()
+        .any(|e| matches!(e, Event::Start(Tag::Table(_))));
+    let events = accessible_tables_and_tasks(events);
     rendered.html.reserve(body.len() * 3 / 2);
     html::push_html(&mut rendered.html, events.into_iter());
+    tidy_html(&mut rendered.html, has_tables);
     // Bodies are kept for the whole build: no spare capacity.
     rendered.html.shrink_to_fit();
     rendered
+}
+
+/// Wraps each table in a box that scrolls on narrow screens and can be reached and named
+/// by keyboard and screen reader; turns task-list markers into labelled checkboxes.
+fn accessible_tables_and_tasks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len() + 8);
+    let mut open_label = false;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Table(_)) => {
+                let mut name = String::new();
+                for e in &events[i + 1..] {
+                    match e {
+                        Event::End(TagEnd::TableHead) => break,
+                        Event::Text(t) | Event::Code(t) => name.push_str(t),
+                        Event::End(TagEnd::TableCell) => name.push_str(" | "),
+                        _ => {}
+                    }
+                }
+                let name = escape(name.trim_end_matches(" | "));
+                out.push(Event::Html(
+                    format!(
+                        "<section class=\"table-scroll\" tabindex=\"0\" aria-label=\"{name}\">"
+                    )
+                    .into(),
+                ));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event.clone());
+                out.push(Event::Html("</section>".into()));
+            }
+            Event::TaskListMarker(done) => {
+                let checked = if *done { " checked" } else { "" };
+                out.push(Event::Html(
+                    format!("<label class=\"task\"><input type=\"checkbox\" disabled{checked}> ")
+                        .into(),
+                ));
+                open_label = true;
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item) | Event::Start(Tag::List(_))
+                if open_label =>
+            {
+                out.push(Event::Html("</label>".into()));
+                open_label = false;
+                out.push(event.clone());
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
+/// Markup pulldown-cmark writes that validators and strict pages object to: inline styles
+/// for table alignment become classes, void elements lose their closing slash.
+fn tidy_html(html: &mut String, has_tables: bool) {
+    if has_tables && html.contains(" style=\"text-align: ") {
+        for side in ["left", "center", "right"] {
+            *html = html.replace(
+                &format!(" style=\"text-align: {side}\""),
+                &format!(" class=\"align-{side}\""),
+            );
+        }
+    }
+    if html.contains(" />") {
+        *html = html.replace(" />", ">");
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn rewrite<'a>(
@@ -312,6 +391,30 @@ mod tests {
             r.broken_links,
             [(Position::new(13, 1), "no such file".to_string())]
         );
+    }
+
+    #[test]
+    fn tables_scroll_in_a_named_box_and_tasks_are_labelled() {
+        let r = render(
+            "| Naam | Aantal |\n|:--|--:|\n| a | 1 |\n\n- [x] klaar\n- [ ] open\n\nregel  \nbreuk\n",
+            1,
+            &keep,
+        );
+        assert!(r.html.contains("<section class=\"table-scroll\" tabindex=\"0\" aria-label=\"Naam | Aantal\"><table>"), "{}", r.html);
+        assert!(
+            r.html.contains("</table>\n</section>") || r.html.contains("</table></section>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<th class=\"align-left\">Naam</th>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("style="), "{}", r.html);
+        assert!(r.html.contains("<li><label class=\"task\"><input type=\"checkbox\" disabled checked> klaar</label></li>"), "{}", r.html);
+        assert!(r.html.contains("<br>"), "{}", r.html);
+        assert!(!r.html.contains(" />"), "{}", r.html);
     }
 
     #[test]
