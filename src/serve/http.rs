@@ -123,6 +123,31 @@ pub fn route(url: &str, site: &Site) -> Route {
     Route::NotFound
 }
 
+/// Requests answered at once, above which a request gets 503 at once: many slow clients
+/// cannot make the server take on more than this.
+pub const MAX_IN_FLIGHT: usize = 256;
+
+/// Answers every request, each on a thread of its own, so a client that reads slowly holds
+/// up only itself.
+pub fn answer(server: tiny_http::Server, live: Arc<Live>) {
+    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for request in server.incoming_requests() {
+        if in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_IN_FLIGHT {
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+            let _ = request.respond(text(503, "busy"));
+            continue;
+        }
+        let (live, counter) = (live.clone(), in_flight.clone());
+        let spawned = std::thread::Builder::new().spawn(move || {
+            handle(request, &live);
+            counter.fetch_sub(1, Ordering::SeqCst);
+        });
+        if spawned.is_err() {
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
 /// Answers one request.
 pub fn handle(request: Request, live: &Live) {
     let url = request.url().to_string();

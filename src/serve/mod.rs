@@ -20,8 +20,9 @@ use crate::output::InMemory;
 use crate::pipeline::{Change, Pipeline};
 use http::Live;
 
-/// Threads answering ordinary requests (event streams have threads of their own).
-const WORKERS: usize = 8;
+/// A connection that sends or takes nothing for this long is closed, so a stalled client
+/// (a slowloris) holds nothing for long.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -62,10 +63,12 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
     // Watchers report absolute paths; the root must be absolute to recognise them.
     options.root = std::fs::canonicalize(&options.root).unwrap_or(options.root);
     let addr = SocketAddr::new(options.bind, options.port);
-    let server = tiny_http::Server::http(addr).map_err(|e| ServeError::Bind {
+    let bind_error = |e: &dyn std::fmt::Display| ServeError::Bind {
         addr,
         message: e.to_string(),
-    })?;
+    };
+    let listener = listen(addr).map_err(|e| bind_error(&e))?;
+    let server = tiny_http::Server::from_listener(listener, None).map_err(|e| bind_error(&e))?;
     let local = server.server_addr().to_ip().unwrap_or(addr);
     let url = site_url(local);
 
@@ -88,15 +91,8 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
         }
     }
 
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let (server, live) = (server.clone(), live.clone());
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &live);
-            }
-        });
-    }
+    let answering = live.clone();
+    std::thread::spawn(move || http::answer(server, answering));
     let (sender, changes) = channel();
     let mut watcher = watch::watch(&options.root, options.poll, sender.clone())?;
     let mut watched = watch::existing_folders(&options.root);
@@ -203,6 +199,22 @@ fn describe(batch: &BTreeSet<Change>, root: &std::path::Path) -> String {
             .map_or_else(|| "a file".into(), |p| p.display().to_string()),
         n => format!("{n} files"),
     }
+}
+
+/// A listening socket whose connections time out when idle (accepted sockets inherit the
+/// timeouts on Linux).
+fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        None,
+    )?;
+    socket.set_reuse_address(true)?;
+    socket.set_read_timeout(Some(IDLE_TIMEOUT))?;
+    socket.set_write_timeout(Some(IDLE_TIMEOUT))?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
 }
 
 /// The URL the served site is known by: the local address.
