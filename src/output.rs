@@ -362,7 +362,12 @@ impl Hint for OutputError {
                 "the disk is full; free space and build again (the previous site is untouched)"
                     .into(),
             ),
-            OutputError::Io { .. } => None,
+            OutputError::Io { source, .. } if source.raw_os_error() == Some(30) => {
+                Some("the disk is read-only; choose another folder with --out".into())
+            }
+            OutputError::Io { .. } => {
+                Some("check that the folder can be written, or choose another with --out (the previous site is untouched)".into())
+            }
         }
     }
 }

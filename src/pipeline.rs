@@ -319,7 +319,7 @@ impl ContentState {
             for file in files {
                 self.update_file(dir, &file, &load::relative(dir, &file));
             }
-        } else if path.exists() {
+        } else if path.symlink_metadata().is_ok() {
             self.update_file(dir, path, &rel);
         } else {
             let folder = format!("{rel}/");
