@@ -37,6 +37,16 @@ pub struct SectionNames {
     pub recommendations: Option<String>,
 }
 
+/// How Markdown bodies are rendered.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Leave out raw HTML and links to `javascript:` and the like: for sites whose writers
+    /// are not all trusted.
+    #[serde(default)]
+    pub safe: bool,
+}
+
 /// The parsed `site.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SiteConfig {
@@ -58,6 +68,8 @@ pub struct SiteConfig {
     #[serde(default)]
     pub sections: SectionNames,
     #[serde(default)]
+    pub markdown: MarkdownConfig,
+    #[serde(default)]
     pub extra: serde_yaml::Mapping,
 }
 
@@ -72,6 +84,7 @@ const KEYS: Keys = Keys {
         "organisation",
         "description",
         "sections",
+        "markdown",
         "extra",
     ],
     required: &["title"],

@@ -204,7 +204,8 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         .map(|a| (a.rel.as_str(), a.path.as_str()))
         .collect();
     let paths: Vec<&str> = items.iter().map(|i| i.path.as_str()).collect();
-    let targets = link_targets_fingerprint(&index, &paths, &assets, &urls);
+    let safe = config.markdown.safe;
+    let targets = link_targets_fingerprint(&index, &paths, &assets, &urls, safe);
     let rendered: Vec<(Arc<Rendered>, Option<Diagnostic>)> = documents
         .par_iter()
         .map(|doc| {
@@ -219,7 +220,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
                 return (rendered.clone(), None);
             }
             let resolve = |dest: &str| resolve_link(dest, doc, &index, &paths, &asset_paths, &urls);
-            let mut rendered = markdown::render(&body, doc.body_line, &resolve);
+            let mut rendered = markdown::render(&body, doc.body_line, &resolve, safe);
             rendered.source_key = key;
             (Arc::new(rendered), None)
         })
@@ -297,9 +298,10 @@ fn link_targets_fingerprint(
     paths: &[&str],
     assets: &[OutputAsset],
     urls: &UrlMaker,
+    safe: bool,
 ) -> u64 {
     let mut hasher = DefaultHasher::new();
-    urls.base_path().hash(&mut hasher);
+    (urls.base_path(), safe).hash(&mut hasher);
     index.rels.hash(&mut hasher);
     paths.hash(&mut hasher);
     let mut missing: Vec<_> = index.missing.iter().collect();
@@ -586,8 +588,7 @@ fn resolve_link<'a>(
             },
         };
     }
-    let is_external =
-        dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("tel:");
+    let is_external = has_scheme(dest);
     if is_external || dest.starts_with('#') || dest.starts_with('/') || dest.is_empty() {
         return Destination::Keep;
     }
@@ -607,6 +608,17 @@ fn resolve_link<'a>(
         Some(path) => Destination::Url(format!("{}{fragment}", urls.link(path))),
         None => Destination::Broken(format!("`{dest}`: there is no file content/{joined}")),
     }
+}
+
+/// Whether a link starts with a URL scheme (`https:`, `mailto:`, `tel:` ...): not a file.
+fn has_scheme(dest: &str) -> bool {
+    let Some((scheme, _)) = dest.split_once(':') else {
+        return false;
+    };
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// `folder` joined with a relative `path`, `..` and `.` resolved; `None` if it leaves `content/`.
@@ -766,7 +778,8 @@ impl Harvest {
             };
             let resolve =
                 |dest: &str| resolve_link(dest, doc, &links.index, &paths, &assets, &self.urls);
-            let mut rendered = markdown::render(&body, doc.body_line, &resolve);
+            let mut rendered =
+                markdown::render(&body, doc.body_line, &resolve, self.config.markdown.safe);
             rendered.source_key = body_key(doc, &body, links.targets);
             let item = &self.items[id];
             if item.summary_from_body && shorten(&rendered.lead, SUMMARY_LENGTH) != item.summary {
@@ -816,6 +829,22 @@ mod tests {
             Some("img/a.png")
         );
         assert_eq!(join_relative("", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn links_with_a_scheme_are_not_files() {
+        for dest in [
+            "https://x.org/a",
+            "mailto:a@b.nl",
+            "tel:+31",
+            "javascript:x()",
+            "ftp://x",
+        ] {
+            assert!(has_scheme(dest), "{dest}");
+        }
+        for dest in ["schema.png", "../img/a.png", "a/b:c.png", "#kop", "1:2.png"] {
+            assert!(!has_scheme(dest), "{dest}");
+        }
     }
 
     #[test]

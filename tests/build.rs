@@ -488,3 +488,63 @@ fn long_lists_are_split_into_pages_and_the_home_page_shows_the_first_items() {
         "the print edition holds everything"
     );
 }
+
+#[test]
+fn front_matter_is_shown_as_text_everywhere() {
+    let site = Site::small();
+    let evil = "<script>alert('t')</script>";
+    site.write(
+        "content/conclusions/02-tweede.md",
+        &format!(
+            "---\ntitle: \"Tweede {evil}\"\nnumber: 2\nsummary: \"Samenvatting <img src=x onerror=alert(1)>\"\nthemes: [vak]\n---\n\nTekst.\n"
+        ),
+    );
+    site.write(
+        "site.yaml",
+        &format!("title: \"Oogst {evil}\"\nlanguage: nl\norganisation: \"<b>Org</b>\"\n"),
+    );
+    site.build_ok(&[]);
+    for (path, bytes) in site.output().iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(!html.contains("<script>"), "{path} has a raw script tag");
+        assert!(!html.contains("<img src=x"), "{path} has a raw img tag");
+        assert!(
+            !html.contains("<b>Org"),
+            "{path} has raw markup from site.yaml"
+        );
+    }
+    let page = site.page("conclusies/tweede/index.html");
+    assert_eq!(page.text("h1"), format!("Tweede {evil}"), "shown as text");
+    assert!(page.text("title").contains(evil));
+}
+
+#[test]
+fn raw_html_in_bodies_is_kept_unless_the_site_asks_for_safe_markdown() {
+    let site = Site::small();
+    let body = "<div class=\"kader\">Kader</div>\n\nZie [dit](javascript:alert(1)).\n";
+    site.write(
+        "content/over.md",
+        &format!("---\ntitle: Over\n---\n\n{body}"),
+    );
+    site.build_ok(&[]);
+    let trusted = site.page("over/index.html");
+    assert_eq!(trusted.texts(".prose div.kader"), ["Kader"]);
+
+    site.write(
+        "site.yaml",
+        "title: Proefoogst\nlanguage: nl\nmarkdown:\n  safe: true\n",
+    );
+    site.build_ok(&[]);
+    let safe = site.page("over/index.html");
+    assert!(
+        safe.texts(".prose div.kader").is_empty(),
+        "raw HTML is left out"
+    );
+    assert!(
+        !safe
+            .attrs(".prose a", "href")
+            .iter()
+            .any(|h| h.contains("javascript"))
+    );
+    assert!(safe.text(".prose").contains("Zie dit"));
+}

@@ -1,11 +1,11 @@
 //! Markdown to HTML: heading ids and a table of contents, footnote ids, links rewritten.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
-use crate::diagnostics::Position;
+use crate::diagnostics::{Position, Positions};
 use crate::url::slugify;
 
 /// A heading of a page, for its table of contents and for `#anchor` links to it.
@@ -63,9 +63,16 @@ fn options() -> Options {
 ///
 /// `resolve` decides what each link and image destination becomes; `@/` links with a
 /// `#fragment` are returned in [`Rendered::anchor_links`] for checking once all pages are known.
-pub fn render(body: &str, body_line: usize, resolve: &dyn Fn(&str) -> Destination) -> Rendered {
+/// With `safe`, raw HTML is left out and links to scripts are emptied.
+pub fn render(
+    body: &str,
+    body_line: usize,
+    resolve: &dyn Fn(&str) -> Destination,
+    safe: bool,
+) -> Rendered {
     let mut rendered = Rendered::default();
-    let position = |offset: usize| Position::of_offset(body, offset).below(body_line - 1);
+    let positions = Positions::new(body);
+    let position = |offset: usize| positions.of(offset).below(body_line.saturating_sub(1));
 
     let mut events: Vec<Event<'_>> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -76,8 +83,12 @@ pub fn render(body: &str, body_line: usize, resolve: &dyn Fn(&str) -> Destinatio
                 title,
                 id,
             }) => {
-                let dest_url = rewrite(&dest_url, position(range.start), resolve, &mut rendered)
-                    .unwrap_or(dest_url);
+                let dest_url =
+                    match rewrite(&dest_url, position(range.start), resolve, &mut rendered) {
+                        Some(rewritten) => rewritten,
+                        None if safe && is_script(&dest_url) => "".into(),
+                        None => dest_url,
+                    };
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -91,8 +102,12 @@ pub fn render(body: &str, body_line: usize, resolve: &dyn Fn(&str) -> Destinatio
                 title,
                 id,
             }) => {
-                let dest_url = rewrite(&dest_url, position(range.start), resolve, &mut rendered)
-                    .unwrap_or(dest_url);
+                let dest_url =
+                    match rewrite(&dest_url, position(range.start), resolve, &mut rendered) {
+                        Some(rewritten) => rewritten,
+                        None if safe && is_script(&dest_url) => "".into(),
+                        None => dest_url,
+                    };
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -100,6 +115,7 @@ pub fn render(body: &str, body_line: usize, resolve: &dyn Fn(&str) -> Destinatio
                     id,
                 })
             }
+            Event::Html(_) | Event::InlineHtml(_) if safe => continue,
             Event::FootnoteReference(label) => Event::FootnoteReference(footnote_id(&label).into()),
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 Event::Start(Tag::FootnoteDefinition(footnote_id(&label).into()))
@@ -223,6 +239,20 @@ fn rewrite<'a>(
     }
 }
 
+/// A destination that runs code when followed.
+fn is_script(dest: &str) -> bool {
+    // Browsers ignore whitespace and control characters inside a scheme.
+    let scheme: String = dest
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:text"]
+        .iter()
+        .any(|s| scheme.starts_with(s))
+}
+
 fn footnote_id(label: &str) -> String {
     format!("fn-{}", slugify(label))
 }
@@ -232,6 +262,7 @@ fn footnote_id(label: &str) -> String {
 fn name_headings(events: &mut [Event<'_>]) -> Vec<Heading> {
     let mut headings = Vec::new();
     let mut used = HashSet::new();
+    let mut next = HashMap::new();
     let mut i = 0;
     while i < events.len() {
         let Event::Start(Tag::Heading { level, id, .. }) = &events[i] else {
@@ -252,7 +283,7 @@ fn name_headings(events: &mut [Event<'_>]) -> Vec<Heading> {
             s if s.is_empty() => "section".to_string(),
             s => s,
         });
-        let id = unique(&mut used, base);
+        let id = unique(&mut used, &mut next, base);
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
             *slot = Some(id.clone().into());
         }
@@ -262,14 +293,20 @@ fn name_headings(events: &mut [Event<'_>]) -> Vec<Heading> {
     headings
 }
 
-fn unique(used: &mut HashSet<String>, base: String) -> String {
+/// `base`, or `base-1`, `base-2` ... whichever is free first. `next` remembers where to go
+/// on for each base, so many equal headings take linear time.
+fn unique(used: &mut HashSet<String>, next: &mut HashMap<String, usize>, base: String) -> String {
     if used.insert(base.clone()) {
         return base;
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .unwrap_or(base)
+    let n = next.entry(base.clone()).or_insert(1);
+    loop {
+        let candidate = format!("{base}-{n}");
+        *n += 1;
+        if used.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -361,6 +398,7 @@ mod tests {
             "# Één\n\n## Aanpak\n\n## Aanpak\n\n### Eigen {#mijn}\n",
             1,
             &keep,
+            false,
         );
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["een", "aanpak", "aanpak-1", "mijn"]);
@@ -383,6 +421,7 @@ mod tests {
             "Intro\n\nSee [a](@/conclusions/01-a.md#x) and\n[b](@/missing.md).\n",
             10,
             &resolve,
+            false,
         );
         assert!(r.html.contains("href=\"/conclusies/a/#x\""), "{}", r.html);
         assert_eq!(r.anchor_links[0].anchor, "x");
@@ -399,6 +438,7 @@ mod tests {
             "| Naam | Aantal |\n|:--|--:|\n| a | 1 |\n\n- [x] klaar\n- [ ] open\n\nregel  \nbreuk\n",
             1,
             &keep,
+            false,
         );
         assert!(r.html.contains("<section class=\"table-scroll\" tabindex=\"0\" aria-label=\"Naam | Aantal\"><table>"), "{}", r.html);
         assert!(
@@ -418,11 +458,34 @@ mod tests {
     }
 
     #[test]
+    fn safe_mode_leaves_out_raw_html_and_script_links() {
+        let body = "<script>alert(1)</script>\n\nTekst <b>vet</b> [klik](javascript:alert(1)) [ok](https://example.org).\n";
+        let trusted = render(body, 1, &keep, false);
+        assert!(trusted.html.contains("<script>") && trusted.html.contains("<b>"));
+        let safe = render(body, 1, &keep, true);
+        assert!(
+            !safe.html.contains("<script") && !safe.html.contains("<b>"),
+            "{}",
+            safe.html
+        );
+        assert!(!safe.html.contains("javascript:"), "{}", safe.html);
+        assert!(
+            safe.html.contains("href=\"https://example.org\""),
+            "{}",
+            safe.html
+        );
+        assert!(
+            is_script(" JavaScript:x") && is_script("java\tscript:x") && !is_script("https://x")
+        );
+    }
+
+    #[test]
     fn footnotes_and_tables_render() {
         let r = render(
             "Tekst[^1].\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: Noot.\n",
             1,
             &keep,
+            false,
         );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("href=\"#fn-1\""), "{}", r.html);
