@@ -327,3 +327,40 @@ fn check_reports_errors_as_json() {
     assert_eq!(error["message"], "unknown key `thems`");
     assert_eq!(error["hint"], "did you mean `themes`?");
 }
+
+#[test]
+fn a_template_that_loops_nearly_forever_is_stopped() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let before = site.output();
+    site.write(
+        "templates/conclusion.html",
+        "{% extends \"item.html\" %}{% block kicker %}{% for a in range(end=100000) %}\
+         {% for b in range(end=100000) %}{% endfor %}{% endfor %}{% endblock kicker %}",
+    );
+    let out = site
+        .oogst(&["build"])
+        .env("OOGST_RENDER_LIMIT_SECS", "2")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("oogst runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("rendering /conclusies/"), "{stderr}");
+    assert!(stderr.contains("loops (nearly) forever"), "{stderr}");
+    assert!(site.output() == before, "the previous output is untouched");
+}
+
+#[test]
+fn a_template_that_recurses_names_its_file() {
+    fails_keeping_old_output(
+        &[(
+            "templates/conclusion.html",
+            "{% extends \"item.html\" %}\n{% component boom(n) %}{{ <boom n={n+1} /> }}{% endcomponent boom %}\n\
+             {% block kicker %}{{ <boom n={1} /> }}{% endblock kicker %}\n",
+        )],
+        &[
+            "templates/conclusion.html: error: template `conclusion.html`: Maximum render recursion depth",
+        ],
+    );
+}

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -83,7 +85,7 @@ impl Renderer {
             .iter()
             .map(|(name, source)| (name.as_str(), source.text.as_str()));
         if let Err(error) = tera.add_raw_templates(sources) {
-            let diagnostic = locate(&error, &origins, |template, message| {
+            let diagnostic = locate(&error, &origins, None, |template, message| {
                 TemplateError::Syntax { template, message }
             });
             return Err(diagnostic.into());
@@ -116,10 +118,15 @@ impl Renderer {
 
         *self.print_bodies.write().unwrap_or_else(|e| e.into_inner()) = views.print_edition().1;
         let jobs = self.jobs(&views);
+        let watchdog = Watchdog::start(self.memo.is_none());
         let results: Vec<_> = jobs
             .par_iter()
-            .map(|job| self.render_job(job, &views, global_hash, output))
+            .map(|job| {
+                let _watched = watchdog.watch(job.describe(&views));
+                self.render_job(job, &views, global_hash, output)
+            })
             .collect();
+        drop(watchdog);
         if let Some(memo) = self.memo.as_mut() {
             memo.pages.clear();
         }
@@ -340,9 +347,12 @@ impl Renderer {
             format!("{path}index.html")
         };
         let fail = |error: tera::Error| {
-            let diagnostic = locate(&error, &self.origins, |template, message| {
-                TemplateError::Render { template, message }
-            });
+            let diagnostic = locate(
+                &error,
+                &self.origins,
+                Some(template),
+                |template, message| TemplateError::Render { template, message },
+            );
             (diagnostic, page.url.clone())
         };
         let unwritable = |e: OutputError| {
@@ -442,6 +452,105 @@ impl std::io::Write for HashWriter<'_> {
     }
 }
 
+/// How long one page may take to render before the build is stopped (override with the
+/// environment variable `OOGST_RENDER_LIMIT_SECS`).
+const RENDER_LIMIT: Duration = Duration::from_secs(30);
+
+/// Watches the pages being rendered: a template that loops (nearly) forever is reported
+/// with the page it was rendering, and a one-time build stops with exit code 1.
+struct Watchdog {
+    rendering: Arc<Mutex<HashMap<std::thread::ThreadId, (String, Instant)>>>,
+    done: Arc<AtomicBool>,
+}
+
+impl Watchdog {
+    fn start(exit_on_runaway: bool) -> Watchdog {
+        let limit = std::env::var("OOGST_RENDER_LIMIT_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map_or(RENDER_LIMIT, Duration::from_secs);
+        let watchdog = Watchdog {
+            rendering: Arc::default(),
+            done: Arc::default(),
+        };
+        let (rendering, done) = (watchdog.rendering.clone(), watchdog.done.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(200));
+                let stuck = rendering
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .values()
+                    .find(|(_, since)| since.elapsed() > limit)
+                    .map(|(what, _)| what.clone());
+                if let Some(what) = stuck {
+                    eprintln!(
+                        "error: rendering {what} has taken more than {} s: a template loops (nearly) forever\n  = hint: look for loops over large ranges in the site's templates{}",
+                        limit.as_secs(),
+                        if exit_on_runaway {
+                            ""
+                        } else {
+                            "; restart oogst serve once it is fixed"
+                        }
+                    );
+                    if exit_on_runaway {
+                        std::process::exit(1);
+                    }
+                    return;
+                }
+            }
+        });
+        watchdog
+    }
+
+    /// Marks the current thread as rendering `job` until the guard is dropped.
+    fn watch(&self, what: String) -> impl Drop + use<> {
+        let thread = std::thread::current().id();
+        self.rendering
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(thread, (what, Instant::now()));
+        WatchGuard(self.rendering.clone(), thread)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::SeqCst);
+    }
+}
+
+struct WatchGuard(
+    Arc<Mutex<HashMap<std::thread::ThreadId, (String, Instant)>>>,
+    std::thread::ThreadId,
+);
+
+impl Drop for WatchGuard {
+    fn drop(&mut self) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.1);
+    }
+}
+
+impl Job {
+    /// The page, as a writer knows it.
+    fn describe(&self, views: &Views<'_>) -> String {
+        let h = views.harvest;
+        let language = h.config.language;
+        let path = match *self {
+            Job::Item(id) => h.items[id].path.clone(),
+            Job::Home => String::new(),
+            Job::Section(section, n) => views.section_page_path(section, n),
+            Job::Matrix => generated_path(Generated::Matrix, language),
+            Job::Print => generated_path(Generated::PrintEdition, language),
+            Job::NotFound => "404.html".to_string(),
+        };
+        h.urls.link(&path)
+    }
+}
+
 /// A page to render.
 #[derive(Debug, Clone, Copy)]
 enum Job {
@@ -455,9 +564,11 @@ enum Job {
 }
 
 /// Turns a Tera error into a diagnostic at the template file and line it names.
+/// `rendering` names the template being rendered, for errors that do not say where they are.
 fn locate(
     error: &tera::Error,
     origins: &HashMap<String, Origin>,
+    rendering: Option<&str>,
     make: impl Fn(String, String) -> TemplateError,
 ) -> Diagnostic {
     let (name, position, message) = match error.kind() {
@@ -467,6 +578,10 @@ fn locate(
             report.message().to_string(),
         ),
         other => from_report_text(&other.to_string()),
+    };
+    let name = match (name.is_empty(), rendering) {
+        (true, Some(template)) => template.to_string(),
+        _ => name,
     };
     let file = origins.get(&name).map_or_else(
         || std::path::PathBuf::from("templates"),
