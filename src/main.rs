@@ -187,6 +187,3 @@ mod tests {
         Cli::command().debug_assert();
     }
 }
-
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -139,6 +139,13 @@ pub struct Mention {
     pub url: String,
 }
 
+/// The print edition: its parts for the template, its bodies for `print_body`.
+#[derive(Debug, Default)]
+pub struct PrintEdition {
+    pub parts: Vec<PrintPart>,
+    pub bodies: PrintBodies,
+}
+
 /// The bodies of the print edition by their id on the page, with the heading levels to
 /// move them down by.
 #[derive(Debug, Default)]
@@ -508,7 +515,7 @@ impl<'h> Views<'h> {
     }
 
     /// The whole harvest in reading order, and the bodies it shows.
-    pub fn print_edition(&self) -> (Vec<PrintPart>, PrintBodies) {
+    pub fn print_edition(&self) -> PrintEdition {
         let h = self.harvest;
         let mut parts = Vec::new();
         let mut bodies = PrintBodies::default();
@@ -553,7 +560,7 @@ impl<'h> Views<'h> {
                     .collect(),
             });
         }
-        (parts, bodies)
+        PrintEdition { parts, bodies }
     }
 
     fn print_item(&self, id: ItemId, bodies: &mut PrintBodies) -> PrintItem {

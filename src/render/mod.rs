@@ -22,7 +22,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, Discard, OutputError};
 use crate::url::{Generated, Section};
-use context::{PrintBodies, Views, generated_path};
+use context::{PrintEdition, Views, generated_path};
 pub use theme::{Origin, StaticFile, Theme};
 
 #[derive(Debug, Error)]
@@ -53,7 +53,7 @@ pub struct Renderer {
     origins: HashMap<String, Origin>,
     memo: Option<RenderMemo>,
     /// What the `print_body` function gives templates, set for each render.
-    print_bodies: Arc<RwLock<PrintBodies>>,
+    print_edition: Arc<RwLock<PrintEdition>>,
 }
 
 impl Renderer {
@@ -62,14 +62,15 @@ impl Renderer {
     pub fn new(theme: &Theme, remember: bool) -> Result<Renderer, Diagnostics> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        let print_bodies: Arc<RwLock<PrintBodies>> = Arc::default();
-        let bodies = print_bodies.clone();
+        let print_edition: Arc<RwLock<PrintEdition>> = Arc::default();
+        let bodies = print_edition.clone();
         tera.register_function(
             "print_body",
             move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
                 let id: &str = kwargs.must_get("id")?;
-                let bodies = bodies.read().unwrap_or_else(|e| e.into_inner());
-                Ok(bodies
+                let edition = bodies.read().unwrap_or_else(|e| e.into_inner());
+                Ok(edition
+                    .bodies
                     .html(id)
                     .map_or(Value::none(), |html| Value::safe_string(&html)))
             },
@@ -94,7 +95,7 @@ impl Renderer {
             tera,
             origins: renderer_origins,
             memo: remember.then(RenderMemo::default),
-            print_bodies,
+            print_edition,
         })
     }
 
@@ -116,7 +117,10 @@ impl Renderer {
         let global_hash = global.key();
         self.tera.global_context().extend(global.context);
 
-        *self.print_bodies.write().unwrap_or_else(|e| e.into_inner()) = views.print_edition().1;
+        *self
+            .print_edition
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = views.print_edition();
         let jobs = self.jobs(&views);
         let watchdog = Watchdog::start(self.memo.is_none());
         let results: Vec<_> = jobs
@@ -226,7 +230,10 @@ impl Renderer {
     fn rerender(&mut self, harvest: &Harvest, theme: &Theme, jobs: &[Job]) -> Diagnostics {
         let views = Views::new(harvest, &theme.strings);
         if jobs.iter().any(|j| matches!(j, Job::Print)) {
-            *self.print_bodies.write().unwrap_or_else(|e| e.into_inner()) = views.print_edition().1;
+            *self
+                .print_edition
+                .write()
+                .unwrap_or_else(|e| e.into_inner()) = views.print_edition();
         }
         let mut global = Inputs::new(Some(0));
         global.insert("site", &views.site());
@@ -315,13 +322,9 @@ impl Renderer {
                 ("matrix.html", path, page)
             }
             Job::Print => {
-                inputs.insert("parts", &views.print_edition().0);
-                inputs.mix(
-                    self.print_bodies
-                        .read()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .key(),
-                );
+                let edition = self.print_edition.read().unwrap_or_else(|e| e.into_inner());
+                inputs.insert("parts", &edition.parts);
+                inputs.mix(edition.bodies.key());
                 let path = generated_path(Generated::PrintEdition, language);
                 let page = views.bare_page("print", &views.nav().print.title, &path);
                 ("print.html", path, page)
