@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
+use crate::url::{Generated, Section};
 use crate::yaml::{self, Keys, YamlError};
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -108,6 +109,14 @@ pub enum ConfigError {
     Missing(PathBuf),
     #[error("base URL `{0}` is not a URL or a path")]
     BadBaseUrl(String),
+    #[error("{CONFIG_FILE} is not valid UTF-8 text (first bad byte at offset {0})")]
+    NotUtf8(usize),
+    #[error("the URL name `{name}` of section `{section}` {problem}")]
+    SectionName {
+        section: &'static str,
+        name: String,
+        problem: String,
+    },
 }
 
 impl Hint for ConfigError {
@@ -121,6 +130,10 @@ impl Hint for ConfigError {
             }
             ConfigError::Yaml(e) => e.hint(),
             ConfigError::Unreadable(_) => None,
+            ConfigError::NotUtf8(_) => Some("save the file as UTF-8 in your editor".into()),
+            ConfigError::SectionName { .. } => Some(
+                "give each section a URL name of its own, with letters or digits, e.g. `themes: onderwerpen`".into(),
+            ),
         }
     }
 }
@@ -129,8 +142,14 @@ impl SiteConfig {
     /// Reads and checks `site.yaml` in `root`.
     pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
         let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let text = match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(t)) => t,
+            Ok(Err(e)) => {
+                let offset = e.utf8_error().valid_up_to();
+                let before = String::from_utf8_lossy(&e.as_bytes()[..offset]);
+                let at = Position::of_offset(&before, offset);
+                return Err(Diagnostic::new(&path, at, &ConfigError::NotUtf8(offset)).into());
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Diagnostic::new(
                     &path,
@@ -163,9 +182,72 @@ impl SiteConfig {
                 .collect::<Vec<_>>()
         })?;
         let base_url = config.base_url.clone();
-        config
+        let config = config
             .with_base_url(&base_url)
-            .map_err(|e| vec![(yaml::key_position(text, "base_url"), e)])
+            .map_err(|e| vec![(yaml::key_position(text, "base_url"), e)])?;
+        let errors = config.check_section_names(text);
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Section URL names must make a URL, each its own, not one of a generated page.
+    fn check_section_names(&self, text: &str) -> Vec<(Position, ConfigError)> {
+        // Every URL name at the top of the site: (name, whose, set in site.yaml).
+        let generated = [
+            Generated::Matrix,
+            Generated::PrintEdition,
+            Generated::Search,
+        ]
+        .into_iter()
+        .map(|g| {
+            (
+                g.url_name(self.language).to_string(),
+                "a page oogst makes",
+                None,
+            )
+        });
+        let sections = Section::ALL.into_iter().map(|section| {
+            let configured = match section {
+                Section::Themes => &self.sections.themes,
+                Section::Conclusions => &self.sections.conclusions,
+                Section::Recommendations => &self.sections.recommendations,
+            };
+            (
+                section.url_name(self),
+                section.folder(),
+                configured.as_ref(),
+            )
+        });
+        let names: Vec<_> = generated.chain(sections).collect();
+        let mut errors = Vec::new();
+        for (i, (url_name, section, configured)) in names.iter().enumerate() {
+            let Some(name) = configured else {
+                continue;
+            };
+            // A clash of two names set here is told once, at the second.
+            let clash = names.iter().enumerate().find(|(j, (other, _, set))| {
+                *j != i && other == url_name && (set.is_none() || *j < i)
+            });
+            let problem = if url_name.is_empty() {
+                "has no letters or digits to make a URL of".to_string()
+            } else if let Some((_, (_, owner, _))) = clash {
+                format!("makes the URL `/{url_name}/` of {owner}")
+            } else {
+                continue;
+            };
+            errors.push((
+                yaml::value_position(text, "sections", section),
+                ConfigError::SectionName {
+                    section,
+                    name: name.to_string(),
+                    problem,
+                },
+            ));
+        }
+        errors
     }
 
     /// This configuration with another base URL (from `--base-url` or the preview server).
@@ -202,6 +284,34 @@ mod tests {
         let config = SiteConfig::parse("title: T\n").ok().unwrap();
         assert_eq!(config.language, Language::Nl);
         assert_eq!(config.theme, "default");
+    }
+
+    #[test]
+    fn section_names_must_make_urls_of_their_own() {
+        let problems = |text: &str| match SiteConfig::parse(text) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .into_iter()
+                .map(|(p, e)| format!("{}: {e}", p.line))
+                .collect(),
+        };
+        assert!(problems("title: T\nsections: {themes: onderwerpen}\n").is_empty());
+        let found = problems("title: T\nsections:\n  themes: x\n  conclusions: X\n");
+        assert_eq!(
+            found,
+            ["4: the URL name `X` of section `conclusions` makes the URL `/x/` of themes"]
+        );
+        let found = problems("title: T\nsections: {recommendations: \"!!\"}\n");
+        assert!(found[0].contains("has no letters or digits"), "{found:?}");
+        let found = problems("title: T\nsections: {themes: zoeken}\n");
+        assert!(found[0].contains("a page oogst makes"), "{found:?}");
+        let found = problems("title: T\nlanguage: en\nsections: {themes: conclusions}\n");
+        assert_eq!(
+            found,
+            [
+                "3: the URL name `conclusions` of section `themes` makes the URL `/conclusions/` of conclusions"
+            ]
+        );
     }
 
     #[test]

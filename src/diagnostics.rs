@@ -47,14 +47,53 @@ impl Position {
     }
 
     /// This position moved down by `lines` (for text embedded at a known line of a file).
+    ///
+    /// Saturates rather than overflows on absurd line numbers.
     pub fn below(self, lines: usize) -> Self {
         if self.line == 0 {
             return self;
         }
         Position {
-            line: self.line + lines,
+            line: self.line.saturating_add(lines),
             col: self.col,
         }
+    }
+}
+
+/// The positions of many byte offsets in one text, in increasing order: each is counted on
+/// from the one before, so a body with many links is read once, not once per link.
+pub struct Positions<'a> {
+    text: &'a str,
+    last: std::cell::Cell<(usize, Position)>,
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Positions {
+            text,
+            last: std::cell::Cell::new((0, Position::new(1, 1))),
+        }
+    }
+
+    /// Like [`Position::of_offset`]; fast when offsets come in increasing order.
+    pub fn of(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let (mut from, mut position) = self.last.get();
+        if offset < from {
+            (from, position) = (0, Position::new(1, 1));
+        }
+        let between = &self.text.as_bytes()[from..offset];
+        // Characters are counted by their first bytes, so counts of parts add up.
+        let chars = |bytes: &[u8]| bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        match between.iter().rposition(|&b| b == b'\n') {
+            Some(last_newline) => {
+                position.line += between.iter().filter(|&&b| b == b'\n').count();
+                position.col = chars(&between[last_newline + 1..]) + 1;
+            }
+            None => position.col += chars(between),
+        }
+        self.last.set((offset, position));
+        position
     }
 }
 
@@ -191,6 +230,21 @@ mod tests {
         assert_eq!(Position::of_offset(text, 7), Position::new(2, 4));
         assert_eq!(Position::of_offset(text, 8), Position::new(3, 1));
         assert_eq!(Position::of_offset(text, 999), Position::new(3, 2));
+    }
+
+    #[test]
+    fn positions_in_order_match_single_lookups() {
+        let text = "ab\ncdé\nf\n\nxyz";
+        let positions = Positions::new(text);
+        let mut offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        offsets.extend([9, 3, 6, 999, 0]);
+        for offset in offsets {
+            assert_eq!(
+                positions.of(offset),
+                Position::of_offset(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

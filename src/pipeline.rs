@@ -56,10 +56,11 @@ pub struct Pipeline {
     markdown: MarkdownCache,
     /// The harvest of the last good run, when remembering.
     last: Option<Harvest>,
-    /// Leave the print edition for [`Pipeline::finish_print`] after a quick rebuild.
-    defer_print: bool,
-    /// The print edition served is older than the rest of the site.
-    print_pending: bool,
+    /// Leave the files that hold every body (print edition, search index) for
+    /// [`Pipeline::finish_deferred`] after a quick rebuild.
+    defer: bool,
+    /// The print edition and search index served are older than the rest of the site.
+    deferred_pending: bool,
 }
 
 impl Pipeline {
@@ -72,8 +73,8 @@ impl Pipeline {
             content: None,
             markdown: MarkdownCache::default(),
             last: None,
-            defer_print: false,
-            print_pending: false,
+            defer: false,
+            deferred_pending: false,
         }
     }
 
@@ -85,16 +86,18 @@ impl Pipeline {
         }
     }
 
-    /// After a quick rebuild of bodies, the print edition (the one page that holds every
-    /// body) is left to [`Pipeline::finish_print`], so the changed pages are out at once.
+    /// After a quick rebuild of bodies, the files that hold every body (the print edition
+    /// and the search index) are left to [`Pipeline::finish_deferred`], so the changed pages
+    /// are out at once.
     pub fn deferring_print(mut self) -> Self {
-        self.defer_print = true;
+        self.defer = true;
         self
     }
 
-    /// Renders the print edition a quick rebuild left behind: its file and content, if any.
-    pub fn finish_print(&mut self) -> Option<Result<(String, Content), Diagnostics>> {
-        if !std::mem::take(&mut self.print_pending) {
+    /// Makes the files a quick rebuild left behind: the print edition, and those files of
+    /// the search index that changed, each with its content. `None` when nothing waits.
+    pub fn finish_deferred(&mut self) -> Option<Result<Vec<(String, Content)>, Diagnostics>> {
+        if !std::mem::take(&mut self.deferred_pending) {
             return None;
         }
         let (Some(frame), Some(harvest)) = (&mut self.frame, &self.last) else {
@@ -104,7 +107,7 @@ impl Pipeline {
         let root = &self.options.root;
         Some(
             renderer
-                .render_print(harvest, &frame.theme)
+                .render_deferred(harvest, &frame.theme)
                 .map_err(|d| finish(d, root)),
         )
     }
@@ -121,7 +124,7 @@ impl Pipeline {
             return done;
         }
         self.last = None;
-        self.print_pending = false;
+        self.deferred_pending = false;
         let root = self.options.root.clone();
         if self.frame.is_none()
             || changes
@@ -235,8 +238,8 @@ impl Pipeline {
         let output = Counter::new(sink);
         let renderer = frame.renderer.as_mut()?;
         let mut diagnostics =
-            renderer.render_changed(harvest, &frame.theme, &output, &changed, self.defer_print);
-        self.print_pending = self.defer_print;
+            renderer.render_changed(harvest, &frame.theme, &output, &changed, self.defer);
+        self.deferred_pending = self.defer;
         diagnostics.extend(add_files(&output, &root, &frame.theme, harvest));
         if !diagnostics.is_empty() {
             self.last = None;

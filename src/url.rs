@@ -56,6 +56,7 @@ impl Section {
 pub enum Generated {
     Matrix,
     PrintEdition,
+    Search,
 }
 
 impl Generated {
@@ -65,8 +66,26 @@ impl Generated {
             (Generated::Matrix, Language::En) => "matrix",
             (Generated::PrintEdition, Language::Nl) => "printversie",
             (Generated::PrintEdition, Language::En) => "print",
+            (Generated::Search, Language::Nl) => "zoeken",
+            (Generated::Search, Language::En) => "search",
         }
     }
+}
+
+/// Files oogst writes beside the pages, at fixed site-relative paths in every language.
+pub mod published {
+    /// The Atom feed.
+    pub const FEED: &str = "atom.xml";
+    pub const SITEMAP: &str = "sitemap.xml";
+    pub const ROBOTS: &str = "robots.txt";
+    /// The whole harvest as open data.
+    pub const OPEN_DATA: &str = "harvest.json";
+    /// The search index: a manifest and the files it names, all in this folder.
+    pub const SEARCH_INDEX: &str = "search-index/";
+    /// The manifest of the search index, the one file the search script is pointed at.
+    pub const SEARCH_MANIFEST: &str = "search-index/index.json";
+    /// The search script, a static file of the default theme.
+    pub const SEARCH_SCRIPT: &str = "search.js";
 }
 
 /// A URL-safe slug: lower case, ASCII, words joined by `-` (`creëren` → `creeren`).
@@ -147,6 +166,17 @@ impl UrlMaker {
         (!self.origin.is_empty()).then(|| format!("{}{}", self.origin, self.link(path)))
     }
 
+    /// The URL a path is known by outside the site: absolute when the base URL has a host,
+    /// else the link (a path from the host's root), which is all there is to go on.
+    pub fn public(&self, path: &str) -> String {
+        self.permalink(path).unwrap_or_else(|| self.link(path))
+    }
+
+    /// Whether the base URL names a host, so [`UrlMaker::public`] URLs are absolute.
+    pub fn has_host(&self) -> bool {
+        !self.origin.is_empty()
+    }
+
     pub fn base_path(&self) -> &str {
         &self.base_path
     }
@@ -182,6 +212,9 @@ mod tests {
         let local = UrlMaker::new("/");
         assert_eq!(local.link("a/"), "/a/");
         assert_eq!(local.permalink("a/"), None);
+        assert_eq!(local.public("a/"), "/a/");
+        assert_eq!(urls.public("a/"), "https://example.org/oogst/a/");
+        assert!(urls.has_host() && !local.has_host());
         assert_eq!(page_path(&["conclusies", "cop"]), "conclusies/cop/");
         assert_eq!(page_path(&[]), "");
     }

@@ -22,7 +22,21 @@ pub enum YamlError {
     MissingKey(&'static str),
     #[error("wrong value for {0}")]
     Invalid(String),
+    #[error("`{0}` is empty")]
+    Empty(&'static str),
+    #[error("lists and mappings are nested more than {MAX_FLOW_DEPTH} deep")]
+    TooDeep,
+    #[error("the YAML text is {0} bytes long; at most {MAX_LENGTH} are read")]
+    TooLong(usize),
 }
+
+/// Flow lists and mappings (`[[...]]`) may nest this deep: the YAML scanner slows down with
+/// the square of the depth, and refuses more than about this anyway.
+pub const MAX_FLOW_DEPTH: usize = 128;
+
+/// Front matter and `site.yaml` may be this long: parsed, YAML takes a hundred times the
+/// memory of its text.
+pub const MAX_LENGTH: usize = 1 << 20;
 
 impl Hint for YamlError {
     fn hint(&self) -> Option<String> {
@@ -36,6 +50,15 @@ impl Hint for YamlError {
             YamlError::Syntax(msg) if msg.contains("duplicate") => {
                 Some("each key may appear only once; remove or merge the repeated one".into())
             }
+            YamlError::Syntax(msg) if msg.contains("repetition limit") => Some(
+                "an alias (`*name`) repeats more text than a page needs; write the values out".into(),
+            ),
+            YamlError::Syntax(msg) if msg.contains("recursion limit") => {
+                Some("lists and mappings are nested too deeply; flatten them".into())
+            }
+            YamlError::Syntax(msg) if msg.contains("as u128") || msg.contains("as i128") => {
+                Some("the number is too large; write a smaller one, or quote it to make it text".into())
+            }
             YamlError::Syntax(_) => Some(
                 "check indentation, the `:` after each key, and quotes around values that contain `: ` or start with a special character"
                     .into(),
@@ -47,13 +70,29 @@ impl Hint for YamlError {
                 allowed.join(", ")
             )),
             YamlError::MissingKey(key) => Some(format!("add a line `{key}: ...`")),
-            YamlError::Invalid(msg) if msg.contains("a list") => {
+            YamlError::Invalid(msg) if msg.contains("expected a list") => {
                 Some("a list is written `[a, b]` or as lines starting with `- `".into())
             }
-            YamlError::Invalid(msg) if msg.contains("a whole number") => {
-                Some("write the number without quotes, e.g. `number: 3`".into())
-            }
+            YamlError::Invalid(msg) if msg.contains("expected a whole number") => Some(
+                if msg.contains("found the text") {
+                    "write the number without quotes, e.g. `number: 3`"
+                } else if msg.contains("found integer `-") {
+                    "write a whole number of 0 or more, such as `3`"
+                } else if msg.contains("invalid value: integer") {
+                    "the number is too large; write a smaller one"
+                } else {
+                    "write a whole number such as `3`"
+                }
+                .into(),
+            ),
             YamlError::Invalid(_) => None,
+            YamlError::Empty(key) => Some(format!("write the {key} after `{key}:`")),
+            YamlError::TooDeep => {
+                Some("write nested lists as indented lines starting with `- `, or flatten them".into())
+            }
+            YamlError::TooLong(_) => {
+                Some("keep long text in the body of the file, below the closing `---`".into())
+            }
         }
     }
 }
@@ -70,9 +109,23 @@ pub struct Keys {
 /// Positions are relative to the start of `text`. All key problems are reported together;
 /// type errors only when the keys are right.
 pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Position, YamlError)>> {
+    if text.len() > MAX_LENGTH {
+        return Err(vec![(Position::new(1, 1), YamlError::TooLong(text.len()))]);
+    }
+    if let Some(at) = too_deep(text) {
+        return Err(vec![(at, YamlError::TooDeep)]);
+    }
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
-        Err(e) => return Err(vec![located(&e)]),
+        Err(e) => {
+            let (mut position, error) = located(&e, text);
+            if let Some(repeated) = duplicate_key(&e.to_string())
+                .and_then(|key| second_key_position(text, position, key))
+            {
+                position = repeated;
+            }
+            return Err(vec![(position, error)]);
+        }
     };
     let mapping = match value {
         serde_yaml::Value::Mapping(m) => m,
@@ -126,16 +179,107 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
         serde_yaml::from_str(text)
     };
     typed.map_err(|e| {
-        let (mut position, _) = located(&e);
-        if let Some(key) = culprit::<T>(&mapping, keys)
-            && position.line < key_position(text, &key).line
+        let (mut position, _) = located(&e, text);
+        let culprit = culprit::<T>(&mapping, keys);
+        if let Some(key) = &culprit
+            && position.line < key_position(text, key).line
         {
-            position = key_position(text, &key);
+            position = key_position(text, key);
         }
         vec![(
             position,
-            YamlError::Invalid(plain_words(without_location(&e.to_string()))),
+            YamlError::Invalid(plain_words(
+                without_location(&e.to_string()),
+                culprit.as_deref(),
+            )),
         )]
+    })
+}
+
+/// Where flow lists and mappings (`[`, `{`) first nest deeper than [`MAX_FLOW_DEPTH`],
+/// counting brackets outside quoted text and comments.
+fn too_deep(text: &str) -> Option<Position> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    // The last character and the last one that was not a space, on this line.
+    let (mut last, mut last_seen) = ('\n', '\n');
+    let mut chars = text.char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
+        match (quote, c) {
+            (_, '\n') => {
+                comment = false;
+                last_seen = '\n';
+            }
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some('\''), '\'') if chars.peek().is_some_and(|&(_, n)| n == '\'') => {
+                chars.next();
+            }
+            (Some(open), c) if c == open => quote = None,
+            (Some(_), _) => {}
+            (None, _) if comment => {}
+            (None, '#') if last.is_whitespace() => comment = true,
+            (None, '"' | '\'') if matches!(last_seen, '\n' | ':' | ',' | '[' | '{' | '-' | '?') => {
+                quote = Some(c);
+            }
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(Position::of_offset(text, offset));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        last = c;
+        if !c.is_whitespace() {
+            last_seen = c;
+        }
+    }
+    None
+}
+
+/// The key named in serde_yaml's `duplicate entry with key "title"`.
+fn duplicate_key(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("duplicate entry with key \"")?;
+    rest.rsplit_once('"').map(|(key, _)| key)
+}
+
+/// Where `key` is written the second time in the block mapping that starts at `start`.
+fn second_key_position(text: &str, start: Position, key: &str) -> Option<Position> {
+    let indent = start.col.saturating_sub(1);
+    let mut seen = 0;
+    for (i, line) in text.lines().enumerate().skip(start.line.saturating_sub(1)) {
+        let first = i + 1 == start.line;
+        let Some((before, rest)) = line
+            .char_indices()
+            .nth(indent)
+            .map(|(at, _)| line.split_at(at))
+        else {
+            continue;
+        };
+        if !first && !before.trim().is_empty() {
+            break;
+        }
+        if is_key(rest, key) {
+            seen += 1;
+            if seen == 2 {
+                return Some(Position::new(i + 1, indent + 1));
+            }
+        }
+    }
+    None
+}
+
+/// Whether `line` starts with `key:` (the key quoted or not).
+fn is_key(line: &str, key: &str) -> bool {
+    let unquoted = line.trim_start_matches(['"', '\'']);
+    unquoted.strip_prefix(key).is_some_and(|rest| {
+        rest.trim_start_matches(['"', '\''])
+            .trim_start()
+            .starts_with(':')
     })
 }
 
@@ -160,14 +304,7 @@ fn culprit<T: DeserializeOwned>(mapping: &serde_yaml::Mapping, keys: Keys) -> Op
 /// Where a top-level `key:` is written in `text` (line 1 column 1 if it is not found).
 pub fn key_position(text: &str, key: &str) -> Position {
     for (i, line) in text.lines().enumerate() {
-        let unquoted = line.trim_start_matches(['"', '\'']);
-        if line.starts_with(|c: char| !c.is_whitespace())
-            && let Some(rest) = unquoted.strip_prefix(key)
-            && rest
-                .trim_start_matches(['"', '\''])
-                .trim_start()
-                .starts_with(':')
-        {
+        if line.starts_with(|c: char| !c.is_whitespace()) && is_key(line, key) {
             return Position::new(i + 1, 1);
         }
     }
@@ -204,10 +341,13 @@ fn find_token(line: &str, token: &str) -> Option<usize> {
     })
 }
 
-fn located(e: &serde_yaml::Error) -> (Position, YamlError) {
+/// The error with its position, which is never past the end of `text` (serde_yaml puts an
+/// unexpected end a line below a last line that has no line end).
+fn located(e: &serde_yaml::Error, text: &str) -> (Position, YamlError) {
     let position = e
         .location()
-        .map_or(Position::new(1, 1), |l| Position::new(l.line(), l.column()));
+        .map_or(Position::new(1, 1), |l| Position::new(l.line(), l.column()))
+        .min(Position::of_offset(text, text.len()));
     (
         position,
         YamlError::Syntax(without_location(&e.to_string()).to_string()),
@@ -224,8 +364,9 @@ fn without_location(message: &str) -> &str {
 }
 
 /// serde's type names in a writer's words: `number: invalid type: string "drie", expected u32`
-/// → `` `number`: expected a whole number, found the text "drie" ``.
-fn plain_words(message: &str) -> String {
+/// → `` `number`: expected a whole number, found the text "drie" ``. `culprit` names the key
+/// where serde does not.
+fn plain_words(message: &str, culprit: Option<&str>) -> String {
     let (key, rest) = match message.split_once(": ") {
         Some((key, rest)) if !key.contains(' ') => (Some(key), rest),
         _ => (None, message),
@@ -236,13 +377,16 @@ fn plain_words(message: &str) -> String {
         "u32" | "u64" | "i64" | "i32" | "u16" | "u8" => "a whole number",
         "a boolean" => "true or false",
         "a sequence" => "a list",
+        other if other.starts_with("struct ") => "a mapping of `key: value` lines",
         other => other,
     };
     let found = found
         .replacen("string ", "the text ", 1)
         .replacen("sequence", "a list", 1)
         .replacen("map", "a mapping", 1);
-    let what = key.map_or(String::from("a value"), |k| format!("`{k}`"));
+    let what = key
+        .or(culprit)
+        .map_or(String::from("a value"), |k| format!("`{k}`"));
     if expected.is_empty() {
         format!("{what}: {found}")
     } else {
@@ -313,6 +457,86 @@ mod tests {
         assert_eq!(errors[0].1, YamlError::MissingKey("title"));
         let errors = parse::<Item>("title: \"open\nnumber: 1\n", KEYS).unwrap_err();
         assert!(matches!(errors[0].1, YamlError::Syntax(_)));
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_quickly() {
+        let n = 100_000;
+        let text = format!("title: x\nthemes: {}{}\n", "[".repeat(n), "]".repeat(n));
+        let started = std::time::Instant::now();
+        let errors = parse::<Item>(&text, KEYS).unwrap_err();
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+        assert_eq!(errors[0], (Position::new(2, 137), YamlError::TooDeep));
+        // Brackets in quotes and comments are text; a shallow list is fine.
+        let brackets = "[".repeat(300);
+        let text = format!(
+            "title: \"{brackets}\"\nthemes: ['{brackets}', 'it''s {brackets}'] # {brackets}\n"
+        );
+        let item: Item = parse(&text, KEYS).unwrap();
+        assert_eq!(item.themes.len(), 2);
+    }
+
+    #[test]
+    fn overlong_yaml_is_refused() {
+        let text = format!("title: x\n# {}\n", "x".repeat(MAX_LENGTH));
+        let errors = parse::<Item>(&text, KEYS).unwrap_err();
+        assert!(matches!(errors[0].1, YamlError::TooLong(_)));
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_where_it_is_repeated() {
+        let errors = parse::<Item>("title: a\nnumber: 1\ntitle: b\n", KEYS).unwrap_err();
+        assert_eq!(errors[0].0, Position::new(3, 1));
+        assert!(errors[0].1.to_string().contains("duplicate"));
+        let errors = parse::<serde_yaml::Value>(
+            "title: a\nextra:\n  k: 1\n  j: 2\n  k: 3\n",
+            Keys {
+                allowed: &["title", "extra"],
+                required: &[],
+            },
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].0, Position::new(5, 3));
+    }
+
+    #[test]
+    fn messages_name_the_key_and_hints_fit() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Dated {
+            title: String,
+            date: Option<crate::content::Date>,
+        }
+        let keys = Keys {
+            allowed: &["title", "date"],
+            required: &["title"],
+        };
+        let errors = parse::<Dated>("title: x\ndate: yesterday\n", keys).unwrap_err();
+        assert_eq!(errors[0].0.line, 2);
+        assert!(
+            errors[0]
+                .1
+                .to_string()
+                .starts_with("wrong value for `date`: `yesterday`"),
+            "{}",
+            errors[0].1
+        );
+        let errors = parse::<Item>("title: [a, b]\n", KEYS).unwrap_err();
+        assert_eq!(errors[0].1.hint(), None, "{}", errors[0].1);
+        let errors = parse::<Item>("title: x\nnumber: -1\n", KEYS).unwrap_err();
+        assert!(errors[0].1.hint().unwrap().contains("0 or more"));
+        let errors = parse::<Item>("title: x\nnumber: 4294967296\n", KEYS).unwrap_err();
+        assert!(errors[0].1.hint().unwrap().contains("too large"));
+    }
+
+    #[test]
+    fn errors_at_the_end_stay_inside_the_text() {
+        // Found by fuzzing: serde_yaml put this on line 3 of a text of two lines.
+        let errors = parse::<Item>("title: Aanbevelingen\nsumtitl", KEYS).unwrap_err();
+        assert_eq!(errors[0].0, Position::new(2, 8));
+        // With a line end, the end is the start of the next line (in front matter: `---`).
+        let errors = parse::<Item>("title: x\nthemes: [a\n", KEYS).unwrap_err();
+        assert_eq!(errors[0].0, Position::new(3, 1));
     }
 
     #[test]

@@ -302,7 +302,10 @@ fn files_beside_content_and_static_files_are_copied() {
         "the theme's stylesheet"
     );
     let page = site.page("conclusies/eerste/index.html");
-    assert_eq!(page.attrs(".prose a", "href"), ["/conclusies/schema.txt"]);
+    assert_eq!(
+        page.attrs(".prose a:not(.heading-anchor)", "href"),
+        ["/conclusies/schema.txt"]
+    );
 }
 
 #[test]
@@ -335,6 +338,12 @@ fn an_english_site_reads_english() {
     assert_eq!(page.attrs("html", "lang"), ["en"]);
     assert!(site.path("public/matrix/index.html").exists());
     assert!(site.path("public/print/index.html").exists());
+    assert_eq!(site.page("search/index.html").text("h1"), "Search");
+    assert_eq!(
+        page.text("label[for='site-search-q']"),
+        "Search the harvest"
+    );
+    assert!(page.text(".cite").starts_with("Cite this:"));
 }
 
 #[test]

@@ -100,7 +100,7 @@ fn a_full_disk_is_a_clear_error_and_the_old_site_stays() {
     let disk = site.path("tiny");
     std::fs::create_dir_all(&disk).expect("mount point");
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=96k", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
         .arg(&disk)
         .status()
         .is_ok_and(|s| s.success());

@@ -10,5 +10,7 @@ echo "== cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --locked --all-targets
+echo "== fuzzing (bounded)"
+bash fuzz/run.sh 60
 echo "== browser tests"
 bash tests/browser/run.sh

@@ -151,11 +151,41 @@ impl Kind {
 }
 
 /// A reference to a conclusion: by its number or its slug.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reference {
     Number(u32),
     Slug(String),
+}
+
+impl<'de> Deserialize<'de> for Reference {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Reference;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a conclusion number or slug")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Reference, E> {
+                u32::try_from(n)
+                    .map(Reference::Number)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Reference, E> {
+                match u64::try_from(n) {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(n), &self)),
+                }
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Reference, E> {
+                Ok(Reference::Slug(s.to_string()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 impl std::fmt::Display for Reference {
@@ -188,7 +218,14 @@ impl std::str::FromStr for Date {
                 .ok_or_else(bad)
         };
         let (year, month, day) = (next()?, next()?, next()?);
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if !(1..=12).contains(&month) || !(1..=days).contains(&day) {
             return Err(bad());
         }
         Ok(Date {
@@ -249,7 +286,14 @@ pub fn parse(split: &Split<'_>, kind: Kind) -> Result<FrontMatter, Vec<(Position
     })?;
     if front.title.trim().is_empty() {
         let at = yaml::key_position(split.yaml, "title").below(below);
-        return Err(vec![(at, YamlError::MissingKey("title"))]);
+        return Err(vec![(at, YamlError::Empty("title"))]);
+    }
+    if let Some(slug) = &front.slug
+        && crate::url::slugify(slug).is_empty()
+    {
+        let at = yaml::key_position(split.yaml, "slug").below(below);
+        let problem = format!("`slug`: `{slug}` has no letters or digits to make a URL of");
+        return Err(vec![(at, YamlError::Invalid(problem))]);
     }
     Ok(front)
 }
@@ -324,5 +368,49 @@ mod tests {
             parse(&s, Kind::Page).unwrap().date.unwrap().to_string(),
             "2026-02-03"
         );
+        for bad in [
+            "2026-02-29",
+            "2026-04-31",
+            "2026-13-01",
+            "2026-00-10",
+            "yesterday",
+        ] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+        for good in ["2024-02-29", "2000-02-29", "2026-12-31"] {
+            assert_eq!(good.parse::<Date>().unwrap().to_string(), good);
+        }
+        assert!("1900-02-29".parse::<Date>().is_err());
+    }
+
+    #[test]
+    fn slugs_must_make_a_url() {
+        let s = split("---\ntitle: A\nslug: \"!!!\"\n---\n").unwrap();
+        let errors = parse(&s, Kind::Page).unwrap_err();
+        assert_eq!(errors[0].0, Position::new(3, 1));
+        assert!(errors[0].1.to_string().contains("no letters or digits"));
+        let s = split("---\ntitle: A\nslug: Één ding\n---\n").unwrap();
+        assert!(parse(&s, Kind::Page).is_ok());
+    }
+
+    #[test]
+    fn references_are_numbers_or_slugs_in_plain_words() {
+        let s = split("---\ntitle: A\nnumber: 1\nconclusions: [2, twee]\n---\n").unwrap();
+        let front = parse(&s, Kind::Item(Section::Recommendations)).unwrap();
+        assert_eq!(
+            front.conclusions,
+            [Reference::Number(2), Reference::Slug("twee".into())]
+        );
+        for bad in ["[2, [3]]", "[-3]", "[{a: 1}]", "[4294967296]"] {
+            let text = format!("---\ntitle: A\nnumber: 1\nconclusions: {bad}\n---\n");
+            let errors =
+                parse(&split(&text).unwrap(), Kind::Item(Section::Recommendations)).unwrap_err();
+            assert_eq!(errors[0].0.line, 4, "{bad}");
+            let message = errors[0].1.to_string();
+            assert!(
+                message.contains("expected a conclusion number or slug"),
+                "{bad}: {message}"
+            );
+        }
     }
 }

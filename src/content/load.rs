@@ -16,6 +16,10 @@ pub struct SourceFile {
     /// Its path below `content/`, with `/` between folders: `conclusions/01-cop.md`.
     pub rel: String,
     pub text: String,
+    /// Why the file could not be read, if it could not (its text is then empty): parsing
+    /// reports it, so the file counts as one that failed, whose references are not
+    /// reported again.
+    pub unreadable: Option<Diagnostic>,
 }
 
 /// A file beside the content (image, PDF ...) that is copied as it is.
@@ -52,23 +56,28 @@ impl Hint for LoadError {
 
 /// Reads every `.md` file below `dir` (in parallel) and hands it to `each` at once, so a
 /// large site is never held as text whole; lists every other file as an asset. Hidden
-/// files and editors' temporary files are skipped. A missing folder is empty.
+/// files and editors' temporary files are skipped. A missing folder is empty. A file that
+/// cannot be read is handed over too, with [`SourceFile::unreadable`] saying why.
 pub fn load_content<T: Send>(
     dir: &Path,
     each: impl Fn(SourceFile) -> T + Sync + Send,
 ) -> (Vec<T>, Vec<Asset>, Diagnostics) {
-    let (markdown, assets, mut diagnostics) = walk(dir);
-    let read: Vec<Result<T, Diagnostic>> = markdown
+    let (markdown, assets, diagnostics) = walk(dir);
+    let loaded: Vec<T> = markdown
         .into_par_iter()
-        .map(|(path, rel)| read_text(&path).map(|text| each(SourceFile { path, rel, text })))
+        .map(|(path, rel)| {
+            let (text, unreadable) = match read_text(&path) {
+                Ok(text) => (text, None),
+                Err(d) => (String::new(), Some(d)),
+            };
+            each(SourceFile {
+                path,
+                rel,
+                text,
+                unreadable,
+            })
+        })
         .collect();
-    let mut loaded = Vec::with_capacity(read.len());
-    for result in read {
-        match result {
-            Ok(file) => loaded.push(file),
-            Err(d) => diagnostics.push(d),
-        }
-    }
     (loaded, assets, diagnostics)
 }
 
@@ -127,6 +136,7 @@ pub fn read_source(dir: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         path: path.to_path_buf(),
         rel: relative(dir, path),
         text,
+        unreadable: None,
     })
 }
 

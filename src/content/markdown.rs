@@ -1,6 +1,6 @@
 //! Markdown to HTML: heading ids and a table of contents, footnote ids, links rewritten.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -70,124 +70,173 @@ pub fn render(
     resolve: &dyn Fn(&str) -> Destination,
     safe: bool,
 ) -> Rendered {
-    let mut rendered = Rendered::default();
     let positions = Positions::new(body);
     let position = |offset: usize| positions.of(offset).below(body_line.saturating_sub(1));
 
-    let mut events: Vec<Event<'_>> = Vec::new();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url =
-                    match rewrite(&dest_url, position(range.start), resolve, &mut rendered) {
-                        Some(rewritten) => rewritten,
-                        None if safe && is_script(&dest_url) => "".into(),
-                        None => dest_url,
-                    };
+    // Events stream from the parser into the HTML writer; only a heading or a table head is
+    // held at a time, so a large body needs little more memory than its HTML.
+    let mut links = Rendered::default();
+    let events = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            Some(match event {
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url =
-                    match rewrite(&dest_url, position(range.start), resolve, &mut rendered) {
-                        Some(rewritten) => rewritten,
-                        None if safe && is_script(&dest_url) => "".into(),
-                        None => dest_url,
-                    };
+                }) => {
+                    let dest_url =
+                        match rewrite(&dest_url, position(range.start), resolve, &mut links) {
+                            Some(rewritten) => rewritten,
+                            None if safe && is_script(&dest_url) => "".into(),
+                            None => dest_url,
+                        };
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
-            }
-            Event::Html(_) | Event::InlineHtml(_) if safe => continue,
-            Event::FootnoteReference(label) => Event::FootnoteReference(footnote_id(&label).into()),
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                Event::Start(Tag::FootnoteDefinition(footnote_id(&label).into()))
-            }
-            other => other,
-        };
-        events.push(event);
-    }
+                }) => {
+                    let dest_url =
+                        match rewrite(&dest_url, position(range.start), resolve, &mut links) {
+                            Some(rewritten) => rewritten,
+                            None if safe && is_script(&dest_url) => "".into(),
+                            None => dest_url,
+                        };
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
+                Event::Html(_) | Event::InlineHtml(_) if safe => return None,
+                Event::FootnoteReference(label) => {
+                    Event::FootnoteReference(footnote_id(&label).into())
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    Event::Start(Tag::FootnoteDefinition(footnote_id(&label).into()))
+                }
+                other => other,
+            })
+        });
 
-    rendered.headings = name_headings(&mut events);
-    rendered.lead = first_paragraph_text(&events);
-    let has_tables = events
-        .iter()
-        .any(|e| matches!(e, Event::Start(Tag::Table(_))));
-    let events = accessible_tables_and_tasks(events);
-    rendered.html.reserve(body.len() * 3 / 2);
-    html::push_html(&mut rendered.html, events.into_iter());
-    tidy_html(&mut rendered.html, has_tables);
+    let mut named = NamedHeadings::new(events);
+    let mut accessible = AccessibleTablesAndTasks::new(&mut named);
+    // HTML with heading anchors runs to about twice the Markdown; room for that at once
+    // spares a large body a copy while it grows.
+    let mut html = String::with_capacity(body.len() * 2);
+    html::push_html(&mut html, &mut accessible);
+    let has_tables = accessible.has_tables;
+    let NamedHeadings { headings, lead, .. } = named;
+    tidy_html(&mut html, has_tables);
     // Bodies are kept for the whole build: no spare capacity.
-    rendered.html.shrink_to_fit();
-    rendered
+    html.shrink_to_fit();
+    Rendered {
+        html,
+        headings,
+        lead,
+        ..links
+    }
 }
 
 /// Wraps each table in a box that scrolls on narrow screens and can be reached and named
 /// by keyboard and screen reader; turns task-list markers into labelled checkboxes.
-fn accessible_tables_and_tasks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut out = Vec::with_capacity(events.len() + 8);
-    let mut open_label = false;
-    for (i, event) in events.iter().enumerate() {
+struct AccessibleTablesAndTasks<'a, I> {
+    events: I,
+    /// Events read ahead (a table's head, for its name), not yet passed on.
+    ahead: VecDeque<Event<'a>>,
+    out: VecDeque<Event<'a>>,
+    open_label: bool,
+    has_tables: bool,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> AccessibleTablesAndTasks<'a, I> {
+    fn new(events: I) -> Self {
+        AccessibleTablesAndTasks {
+            events,
+            ahead: VecDeque::new(),
+            out: VecDeque::new(),
+            open_label: false,
+            has_tables: false,
+        }
+    }
+
+    fn take(&mut self, event: Event<'a>) {
         match event {
             Event::Start(Tag::Table(_)) => {
+                self.has_tables = true;
+                for e in self.events.by_ref() {
+                    let head_done = matches!(e, Event::End(TagEnd::TableHead));
+                    self.ahead.push_back(e);
+                    if head_done {
+                        break;
+                    }
+                }
                 let mut name = String::new();
-                for e in &events[i + 1..] {
+                for e in &self.ahead {
                     match e {
-                        Event::End(TagEnd::TableHead) => break,
                         Event::Text(t) | Event::Code(t) => name.push_str(t),
                         Event::End(TagEnd::TableCell) => name.push_str(" | "),
                         _ => {}
                     }
                 }
                 let name = escape(name.trim_end_matches(" | "));
-                out.push(Event::Html(
+                self.out.push_back(Event::Html(
                     format!(
                         "<section class=\"table-scroll\" tabindex=\"0\" aria-label=\"{name}\">"
                     )
                     .into(),
                 ));
-                out.push(event.clone());
+                self.out.push_back(event);
             }
             Event::End(TagEnd::Table) => {
-                out.push(event.clone());
-                out.push(Event::Html("</section>".into()));
+                self.out.push_back(event);
+                self.out.push_back(Event::Html("</section>".into()));
             }
             Event::TaskListMarker(done) => {
-                let checked = if *done { " checked" } else { "" };
-                out.push(Event::Html(
+                let checked = if done { " checked" } else { "" };
+                self.out.push_back(Event::Html(
                     format!("<label class=\"task\"><input type=\"checkbox\" disabled{checked}> ")
                         .into(),
                 ));
-                open_label = true;
+                self.open_label = true;
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item) | Event::Start(Tag::List(_))
-                if open_label =>
+                if self.open_label =>
             {
-                out.push(Event::Html("</label>".into()));
-                open_label = false;
-                out.push(event.clone());
+                self.out.push_back(Event::Html("</label>".into()));
+                self.open_label = false;
+                self.out.push_back(event);
             }
-            other => out.push(other.clone()),
+            other => self.out.push_back(other),
         }
     }
-    out
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for AccessibleTablesAndTasks<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.out.pop_front() {
+                return Some(event);
+            }
+            let event = match self.ahead.pop_front() {
+                Some(event) => event,
+                None => self.events.next()?,
+            };
+            self.take(event);
+        }
+    }
 }
 
 /// Markup pulldown-cmark writes that validators and strict pages object to: inline styles
@@ -217,14 +266,16 @@ fn rewrite<'a>(
     dest: &str,
     position: Position,
     resolve: &dyn Fn(&str) -> Destination,
-    rendered: &mut Rendered,
+    links: &mut Rendered,
 ) -> Option<CowStr<'a>> {
     match resolve(dest) {
         Destination::Keep => None,
         Destination::Url(url) => {
+            // An empty `#` is the top of the page.
             if let Some((target, anchor)) = dest.strip_prefix("@/").and_then(|d| d.split_once('#'))
+                && !anchor.is_empty()
             {
-                rendered.anchor_links.push(AnchorLink {
+                links.anchor_links.push(AnchorLink {
                     target: target.to_string(),
                     anchor: anchor.to_string(),
                     position,
@@ -233,7 +284,7 @@ fn rewrite<'a>(
             Some(url.into())
         }
         Destination::Broken(reason) => {
-            rendered.broken_links.push((position, reason));
+            links.broken_links.push((position, reason));
             None
         }
     }
@@ -257,40 +308,113 @@ fn footnote_id(label: &str) -> String {
     format!("fn-{}", slugify(label))
 }
 
-/// Gives every heading an id (its own `{#id}`, or a slug of its text, made unique)
-/// and returns the headings in order.
-fn name_headings(events: &mut [Event<'_>]) -> Vec<Heading> {
-    let mut headings = Vec::new();
-    let mut used = HashSet::new();
-    let mut next = HashMap::new();
-    let mut i = 0;
-    while i < events.len() {
-        let Event::Start(Tag::Heading { level, id, .. }) = &events[i] else {
-            i += 1;
-            continue;
-        };
-        let level = heading_number(*level);
-        let explicit = id.as_ref().map(|s| s.to_string());
+/// Gives every heading an id (its own `{#id}`, or a slug of its text, made unique),
+/// and keeps the headings in order and the text of the first paragraph.
+struct NamedHeadings<'a, I> {
+    events: I,
+    /// A heading, held until its text is known.
+    held: VecDeque<Event<'a>>,
+    headings: Vec<Heading>,
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+    lead: String,
+    lead_state: Lead,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lead {
+    Before,
+    Inside,
+    Done,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> NamedHeadings<'a, I> {
+    fn new(events: I) -> Self {
+        NamedHeadings {
+            events,
+            held: VecDeque::new(),
+            headings: Vec::new(),
+            used: HashSet::new(),
+            next: HashMap::new(),
+            lead: String::new(),
+            lead_state: Lead::Before,
+        }
+    }
+
+    /// Reads a heading that starts with `start` to its end, and names it.
+    fn hold_heading(&mut self, start: Event<'a>) {
         let mut title = String::new();
-        let mut j = i + 1;
-        while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-            if let Event::Text(t) | Event::Code(t) = &events[j] {
+        for e in self.events.by_ref() {
+            let done = matches!(e, Event::End(TagEnd::Heading(_)));
+            if let Event::Text(t) | Event::Code(t) = &e {
                 title.push_str(t);
             }
-            j += 1;
+            self.held.push_back(e);
+            if done {
+                break;
+            }
         }
-        let base = explicit.unwrap_or_else(|| match slugify(&title) {
-            s if s.is_empty() => "section".to_string(),
-            s => s,
-        });
-        let id = unique(&mut used, &mut next, base);
-        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
-            *slot = Some(id.clone().into());
+        let mut start = start;
+        let mut anchor = None;
+        if let Event::Start(Tag::Heading { level, id, .. }) = &mut start {
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let base = explicit.unwrap_or_else(|| match slugify(&title) {
+                s if s.is_empty() => "section".to_string(),
+                s => s,
+            });
+            let name = unique(&mut self.used, &mut self.next, base);
+            *id = Some(name.clone().into());
+            anchor = Some(heading_anchor(&name));
+            self.headings.push(Heading {
+                level: heading_number(*level),
+                id: name,
+                title,
+            });
         }
-        headings.push(Heading { level, id, title });
-        i = j;
+        self.held.push_front(start);
+        if let Some(anchor) = anchor {
+            self.held
+                .push_front(Event::Html("<div class=\"heading\">".into()));
+            self.held.push_back(Event::Html(anchor.into()));
+        }
     }
-    headings
+
+    /// The first paragraph's text, as it passes.
+    fn note_lead(&mut self, event: &Event<'a>) {
+        match (self.lead_state, event) {
+            (Lead::Before, Event::Start(Tag::Paragraph)) => self.lead_state = Lead::Inside,
+            (Lead::Inside, Event::End(TagEnd::Paragraph)) => self.lead_state = Lead::Done,
+            (Lead::Inside, Event::Text(t) | Event::Code(t)) => self.lead.push_str(t),
+            (Lead::Inside, Event::SoftBreak | Event::HardBreak) => self.lead.push(' '),
+            _ => {}
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for NamedHeadings<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        let event = match self.held.pop_front() {
+            Some(event) => event,
+            None => match self.events.next()? {
+                start @ Event::Start(Tag::Heading { .. }) => {
+                    self.hold_heading(start);
+                    self.held.pop_front()?
+                }
+                event => event,
+            },
+        };
+        self.note_lead(&event);
+        Some(event)
+    }
+}
+
+/// The link beside a heading (the theme shows it on hover and focus), named by the heading
+/// itself; it closes the `<div class="heading">` that holds both.
+fn heading_anchor(id: &str) -> String {
+    let id = escape(id);
+    format!("<a class=\"heading-anchor\" href=\"#{id}\" aria-labelledby=\"{id}\">#</a></div>\n")
 }
 
 /// `base`, or `base-1`, `base-2` ... whichever is free first. `next` remembers where to go
@@ -320,27 +444,14 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
-fn first_paragraph_text(events: &[Event<'_>]) -> String {
-    let mut text = String::new();
-    let mut inside = false;
-    for event in events {
-        match event {
-            Event::Start(Tag::Paragraph) => inside = true,
-            Event::End(TagEnd::Paragraph) if inside => break,
-            Event::Text(t) | Event::Code(t) if inside => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
-            _ => {}
-        }
-    }
-    text
-}
-
 /// `html` made fit to stand with other bodies on one page (the print edition): every `id`
 /// and every in-page `#link` gets `prefix`, so ids do not clash, and every heading moves
 /// `demote` levels down (at most to `h6`), under the headings of the page. One pass.
 pub fn relocate(html: &str, prefix: &str, demote: u8) -> String {
     let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    // Room for the prefixes at once (a heading with its anchor takes three), so a long body
+    // is not copied while the result grows.
+    let mut out = String::with_capacity(html.len() + html.len() / 4);
     let mut copied = 0;
     let mut i = 0;
     while let Some(found) = bytes[i..].iter().position(|&b| b == b'<' || b == b'=') {
@@ -358,10 +469,10 @@ pub fn relocate(html: &str, prefix: &str, demote: u8) -> String {
                     _ => None,
                 }
             }
-            // ` id="x"` or ` href="#x"`: the prefix goes in front of x.
+            // ` id="x"`, ` aria-labelledby="x"` or ` href="#x"`: the prefix goes in front of x.
             _ if rest.starts_with(b"=\"") => {
                 let before = &bytes[..i];
-                if before.ends_with(b" id") {
+                if before.ends_with(b" id") || before.ends_with(b" aria-labelledby") {
                     Some((i + 2, 0, prefix.to_string()))
                 } else if before.ends_with(b" href") && rest.get(2) == Some(&b'#') {
                     Some((i + 3, 0, prefix.to_string()))

@@ -36,14 +36,12 @@ pub struct Document {
 impl Document {
     /// Splits and parses a file; every problem in its front matter is reported.
     pub fn parse(file: SourceFile) -> Result<Document, Diagnostics> {
+        if let Some(unreadable) = file.unreadable {
+            return Err(unreadable.into());
+        }
         let kind = Kind::of(&file.rel);
-        let split = front_matter::split(&file.text).map_err(|e| {
-            let at = match e {
-                front_matter::SplitError::Empty => Position::UNKNOWN,
-                _ => Position::new(1, 1),
-            };
-            Diagnostics::from(Diagnostic::new(&file.path, at, &e))
-        })?;
+        let split = front_matter::split(&file.text)
+            .map_err(|e| Diagnostics::from(Diagnostic::new(&file.path, Position::new(1, 1), &e)))?;
         let front = front_matter::parse(&split, kind).map_err(|errors| {
             let mut diagnostics = Diagnostics::new();
             for (position, error) in errors {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::content::markdown::{Heading, Rendered, relocate};
 use crate::harvest::{Harvest, Item, ItemId};
-use crate::url::{Generated, Section};
+use crate::url::{Generated, Section, published};
 
 /// A link with its text.
 #[derive(Debug, Clone, Serialize)]
@@ -27,6 +27,8 @@ pub struct SiteView {
     pub author: Option<String>,
     pub organisation: Option<String>,
     pub language: &'static str,
+    /// The language as Open Graph wants it: `nl_NL`, `en_GB`.
+    pub locale: &'static str,
     pub base_url: String,
     /// The link to the home page (the base path).
     pub home_url: String,
@@ -42,8 +44,16 @@ pub struct Nav {
     pub recommendations: Link,
     pub matrix: Link,
     pub print: Link,
+    /// The search page.
+    pub search: Link,
     pub pages: Vec<Link>,
     pub stylesheet: String,
+    /// The search script and the search index's manifest it reads.
+    pub search_script: String,
+    pub search_index: String,
+    /// The Atom feed and `harvest.json`.
+    pub feed: String,
+    pub open_data: String,
 }
 
 /// An item as it appears in lists and relations.
@@ -71,8 +81,8 @@ pub struct PageView {
     pub summary: String,
     pub url: String,
     pub permalink: Option<String>,
-    pub content: String,
-    pub toc: Vec<Heading>,
+    pub content: Body,
+    pub toc: Toc,
     pub date: Option<String>,
     pub date_display: Option<String>,
     pub tags: Vec<String>,
@@ -85,6 +95,48 @@ pub struct PageView {
     pub breadcrumbs: Vec<Link>,
     /// The section list this page belongs to (for items), to mark it in the navigation.
     pub section_url: Option<String>,
+    /// How to cite a harvest item.
+    pub cite: Option<Citation>,
+}
+
+/// A page's body as HTML, shared with the harvest rather than copied: templates see a string.
+#[derive(Debug, Clone, Default)]
+pub struct Body(Option<Arc<Rendered>>);
+
+impl Serialize for Body {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.as_ref().map_or("", |body| body.html.as_str()))
+    }
+}
+
+/// A page's headings for its table of contents, the first [`TOC_LIMIT`], shared with the
+/// harvest like [`Body`].
+#[derive(Debug, Clone, Default)]
+pub struct Toc(Option<Arc<Rendered>>);
+
+/// A table of contents longer than this helps no reader, and costs memory with every entry.
+pub const TOC_LIMIT: usize = 250;
+
+impl Serialize for Toc {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let headings: &[Heading] = self.0.as_ref().map_or(&[], |body| &body.headings);
+        serializer.collect_seq(headings.iter().take(TOC_LIMIT))
+    }
+}
+
+/// What a reference to a harvest item needs: `Organisation (2026). Conclusie 3: Title.
+/// Site title. URL`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Citation {
+    /// The organisation of `site.yaml`, else its author, else the site's title.
+    pub author: String,
+    /// The year of the item's `date`, else `extra.year` of `site.yaml`, else none.
+    pub year: Option<String>,
+    /// The item's title, after its kind and number where it has one.
+    pub title: String,
+    pub site: String,
+    /// The absolute URL when `base_url` has a host, else the path.
+    pub url: String,
 }
 
 /// One row of the relation matrix: a recommendation and what it answers.
@@ -218,7 +270,8 @@ impl<'h> Views<'h> {
         Views { harvest, strings }
     }
 
-    fn text(&self, key: &str) -> String {
+    /// The UI string `key` of the site's language (the key itself if the theme lacks it).
+    pub(crate) fn text(&self, key: &str) -> String {
         self.strings
             .get(key)
             .and_then(|v| v.as_str())
@@ -235,6 +288,10 @@ impl<'h> Views<'h> {
             author: c.author.clone(),
             organisation: c.organisation.clone(),
             language: c.language.code(),
+            locale: match c.language {
+                Language::Nl => "nl_NL",
+                Language::En => "en_GB",
+            },
             base_url: c.base_url.clone(),
             home_url: self.harvest.urls.link(""),
             extra: serde_json::to_value(&c.extra).unwrap_or_default(),
@@ -263,8 +320,16 @@ impl<'h> Views<'h> {
                     .urls
                     .link(&generated_path(Generated::PrintEdition, language)),
             },
+            search: Link {
+                title: self.text("search"),
+                url: h.urls.link(&generated_path(Generated::Search, language)),
+            },
             pages: h.pages.iter().map(|&id| self.link_to(id)).collect(),
             stylesheet: h.urls.link("style.css"),
+            search_script: h.urls.link(published::SEARCH_SCRIPT),
+            search_index: h.urls.link(published::SEARCH_MANIFEST),
+            feed: h.urls.link(published::FEED),
+            open_data: h.urls.link(published::OPEN_DATA),
         }
     }
 
@@ -314,8 +379,8 @@ impl<'h> Views<'h> {
         view.slug = item.slug.clone();
         view.number = item.number;
         view.summary = item.summary.clone();
-        view.content = item.body.html.clone();
-        view.toc = item.body.headings.clone();
+        view.content = Body(Some(item.body.clone()));
+        view.toc = Toc(Some(item.body.clone()));
         view.date = item.date.map(|d| d.to_string());
         view.date_display = item
             .date
@@ -337,6 +402,7 @@ impl<'h> Views<'h> {
             };
             view.section_url = Some(section_link.url.clone());
             view.breadcrumbs.push(section_link);
+            view.cite = Some(self.citation(item));
         }
         if item.kind != Kind::Home {
             view.breadcrumbs.push(Link {
@@ -362,8 +428,8 @@ impl<'h> Views<'h> {
             summary: String::new(),
             url: h.urls.link(path),
             permalink: h.urls.permalink(path),
-            content: String::new(),
-            toc: Vec::new(),
+            content: Body::default(),
+            toc: Toc::default(),
             date: None,
             date_display: None,
             tags: Vec::new(),
@@ -375,6 +441,38 @@ impl<'h> Views<'h> {
             next: None,
             breadcrumbs: vec![home],
             section_url: None,
+            cite: None,
+        }
+    }
+
+    fn citation(&self, item: &Item) -> Citation {
+        let c = &self.harvest.config;
+        let year = item
+            .date
+            .map(|d| d.year.to_string())
+            .or_else(|| match c.extra.get("year") {
+                Some(serde_yaml::Value::Number(n)) => Some(n.to_string()),
+                Some(serde_yaml::Value::String(s)) if !s.trim().is_empty() => {
+                    Some(s.trim().to_string())
+                }
+                _ => None,
+            });
+        let title = match (item.kind, item.number) {
+            (Kind::Item(Section::Conclusions | Section::Recommendations), Some(n)) => {
+                format!("{} {n}: {}", self.text(kind_name(item.kind)), item.title)
+            }
+            _ => item.title.clone(),
+        };
+        Citation {
+            author: c
+                .organisation
+                .clone()
+                .or_else(|| c.author.clone())
+                .unwrap_or_else(|| c.title.clone()),
+            year,
+            title,
+            site: c.title.clone(),
+            url: self.harvest.urls.public(&item.path),
         }
     }
 
@@ -427,8 +525,8 @@ impl<'h> Views<'h> {
         let total = self.section_pages(section);
         let link = |n: usize| h.urls.link(&self.section_page_path(section, n));
         if number > 1 {
-            view.content = String::new();
-            view.toc = Vec::new();
+            view.content = Body::default();
+            view.toc = Toc::default();
             view.url = link(number);
             view.permalink = h.urls.permalink(&self.section_page_path(section, number));
         }
@@ -618,7 +716,7 @@ pub fn generated_path(page: Generated, language: Language) -> String {
     crate::url::page_path(&[page.url_name(language)])
 }
 
-fn kind_name(kind: Kind) -> &'static str {
+pub(crate) fn kind_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Home => "home",
         Kind::SectionIntro(_) => "section",

@@ -1,11 +1,14 @@
 //! Render: Tera templates over views of the harvest, one page per item plus the
-//! section lists, home, relation matrix, print edition and 404 page.
+//! section lists, home, relation matrix, print edition, search page and 404 page; beside
+//! them the feed, sitemap, open data and search index ([`publish`], [`search`]).
 
 pub mod context;
+pub mod publish;
+pub mod search;
 pub mod theme;
 
-use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,8 +24,9 @@ use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, Discard, OutputError};
-use crate::url::{Generated, Section};
+use crate::url::{Generated, Section, published};
 use context::{PrintEdition, Views, generated_path};
+use search::SearchIndex;
 pub use theme::{Origin, StaticFile, Theme};
 
 #[derive(Debug, Error)]
@@ -54,6 +58,10 @@ pub struct Renderer {
     memo: Option<RenderMemo>,
     /// What the `print_body` function gives templates, set for each render.
     print_edition: Arc<RwLock<PrintEdition>>,
+    search: SearchIndex,
+    /// The files beside the pages (feed, sitemap, open data, search index) as the last
+    /// render made them, when remembering: a quick rebuild puts them out again.
+    published: Option<BTreeMap<String, Arc<Vec<u8>>>>,
 }
 
 impl Renderer {
@@ -96,6 +104,8 @@ impl Renderer {
             origins: renderer_origins,
             memo: remember.then(RenderMemo::default),
             print_edition,
+            search: SearchIndex::new(remember),
+            published: remember.then(BTreeMap::new),
         })
     }
 
@@ -123,13 +133,29 @@ impl Renderer {
             .unwrap_or_else(|e| e.into_inner()) = views.print_edition();
         let jobs = self.jobs(&views);
         let watchdog = Watchdog::start(self.memo.is_none());
-        let results: Vec<_> = jobs
-            .par_iter()
-            .map(|job| {
-                let _watched = watchdog.watch(job.describe(&views));
-                self.render_job(job, &views, global_hash, output)
-            })
-            .collect();
+        // Big pages hold copies of their bodies while they render: one at a time, so two
+        // never hold theirs at once.
+        let one_big_page = Mutex::new(());
+        // The files beside the pages are made meanwhile, on whatever core the pages leave.
+        let mut search = std::mem::take(&mut self.search);
+        let mut published = self.published.take();
+        let this = &*self;
+        let (results, mut diagnostics) = rayon::join(
+            || {
+                jobs.par_iter()
+                    .map(|job| {
+                        let _big = job
+                            .is_big(harvest)
+                            .then(|| one_big_page.lock().unwrap_or_else(|e| e.into_inner()));
+                        let _watched = watchdog.watch(job.describe(&views));
+                        this.render_job(job, &views, global_hash, output)
+                    })
+                    .collect::<Vec<_>>()
+            },
+            || publish(&mut search, &mut published, &views, theme, output),
+        );
+        self.search = search;
+        self.published = published;
         drop(watchdog);
         if let Some(memo) = self.memo.as_mut() {
             memo.pages.clear();
@@ -152,7 +178,6 @@ impl Renderer {
                 }
             }
         }
-        let mut diagnostics = Diagnostics::new();
         for (mut diagnostic, pages) in failures {
             diagnostic.message = match pages.as_slice() {
                 [one] => format!("{} (rendering {one})", diagnostic.message),
@@ -169,16 +194,44 @@ impl Renderer {
         diagnostics
     }
 
+    /// Builds the search index again into the remembered files; returns the files that
+    /// changed. Files of the index that are no longer made are forgotten.
+    fn refresh_search(&mut self, harvest: &Harvest, theme: &Theme) -> Vec<(String, Content)> {
+        let mut files = Vec::new();
+        self.search
+            .files(harvest, &theme.strings, &mut |path, bytes| {
+                files.push((path, bytes))
+            });
+        let Some(published) = &mut self.published else {
+            return Vec::new();
+        };
+        let made: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        published.retain(|path, _| {
+            !path.starts_with(published::SEARCH_INDEX) || made.contains(path.as_str())
+        });
+        let mut changed = Vec::new();
+        for (path, bytes) in files {
+            if published.get(&path).is_some_and(|known| **known == bytes) {
+                continue;
+            }
+            let shared = Arc::new(bytes);
+            published.insert(path.clone(), shared.clone());
+            changed.push((path, Content::Shared(shared)));
+        }
+        changed
+    }
+
     /// Renders again only the pages of `changed` items (after their bodies changed and
-    /// nothing else did), and the print edition unless `defer_print`; puts every page into
-    /// `output`, the others as the previous render made them. Needs a remembering renderer.
+    /// nothing else did), and, unless `defer`, the files that hold every body: the print
+    /// edition and the search index. Puts every file into `output`, the others as the
+    /// previous render made them. Needs a remembering renderer.
     pub fn render_changed(
         &mut self,
         harvest: &Harvest,
         theme: &Theme,
         output: &Counter<'_>,
         changed: &[ItemId],
-        defer_print: bool,
+        defer: bool,
     ) -> Diagnostics {
         let mut jobs: Vec<Job> = changed
             .iter()
@@ -187,12 +240,17 @@ impl Renderer {
                 _ => Job::Item(id),
             })
             .collect();
-        if !defer_print {
+        if !defer {
             jobs.push(Job::Print);
         }
         let mut diagnostics = self.rerender(harvest, theme, &jobs);
-        for (file, (_, html)) in self.memo.iter().flat_map(|m| m.pages.iter()) {
-            if let Err(e) = output.put(file.clone(), Content::Shared(html.clone())) {
+        if !defer {
+            self.refresh_search(harvest, theme);
+        }
+        let pages = self.memo.iter().flat_map(|m| m.pages.iter());
+        let files = pages.map(|(file, (_, html))| (file, html));
+        for (file, bytes) in files.chain(self.published.iter().flatten()) {
+            if let Err(e) = output.put(file.clone(), Content::Shared(bytes.clone())) {
                 diagnostics.push(Diagnostic::new(
                     e.path().to_path_buf(),
                     Position::UNKNOWN,
@@ -203,9 +261,20 @@ impl Renderer {
         diagnostics
     }
 
-    /// Renders the print edition again (after [`Renderer::render_changed`] deferred it);
-    /// returns its file and content.
-    pub fn render_print(
+    /// Makes what [`Renderer::render_changed`] deferred: the print edition, and the search
+    /// index. Returns the files that changed, with their content.
+    pub fn render_deferred(
+        &mut self,
+        harvest: &Harvest,
+        theme: &Theme,
+    ) -> Result<Vec<(String, Content)>, Diagnostics> {
+        let mut files = vec![self.render_print(harvest, theme)?];
+        files.extend(self.refresh_search(harvest, theme));
+        Ok(files)
+    }
+
+    /// Renders the print edition again; returns its file and content.
+    fn render_print(
         &mut self,
         harvest: &Harvest,
         theme: &Theme,
@@ -260,7 +329,7 @@ impl Renderer {
     /// Every page to render, the biggest first so they run beside the many small ones.
     fn jobs(&self, views: &Views<'_>) -> Vec<Job> {
         let harvest = views.harvest;
-        let mut jobs = vec![Job::Print, Job::Matrix];
+        let mut jobs = vec![Job::Print, Job::Matrix, Job::Search];
         for section in Section::ALL {
             jobs.extend((1..=views.section_pages(section)).map(|n| Job::Section(section, n)));
         }
@@ -288,7 +357,7 @@ impl Renderer {
         let harvest = views.harvest;
         let language = harvest.config.language;
         let mut inputs = Inputs::new(global_hash);
-        let (template, path, page) = match *job {
+        let (template, path, mut page) = match *job {
             Job::Item(id) => {
                 let item = &harvest.items[id];
                 let template = match item.kind {
@@ -321,6 +390,11 @@ impl Renderer {
                 let page = views.bare_page("matrix", &views.nav().matrix.title, &path);
                 ("matrix.html", path, page)
             }
+            Job::Search => {
+                let path = generated_path(Generated::Search, language);
+                let page = views.bare_page("search", &views.nav().search.title, &path);
+                ("search.html", path, page)
+            }
             Job::Print => {
                 let edition = self.print_edition.read().unwrap_or_else(|e| e.into_inner());
                 inputs.insert("parts", &edition.parts);
@@ -344,6 +418,9 @@ impl Renderer {
         }
         inputs.insert("page", &page);
         inputs.insert("template", template);
+        // The context holds its own copy of the page: a long body is not held twice more.
+        let url = std::mem::take(&mut page.url);
+        drop(page);
         let file = if path.ends_with(".html") {
             path
         } else {
@@ -356,12 +433,12 @@ impl Renderer {
                 Some(template),
                 |template, message| TemplateError::Render { template, message },
             );
-            (diagnostic, page.url.clone())
+            (diagnostic, url.clone())
         };
         let unwritable = |e: OutputError| {
             (
                 Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e),
-                page.url.clone(),
+                url.clone(),
             )
         };
         let Some(key) = inputs.key() else {
@@ -390,6 +467,66 @@ impl Renderer {
             .map_err(unwritable)?;
         Ok(Some((file, key, html)))
     }
+}
+
+/// Puts the feed, sitemap, `robots.txt`, open data and search index into `output`, each
+/// file as soon as it is made.
+fn publish(
+    search: &mut SearchIndex,
+    published: &mut Option<BTreeMap<String, Arc<Vec<u8>>>>,
+    views: &Views<'_>,
+    theme: &Theme,
+    output: &Counter<'_>,
+) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    let mut unwritable = |e: OutputError| {
+        diagnostics.push(Diagnostic::new(
+            e.path().to_path_buf(),
+            Position::UNKNOWN,
+            &e,
+        ));
+    };
+    if let Some(published) = published.as_mut() {
+        published.clear();
+    }
+    let mut emit = |path: String, bytes: Vec<u8>| {
+        let content = match published.as_mut() {
+            Some(published) => {
+                let shared = Arc::new(bytes);
+                published.insert(path.clone(), shared.clone());
+                Content::Shared(shared)
+            }
+            None => Content::Bytes(bytes),
+        };
+        if let Err(e) = output.put(path, content) {
+            unwritable(e);
+        }
+    };
+    publish::files(views, &mut emit);
+    search.files(views.harvest, &theme.strings, &mut emit);
+    // The open data can be large: written as it is made unless it is to be kept.
+    let path = published::OPEN_DATA;
+    if let Some(published) = published.as_mut() {
+        let mut bytes = Vec::new();
+        // Writing into memory cannot fail.
+        let _ = publish::write_open_data(views.harvest, &mut bytes);
+        let shared = Arc::new(bytes);
+        published.insert(path.to_string(), shared.clone());
+        if let Err(e) = output.put(path.to_string(), Content::Shared(shared)) {
+            unwritable(e);
+        }
+    } else {
+        let written = output.open(path).and_then(|mut writer| {
+            publish::write_open_data(views.harvest, &mut writer)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writer.flush())
+                .map_err(|e| OutputError::io(std::path::Path::new(path), e))
+        });
+        if let Err(e) = written {
+            unwritable(e);
+        }
+    }
+    diagnostics
 }
 
 /// A page to remember: its output file, the hash of its template input, its HTML.
@@ -537,7 +674,19 @@ impl Drop for WatchGuard {
     }
 }
 
+/// A page whose body has more HTML than this is big (see [`Job::is_big`]).
+const BIG_BODY: usize = 4 << 20;
+
 impl Job {
+    /// Whether the page holds much HTML: the print edition, an item with a long body.
+    fn is_big(&self, harvest: &Harvest) -> bool {
+        match *self {
+            Job::Print => true,
+            Job::Item(id) => harvest.items[id].body.html.len() > BIG_BODY,
+            _ => false,
+        }
+    }
+
     /// The page, as a writer knows it.
     fn describe(&self, views: &Views<'_>) -> String {
         let h = views.harvest;
@@ -548,6 +697,7 @@ impl Job {
             Job::Section(section, n) => views.section_page_path(section, n),
             Job::Matrix => generated_path(Generated::Matrix, language),
             Job::Print => generated_path(Generated::PrintEdition, language),
+            Job::Search => generated_path(Generated::Search, language),
             Job::NotFound => "404.html".to_string(),
         };
         h.urls.link(&path)
@@ -563,6 +713,7 @@ enum Job {
     Section(Section, usize),
     Matrix,
     Print,
+    Search,
     NotFound,
 }
 

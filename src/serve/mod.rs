@@ -167,8 +167,12 @@ fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
                 "{what} changed: rebuilt, {changed} of {pages} pages differ, in {} ms",
                 started.elapsed().as_millis()
             );
-            match pipeline.finish_print() {
-                Some(Ok((file, content))) => live.patch(file, content),
+            match pipeline.finish_deferred() {
+                Some(Ok(files)) => {
+                    for (file, content) in files {
+                        live.patch(file, content);
+                    }
+                }
                 Some(Err(errors)) => {
                     eprintln!("the print edition: {errors}");
                     live.fail(errors);

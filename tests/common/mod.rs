@@ -178,3 +178,78 @@ impl Page {
         self.texts(selector).join(" | ")
     }
 }
+
+/// How a process run by [`run_bounded`] ended.
+#[derive(Debug)]
+pub struct Finished {
+    /// The exit code; `None` when a signal ended it (a crash).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// The most memory it held at once (VmHWM), in KiB, where /proc tells.
+    pub peak_rss_kib: Option<u64>,
+    pub elapsed: std::time::Duration,
+}
+
+/// Runs `cmd` to its end, killing it and failing the test if it takes longer than `limit`;
+/// watches its peak memory meanwhile.
+pub fn run_bounded(mut cmd: std::process::Command, limit: std::time::Duration) -> Finished {
+    use std::io::Read;
+    use std::process::Stdio;
+    let started = std::time::Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the process starts");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_rss_kib = None;
+    let status = loop {
+        if let Some(hwm) = vm_hwm_kib(&status_file) {
+            peak_rss_kib = Some(peak_rss_kib.map_or(hwm, |p: u64| p.max(hwm)));
+        }
+        if let Some(status) = child.try_wait().expect("waiting works") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {limit:?}: killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    Finished {
+        code: status.code(),
+        stdout: stdout.join().expect("stdout read"),
+        stderr: stderr.join().expect("stderr read"),
+        peak_rss_kib,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// The `VmHWM` line of a /proc status file, in KiB.
+fn vm_hwm_kib(status_file: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(status_file).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The names of the site root's hidden entries: staging or old output folders left behind.
+pub fn hidden_entries(root: &Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .expect("the site folder")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}

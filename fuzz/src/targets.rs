@@ -1,0 +1,208 @@
+//! The bodies of the fuzz targets: each takes any bytes and checks that oogst neither
+//! panics nor breaks the promises below on them. Shared by the fuzzers in `fuzz/` and by
+//! `tests/bad_input.rs`, which replays the seeds and every input that once failed.
+
+use std::collections::HashSet;
+
+use oogst::config::SiteConfig;
+use oogst::content::front_matter::{self, FrontMatter, Kind};
+use oogst::content::markdown::{self, Destination};
+use oogst::diagnostics::{Hint, Position, Positions};
+use oogst::url::Section;
+use oogst::yaml::{self, Keys, YamlError};
+
+const KINDS: [Kind; 7] = [
+    Kind::Home,
+    Kind::Page,
+    Kind::SectionIntro(Section::Themes),
+    Kind::SectionIntro(Section::Conclusions),
+    Kind::Item(Section::Themes),
+    Kind::Item(Section::Conclusions),
+    Kind::Item(Section::Recommendations),
+];
+
+/// The keys of `site.yaml`.
+const SITE: Keys = Keys {
+    allowed: &[
+        "title",
+        "subtitle",
+        "language",
+        "base_url",
+        "theme",
+        "author",
+        "organisation",
+        "description",
+        "sections",
+        "markdown",
+        "extra",
+    ],
+    required: &["title"],
+};
+
+/// The number of lines of `text`, counting a last line without a line end.
+fn line_count(text: &str) -> usize {
+    text.matches('\n').count() + 1
+}
+
+/// Every error has a position on a line of the text, and a message.
+fn check_errors(errors: &[(Position, YamlError)], lines: usize, text: &str) {
+    assert!(!errors.is_empty(), "an error without errors");
+    for (position, error) in errors {
+        assert!(
+            (1..=lines).contains(&position.line) && position.col >= 1,
+            "{position:?} is outside the {lines} lines of {text:?}: {error}"
+        );
+        assert!(!error.to_string().is_empty());
+        let _ = error.hint();
+    }
+}
+
+/// (a) The front matter splitter, then the typed parse for every kind of file.
+pub fn front_matter(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(split) = front_matter::split(text) else {
+        return;
+    };
+    // Both parts are slices of the text, in order, and their lines are counted right.
+    let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
+    let (yaml_at, body_at) = (offset(split.yaml), offset(split.body));
+    assert!(yaml_at + split.yaml.len() <= body_at);
+    assert_eq!(body_at + split.body.len(), text.len());
+    assert_eq!(split.yaml_line, line_count(&text[..yaml_at]));
+    if !split.body.is_empty() {
+        assert_eq!(split.body_line, line_count(&text[..body_at]));
+    }
+    let lines = line_count(text);
+    for kind in KINDS {
+        if let Err(errors) = front_matter::parse(&split, kind) {
+            check_errors(&errors, lines, text);
+        }
+    }
+}
+
+/// (b) YAML: typed parsing into front matter, `site.yaml` and any value, and the key and
+/// value lookups that place errors.
+pub fn yaml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let lines = line_count(text);
+    let keys = Kind::Item(Section::Recommendations).keys();
+    if let Err(errors) = yaml::parse::<FrontMatter>(text, keys) {
+        check_errors(&errors, lines, text);
+    }
+    if let Err(errors) = yaml::parse::<SiteConfig>(text, SITE) {
+        check_errors(&errors, lines, text);
+    }
+    if let Err(errors) = yaml::parse::<serde_yaml::Value>(text, keys) {
+        check_errors(&errors, lines, text);
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '[' | ']' | '{' | '}'))
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .collect();
+    for key in &words {
+        let at = yaml::key_position(text, key);
+        assert!((1..=lines).contains(&at.line), "{at:?} for {key:?}");
+        for value in &words {
+            let at = yaml::value_position(text, key, value);
+            assert!(
+                (1..=lines).contains(&at.line) && at.col >= 1,
+                "{at:?} for {key:?}: {value:?}"
+            );
+        }
+    }
+}
+
+/// A stable hash, to decide what a link resolves to.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// What the link stage would make of a destination: `@/` links become URLs, broken links
+/// or are left (as for files that failed), like `harvest::resolve_link`.
+fn resolve(dest: &str) -> Destination {
+    if let Some(target) = dest.strip_prefix("@/") {
+        let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+        return match fnv(file.as_bytes()) % 3 {
+            0 if anchor.is_empty() => Destination::Url(format!("/{file}/")),
+            0 => Destination::Url(format!("/{file}/#{anchor}")),
+            1 => Destination::Broken(format!("`{dest}`: there is no content/{file}")),
+            _ => Destination::Keep,
+        };
+    }
+    if dest.contains(':') || dest.starts_with('#') || dest.starts_with('/') || dest.is_empty() {
+        return Destination::Keep;
+    }
+    if dest.ends_with(".md") {
+        return Destination::Broken(format!("`{dest}` links to a Markdown file"));
+    }
+    match fnv(dest.as_bytes()) % 2 {
+        0 => Destination::Url(format!("/files/{dest}")),
+        _ => Destination::Broken(format!("`{dest}`: there is no file")),
+    }
+}
+
+/// (c) Markdown bodies with `@/` links, and relocating their HTML into the print edition.
+/// The first byte chooses the body's first line and safe mode.
+pub fn markdown(data: &[u8]) {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(body) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let body_line = 1 + usize::from(flags & 0x0f) * 997;
+    let safe = flags & 0x10 != 0;
+    let rendered = markdown::render(body, body_line, &resolve, safe);
+
+    let last_line = body_line + line_count(body) - 1;
+    let within = |p: Position| (body_line..=last_line).contains(&p.line) && p.col >= 1;
+    for link in &rendered.anchor_links {
+        assert!(
+            within(link.position),
+            "{link:?} outside lines {body_line}..={last_line}"
+        );
+        assert!(!link.anchor.is_empty(), "{link:?}");
+    }
+    for (position, reason) in &rendered.broken_links {
+        assert!(within(*position), "{position:?} {reason}");
+    }
+    let mut ids = HashSet::new();
+    for heading in &rendered.headings {
+        assert!((1..=6).contains(&heading.level), "{heading:?}");
+        assert!(!heading.id.is_empty(), "{heading:?}");
+        assert!(
+            ids.insert(heading.id.as_str()),
+            "two headings are {:?}",
+            heading.id
+        );
+    }
+    if safe {
+        // Text cannot hold a `<` (it is escaped), so a `<` starts a tag.
+        let html = rendered.html.to_ascii_lowercase();
+        assert!(!html.contains("<script"), "{}", rendered.html);
+        for (at, _) in html.match_indices("href=\"javascript:") {
+            let in_tag = html[..at].rfind('<') > html[..at].rfind('>');
+            assert!(!in_tag, "a script link: {}", rendered.html);
+        }
+    }
+
+    assert_eq!(markdown::relocate(&rendered.html, "", 0), rendered.html);
+    let moved = markdown::relocate(&rendered.html, "c1-", flags >> 5);
+    assert!(moved.len() >= rendered.html.len());
+    let _ = markdown::relocate(body, "p-", flags >> 5);
+
+    // Positions counted on from the last one agree with positions counted from the start.
+    let positions = Positions::new(body);
+    let mut offsets: Vec<usize> = rest.iter().take(16).map(|&b| usize::from(b) * 7).collect();
+    offsets.sort_unstable();
+    for offset in offsets {
+        assert_eq!(positions.of(offset), Position::of_offset(body, offset));
+    }
+}

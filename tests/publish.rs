@@ -1,0 +1,786 @@
+//! What a published site gives outsiders besides its pages: search without a server (run
+//! through the theme's own search script in Node), the Atom feed, the sitemap, `robots.txt`,
+//! `harvest.json`, Open Graph tags, a line to cite each item, heading anchors, all in the
+//! site's language.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::{SMALL_SITE, Site};
+use oogst::output::{Content, InMemory};
+use oogst::render::publish::{OpenHarvest, OpenKind};
+use oogst::{BuildOptions, Change, Pipeline};
+
+/// Words for the search tests: Dutch forms that must meet at their stem.
+const SEARCH_SITE: &[(&str, &str)] = &[
+    (
+        "content/conclusions/03-ontwikkeling.md",
+        "---\ntitle: Ruimte voor ontwikkeling\nnumber: 3\nthemes: [vak]\nsummary: Tijd om te groeien.\n---\n\nDe ontwikkeling van professionals vraagt tijd.\n",
+    ),
+    (
+        "content/recommendations/03-aanbevelingen.md",
+        "---\ntitle: Schrijf de aanbevelingen op\nnumber: 3\nconclusions: [3]\ntags: [verslag]\n---\n\nDeel de aanbevelingen met de organisatie.\n\n## Werkwijze\n\nIn kleine stappen.\n",
+    ),
+];
+
+fn search_site() -> Site {
+    let site = Site::small();
+    for (rel, text) in SEARCH_SITE {
+        site.write(rel, text);
+    }
+    site
+}
+
+fn read(site: &Site, rel: &str) -> String {
+    let path = site.path("public").join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn json(site: &Site, rel: &str) -> serde_json::Value {
+    serde_json::from_str(&read(site, rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// `node tests/search-query.mjs ...`: the shipped search script, run in Node.
+fn node(args: &[&str], stdin: Option<&str>) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search-query.mjs");
+    let mut child = Command::new("node")
+        .arg(script)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node is installed (the browser tests need it too)");
+    {
+        use std::io::Write;
+        let mut input = child.stdin.take().expect("piped");
+        input
+            .write_all(stdin.unwrap_or_default().as_bytes())
+            .expect("node reads its input");
+    }
+    let out = child.wait_with_output().expect("node runs");
+    assert!(
+        out.status.success(),
+        "node failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// Every query's results as the search script finds them: `(url, marked words)` in order.
+fn search(site: &Site, base: &str, queries: &[&str]) -> Vec<Vec<(String, Vec<String>)>> {
+    let public = site.path("public");
+    let mut args = vec!["query", public.to_str().expect("a UTF-8 path"), base];
+    args.extend_from_slice(queries);
+    let answers: serde_json::Value =
+        serde_json::from_str(&node(&args, None)).expect("the script answers JSON");
+    answers
+        .as_array()
+        .expect("one answer per query")
+        .iter()
+        .map(|answer| {
+            answer["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .map(|r| {
+                    let marked = r["marked"].as_array().expect("marked words");
+                    (
+                        r["url"].as_str().expect("a URL").to_string(),
+                        marked
+                            .iter()
+                            .map(|w| w.as_str().unwrap_or_default().to_string())
+                            .collect(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_search_index_holds_every_item() {
+    let site = search_site();
+    site.build_ok(&[]);
+    let manifest = json(&site, "search-index/index.json");
+    assert_eq!(manifest["format"], "oogst-search");
+    assert_eq!(manifest["language"], "nl");
+    let per_file = manifest["docs_per_file"].as_u64().unwrap() as usize;
+    let count = manifest["docs"].as_u64().unwrap() as usize;
+    let mut urls = Vec::new();
+    for n in 0..count.div_ceil(per_file) {
+        let docs = json(&site, &format!("search-index/docs-{n}.json"));
+        for doc in docs.as_array().unwrap() {
+            urls.push(doc[3].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(
+        urls,
+        [
+            "/themas/leren/",
+            "/themas/vak/",
+            "/conclusies/eerste/",
+            "/conclusies/tweede/",
+            "/conclusies/ontwikkeling/",
+            "/aanbevelingen/doe-dit/",
+            "/aanbevelingen/doe-dat/",
+            "/aanbevelingen/aanbevelingen/",
+            "/over/",
+        ],
+        "themes, conclusions, recommendations in reading order, then the pages"
+    );
+    // Every stem of every terms file is at or after the file's first stem.
+    let firsts = manifest["terms"].as_array().unwrap();
+    for (n, first) in firsts.iter().enumerate() {
+        let terms = json(&site, &format!("search-index/terms-{n}.json"));
+        for stem in terms.as_object().unwrap().keys() {
+            assert!(
+                stem.as_str() >= first.as_str().unwrap(),
+                "{stem} in file {n}"
+            );
+        }
+    }
+}
+
+#[test]
+fn dutch_words_are_found_by_their_stem_with_the_shipped_script() {
+    let site = search_site();
+    site.build_ok(&[]);
+    let answers = search(
+        &site,
+        "/",
+        &[
+            "aanbeveling ",
+            "ontwikkelen ",
+            "ontwikkel",
+            "professional kleine",
+            "zzz ",
+        ],
+    );
+    let urls = |n: usize| {
+        answers[n]
+            .iter()
+            .map(|(u, _)| u.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        urls(0),
+        ["/aanbevelingen/aanbevelingen/"],
+        "`aanbeveling` finds `aanbevelingen` in title and body"
+    );
+    assert!(
+        answers[0][0].1.contains(&"aanbevelingen".to_string()),
+        "the matching word is marked: {:?}",
+        answers[0][0].1
+    );
+    assert_eq!(
+        urls(1),
+        ["/conclusies/ontwikkeling/"],
+        "`ontwikkelen` finds `ontwikkeling`"
+    );
+    assert_eq!(urls(2), ["/conclusies/ontwikkeling/"], "as you type");
+    assert_eq!(
+        urls(3),
+        Vec::<&str>::new(),
+        "every word must match: `kleine` is only in the recommendation"
+    );
+    assert_eq!(urls(4), Vec::<&str>::new());
+    let headings = search(&site, "/", &["werkwijze ", "verslag "]);
+    assert_eq!(
+        headings[0][0].0, "/aanbevelingen/aanbevelingen/",
+        "headings"
+    );
+    assert_eq!(headings[1][0].0, "/aanbevelingen/aanbevelingen/", "tags");
+}
+
+#[test]
+fn an_english_site_stems_english_under_a_sub_path() {
+    let site = search_site();
+    site.write("site.yaml", "title: Trial\nlanguage: en\n");
+    site.write(
+        "content/conclusions/04-development.md",
+        "---\ntitle: Room for development\nnumber: 4\n---\n\nThe recommendations of the group.\n",
+    );
+    site.build_ok(&["--base-url", "/harvest/"]);
+    assert_eq!(json(&site, "search-index/index.json")["language"], "en");
+    let answers = search(&site, "/harvest/", &["developing ", "recommendation "]);
+    assert_eq!(answers[0][0].0, "/harvest/conclusions/development/");
+    assert!(
+        answers[1]
+            .iter()
+            .any(|(u, _)| u == "/harvest/conclusions/development/")
+    );
+}
+
+/// Words that exercise the Dutch and English Snowball rules: the content's own words, and
+/// forms made from stems and the suffixes the algorithms know.
+fn words_to_stem(language: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for (_, text) in SMALL_SITE.iter().chain(SEARCH_SITE) {
+        oogst_words(text, &mut words);
+    }
+    let seed_file = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    for entry in walkdir::WalkDir::new(seed_file).into_iter().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            oogst_words(&text, &mut words);
+        }
+    }
+    let (stems, suffixes): (&[&str], &[&str]) = match language {
+        "nl" => (
+            &[
+                "aanbevel",
+                "ontwikkel",
+                "kennis",
+                "leer",
+                "gemeent",
+                "maak",
+                "zie",
+                "kleur",
+                "ui",
+                "bij",
+                "koffie",
+                "haard",
+                "lijk",
+                "heid",
+                "meer",
+                "baar",
+                "yoghurt",
+                "coöperat",
+                "gezel",
+                "ideeën",
+                "geïnteresseerd",
+                "zee",
+                "vaa",
+                "muu",
+                "stoo",
+            ],
+            &[
+                "", "e", "en", "ene", "s", "se", "heden", "heid", "heiden", "end", "ende", "ing",
+                "ingen", "ig", "ige", "igheid", "lijk", "lijke", "lijkheid", "baar", "bare", "bar",
+                "kken", "dden", "tten", "gem", "gemen", "cheid", "ieën", "je", "jes", "ijen",
+            ],
+        ),
+        _ => (
+            &[
+                "develop",
+                "recommend",
+                "hope",
+                "hop",
+                "generat",
+                "communit",
+                "run",
+                "fall",
+                "happ",
+                "sky",
+                "cry",
+                "agree",
+                "feed",
+                "bled",
+                "rational",
+                "relat",
+                "conclu",
+                "abil",
+                "nation",
+                "argu",
+                "controll",
+                "troubl",
+                "plaste",
+                "ski",
+                "news",
+                "y",
+            ],
+            &[
+                "", "s", "es", "ies", "ied", "sses", "us", "ss", "ed", "edly", "eed", "eedly",
+                "ing", "ingly", "ational", "tional", "enci", "anci", "izer", "ization", "ation",
+                "ator", "alism", "aliti", "ousness", "iveness", "biliti", "logi", "fulli",
+                "lessli", "alize", "icate", "ical", "ful", "ness", "ative", "al", "ance", "ence",
+                "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ism", "ate", "ous",
+                "ive", "ize", "ion", "sion", "tion", "e", "l", "ll", "li", "ly", "y",
+            ],
+        ),
+    };
+    for stem in stems {
+        for suffix in suffixes {
+            words.push(format!("{stem}{suffix}"));
+        }
+    }
+    words.sort();
+    words.dedup();
+    words
+}
+
+fn oogst_words(text: &str, words: &mut Vec<String>) {
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if !word.is_empty() {
+            words.push(word.to_lowercase());
+        }
+    }
+}
+
+#[test]
+fn the_shipped_stemmers_stem_as_the_index_does() {
+    for (language, algorithm) in [
+        ("nl", oogst::config::Language::Nl),
+        ("en", oogst::config::Language::En),
+    ] {
+        let words = words_to_stem(language);
+        assert!(words.len() > 500, "{} words", words.len());
+        let stemmer = oogst::render::search::stemmer(algorithm);
+        let expected: Vec<String> = words.iter().map(|w| stemmer.stem(w).into_owned()).collect();
+        let input = words.join("\n") + "\n";
+        let shipped = node(&["stem", language], Some(&input));
+        let stems: Vec<&str> = shipped.lines().collect();
+        assert_eq!(stems.len(), words.len());
+        let differ: Vec<_> = words
+            .iter()
+            .zip(&expected)
+            .zip(&stems)
+            .filter(|((_, rust), js)| rust.as_str() != **js)
+            .map(|((word, rust), js)| format!("{word}: {rust} ≠ {js}"))
+            .collect();
+        assert!(differ.is_empty(), "{language}: {differ:?}");
+    }
+}
+
+#[test]
+fn the_feed_and_the_sitemap_are_valid_and_absolute() {
+    let site = search_site();
+    site.write(
+        "content/conclusions/02-tweede.md",
+        "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [vak, leren]\ndate: 2026-03-05\ntags: [leren & werken]\n---\n\nTekst van de tweede.\n",
+    );
+    site.build_ok(&[]);
+    let feed_text = read(&site, "atom.xml");
+    let feed = roxmltree::Document::parse(&feed_text).expect("the feed is XML");
+    let atom = "http://www.w3.org/2005/Atom";
+    let root = feed.root_element();
+    assert_eq!(root.tag_name().namespace(), Some(atom));
+    assert_eq!(root.tag_name().name(), "feed");
+    let child = |node: roxmltree::Node<'_, '_>, name: &str| {
+        node.children()
+            .find(|c| c.tag_name().name() == name && c.tag_name().namespace() == Some(atom))
+            .and_then(|c| c.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(child(root, "title"), "Proefoogst");
+    assert_eq!(child(root, "id"), "https://example.org/");
+    assert_eq!(
+        child(root, "updated"),
+        "2026-03-05T00:00:00Z",
+        "the newest date of any item"
+    );
+    let entries: Vec<_> = root
+        .children()
+        .filter(|c| c.tag_name().name() == "entry")
+        .collect();
+    assert_eq!(entries.len(), 9, "every item and page");
+    assert_eq!(
+        child(entries[0], "title"),
+        "Conclusie 2: Tweede conclusie",
+        "dated items first"
+    );
+    let mut ids = std::collections::HashSet::new();
+    for entry in &entries {
+        let id = child(*entry, "id");
+        assert!(id.starts_with("https://example.org/"), "{id}");
+        assert!(ids.insert(id), "ids are unique");
+        assert!(child(*entry, "updated").ends_with('Z'));
+        assert!(!child(*entry, "title").is_empty());
+        let link = entry
+            .children()
+            .find(|c| c.tag_name().name() == "link")
+            .and_then(|l| l.attribute("href"));
+        assert!(link.is_some_and(|l| l.starts_with("https://example.org/")));
+    }
+    assert!(
+        feed_text.contains("<category term=\"leren &amp; werken\"/>"),
+        "tags are escaped"
+    );
+
+    let sitemap_text = read(&site, "sitemap.xml");
+    let sitemap = roxmltree::Document::parse(&sitemap_text).expect("the sitemap is XML");
+    let urlset = sitemap.root_element();
+    assert_eq!(
+        urlset.tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    let locs: Vec<&str> = urlset
+        .descendants()
+        .filter(|n| n.tag_name().name() == "loc")
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(locs.contains(&"https://example.org/"));
+    assert!(locs.contains(&"https://example.org/conclusies/tweede/"));
+    assert!(locs.contains(&"https://example.org/printversie/"));
+    assert!(
+        !locs
+            .iter()
+            .any(|l| l.contains("zoeken") || l.contains("404")),
+        "not the search page nor the 404 page"
+    );
+    let pages = site
+        .output()
+        .keys()
+        .filter(|p| p.ends_with(".html") && *p != "404.html" && !p.starts_with("zoeken/"))
+        .count();
+    assert_eq!(locs.len(), pages, "every other page");
+    assert!(sitemap_text.contains("<lastmod>2026-03-05</lastmod>"));
+
+    let robots = read(&site, "robots.txt");
+    assert!(
+        robots.contains("Sitemap: https://example.org/sitemap.xml"),
+        "{robots}"
+    );
+}
+
+#[test]
+fn without_a_host_the_files_use_paths_and_say_so() {
+    let site = Site::small();
+    site.write("site.yaml", "title: Proefoogst\nbase_url: /oogst/\n");
+    site.build_ok(&[]);
+    for file in ["atom.xml", "sitemap.xml"] {
+        let text = read(&site, file);
+        roxmltree::Document::parse(&text).expect("still XML");
+        assert!(text.contains("base_url has no host"), "{file} says so");
+        assert!(text.contains("/oogst/conclusies/eerste/"), "{file}: {text}");
+    }
+    assert!(read(&site, "robots.txt").contains("Sitemap: /oogst/sitemap.xml"));
+    let page = site.page("conclusies/eerste/index.html");
+    assert!(page.attrs("meta[property='og:url']", "content").is_empty());
+    assert_eq!(
+        page.attrs(".cite a", "href"),
+        ["/oogst/conclusies/eerste/"],
+        "the cite line has the path"
+    );
+}
+
+#[test]
+fn harvest_json_round_trips_and_holds_the_relations_both_ways() {
+    let site = search_site();
+    site.build_ok(&[]);
+    let text = read(&site, "harvest.json");
+    let open: OpenHarvest = serde_json::from_str(&text).expect("harvest.json reads as OpenHarvest");
+    assert_eq!(
+        serde_json::to_string(&open).unwrap(),
+        text,
+        "written back, byte for byte the same"
+    );
+    assert_eq!(open.format, "oogst-harvest");
+    assert_eq!(open.site.title, "Proefoogst");
+    assert_eq!(open.site.url, "https://example.org/");
+    assert_eq!(open.site.organisation.as_deref(), Some("Testorganisatie"));
+    assert_eq!(open.items.len(), 9);
+    let item = |slug: &str| {
+        open.items
+            .iter()
+            .find(|i| i.slug == slug)
+            .unwrap_or_else(|| panic!("no item {slug}"))
+    };
+    let tweede = item("tweede");
+    assert_eq!(tweede.kind, OpenKind::Conclusion);
+    assert_eq!(tweede.number, Some(2));
+    assert_eq!(tweede.url, "https://example.org/conclusies/tweede/");
+    let slugs = |refs: &[oogst::render::publish::OpenRef]| {
+        refs.iter().map(|r| r.slug.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(slugs(&tweede.themes), ["leren", "vak"]);
+    assert_eq!(
+        slugs(&tweede.recommendations),
+        ["doe-dit", "doe-dat"],
+        "backlinks"
+    );
+    let leren = item("leren");
+    assert_eq!(leren.kind, OpenKind::Theme);
+    assert_eq!(slugs(&leren.conclusions), ["eerste", "tweede"]);
+    assert_eq!(slugs(&leren.recommendations), ["doe-dit"]);
+    let doe_dit = item("doe-dit");
+    assert_eq!(
+        doe_dit
+            .conclusions
+            .iter()
+            .map(|r| (r.number, r.url.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (Some(1), "https://example.org/conclusies/eerste/"),
+            (Some(2), "https://example.org/conclusies/tweede/")
+        ]
+    );
+    assert_eq!(item("aanbevelingen").tags, ["verslag"]);
+    assert_eq!(item("over").kind, OpenKind::Page);
+    assert_eq!(item("eerste").summary, "De eerste.");
+}
+
+#[test]
+fn pages_carry_open_graph_tags_and_items_a_line_to_cite_them() {
+    let site = Site::small();
+    site.write(
+        "content/conclusions/02-tweede.md",
+        "---\ntitle: Tweede conclusie\nnumber: 2\ndate: 2025-11-02\n---\n\nTekst.\n",
+    );
+    site.build_ok(&[]);
+    let page = site.page("conclusies/eerste/index.html");
+    let og = |property: &str| page.attrs(&format!("meta[property='og:{property}']"), "content");
+    assert_eq!(og("title"), ["Eerste conclusie"]);
+    assert_eq!(og("description"), ["De eerste."]);
+    assert_eq!(og("url"), ["https://example.org/conclusies/eerste/"]);
+    assert_eq!(og("type"), ["article"]);
+    assert_eq!(og("site_name"), ["Proefoogst"]);
+    assert_eq!(og("locale"), ["nl_NL"]);
+    assert_eq!(
+        page.text(".cite"),
+        "Zo verwijs je hiernaar: Testorganisatie. Conclusie 1: Eerste conclusie. Proefoogst. https://example.org/conclusies/eerste/",
+        "no date, no year"
+    );
+    let dated = site.page("conclusies/tweede/index.html");
+    assert!(
+        dated
+            .text(".cite")
+            .starts_with("Zo verwijs je hiernaar: Testorganisatie (2025)."),
+        "{}",
+        dated.text(".cite")
+    );
+    let home = site.page("index.html");
+    assert_eq!(
+        home.attrs("meta[property='og:type']", "content"),
+        ["website"]
+    );
+    assert!(home.text(".cite").is_empty());
+
+    site.write(
+        "site.yaml",
+        "title: Proefoogst\nbase_url: https://example.org/\nextra:\n  year: 2026\n",
+    );
+    site.build_ok(&[]);
+    assert!(
+        site.page("conclusies/eerste/index.html")
+            .text(".cite")
+            .contains("Proefoogst (2026)."),
+        "the year of site.yaml's extra when the item has no date; the site title when there is no organisation"
+    );
+}
+
+#[test]
+fn headings_have_anchors_named_by_the_heading() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let page = site.page("conclusies/eerste/index.html");
+    assert_eq!(page.attrs(".heading > h2", "id"), ["aanpak"]);
+    assert_eq!(
+        page.attrs(".heading > a.heading-anchor", "href"),
+        ["#aanpak"]
+    );
+    assert_eq!(
+        page.attrs(".heading > a.heading-anchor", "aria-labelledby"),
+        ["aanpak"]
+    );
+    // In the print edition, where ids get a prefix, the anchor follows its heading.
+    let print = site.page("printversie/index.html");
+    let ids = print.attrs(".print-item .heading > h4", "id");
+    assert_eq!(ids, ["conclusions-1-aanpak"]);
+    assert_eq!(
+        print.attrs(".print-item .heading-anchor", "aria-labelledby"),
+        ids
+    );
+    assert_eq!(
+        print.attrs(".print-item .heading-anchor", "href"),
+        ["#conclusions-1-aanpak"]
+    );
+}
+
+#[test]
+fn the_search_page_explains_itself_without_javascript() {
+    let site = Site::small();
+    site.build_ok(&[]);
+    let page = site.page("zoeken/index.html");
+    assert_eq!(page.text("h1"), "Zoeken");
+    assert!(page.text("#search-note").contains("JavaScript"));
+    assert_eq!(
+        page.attrs("form.search-form[hidden]", "action"),
+        ["/zoeken/"]
+    );
+    assert!(
+        page.attrs("form.site-search", "action").is_empty(),
+        "no second box in the header"
+    );
+    let home = site.page("index.html");
+    assert_eq!(
+        home.attrs("header form.site-search", "action"),
+        ["/zoeken/"]
+    );
+    assert_eq!(home.attrs("header form.site-search input", "name"), ["q"]);
+    assert_eq!(
+        home.attrs("script[src]", "src"),
+        ["/search.js"],
+        "the script from the theme's static files"
+    );
+    assert!(site.path("public/search.js").exists());
+    assert_eq!(
+        home.attrs("link[type='application/atom+xml']", "href"),
+        ["/atom.xml"]
+    );
+}
+
+/// The Dutch UI strings of the theme that English has otherwise (longer than 4 characters).
+fn dutch_strings() -> Vec<String> {
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n");
+    let load = |lang: &str| -> BTreeMap<String, serde_json::Value> {
+        let text = std::fs::read_to_string(theme.join(format!("{lang}.yaml"))).unwrap();
+        serde_yaml::from_str(&text).unwrap()
+    };
+    let (nl, en) = (load("nl"), load("en"));
+    let mut strings = Vec::new();
+    for (key, value) in &nl {
+        let values = match value {
+            serde_json::Value::String(s) => vec![s.clone()],
+            serde_json::Value::Array(a) => a
+                .iter()
+                .filter_map(|v| v.as_str())
+                .map(String::from)
+                .collect(),
+            _ => Vec::new(),
+        };
+        for value in values {
+            let value = value.trim_end_matches(':').replace("{n} ", "");
+            let english = en.get(key).and_then(|v| v.as_str()).unwrap_or_default();
+            if value.chars().count() > 4 && value != english {
+                strings.push(
+                    value
+                        .split('{')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    strings.retain(|s| s.chars().count() > 4);
+    strings
+}
+
+#[test]
+fn an_english_site_has_no_dutch_on_its_new_pages_and_files() {
+    // The English site of `oogst new`: English content, so any Dutch is the theme's.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::oogst().arg("new").arg(&root).assert().success();
+    common::oogst()
+        .args(["build", "--base-url", "https://example.org/", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    let strings = dutch_strings();
+    assert!(strings.len() > 40, "{strings:?}");
+    let mut checked = 0;
+    for (rel, bytes) in common::files_below(&out) {
+        let new_kind = rel.ends_with(".html")
+            || rel.ends_with(".xml")
+            || rel.ends_with(".json")
+            || rel.ends_with(".txt");
+        if !new_kind {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        let found: Vec<_> = strings
+            .iter()
+            .filter(|s| text.contains(s.as_str()))
+            .collect();
+        assert!(found.is_empty(), "{rel} has Dutch: {found:?}");
+        checked += 1;
+    }
+    assert!(checked > 10);
+    let search = std::fs::read_to_string(out.join("search/index.html")).unwrap();
+    assert!(search.contains("<h1>Search</h1>"), "{search}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("search-index/index.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["language"], "en");
+    assert_eq!(manifest["strings"]["kinds"]["conclusion"], "Conclusion");
+    assert_eq!(manifest["strings"]["many"], "{n} results");
+    let conclusion = common::files_below(&out)
+        .into_keys()
+        .find(|p| {
+            p.starts_with("conclusions/")
+                && p.ends_with("/index.html")
+                && p != "conclusions/index.html"
+        })
+        .expect("a conclusion page");
+    let page = common::Page(scraper::Html::parse_document(
+        &std::fs::read_to_string(out.join(conclusion)).unwrap(),
+    ));
+    assert!(
+        page.text(".cite").starts_with("Cite this:"),
+        "{}",
+        page.text(".cite")
+    );
+    assert_eq!(
+        page.attrs("meta[property='og:locale']", "content"),
+        ["en_GB"]
+    );
+    assert!(
+        std::fs::read_to_string(out.join("atom.xml"))
+            .unwrap()
+            .contains("<title>Conclusion 1: ")
+    );
+}
+
+fn options(site: &Site) -> BuildOptions {
+    BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: None,
+        drafts: false,
+    }
+}
+
+fn bytes_of(content: &Content) -> Vec<u8> {
+    content.bytes().expect("readable").into_owned()
+}
+
+#[test]
+fn a_deferred_quick_rebuild_ends_as_a_clean_build() {
+    let site = search_site();
+    let mut pipeline = Pipeline::remembering(options(&site)).deferring_print();
+    pipeline.run(&[], &InMemory::default()).expect("builds");
+    let file = "content/conclusions/03-ontwikkeling.md";
+    site.write(
+        file,
+        "---\ntitle: Ruimte voor ontwikkeling\nnumber: 3\nthemes: [vak]\nsummary: Tijd om te groeien.\n---\n\nEen nieuwe zin over zeldzaamheden.\n\n## Kop\n",
+    );
+    let memory = InMemory::default();
+    pipeline
+        .run(&[Change::Content(site.path(file))], &memory)
+        .expect("rebuilds");
+    let mut served = memory.into_site();
+    let deferred = pipeline
+        .finish_deferred()
+        .expect("the print edition and search index wait")
+        .expect("and are made");
+    let paths: Vec<&str> = deferred.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(paths.contains(&"printversie/index.html"), "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p.starts_with("search-index/terms-")),
+        "the terms that changed: {paths:?}"
+    );
+    for (path, content) in deferred {
+        served.insert_content(path, content);
+    }
+    assert!(pipeline.finish_deferred().is_none(), "nothing waits now");
+
+    let clean = InMemory::default();
+    Pipeline::new(options(&site))
+        .run(&[], &clean)
+        .expect("builds");
+    let clean = clean.into_site();
+    let paths: Vec<&str> = clean.paths().collect();
+    assert_eq!(served.paths().collect::<Vec<_>>(), paths);
+    for path in paths {
+        let (a, b) = (served.get(path).unwrap(), clean.get(path).unwrap());
+        assert!(bytes_of(a) == bytes_of(b), "{path} differs");
+    }
+}
