@@ -131,9 +131,7 @@ pub fn render(
 
     let mut named = NamedHeadings::new(events);
     let mut accessible = AccessibleTablesAndTasks::new(&mut named);
-    // HTML with heading anchors runs to about twice the Markdown; room for that at once
-    // spares a large body a copy while it grows.
-    let mut html = String::with_capacity(body.len() * 2);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html, &mut accessible);
     let has_tables = accessible.has_tables;
     let NamedHeadings { headings, lead, .. } = named;
@@ -449,9 +447,7 @@ fn heading_number(level: HeadingLevel) -> u8 {
 /// `demote` levels down (at most to `h6`), under the headings of the page. One pass.
 pub fn relocate(html: &str, prefix: &str, demote: u8) -> String {
     let bytes = html.as_bytes();
-    // Room for the prefixes at once (a heading with its anchor takes three), so a long body
-    // is not copied while the result grows.
-    let mut out = String::with_capacity(html.len() + html.len() / 4);
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut copied = 0;
     let mut i = 0;
     while let Some(found) = bytes[i..].iter().position(|&b| b == b'<' || b == b'=') {

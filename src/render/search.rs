@@ -62,134 +62,20 @@ const STOPWORDS_NL: &[&str] = &[
 ];
 
 /// English function words, after Snowball's English stop list.
+#[rustfmt::skip]
 const STOPWORDS_EN: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "against",
-    "all",
-    "am",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "because",
-    "been",
-    "before",
-    "being",
-    "below",
-    "between",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "down",
-    "during",
-    "each",
-    "few",
-    "for",
-    "from",
-    "further",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "just",
-    "me",
-    "more",
-    "most",
-    "my",
-    "myself",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "on",
-    "once",
-    "only",
-    "or",
-    "other",
-    "ought",
-    "our",
-    "ours",
-    "ourselves",
-    "out",
-    "over",
-    "own",
-    "same",
-    "she",
-    "should",
-    "so",
-    "some",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "through",
-    "to",
-    "too",
-    "under",
-    "until",
-    "up",
-    "very",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "why",
-    "will",
-    "with",
-    "would",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
+    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
+    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
+    "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
+    "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on",
+    "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own",
+    "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs",
+    "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to",
+    "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours",
+    "yourself", "yourselves",
 ];
 
 /// The stop words of a language, sorted.
@@ -559,8 +445,19 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn add_text(&mut self, text: &str, html: bool, weight: u32) {
+        let bytes = text.as_bytes();
         each_written_word(text, html, |word| {
-            let number = self.known(word);
+            // A short word's key from the eight bytes where it starts, when the text has them.
+            let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
+            let number = match bytes.get(start..start + 8) {
+                Some(window) if word.len() <= 8 => {
+                    let mut eight = [0u8; 8];
+                    eight.copy_from_slice(window);
+                    let key = u64::from_le_bytes(eight) & (u64::MAX >> (64 - 8 * word.len()));
+                    self.known_short(key, word)
+                }
+                _ => self.known(word),
+            };
             if number == NOT_INDEXED {
                 return;
             }
@@ -575,19 +472,23 @@ impl<'a> Tokenizer<'a> {
         });
     }
 
+    /// The number of the stem of a word of up to 8 bytes, by its key (see `short_words`).
+    fn known_short(&mut self, key: u64, written: &str) -> u32 {
+        if let Some(&number) = self.short_words.get(&key) {
+            return number;
+        }
+        let number = self.number(written);
+        self.short_words.insert(key, number);
+        number
+    }
+
     /// The number of a written word's stem, from memory when the word was met before.
     fn known(&mut self, written: &str) -> u32 {
         let bytes = written.as_bytes();
         if bytes.len() <= 8 {
             let mut key = [0u8; 8];
             key[..bytes.len()].copy_from_slice(bytes);
-            let key = u64::from_le_bytes(key);
-            if let Some(&number) = self.short_words.get(&key) {
-                return number;
-            }
-            let number = self.number(written);
-            self.short_words.insert(key, number);
-            number
+            self.known_short(u64::from_le_bytes(key), written)
         } else if bytes.len() <= 16 {
             let mut key = [0u8; 16];
             key[..bytes.len()].copy_from_slice(bytes);
@@ -759,6 +660,28 @@ mod tests {
         assert_eq!(ascii_letters(b"co\xc3\xb6rdinatie"), 2);
         assert_eq!(ascii_letters(b"@[`{/:09AZaz"), 0);
         assert_eq!(ascii_letters(b"09AZaz\x7f"), 6);
+    }
+
+    #[test]
+    fn a_word_is_one_stem_wherever_it_stands() {
+        let stems = Mutex::default();
+        let mut tokenizer = Tokenizer::new(Language::Nl, &stems);
+        // Once with text after it (its key read from eight bytes), once at the very end.
+        tokenizer.add_text("kennis delen in kennisnetwerken", false, 1);
+        tokenizer.add_text("over kennis", false, 1);
+        let names = &stems.lock().unwrap().names;
+        let weights: Vec<_> = tokenizer.touched[..]
+            .iter()
+            .map(|&n| (names[n as usize].to_string(), tokenizer.weights[n as usize]))
+            .collect();
+        assert_eq!(
+            weights,
+            [
+                ("kennis".to_string(), 2),
+                ("del".to_string(), 1),
+                ("kennisnetwerk".to_string(), 1)
+            ]
+        );
     }
 
     #[test]

@@ -64,6 +64,12 @@ test('search: the search page finds words by their stem and keeps the query in i
 
   const violations = await axe(page);
   assert.deepEqual(violations, [], formatViolations('search page with results', violations));
+  const dark = await openPage(site.browser, { width: 1280, colorScheme: 'dark' });
+  await dark.goto(`${site.base}zoeken/?q=persoonlijk`, { waitUntil: 'load' });
+  await dark.waitForSelector('#search-results mark');
+  const darkViolations = await axe(dark);
+  assert.deepEqual(darkViolations, [], formatViolations('search page with results (dark)', darkViolations));
+  await dark.context().close();
 
   await page.fill('#search-q', 'qqqzzz ');
   await page.waitForFunction(() => /qqqzzz/.test(document.getElementById('search-status').textContent));
