@@ -74,7 +74,8 @@ pub struct SiteConfig {
     pub extra: serde_yaml::Mapping,
 }
 
-const KEYS: Keys = Keys {
+/// The keys `site.yaml` may and must have.
+pub const KEYS: Keys = Keys {
     allowed: &[
         "title",
         "subtitle",

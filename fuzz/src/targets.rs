@@ -9,7 +9,7 @@ use oogst::content::front_matter::{self, FrontMatter, Kind};
 use oogst::content::markdown::{self, Destination};
 use oogst::diagnostics::{Hint, Position, Positions};
 use oogst::url::Section;
-use oogst::yaml::{self, Keys, YamlError};
+use oogst::yaml::{self, YamlError};
 
 const KINDS: [Kind; 7] = [
     Kind::Home,
@@ -20,24 +20,6 @@ const KINDS: [Kind; 7] = [
     Kind::Item(Section::Conclusions),
     Kind::Item(Section::Recommendations),
 ];
-
-/// The keys of `site.yaml`.
-const SITE: Keys = Keys {
-    allowed: &[
-        "title",
-        "subtitle",
-        "language",
-        "base_url",
-        "theme",
-        "author",
-        "organisation",
-        "description",
-        "sections",
-        "markdown",
-        "extra",
-    ],
-    required: &["title"],
-};
 
 /// The number of lines of `text`, counting a last line without a line end.
 fn line_count(text: &str) -> usize {
@@ -93,7 +75,7 @@ pub fn yaml(data: &[u8]) {
     if let Err(errors) = yaml::parse::<FrontMatter>(text, keys) {
         check_errors(&errors, lines, text);
     }
-    if let Err(errors) = yaml::parse::<SiteConfig>(text, SITE) {
+    if let Err(errors) = yaml::parse::<SiteConfig>(text, oogst::config::KEYS) {
         check_errors(&errors, lines, text);
     }
     if let Err(errors) = yaml::parse::<serde_yaml::Value>(text, keys) {

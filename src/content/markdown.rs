@@ -87,11 +87,7 @@ pub fn render(
                     id,
                 }) => {
                     let dest_url =
-                        match rewrite(&dest_url, position(range.start), resolve, &mut links) {
-                            Some(rewritten) => rewritten,
-                            None if safe && is_script(&dest_url) => "".into(),
-                            None => dest_url,
-                        };
+                        destination(dest_url, position(range.start), resolve, &mut links, safe);
                     Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -106,11 +102,7 @@ pub fn render(
                     id,
                 }) => {
                     let dest_url =
-                        match rewrite(&dest_url, position(range.start), resolve, &mut links) {
-                            Some(rewritten) => rewritten,
-                            None if safe && is_script(&dest_url) => "".into(),
-                            None => dest_url,
-                        };
+                        destination(dest_url, position(range.start), resolve, &mut links, safe);
                     Event::Start(Tag::Image {
                         link_type,
                         dest_url,
@@ -258,6 +250,22 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// What a link or image destination becomes: rewritten by `resolve`, emptied when it runs
+/// a script in safe mode, else as written.
+fn destination<'a>(
+    dest: CowStr<'a>,
+    position: Position,
+    resolve: &dyn Fn(&str) -> Destination,
+    links: &mut Rendered,
+    safe: bool,
+) -> CowStr<'a> {
+    match rewrite(&dest, position, resolve, links) {
+        Some(rewritten) => rewritten,
+        None if safe && is_script(&dest) => "".into(),
+        None => dest,
+    }
 }
 
 fn rewrite<'a>(
