@@ -208,6 +208,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
     let targets = link_targets_fingerprint(&index, &paths, &assets, &urls, safe);
     let rendered: Vec<(Arc<Rendered>, Option<Diagnostic>)> = documents
         .par_iter()
+        .with_max_len(crate::PARALLEL_PIECE)
         .map(|doc| {
             let body = match doc.body() {
                 Ok(body) => body,

@@ -19,6 +19,10 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Files and pages are handed to the cores in pieces of at most this many, so a core that is
+/// done takes over work from one that is not instead of waiting for it.
+pub(crate) const PARALLEL_PIECE: usize = 16;
+
 use diagnostics::{Diagnostic, Diagnostics, Position};
 use output::{Discard, InMemory, Site, Staging};
 pub use pipeline::{Change, Pipeline};

@@ -65,6 +65,7 @@ pub fn load_content<T: Send>(
     let (markdown, assets, diagnostics) = walk(dir);
     let loaded: Vec<T> = markdown
         .into_par_iter()
+        .with_max_len(crate::PARALLEL_PIECE)
         .map(|(path, rel)| {
             let (text, unreadable) = match read_text(&path) {
                 Ok(text) => (text, None),

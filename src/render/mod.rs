@@ -143,6 +143,7 @@ impl Renderer {
         let (results, mut diagnostics) = rayon::join(
             || {
                 jobs.par_iter()
+                    .with_max_len(crate::PARALLEL_PIECE)
                     .map(|job| {
                         let _big = job
                             .is_big(harvest)
@@ -311,6 +312,7 @@ impl Renderer {
         let global_hash = global.key();
         let results: Vec<_> = jobs
             .par_iter()
+            .with_max_len(crate::PARALLEL_PIECE)
             .map(|job| self.render_job(job, &views, global_hash, &Counter::new(&Discard)))
             .collect();
         let mut diagnostics = Diagnostics::new();
