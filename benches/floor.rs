@@ -51,7 +51,8 @@ fn page(content: &Path, out: &Path, file: &Path) -> Result<(), String> {
         {
             *dest_url = CowStr::from(format!("/{}/", target.trim_end_matches(".md")));
         }
-        if matches!(events[i], Event::Start(Tag::Heading { level, .. }) if level != HeadingLevel::H1) {
+        if matches!(events[i], Event::Start(Tag::Heading { level, .. }) if level != HeadingLevel::H1)
+        {
             let text: String = events[i + 1..]
                 .iter()
                 .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))

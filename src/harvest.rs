@@ -170,9 +170,21 @@ pub struct LinkInput<'a> {
 
 /// Rendered bodies of earlier builds, by content path; an entry is reused while the body
 /// and everything its links can point to are unchanged.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MarkdownCache {
     entries: HashMap<String, (u64, Arc<Rendered>)>,
+    /// Whether bodies are kept for the next build; a one-time build does not even make the
+    /// keys to find them by.
+    keep: bool,
+}
+
+impl MarkdownCache {
+    pub fn new(keep: bool) -> Self {
+        MarkdownCache {
+            entries: HashMap::new(),
+            keep,
+        }
+    }
 }
 
 /// Links parsed documents into a harvest; every problem is reported together.
@@ -214,7 +226,11 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
                 Ok(body) => body,
                 Err(unreadable) => return (Arc::default(), Some(unreadable)),
             };
-            let key = body_key(doc, &body, targets);
+            let key = if cache.keep {
+                body_key(doc, &body, targets)
+            } else {
+                0
+            };
             if let Some((cached_key, rendered)) = cache.entries.get(&doc.rel)
                 && *cached_key == key
             {
@@ -236,11 +252,13 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         diagnostics.extend(unreadable.map(Diagnostics::from).unwrap_or_default());
         bodies.push(body);
     }
-    cache.entries = documents
-        .iter()
-        .zip(&bodies)
-        .map(|(doc, body)| (doc.rel.clone(), (body.source_key, body.clone())))
-        .collect();
+    if cache.keep {
+        cache.entries = documents
+            .iter()
+            .zip(&bodies)
+            .map(|(doc, body)| (doc.rel.clone(), (body.source_key, body.clone())))
+            .collect();
+    }
 
     for ((item, doc), body) in items.iter_mut().zip(&documents).zip(&bodies) {
         for (position, reason) in &body.broken_links {

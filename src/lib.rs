@@ -64,14 +64,20 @@ pub fn build(options: &BuildOptions, out: &Path) -> Result<Built, Diagnostics> {
         |e: output::OutputError| Diagnostics::from(Diagnostic::new(out, Position::UNKNOWN, &e));
     output::check_output_folder(&options.root, out).map_err(at_out)?;
     let staging = Staging::new(out).map_err(at_out)?;
-    let built = Pipeline::new(options.clone()).run(&[], &staging)?;
+    let mut pipeline = Pipeline::new(options.clone());
+    let built = pipeline.run(&[], &staging);
+    pipeline::drop_aside(pipeline);
+    let built = built?;
     staging.commit().map_err(at_out)?;
     Ok(built)
 }
 
 /// Runs the whole pipeline, keeping nothing.
 pub fn check(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    Pipeline::new(options.clone()).run(&[], &Discard)
+    let mut pipeline = Pipeline::new(options.clone());
+    let built = pipeline.run(&[], &Discard);
+    pipeline::drop_aside(pipeline);
+    built
 }
 
 /// One line on what a build made and how long it took.

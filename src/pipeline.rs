@@ -71,7 +71,7 @@ impl Pipeline {
             remember: false,
             frame: None,
             content: None,
-            markdown: MarkdownCache::default(),
+            markdown: MarkdownCache::new(false),
             last: None,
             defer: false,
             deferred_pending: false,
@@ -82,6 +82,7 @@ impl Pipeline {
     pub fn remembering(options: BuildOptions) -> Self {
         Pipeline {
             remember: true,
+            markdown: MarkdownCache::new(true),
             ..Pipeline::new(options)
         }
     }
@@ -172,8 +173,7 @@ impl Pipeline {
         diagnostics.extend(errors);
         if !self.remember {
             // One build: nothing is needed again, and a large site needs the room.
-            self.content = None;
-            self.markdown = MarkdownCache::default();
+            drop_aside(self.content.take());
         }
 
         let output = Counter::new(sink);
@@ -185,9 +185,7 @@ impl Pipeline {
             return Err(finish(diagnostics, &root));
         }
         let built = built(&harvest, &output, started);
-        if self.remember {
-            self.last = Some(harvest);
-        }
+        self.last = Some(harvest);
         Ok(built)
     }
 
@@ -247,6 +245,12 @@ impl Pipeline {
         }
         Some(Ok(built(harvest, &output, started)))
     }
+}
+
+/// Frees `value` on a thread of its own: a large harvest takes a while to free, and a
+/// one-time build need not wait for that. (If no thread can be started, it is freed here.)
+pub fn drop_aside<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 fn built(harvest: &Harvest, output: &Counter<'_>, started: Instant) -> Built {

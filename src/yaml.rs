@@ -127,9 +127,9 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
             return Err(vec![(position, error)]);
         }
     };
-    let mapping = match value {
-        serde_yaml::Value::Mapping(m) => m,
-        serde_yaml::Value::Null => serde_yaml::Mapping::new(),
+    let value = match value {
+        serde_yaml::Value::Mapping(_) => value,
+        serde_yaml::Value::Null => serde_yaml::Value::Mapping(serde_yaml::Mapping::new()),
         other => {
             return Err(vec![(
                 Position::new(1, 1),
@@ -137,6 +137,8 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
             )]);
         }
     };
+    let empty = serde_yaml::Mapping::new();
+    let mapping = value.as_mapping().unwrap_or(&empty);
 
     let mut errors = Vec::new();
     for key in mapping.keys() {
@@ -173,14 +175,19 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
         return Err(errors);
     }
 
-    let typed = if mapping.is_empty() {
-        serde_yaml::from_value(serde_yaml::Value::Mapping(mapping.clone()))
-    } else {
-        serde_yaml::from_str(text)
-    };
+    // The typed values come from the mapping already read. Only when they do not fit is the
+    // text read again: its error knows the line, and a plain scalar may be taken as text
+    // there (`title: 2024`).
+    let typed = T::deserialize(&value).or_else(|error| {
+        if mapping.is_empty() {
+            Err(error)
+        } else {
+            serde_yaml::from_str(text)
+        }
+    });
     typed.map_err(|e| {
         let (mut position, _) = located(&e, text);
-        let culprit = culprit::<T>(&mapping, keys);
+        let culprit = culprit::<T>(mapping, keys);
         if let Some(key) = &culprit
             && position.line < key_position(text, key).line
         {

@@ -400,7 +400,7 @@ impl Renderer {
             Job::Print => {
                 let edition = self.print_edition.read().unwrap_or_else(|e| e.into_inner());
                 inputs.insert("parts", &edition.parts);
-                inputs.mix(edition.bodies.key());
+                inputs.mix(|| edition.bodies.key());
                 let path = generated_path(Generated::PrintEdition, language);
                 let page = views.bare_page("print", &views.nav().print.title, &path);
                 ("print.html", path, page)
@@ -568,10 +568,11 @@ impl Inputs {
         self.context.insert(key, value);
     }
 
-    /// Adds to the hash what templates reach outside the context (through functions).
-    fn mix(&mut self, value: u64) {
+    /// Adds to the hash what templates reach outside the context (through functions); the
+    /// value is made only when pages are remembered.
+    fn mix(&mut self, value: impl FnOnce() -> u64) {
         if let Some(hasher) = &mut self.hasher {
-            value.hash(hasher);
+            value().hash(hasher);
         }
     }
 

@@ -221,8 +221,11 @@ impl SearchIndex {
                     || Tokenizer::new(language, &self.stems),
                     |tokenizer, &id| {
                         let item = &harvest.items[id];
+                        let Some(memory) = &self.memory else {
+                            return (0, Arc::new(tokenizer.item_terms(item)));
+                        };
                         let key = item_key(item);
-                        match self.memory.as_ref().and_then(|m| m.get(&item.rel)) {
+                        match memory.get(&item.rel) {
                             Some((known, terms)) if *known == key => (key, terms.clone()),
                             _ => (key, Arc::new(tokenizer.item_terms(item))),
                         }
