@@ -202,13 +202,21 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
     let (documents, left_out): (Vec<&Document>, Vec<&Document>) = documents
         .into_iter()
         .partition(|d| drafts || !d.front.draft);
-    let mut items: Vec<Item> = documents.iter().map(|d| new_item(d, &config)).collect();
+    let mut items: Vec<Item> = documents.par_iter().map(|d| new_item(d, &config)).collect();
     check_unique(&documents, &items, &mut diagnostics);
     let assets = place_assets(content_assets, &config);
     let index = Index::new(&items, &left_out, &failed);
 
-    for (item, doc) in items.iter_mut().zip(&documents) {
-        item.relations = resolve_relations(doc, &index, &mut diagnostics);
+    let relations: Vec<(Relations, Diagnostics)> = documents
+        .par_iter()
+        .map(|doc| {
+            let mut problems = Diagnostics::new();
+            (resolve_relations(doc, &index, &mut problems), problems)
+        })
+        .collect();
+    for (item, (relations, problems)) in items.iter_mut().zip(relations) {
+        item.relations = relations;
+        diagnostics.extend(problems);
     }
 
     let asset_paths: HashMap<&str, &str> = assets
@@ -217,7 +225,11 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         .collect();
     let paths: Vec<&str> = items.iter().map(|i| i.path.as_str()).collect();
     let safe = config.markdown.safe;
-    let targets = link_targets_fingerprint(&index, &paths, &assets, &urls, safe);
+    let targets = if cache.keep {
+        link_targets_fingerprint(&index, &paths, &assets, &urls, safe)
+    } else {
+        0
+    };
     let rendered: Vec<(Arc<Rendered>, Option<Diagnostic>)> = documents
         .par_iter()
         .with_max_len(crate::PARALLEL_PIECE)

@@ -69,6 +69,7 @@ pub fn build(options: &BuildOptions, out: &Path) -> Result<Built, Diagnostics> {
     pipeline::drop_aside(pipeline);
     let built = built?;
     staging.commit().map_err(at_out)?;
+
     Ok(built)
 }
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::config::Language;
 use crate::content::Kind;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::content::markdown::{Heading, Rendered, relocate};
 use crate::harvest::{Harvest, Item, ItemId};
@@ -56,19 +56,43 @@ pub struct Nav {
     pub open_data: String,
 }
 
-/// An item as it appears in lists and relations.
-#[derive(Debug, Clone, Serialize)]
-pub struct ItemRef {
+/// A view made into a template value once per render and shared by every page that shows
+/// it: putting it into a template context copies nothing.
+#[derive(Debug, Clone)]
+pub struct Shared(tera::Value);
+
+impl Shared {
+    fn of<T: Serialize>(view: &T) -> Shared {
+        Shared(tera::Value::from_serializable(view))
+    }
+}
+
+impl Serialize for Shared {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Into a template context, Tera takes its own value over as it is.
+        self.0.serialize(serializer)
+    }
+}
+
+/// An item as it appears in lists and relations: [`ItemRefFields`].
+pub type ItemRef = Shared;
+
+/// A related item where only its name is shown: [`MentionFields`].
+pub type Mention = Shared;
+
+/// What templates see of an [`ItemRef`].
+#[derive(Serialize)]
+struct ItemRefFields<'a> {
     /// `theme`, `conclusion`, `recommendation`, `page`, `section` or `home`.
-    pub kind: &'static str,
-    pub number: Option<u32>,
-    pub slug: String,
-    pub title: String,
-    pub summary: String,
-    pub url: String,
-    pub n_themes: usize,
-    pub n_conclusions: usize,
-    pub n_recommendations: usize,
+    kind: &'static str,
+    number: Option<u32>,
+    slug: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    url: String,
+    n_themes: usize,
+    n_conclusions: usize,
+    n_recommendations: usize,
 }
 
 /// The page being rendered.
@@ -181,14 +205,14 @@ pub struct PrintItem {
     pub recommendations: Vec<Mention>,
 }
 
-/// A related item where only its name is shown.
-#[derive(Debug, Clone, Serialize)]
-pub struct Mention {
-    pub kind: &'static str,
-    pub number: Option<u32>,
-    pub slug: String,
-    pub title: String,
-    pub url: String,
+/// What templates see of a [`Mention`].
+#[derive(Serialize)]
+struct MentionFields<'a> {
+    kind: &'static str,
+    number: Option<u32>,
+    slug: &'a str,
+    title: &'a str,
+    url: String,
 }
 
 /// The print edition: its parts for the template, its bodies for `print_body`.
@@ -260,6 +284,9 @@ const DENSE_MATRIX_LIMIT: usize = 40;
 pub struct Views<'h> {
     pub harvest: &'h Harvest,
     strings: &'h serde_json::Map<String, serde_json::Value>,
+    /// Each item's [`ItemRef`] and [`Mention`], made when first asked for.
+    refs: Vec<OnceLock<ItemRef>>,
+    mentions: Vec<OnceLock<Mention>>,
 }
 
 impl<'h> Views<'h> {
@@ -267,7 +294,12 @@ impl<'h> Views<'h> {
         harvest: &'h Harvest,
         strings: &'h serde_json::Map<String, serde_json::Value>,
     ) -> Self {
-        Views { harvest, strings }
+        Views {
+            harvest,
+            strings,
+            refs: (0..harvest.items.len()).map(|_| OnceLock::new()).collect(),
+            mentions: (0..harvest.items.len()).map(|_| OnceLock::new()).collect(),
+        }
     }
 
     /// The UI string `key` of the site's language (the key itself if the theme lacks it).
@@ -353,18 +385,21 @@ impl<'h> Views<'h> {
     }
 
     pub fn item_ref(&self, id: ItemId) -> ItemRef {
-        let item = &self.harvest.items[id];
-        ItemRef {
-            kind: kind_name(item.kind),
-            number: item.number,
-            slug: item.slug.clone(),
-            title: item.title.clone(),
-            summary: item.summary.clone(),
-            url: self.harvest.urls.link(&item.path),
-            n_themes: item.relations.themes.len(),
-            n_conclusions: item.relations.conclusions.len(),
-            n_recommendations: item.relations.recommendations.len(),
-        }
+        let made = self.refs[id].get_or_init(|| {
+            let item = &self.harvest.items[id];
+            Shared::of(&ItemRefFields {
+                kind: kind_name(item.kind),
+                number: item.number,
+                slug: &item.slug,
+                title: &item.title,
+                summary: &item.summary,
+                url: self.harvest.urls.link(&item.path),
+                n_themes: item.relations.themes.len(),
+                n_conclusions: item.relations.conclusions.len(),
+                n_recommendations: item.relations.recommendations.len(),
+            })
+        });
+        made.clone()
     }
 
     fn refs(&self, ids: &[ItemId]) -> Vec<ItemRef> {
@@ -675,17 +710,18 @@ impl<'h> Views<'h> {
     }
 
     fn mentions(&self, ids: &[ItemId]) -> Vec<Mention> {
-        ids.iter()
-            .map(|&id| {
-                let item = &self.harvest.items[id];
-                Mention {
-                    kind: kind_name(item.kind),
-                    number: item.number,
-                    slug: item.slug.clone(),
-                    title: item.title.clone(),
-                    url: self.harvest.urls.link(&item.path),
-                }
+        let mention = |id: ItemId| {
+            let item = &self.harvest.items[id];
+            Shared::of(&MentionFields {
+                kind: kind_name(item.kind),
+                number: item.number,
+                slug: &item.slug,
+                title: &item.title,
+                url: self.harvest.urls.link(&item.path),
             })
+        };
+        ids.iter()
+            .map(|&id| self.mentions[id].get_or_init(|| mention(id)).clone())
             .collect()
     }
 }

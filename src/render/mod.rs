@@ -56,7 +56,7 @@ pub struct Renderer {
     tera: Tera,
     origins: HashMap<String, Origin>,
     memo: Option<RenderMemo>,
-    /// What the `print_body` function gives templates, set for each render.
+    /// What the `print_body` function gives templates, set when the print edition is rendered.
     print_edition: Arc<RwLock<PrintEdition>>,
     search: SearchIndex,
     /// The files beside the pages (feed, sitemap, open data, search index) as the last
@@ -127,10 +127,6 @@ impl Renderer {
         let global_hash = global.key();
         self.tera.global_context().extend(global.context);
 
-        *self
-            .print_edition
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = views.print_edition();
         let jobs = self.jobs(&views);
         let watchdog = Watchdog::start(self.memo.is_none());
         // Big pages hold copies of their bodies while they render: one at a time, so two
@@ -299,12 +295,6 @@ impl Renderer {
     /// Renders `jobs` into the memo.
     fn rerender(&mut self, harvest: &Harvest, theme: &Theme, jobs: &[Job]) -> Diagnostics {
         let views = Views::new(harvest, &theme.strings);
-        if jobs.iter().any(|j| matches!(j, Job::Print)) {
-            *self
-                .print_edition
-                .write()
-                .unwrap_or_else(|e| e.into_inner()) = views.print_edition();
-        }
         let mut global = Inputs::new(Some(0));
         global.insert("site", &views.site());
         global.insert("nav", &views.nav());
@@ -398,6 +388,11 @@ impl Renderer {
                 ("search.html", path, page)
             }
             Job::Print => {
+                // Made here, beside the other pages, not before them.
+                *self
+                    .print_edition
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner()) = views.print_edition();
                 let edition = self.print_edition.read().unwrap_or_else(|e| e.into_inner());
                 inputs.insert("parts", &edition.parts);
                 inputs.mix(|| edition.bodies.key());
