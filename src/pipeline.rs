@@ -127,24 +127,36 @@ impl Pipeline {
         self.last = None;
         self.deferred_pending = false;
         let root = self.options.root.clone();
-        if self.frame.is_none()
+        let content_dir = root.join("content");
+        let frame_stale = self.frame.is_none()
             || changes
                 .iter()
-                .any(|c| matches!(c, Change::Config | Change::Theme(_)))
-        {
+                .any(|c| matches!(c, Change::Config | Change::Theme(_)));
+        if frame_stale {
             self.frame = None;
-            self.frame =
-                Some(load_frame(&self.options, self.remember).map_err(|d| finish(d, &root))?);
         }
-        match &mut self.content {
-            Some(content) => {
+        // Theme and content are read side by side when both are needed.
+        let (frame, loaded) = rayon::join(
+            || frame_stale.then(|| load_frame(&self.options, self.remember)),
+            || {
+                self.content
+                    .is_none()
+                    .then(|| ContentState::load(&content_dir, !self.remember))
+            },
+        );
+        match (&mut self.content, loaded) {
+            (_, Some(loaded)) => self.content = Some(loaded),
+            (Some(content), None) => {
                 for change in changes {
                     if let Change::Content(path) = change {
-                        content.update(&root.join("content"), path);
+                        content.update(&content_dir, path);
                     }
                 }
             }
-            None => self.content = Some(ContentState::load(&root.join("content"), !self.remember)),
+            (None, None) => {}
+        }
+        if let Some(frame) = frame {
+            self.frame = Some(frame.map_err(|d| finish(d, &root))?);
         }
         let (Some(frame), Some(content)) = (&mut self.frame, &self.content) else {
             unreachable!("both are set above")

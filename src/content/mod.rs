@@ -89,13 +89,17 @@ impl Document {
                 &load::LoadError::ChangedDuringBuild,
             )
         };
-        let bytes = std::fs::read(&self.path)
+        let mut bytes = std::fs::read(&self.path)
             .map_err(|e| Diagnostic::new(&self.path, Position::UNKNOWN, &load::LoadError::Io(e)))?;
-        if bytes.len() != length || !bytes.starts_with(self.text.as_bytes()) {
+        if bytes.len() != length
+            || !bytes.starts_with(self.text.as_bytes())
+            || self.body.end > length
+        {
             return Err(changed());
         }
-        let body = bytes.get(self.body.clone()).ok_or_else(changed)?;
-        String::from_utf8(body.to_vec())
+        bytes.truncate(self.body.end);
+        bytes.drain(..self.body.start);
+        String::from_utf8(bytes)
             .map(Cow::Owned)
             .map_err(|_| changed())
     }
