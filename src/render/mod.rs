@@ -25,7 +25,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, Discard, OutputError};
 use crate::url::{Generated, Section, published};
-use context::{PrintEdition, Views, generated_path};
+use context::{PrintEdition, Views};
 use search::SearchIndex;
 pub use theme::{Origin, StaticFile, Theme};
 
@@ -286,7 +286,7 @@ impl Renderer {
         }
         let file = format!(
             "{}index.html",
-            generated_path(Generated::PrintEdition, harvest.config.language)
+            Generated::PrintEdition.path(harvest.config.language)
         );
         let html = self
             .memo
@@ -329,6 +329,8 @@ impl Renderer {
     }
 
     /// Every page to render, the biggest first so they run beside the many small ones.
+    /// (The link stage keeps content files off the URLs of the pages here that are not
+    /// items': see `made_pages` in harvest.rs.)
     fn jobs(&self, views: &Views<'_>) -> Vec<Job> {
         let harvest = views.harvest;
         let mut jobs = vec![Job::Print, Job::Matrix, Job::Search];
@@ -388,12 +390,12 @@ impl Renderer {
             }
             Job::Matrix => {
                 inputs.insert("matrix", &views.matrix());
-                let path = generated_path(Generated::Matrix, language);
+                let path = Generated::Matrix.path(language);
                 let page = views.bare_page("matrix", &views.nav().matrix.title, &path);
                 ("matrix.html", path, page)
             }
             Job::Search => {
-                let path = generated_path(Generated::Search, language);
+                let path = Generated::Search.path(language);
                 let page = views.bare_page("search", &views.nav().search.title, &path);
                 ("search.html", path, page)
             }
@@ -401,7 +403,7 @@ impl Renderer {
                 let edition = self.print_edition.read().unwrap_or_else(|e| e.into_inner());
                 inputs.insert("parts", &edition.parts);
                 inputs.mix(|| edition.bodies.key());
-                let path = generated_path(Generated::PrintEdition, language);
+                let path = Generated::PrintEdition.path(language);
                 let page = views.bare_page("print", &views.nav().print.title, &path);
                 ("print.html", path, page)
             }
@@ -698,9 +700,9 @@ impl Job {
             Job::Item(id) => h.items[id].path.clone(),
             Job::Home => String::new(),
             Job::Section(section, n) => views.section_page_path(section, n),
-            Job::Matrix => generated_path(Generated::Matrix, language),
-            Job::Print => generated_path(Generated::PrintEdition, language),
-            Job::Search => generated_path(Generated::Search, language),
+            Job::Matrix => Generated::Matrix.path(language),
+            Job::Print => Generated::PrintEdition.path(language),
+            Job::Search => Generated::Search.path(language),
             Job::NotFound => "404.html".to_string(),
         };
         h.urls.link(&path)
