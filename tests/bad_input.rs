@@ -340,12 +340,16 @@ cases! {
         => Fails(&["templates/conclusion.html:1:4: error: template `conclusion.html`: Variable `nergens` is not defined"]);
     template_unknown_filter: [Write("templates/conclusion.html", "{{ page.title | geenfilter }}\n")]
         => Fails(&["templates/conclusion.html:1:17: error: template `conclusion.html`: Unknown filter `geenfilter`"]);
-    #[ignore = "render: a template extending a missing one is reported as `templates: error: template `?``, without its file and line"]
     template_extends_a_missing_one: [Write("templates/conclusion.html", "{% extends \"nergens.html\" %}\n")]
         => Fails(&["templates/conclusion.html:1:", "nergens.html"]);
-    #[ignore = "render: a circular include is reported as `templates: error: template `?``, without its file and line"]
     template_includes_itself: [Write("templates/conclusion.html", "{% include \"conclusion.html\" %}\n")]
         => Fails(&["templates/conclusion.html:1:", "Circular include"]);
+    template_extends_a_misspelt_one: [Write("templates/conclusion.html", "{# kop #}\n{% extends \"iten.html\" %}\n")]
+        => Fails(&["templates/conclusion.html:2:12: error: template `conclusion.html` extends `iten.html`, which is not a template", "did you mean `item.html`?", "create templates/iten.html"]);
+    template_include_cycle_through_the_theme: [Write("templates/partials/nav.html", "<nav>\n{% include \"base.html\" %}\n</nav>\n")]
+        => Fails(&["templates/partials/nav.html:2:12: error: template `partials/nav.html`: Circular include: `base.html` → `partials/nav.html` → `base.html`", "break the cycle"]);
+    template_extends_itself: [Write("templates/base.html", "{% extends \"base.html\" %}\n")]
+        => Fails(&["templates/base.html:1:12: error: template `base.html`: Circular inheritance", "break the cycle"]);
 
     // Odd but valid input builds.
     only_front_matter: [Write(SECOND, "---\ntitle: Tweede\nnumber: 2\n---")]
