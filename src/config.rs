@@ -197,13 +197,7 @@ impl SiteConfig {
     /// Section URL names must make a URL, each its own, not one of a generated page.
     fn check_section_names(&self, text: &str) -> Vec<(Position, ConfigError)> {
         // Every URL name at the top of the site: (name, whose, set in site.yaml).
-        let generated = [
-            Generated::Matrix,
-            Generated::PrintEdition,
-            Generated::Search,
-        ]
-        .into_iter()
-        .map(|g| {
+        let generated = Generated::ALL.into_iter().map(|g| {
             (
                 g.url_name(self.language).to_string(),
                 "a page oogst makes",

@@ -107,6 +107,8 @@ pub enum LinkError {
     DuplicateNumber { number: u32, other: String },
     #[error("this page would have the same URL `{path}` as {other}")]
     DuplicateUrl { path: String, other: String },
+    #[error("this page would have the same URL `{path}` as {page}, which oogst makes")]
+    MadeUrl { path: String, page: String },
     #[error("broken link: {0}")]
     BrokenLink(String),
     #[error("`{target}` has no heading with the anchor `#{anchor}`")]
@@ -145,6 +147,9 @@ impl Hint for LinkError {
             }
             LinkError::DuplicateUrl { .. } => {
                 Some("rename one of the files or give it another `slug`".into())
+            }
+            LinkError::MadeUrl { .. } => {
+                Some("rename or move the file, or give it another `slug`".into())
             }
             LinkError::BrokenLink(msg) if msg.contains(".md") && !msg.contains("@/") => {
                 Some("link to other content as `@/conclusions/01-name.md`".into())
@@ -203,7 +208,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         .into_iter()
         .partition(|d| drafts || !d.front.draft);
     let mut items: Vec<Item> = documents.par_iter().map(|d| new_item(d, &config)).collect();
-    check_unique(&documents, &items, &mut diagnostics);
+    check_unique(&documents, &items, &config, &mut diagnostics);
     let assets = place_assets(content_assets, &config);
     let index = Index::new(&items, &left_out, &failed);
 
@@ -359,7 +364,7 @@ fn new_item(doc: &Document, config: &SiteConfig) -> Item {
     };
     let path = match doc.kind {
         Kind::Home => String::new(),
-        Kind::SectionIntro(s) => url::page_path(&[&s.url_name(config)]),
+        Kind::SectionIntro(s) => s.path(config),
         Kind::Item(s) => url::page_path(&[&s.url_name(config), &slug]),
         Kind::Page => {
             let folder = doc.rel.rsplit_once('/').map_or("", |(f, _)| f);
@@ -391,23 +396,55 @@ fn new_item(doc: &Document, config: &SiteConfig) -> Item {
     }
 }
 
-/// Two files may not make the same URL, nor two items of a section share a number.
-fn check_unique(documents: &[&Document], items: &[Item], diagnostics: &mut Diagnostics) {
-    let mut paths: HashMap<&str, &Item> = HashMap::new();
-    let mut numbers: HashMap<(Section, u32), &Item> = HashMap::new();
-    for (doc, item) in documents.iter().zip(items) {
-        if let Some(other) = paths.insert(&item.path, item) {
-            let error = LinkError::DuplicateUrl {
-                path: format!("/{}", item.path),
-                other: format!("content/{}", other.rel),
-            };
-            let at = if doc.front.slug.is_some() {
-                doc.key_position("slug")
-            } else {
-                Position::UNKNOWN
+/// Two files may not make the same URL, nor take the URL of a page oogst makes, nor two
+/// items of a section share a number.
+fn check_unique(
+    documents: &[&Document],
+    items: &[Item],
+    config: &SiteConfig,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        by_path.entry(&item.path).or_default().push(i);
+    }
+    let made = made_pages(items, config);
+    for (path, mut files) in by_path {
+        let made_here = made.get(path);
+        if files.len() < 2 && made_here.is_none() {
+            continue;
+        }
+        // The file that keeps the URL is one that did not ask for it with a `slug:` of its
+        // own, the first by path; every other file is told, at its `slug:` if it has one.
+        files.sort_by_key(|&i| (slug_moves(documents[i]), &items[i].rel));
+        let (blamed, error): (&[usize], _) = match made_here {
+            Some(page) => (
+                &files,
+                LinkError::MadeUrl {
+                    path: format!("/{path}"),
+                    page: page.clone(),
+                },
+            ),
+            None => (
+                &files[1..],
+                LinkError::DuplicateUrl {
+                    path: format!("/{path}"),
+                    other: format!("content/{}", items[files[0]].rel),
+                },
+            ),
+        };
+        for &i in blamed {
+            let doc = documents[i];
+            let at = match (slug_decides(doc), made_here.is_some()) {
+                (true, _) => doc.key_position("slug"),
+                (false, true) => Position::new(1, 1),
+                (false, false) => Position::UNKNOWN,
             };
             diagnostics.push(Diagnostic::new(&doc.path, at, &error));
         }
+    }
+    let mut numbers: HashMap<(Section, u32), &Item> = HashMap::new();
+    for (doc, item) in documents.iter().zip(items) {
         if let (Kind::Item(section), Some(number)) = (item.kind, item.number)
             && let Some(other) = numbers.insert((section, number), item)
         {
@@ -422,6 +459,57 @@ fn check_unique(documents: &[&Document], items: &[Item], diagnostics: &mut Diagn
             ));
         }
     }
+}
+
+/// Whether the document's URL is made from its `slug:` (items and pages but `_index.md`).
+fn slug_decides(doc: &Document) -> bool {
+    doc.front.slug.is_some()
+        && (matches!(doc.kind, Kind::Item(_)) || (doc.kind == Kind::Page && doc.stem() != "_index"))
+}
+
+/// Whether the document's `slug:` gives it another URL than its file name would.
+fn slug_moves(doc: &Document) -> bool {
+    slug_decides(doc)
+        && doc
+            .front
+            .slug
+            .as_deref()
+            .is_some_and(|slug| url::slugify(slug) != url::slug_from_file_name(doc.stem()))
+}
+
+/// The pages oogst makes without a content file of their own, by path, with what each is:
+/// the relation matrix, print edition and search page, every list page of a section (the
+/// first is its intro's page when it has one), the home page when there is no
+/// `content/_index.md`. (These are the pages of `Renderer::jobs` other than the items'.)
+fn made_pages(items: &[Item], config: &SiteConfig) -> HashMap<String, String> {
+    let mut made: HashMap<String, String> = url::Generated::ALL
+        .into_iter()
+        .map(|g| (g.path(config.language), g.describe().to_string()))
+        .collect();
+    let mut kinds: HashMap<Kind, usize> = HashMap::new();
+    for item in items {
+        *kinds.entry(item.kind).or_default() += 1;
+    }
+    let count = |kind: Kind| kinds.get(&kind).copied().unwrap_or(0);
+    for section in Section::ALL {
+        let lists = url::list_pages(count(Kind::Item(section)));
+        let first = if count(Kind::SectionIntro(section)) > 0 {
+            2
+        } else {
+            1
+        };
+        for number in first..=lists {
+            let what = match number {
+                1 => format!("the list of {}", section.folder()),
+                n => format!("page {n} of the list of {}", section.folder()),
+            };
+            made.insert(section.list_page_path(config, number), what);
+        }
+    }
+    if count(Kind::Home) == 0 {
+        made.insert(String::new(), "the home page".to_string());
+    }
+    made
 }
 
 /// Why a reference finds no live item, when it names something that exists.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rustc_hash::FxHashSet;
 use thiserror::Error;
 
 use crate::diagnostics::Hint;
@@ -54,11 +55,14 @@ pub trait Sink: Sync {
     fn open(&self, path: &str) -> Result<Box<dyn Write + '_>, OutputError>;
 }
 
-/// Counts what goes into a sink.
+/// Counts what goes into a sink, and keeps the files of the site and its theme from
+/// replacing what oogst makes.
 pub struct Counter<'a> {
     sink: &'a dyn Sink,
     pages: AtomicUsize,
     files: AtomicUsize,
+    /// The paths of the pages and files oogst made (put or opened) so far.
+    made: Mutex<FxHashSet<String>>,
 }
 
 impl<'a> Counter<'a> {
@@ -67,17 +71,47 @@ impl<'a> Counter<'a> {
             sink,
             pages: AtomicUsize::new(0),
             files: AtomicUsize::new(0),
+            made: Mutex::default(),
         }
     }
 
+    /// Takes a page or file oogst made.
     pub fn put(&self, path: String, content: Content) -> Result<(), OutputError> {
+        self.claim(&path);
+        self.sink.put(path, content)
+    }
+
+    /// Opens a page or file oogst makes, to be written as it is made.
+    pub fn open(&self, path: &str) -> Result<Box<dyn Write + '_>, OutputError> {
+        self.claim(path);
+        self.sink.open(path)
+    }
+
+    /// Takes a file copied as it is from `source` (a file of the theme, of `static/`, beside
+    /// the content), after everything oogst makes: refused if oogst made a page or file at
+    /// its path.
+    pub fn add(&self, path: String, content: Content, source: &Path) -> Result<(), OutputError> {
+        if self
+            .made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&path)
+        {
+            return Err(OutputError::Replaces {
+                file: source.to_path_buf(),
+                url: crate::url::file_url(&path),
+            });
+        }
         self.count(&path);
         self.sink.put(path, content)
     }
 
-    pub fn open(&self, path: &str) -> Result<Box<dyn Write + '_>, OutputError> {
+    fn claim(&self, path: &str) {
         self.count(path);
-        self.sink.open(path)
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string());
     }
 
     fn count(&self, path: &str) {
@@ -329,6 +363,14 @@ pub enum OutputError {
     },
     #[error("refusing to write the site into {0}: it holds the site's own sources")]
     Unsafe(PathBuf),
+    #[error("this file would replace `{url}`, which oogst makes")]
+    Replaces { file: PathBuf, url: String },
+    #[error("this file would have the same URL `{url}` as {other}")]
+    SameUrl {
+        file: PathBuf,
+        url: String,
+        other: String,
+    },
 }
 
 impl OutputError {
@@ -342,7 +384,10 @@ impl OutputError {
     /// The file or folder the error is about.
     pub fn path(&self) -> &Path {
         match self {
-            OutputError::Io { path, .. } | OutputError::Unsafe(path) => path,
+            OutputError::Io { path, .. }
+            | OutputError::Unsafe(path)
+            | OutputError::Replaces { file: path, .. }
+            | OutputError::SameUrl { file: path, .. } => path,
         }
     }
 }
@@ -352,6 +397,12 @@ impl Hint for OutputError {
         match self {
             OutputError::Unsafe(_) => {
                 Some("choose an output folder of its own, such as `public`".into())
+            }
+            OutputError::Replaces { .. } => Some(
+                "rename or move the file; to change how a page oogst makes looks, override its template in templates/".into(),
+            ),
+            OutputError::SameUrl { .. } => {
+                Some("keep the file in one place: static/ or beside the content".into())
             }
             OutputError::Io { source, .. }
                 if source.kind() == std::io::ErrorKind::PermissionDenied =>

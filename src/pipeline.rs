@@ -12,7 +12,7 @@ use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
-use crate::output::{Content, Counter, Sink};
+use crate::output::{Content, Counter, OutputError, Sink};
 use crate::render::{Renderer, StaticFile, Theme};
 use crate::url::Section;
 use crate::{BuildOptions, Built};
@@ -365,10 +365,13 @@ impl ContentState {
     }
 }
 
-/// Theme static files, the site's `static/` (which wins over them), files beside the content.
+/// Theme static files, the site's `static/` (which wins over them), files beside the content
+/// (which win over the theme's too), each copied as it is. None may replace a page or file
+/// oogst made, and `static/` and the content may not both have a file for one path.
 fn add_files(output: &Counter<'_>, root: &Path, theme: &Theme, harvest: &Harvest) -> Diagnostics {
     let (statics, mut diagnostics) = load::list_assets(&root.join("static"));
-    let mut files: BTreeMap<String, Content> = theme
+    // Output path → where the file comes from, its content, whether it is the site's own.
+    let mut files: BTreeMap<String, (PathBuf, Content, bool)> = theme
         .static_files
         .iter()
         .map(|(path, file)| {
@@ -376,18 +379,33 @@ fn add_files(output: &Counter<'_>, root: &Path, theme: &Theme, harvest: &Harvest
                 StaticFile::BuiltIn(bytes) => Content::BuiltIn(bytes),
                 StaticFile::Disk(source) => Content::Copy(source.clone()),
             };
-            (path.clone(), content)
+            (path.clone(), (file.source(path), content, false))
         })
         .collect();
-    files.extend(statics.into_iter().map(|a| (a.rel, Content::Copy(a.path))));
-    files.extend(
+    let site_files = statics.into_iter().map(|a| (a.rel, a.path)).chain(
         harvest
             .assets
             .iter()
-            .map(|a| (a.path.clone(), Content::Copy(a.source.clone()))),
+            .map(|a| (a.path.clone(), a.source.clone())),
     );
-    for (path, content) in files {
-        if let Err(e) = output.put(path, content) {
+    for (path, source) in site_files {
+        if let Some((other, _, true)) = files.get(&path) {
+            let error = OutputError::SameUrl {
+                file: source.clone(),
+                url: crate::url::file_url(&path),
+                other: other
+                    .strip_prefix(root)
+                    .unwrap_or(other)
+                    .display()
+                    .to_string(),
+            };
+            diagnostics.push(Diagnostic::new(source, Position::UNKNOWN, &error));
+            continue;
+        }
+        files.insert(path, (source.clone(), Content::Copy(source), true));
+    }
+    for (path, (source, content, _)) in files {
+        if let Err(e) = output.add(path, content, &source) {
             diagnostics.push(Diagnostic::new(
                 e.path().to_path_buf(),
                 Position::UNKNOWN,

@@ -49,6 +49,34 @@ impl Section {
         };
         name.to_string()
     }
+
+    /// The site-relative path of the section's list (and of its intro): `themas/`.
+    pub fn path(self, config: &SiteConfig) -> String {
+        page_path(&[&self.url_name(config)])
+    }
+
+    /// The site-relative path of list page `number` (from 1): `themas/`, `themas/pagina/2/`.
+    pub fn list_page_path(self, config: &SiteConfig, number: usize) -> String {
+        let first = self.path(config);
+        match number {
+            1 => first,
+            n => {
+                let word = match config.language {
+                    Language::Nl => "pagina",
+                    Language::En => "page",
+                };
+                page_path(&[&first, word, &n.to_string()])
+            }
+        }
+    }
+}
+
+/// Items on one list page of a section: a page must not grow with the site.
+pub const LIST_PAGE_SIZE: usize = 100;
+
+/// How many list pages a section of `items` items has (one, even when it is empty).
+pub fn list_pages(items: usize) -> usize {
+    items.div_ceil(LIST_PAGE_SIZE).max(1)
 }
 
 /// The pages oogst makes that have no source file.
@@ -60,6 +88,12 @@ pub enum Generated {
 }
 
 impl Generated {
+    pub const ALL: [Generated; 3] = [
+        Generated::Matrix,
+        Generated::PrintEdition,
+        Generated::Search,
+    ];
+
     pub fn url_name(self, language: Language) -> &'static str {
         match (self, language) {
             (Generated::Matrix, Language::Nl) => "relatieoverzicht",
@@ -68,6 +102,20 @@ impl Generated {
             (Generated::PrintEdition, Language::En) => "print",
             (Generated::Search, Language::Nl) => "zoeken",
             (Generated::Search, Language::En) => "search",
+        }
+    }
+
+    /// Its site-relative path: `printversie/`.
+    pub fn path(self, language: Language) -> String {
+        page_path(&[self.url_name(language)])
+    }
+
+    /// What the page is, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Generated::Matrix => "the relation matrix",
+            Generated::PrintEdition => "the print edition",
+            Generated::Search => "the search page",
         }
     }
 }
@@ -127,6 +175,16 @@ pub fn page_path(segments: &[&str]) -> String {
         path.push('/');
     }
     path
+}
+
+/// The URL path of an output file: `conclusies/cop/index.html` → `/conclusies/cop/`,
+/// `atom.xml` → `/atom.xml` (without the base path).
+pub fn file_url(file: &str) -> String {
+    let folder = match file.strip_suffix("index.html") {
+        Some(folder) if folder.is_empty() || folder.ends_with('/') => folder,
+        _ => file,
+    };
+    format!("/{folder}")
 }
 
 /// Turns site-relative paths into the URLs a page links to and the absolute URLs it is known by.
@@ -217,5 +275,9 @@ mod tests {
         assert!(urls.has_host() && !local.has_host());
         assert_eq!(page_path(&["conclusies", "cop"]), "conclusies/cop/");
         assert_eq!(page_path(&[]), "");
+        assert_eq!(file_url("conclusies/cop/index.html"), "/conclusies/cop/");
+        assert_eq!(file_url("index.html"), "/");
+        assert_eq!(file_url("atom.xml"), "/atom.xml");
+        assert_eq!(file_url("a/myindex.html"), "/a/myindex.html");
     }
 }

@@ -276,9 +276,12 @@ cases! {
     // The harvest as a whole.
     same_url_from_file_names: [Write("content/conclusions/03-eerste.md", "---\ntitle: Derde\nnumber: 3\n---\n")]
         => FailsWithoutLine(&["content/conclusions/03-eerste.md: error: this page would have the same URL `/conclusies/eerste/` as content/conclusions/01-eerste.md"]);
-    #[ignore = "harvest.rs check_unique: a duplicate URL caused by `slug:` is reported on the other file, without a line"]
     same_slug_as_another_file: [Write("content/themes/andere.md", "---\ntitle: Andere\nslug: leren\n---\n")]
         => Fails(&["content/themes/andere.md:3:1: error: this page would have the same URL `/themas/leren/`"]);
+    slug_over_a_file_that_keeps_its_name: [Write("content/themes/leren.md", "---\ntitle: Leren\nslug: leren\n---\n"), Write("content/themes/andere.md", "---\ntitle: Andere\nslug: leren\n---\n")]
+        => Fails(&["content/themes/andere.md:3:1: error: this page would have the same URL `/themas/leren/` as content/themes/leren.md", "\n1 error\n"]);
+    two_files_with_one_slug: [Write("content/themes/a.md", "---\ntitle: A\nslug: samen\n---\n"), Write("content/themes/b.md", "---\ntitle: B\nslug: samen\n---\n")]
+        => Fails(&["content/themes/b.md:3:1: error: this page would have the same URL `/themas/samen/` as content/themes/a.md", "\n1 error\n"]);
     page_slug_same_as_a_section: [Write("content/x.md", "---\ntitle: X\nslug: themas\n---\n")]
         => Fails(&["content/x.md:3:1: error: this page would have the same URL `/themas/` as content/themes/_index.md"]);
     same_number_twice: [Write("content/conclusions/03-derde.md", "---\ntitle: Derde\nnumber: 2\n---\n")]
@@ -337,12 +340,16 @@ cases! {
         => Fails(&["templates/conclusion.html:1:4: error: template `conclusion.html`: Variable `nergens` is not defined"]);
     template_unknown_filter: [Write("templates/conclusion.html", "{{ page.title | geenfilter }}\n")]
         => Fails(&["templates/conclusion.html:1:17: error: template `conclusion.html`: Unknown filter `geenfilter`"]);
-    #[ignore = "render: a template extending a missing one is reported as `templates: error: template `?``, without its file and line"]
     template_extends_a_missing_one: [Write("templates/conclusion.html", "{% extends \"nergens.html\" %}\n")]
         => Fails(&["templates/conclusion.html:1:", "nergens.html"]);
-    #[ignore = "render: a circular include is reported as `templates: error: template `?``, without its file and line"]
     template_includes_itself: [Write("templates/conclusion.html", "{% include \"conclusion.html\" %}\n")]
         => Fails(&["templates/conclusion.html:1:", "Circular include"]);
+    template_extends_a_misspelt_one: [Write("templates/conclusion.html", "{# kop #}\n{% extends \"iten.html\" %}\n")]
+        => Fails(&["templates/conclusion.html:2:12: error: template `conclusion.html` extends `iten.html`, which is not a template", "did you mean `item.html`?", "create templates/iten.html"]);
+    template_include_cycle_through_the_theme: [Write("templates/partials/nav.html", "<nav>\n{% include \"base.html\" %}\n</nav>\n")]
+        => Fails(&["templates/partials/nav.html:2:12: error: template `partials/nav.html`: Circular include: `base.html` → `partials/nav.html` → `base.html`", "break the cycle"]);
+    template_extends_itself: [Write("templates/base.html", "{% extends \"base.html\" %}\n")]
+        => Fails(&["templates/base.html:1:12: error: template `base.html`: Circular inheritance", "break the cycle"]);
 
     // Odd but valid input builds.
     only_front_matter: [Write(SECOND, "---\ntitle: Tweede\nnumber: 2\n---")]
@@ -368,16 +375,25 @@ cases! {
     empty_template_override: [Write("templates/conclusion.html", "")]
         => Builds(&["conclusies/eerste/index.html"]);
 
-    // Files that silently replace pages: these should be errors.
-    #[ignore = "render: a page `content/printversie.md` silently replaces the print edition at /printversie/"]
+    // Files that would replace pages oogst makes are errors.
     page_over_the_print_edition: [Write("content/printversie.md", "---\ntitle: Mijn print\n---\n")]
-        => Fails(&["content/printversie.md", "/printversie/"]);
-    #[ignore = "pipeline.rs add_files: a file in static/ silently replaces a generated page"]
+        => Fails(&["content/printversie.md:1:1: error: this page would have the same URL `/printversie/` as the print edition, which oogst makes", "rename or move the file"]);
+    page_slug_over_the_matrix: [Write(OVER, "---\ntitle: Over\nslug: relatieoverzicht\n---\n")]
+        => Fails(&["content/over.md:3:1: error: this page would have the same URL `/relatieoverzicht/` as the relation matrix, which oogst makes"]);
+    page_over_a_section_list: [Remove("content/themes/_index.md"), Write("content/themas.md", "---\ntitle: Thema's\n---\n")]
+        => Fails(&["content/themas.md:1:1: error: this page would have the same URL `/themas/` as the list of themes, which oogst makes"]);
     static_file_over_a_page: [Write("static/conclusies/eerste/index.html", "STATIC")]
         => FailsWithoutLine(&["static/conclusies/eerste/index.html", "/conclusies/eerste/"]);
-    #[ignore = "pipeline.rs add_files: a file beside the content silently replaces a generated page"]
     content_file_over_a_page: [Write("content/over/index.html", "ASSET")]
         => FailsWithoutLine(&["content/over/index.html", "/over/"]);
+    static_file_over_the_feed: [Write("static/atom.xml", "<feed/>")]
+        => FailsWithoutLine(&["static/atom.xml: error: this file would replace `/atom.xml`, which oogst makes", "rename or move the file"]);
+    static_file_over_the_search_index: [Write("static/search-index/index.json", "{}")]
+        => FailsWithoutLine(&["static/search-index/index.json: error: this file would replace `/search-index/index.json`"]);
+    content_file_over_the_404_page: [Write("content/404.html", "weg")]
+        => FailsWithoutLine(&["content/404.html: error: this file would replace `/404.html`"]);
+    one_file_in_static_and_beside_the_content: [Write("static/schema.png", "a"), Write("content/schema.png", "b")]
+        => FailsWithoutLine(&["content/schema.png: error: this file would have the same URL `/schema.png` as static/schema.png", "keep the file in one place"]);
 }
 
 fn deep_flow_nesting() -> Vec<u8> {

@@ -309,6 +309,17 @@ fn files_beside_content_and_static_files_are_copied() {
 }
 
 #[test]
+fn a_static_file_replaces_the_theme_file_of_its_name() {
+    let site = Site::small();
+    site.write("static/style.css", "body { color: navy }");
+    site.build_ok(&[]);
+    assert_eq!(
+        std::fs::read_to_string(site.path("public/style.css")).unwrap(),
+        "body { color: navy }"
+    );
+}
+
+#[test]
 fn a_site_template_overrides_one_theme_template() {
     let site = Site::small();
     site.write(

@@ -271,9 +271,6 @@ pub struct PageNumber {
     pub current: bool,
 }
 
-/// Items on one list page of a section: a page must not grow with the site.
-pub const LIST_PAGE_SIZE: usize = 100;
-
 /// Items of each section on the home page; the rest are a link away.
 pub const GLANCE_LIMIT: usize = 12;
 
@@ -344,17 +341,15 @@ impl<'h> Views<'h> {
             recommendations: section(Section::Recommendations),
             matrix: Link {
                 title: self.text("matrix"),
-                url: h.urls.link(&generated_path(Generated::Matrix, language)),
+                url: h.urls.link(&Generated::Matrix.path(language)),
             },
             print: Link {
                 title: self.text("print_edition"),
-                url: h
-                    .urls
-                    .link(&generated_path(Generated::PrintEdition, language)),
+                url: h.urls.link(&Generated::PrintEdition.path(language)),
             },
             search: Link {
                 title: self.text("search"),
-                url: h.urls.link(&generated_path(Generated::Search, language)),
+                url: h.urls.link(&Generated::Search.path(language)),
             },
             pages: h.pages.iter().map(|&id| self.link_to(id)).collect(),
             stylesheet: h.urls.link("style.css"),
@@ -373,7 +368,7 @@ impl<'h> Views<'h> {
     }
 
     pub fn section_path(&self, section: Section) -> String {
-        crate::url::page_path(&[&section.url_name(&self.harvest.config)])
+        section.path(&self.harvest.config)
     }
 
     fn link_to(&self, id: ItemId) -> Link {
@@ -513,24 +508,12 @@ impl<'h> Views<'h> {
 
     /// How many list pages a section has.
     pub fn section_pages(&self, section: Section) -> usize {
-        self.harvest
-            .section(section)
-            .len()
-            .div_ceil(LIST_PAGE_SIZE)
-            .max(1)
+        crate::url::list_pages(self.harvest.section(section).len())
     }
 
     /// The site-relative path of list page `number` (from 1) of a section.
     pub fn section_page_path(&self, section: Section, number: usize) -> String {
-        let first = self.section_path(section);
-        match number {
-            1 => first,
-            n => crate::url::page_path(&[
-                &first,
-                page_word(self.harvest.config.language),
-                &n.to_string(),
-            ]),
-        }
+        section.list_page_path(&self.harvest.config, number)
     }
 
     /// List page `number` (from 1) of a section: its intro (on the first page, if the site
@@ -581,8 +564,8 @@ impl<'h> Views<'h> {
         let items = h
             .section(section)
             .iter()
-            .skip((number - 1) * LIST_PAGE_SIZE)
-            .take(LIST_PAGE_SIZE);
+            .skip((number - 1) * crate::url::LIST_PAGE_SIZE)
+            .take(crate::url::LIST_PAGE_SIZE);
         let refs = items.map(|&id| self.item_ref(id)).collect();
         (view, refs, pagination)
     }
@@ -738,18 +721,6 @@ fn print_anchor(item: &Item) -> String {
         }
         _ => format!("{folder}-{}", item.slug),
     }
-}
-
-/// The URL word before a list page's number: `conclusies/pagina/2/`.
-fn page_word(language: Language) -> &'static str {
-    match language {
-        Language::Nl => "pagina",
-        Language::En => "page",
-    }
-}
-
-pub fn generated_path(page: Generated, language: Language) -> String {
-    crate::url::page_path(&[page.url_name(language)])
 }
 
 pub(crate) fn kind_name(kind: Kind) -> &'static str {

@@ -21,13 +21,13 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 use thiserror::Error;
 
 use crate::content::Kind;
-use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
+use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position, did_you_mean};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, Discard, OutputError};
 use crate::url::{Generated, Section, published};
-use context::{PrintEdition, Views, generated_path};
+use context::{PrintEdition, Views};
 use search::SearchIndex;
-pub use theme::{Origin, StaticFile, Theme};
+pub use theme::{Origin, StaticFile, TemplateSource, Theme};
 
 #[derive(Debug, Error)]
 pub enum TemplateError {
@@ -35,6 +35,25 @@ pub enum TemplateError {
     Syntax { template: String, message: String },
     #[error("template `{template}`: {message}")]
     Render { template: String, message: String },
+    #[error(
+        "template `{template}` extends `{parent}`, which is not a template of the theme or the site"
+    )]
+    MissingParent {
+        template: String,
+        parent: String,
+        suggestion: Option<String>,
+    },
+    /// `tag` is `include` or `extends`; `chain` the templates of the cycle, the first again last.
+    #[error(
+        "template `{template}`: Circular {}: {}",
+        if *.tag == "include" { "include" } else { "inheritance" },
+        .chain.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" → ")
+    )]
+    Cycle {
+        template: String,
+        tag: &'static str,
+        chain: Vec<String>,
+    },
 }
 
 impl Hint for TemplateError {
@@ -42,6 +61,26 @@ impl Hint for TemplateError {
         let message = match self {
             TemplateError::Syntax { message, .. } | TemplateError::Render { message, .. } => {
                 message
+            }
+            TemplateError::MissingParent {
+                parent, suggestion, ..
+            } => {
+                let near = suggestion
+                    .as_ref()
+                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+                return Some(format!(
+                    "fix the name after `extends`{near}, or create templates/{parent}"
+                ));
+            }
+            TemplateError::Cycle { tag, .. } => {
+                let verb = if *tag == "include" {
+                    "includes"
+                } else {
+                    "extends"
+                };
+                return Some(format!(
+                    "break the cycle: a template cannot be part of what it {verb}, directly or through other templates"
+                ));
             }
         };
         if message.contains("not defined") || message.contains("not found") {
@@ -54,7 +93,8 @@ impl Hint for TemplateError {
 /// Compiled templates, ready to render any number of pages.
 pub struct Renderer {
     tera: Tera,
-    origins: HashMap<String, Origin>,
+    /// The templates compiled, to tell where an error is.
+    templates: BTreeMap<String, TemplateSource>,
     memo: Option<RenderMemo>,
     /// What the `print_body` function gives templates, set when the print edition is rendered.
     print_edition: Arc<RwLock<PrintEdition>>,
@@ -83,25 +123,19 @@ impl Renderer {
                     .map_or(Value::none(), |html| Value::safe_string(&html)))
             },
         );
-        let origins: HashMap<String, Origin> = theme
-            .templates
-            .iter()
-            .map(|(name, source)| (name.clone(), source.origin.clone()))
-            .collect();
-        let renderer_origins = origins.clone();
         let sources = theme
             .templates
             .iter()
             .map(|(name, source)| (name.as_str(), source.text.as_str()));
         if let Err(error) = tera.add_raw_templates(sources) {
-            let diagnostic = locate(&error, &origins, None, |template, message| {
+            let diagnostic = locate(&error, &theme.templates, None, |template, message| {
                 TemplateError::Syntax { template, message }
             });
             return Err(diagnostic.into());
         }
         Ok(Renderer {
             tera,
-            origins: renderer_origins,
+            templates: theme.templates.clone(),
             memo: remember.then(RenderMemo::default),
             print_edition,
             search: SearchIndex::new(remember),
@@ -282,7 +316,7 @@ impl Renderer {
         }
         let file = format!(
             "{}index.html",
-            generated_path(Generated::PrintEdition, harvest.config.language)
+            Generated::PrintEdition.path(harvest.config.language)
         );
         let html = self
             .memo
@@ -319,6 +353,8 @@ impl Renderer {
     }
 
     /// Every page to render, the biggest first so they run beside the many small ones.
+    /// (The link stage keeps content files off the URLs of the pages here that are not
+    /// items': see `made_pages` in harvest.rs.)
     fn jobs(&self, views: &Views<'_>) -> Vec<Job> {
         let harvest = views.harvest;
         let mut jobs = vec![Job::Print, Job::Matrix, Job::Search];
@@ -378,12 +414,12 @@ impl Renderer {
             }
             Job::Matrix => {
                 inputs.insert("matrix", &views.matrix());
-                let path = generated_path(Generated::Matrix, language);
+                let path = Generated::Matrix.path(language);
                 let page = views.bare_page("matrix", &views.nav().matrix.title, &path);
                 ("matrix.html", path, page)
             }
             Job::Search => {
-                let path = generated_path(Generated::Search, language);
+                let path = Generated::Search.path(language);
                 let page = views.bare_page("search", &views.nav().search.title, &path);
                 ("search.html", path, page)
             }
@@ -396,7 +432,7 @@ impl Renderer {
                 let edition = self.print_edition.read().unwrap_or_else(|e| e.into_inner());
                 inputs.insert("parts", &edition.parts);
                 inputs.mix(|| edition.bodies.key());
-                let path = generated_path(Generated::PrintEdition, language);
+                let path = Generated::PrintEdition.path(language);
                 let page = views.bare_page("print", &views.nav().print.title, &path);
                 ("print.html", path, page)
             }
@@ -426,7 +462,7 @@ impl Renderer {
         let fail = |error: tera::Error| {
             let diagnostic = locate(
                 &error,
-                &self.origins,
+                &self.templates,
                 Some(template),
                 |template, message| TemplateError::Render { template, message },
             );
@@ -693,9 +729,9 @@ impl Job {
             Job::Item(id) => h.items[id].path.clone(),
             Job::Home => String::new(),
             Job::Section(section, n) => views.section_page_path(section, n),
-            Job::Matrix => generated_path(Generated::Matrix, language),
-            Job::Print => generated_path(Generated::PrintEdition, language),
-            Job::Search => generated_path(Generated::Search, language),
+            Job::Matrix => Generated::Matrix.path(language),
+            Job::Print => Generated::PrintEdition.path(language),
+            Job::Search => Generated::Search.path(language),
             Job::NotFound => "404.html".to_string(),
         };
         h.urls.link(&path)
@@ -715,36 +751,128 @@ enum Job {
     NotFound,
 }
 
-/// Turns a Tera error into a diagnostic at the template file and line it names.
+/// Turns a Tera error into a diagnostic at the template file and line it names (or, for a
+/// missing parent and a cycle, the line of the `extends` or `include` tag at fault).
 /// `rendering` names the template being rendered, for errors that do not say where they are.
 fn locate(
     error: &tera::Error,
-    origins: &HashMap<String, Origin>,
+    templates: &BTreeMap<String, TemplateSource>,
     rendering: Option<&str>,
     make: impl Fn(String, String) -> TemplateError,
 ) -> Diagnostic {
+    let at = |name: &str, position: Position, error: &TemplateError| {
+        let file = templates.get(name).map_or_else(
+            || std::path::PathBuf::from("templates"),
+            |t| t.origin.display_path(),
+        );
+        Diagnostic::new(file, position, error)
+    };
+    let tag_in = |name: &str, tag: &str, target: &str| {
+        templates
+            .get(name)
+            .map_or(Position::UNKNOWN, |t| tag_position(&t.text, tag, target))
+    };
     let (name, position, message) = match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => (
             report.filename().to_string(),
             Position::new(report.span().start_line, report.span().start_col + 1),
             report.message().to_string(),
         ),
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let error = TemplateError::MissingParent {
+                template: current.clone(),
+                parent: parent.clone(),
+                suggestion: did_you_mean(parent, templates.keys().map(String::as_str))
+                    .map(str::to_string),
+            };
+            return at(current, tag_in(current, "extends", parent), &error);
+        }
+        tera::ErrorKind::CircularInclude { include_chain, .. } => {
+            let (from, to, chain) = cycle(templates, include_chain);
+            let error = TemplateError::Cycle {
+                template: from.clone(),
+                tag: "include",
+                chain,
+            };
+            return at(&from, tag_in(&from, "include", &to), &error);
+        }
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => {
+            // The chain holds the parents of `tpl`, the last one met before (or `tpl`).
+            let mut whole = vec![tpl.clone()];
+            whole.extend(inheritance_chain.iter().cloned());
+            let (from, to, chain) = cycle(templates, &whole);
+            let error = TemplateError::Cycle {
+                template: from.clone(),
+                tag: "extends",
+                chain,
+            };
+            return at(&from, tag_in(&from, "extends", &to), &error);
+        }
         other => from_report_text(&other.to_string()),
     };
     let name = match (name.is_empty(), rendering) {
         (true, Some(template)) => template.to_string(),
         _ => name,
     };
-    let file = origins.get(&name).map_or_else(
-        || std::path::PathBuf::from("templates"),
-        Origin::display_path,
-    );
-    let shown_name = if name.is_empty() {
-        "?".to_string()
-    } else {
-        name
+    let shown_name = if name.is_empty() { "?" } else { &name };
+    at(&name, position, &make(shown_name.to_string(), message))
+}
+
+/// The cycle in a chain of templates that ends with one met before (`a → b → c → b`): the
+/// link to blame, as the template whose tag closes it and the one that tag names, and the
+/// cycle itself (`b → c → b`). The link blamed is the last one from a template of the site
+/// (which the writer can change), else the last one.
+fn cycle(
+    templates: &BTreeMap<String, TemplateSource>,
+    chain: &[String],
+) -> (String, String, Vec<String>) {
+    let again = chain.last().map_or("", String::as_str);
+    let start = chain.iter().position(|t| t == again).unwrap_or(0);
+    let cycle = &chain[start..];
+    let on_disk = |name: &str| {
+        templates
+            .get(name)
+            .is_some_and(|t| matches!(t.origin, Origin::Disk(_)))
     };
-    Diagnostic::new(file, position, &make(shown_name, message))
+    let link = cycle
+        .windows(2)
+        .rev()
+        .find(|pair| on_disk(&pair[0]))
+        .or_else(|| cycle.windows(2).last());
+    let (from, to) = match link {
+        Some([from, to]) => (from.clone(), to.clone()),
+        _ => (again.to_string(), again.to_string()),
+    };
+    (from, to, cycle.to_vec())
+}
+
+/// Where `{% tag "name" %}` is written in a template's text (at the quoted name), or
+/// `UNKNOWN` if it is not written so.
+fn tag_position(text: &str, tag: &str, name: &str) -> Position {
+    for (open, _) in text.match_indices("{%") {
+        let rest = &text[open + 2..];
+        let rest = rest.strip_prefix('-').unwrap_or(rest).trim_start();
+        let Some(after_tag) = rest.strip_prefix(tag) else {
+            continue;
+        };
+        let quoted = after_tag.trim_start();
+        if quoted.len() == after_tag.len() {
+            continue;
+        }
+        let found = ['"', '\'', '`'].into_iter().any(|quote| {
+            quoted
+                .strip_prefix(quote)
+                .and_then(|q| q.strip_prefix(name))
+                .is_some_and(|q| q.starts_with(quote))
+        });
+        if found {
+            return Position::of_offset(text, text.len() - quoted.len());
+        }
+    }
+    Position::UNKNOWN
 }
 
 /// Reads template, position and message out of a report Tera gives only as text
@@ -783,5 +911,49 @@ mod tests {
         assert_eq!(name, "conclusion.html");
         assert_eq!(position, Position::new(3, 18));
         assert_eq!(message, "Unknown filter `bogus`");
+    }
+
+    #[test]
+    fn finds_the_tag_that_names_a_template() {
+        let text = "{# x #}\n{%- include 'b.html' %}\n{% extends \"a.html\" %}";
+        assert_eq!(
+            tag_position(text, "include", "b.html"),
+            Position::new(2, 13)
+        );
+        assert_eq!(
+            tag_position(text, "extends", "a.html"),
+            Position::new(3, 12)
+        );
+        assert_eq!(tag_position(text, "include", "a.html"), Position::UNKNOWN);
+        assert_eq!(
+            tag_position("{% include \"ab.html\" %}", "include", "a.html"),
+            Position::UNKNOWN
+        );
+        assert_eq!(
+            tag_position("{% includes \"a.html\" %}", "include", "a.html"),
+            Position::UNKNOWN
+        );
+    }
+
+    #[test]
+    fn blames_the_link_of_a_cycle_a_site_template_makes() {
+        let source = |origin| TemplateSource {
+            text: String::new(),
+            origin,
+        };
+        let mut templates = BTreeMap::new();
+        for name in ["a.html", "b.html"] {
+            templates.insert(name.to_string(), source(Origin::BuiltIn("x")));
+        }
+        templates.insert("c.html".to_string(), source(Origin::Disk("c.html".into())));
+        let chain = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let (from, to, found) = cycle(
+            &templates,
+            &chain(&["a.html", "b.html", "c.html", "b.html"]),
+        );
+        assert_eq!((from.as_str(), to.as_str()), ("c.html", "b.html"));
+        assert_eq!(found, chain(&["b.html", "c.html", "b.html"]));
+        let (from, to, _) = cycle(&templates, &chain(&["a.html", "b.html", "a.html"]));
+        assert_eq!((from.as_str(), to.as_str()), ("b.html", "a.html"));
     }
 }

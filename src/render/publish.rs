@@ -9,7 +9,7 @@ use std::io::Write;
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::context::{Views, generated_path, kind_name};
+use super::context::{Views, kind_name};
 use crate::content::{Date, Kind};
 use crate::harvest::{Harvest, Item, ItemId};
 use crate::url::{Generated, Section, published};
@@ -173,8 +173,8 @@ fn sitemap(views: &Views<'_>) -> String {
     for id in published_items(h) {
         url(&h.items[id].path, h.items[id].date);
     }
-    url(&generated_path(Generated::Matrix, language), None);
-    url(&generated_path(Generated::PrintEdition, language), None);
+    url(&Generated::Matrix.path(language), None);
+    url(&Generated::PrintEdition.path(language), None);
     xml.push_str("</urlset>\n");
     xml
 }

@@ -25,10 +25,15 @@ impl Origin {
     /// The path to show a writer: the file on disk, or where the built-in one lives.
     pub fn display_path(&self) -> PathBuf {
         match self {
-            Origin::BuiltIn(rel) => PathBuf::from(format!("<built-in>/themes/default/{rel}")),
+            Origin::BuiltIn(rel) => built_in_path(rel),
             Origin::Disk(path) => path.clone(),
         }
     }
+}
+
+/// Where a file of the built-in theme is said to be: `<built-in>/themes/default/{rel}`.
+fn built_in_path(rel: &str) -> PathBuf {
+    PathBuf::from(format!("<built-in>/themes/default/{rel}"))
 }
 
 /// A template's source and where it came from.
@@ -43,6 +48,16 @@ pub struct TemplateSource {
 pub enum StaticFile {
     BuiltIn(&'static [u8]),
     Disk(PathBuf),
+}
+
+impl StaticFile {
+    /// Where the file comes from, to show a writer; `path` is its output path.
+    pub fn source(&self, path: &str) -> PathBuf {
+        match self {
+            StaticFile::BuiltIn(_) => built_in_path(&format!("static/{path}")),
+            StaticFile::Disk(source) => source.clone(),
+        }
+    }
 }
 
 /// The theme as a site uses it.

@@ -46,7 +46,7 @@ impl Live {
     /// Replaces one file of the site served (a page finished after the rest), and tells the
     /// pages showing it.
     pub fn patch(&self, file: String, content: crate::output::Content) {
-        let path = format!("/{}", file.strip_suffix("index.html").unwrap_or(&file));
+        let path = crate::url::file_url(&file);
         {
             let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
             let mut next = Site::clone(&site);
@@ -128,7 +128,8 @@ pub fn route(url: &str, site: &Site) -> Route {
 pub const MAX_IN_FLIGHT: usize = 256;
 
 /// Answers every request, each on a thread of its own, so a client that reads slowly holds
-/// up only itself.
+/// up only itself. (Reading requests is tiny_http's, whose pool can queue a burst of new
+/// connections behind stalled ones: see the ignored test in tests/hostile.rs.)
 pub fn answer(server: tiny_http::Server, live: Arc<Live>) {
     let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     for request in server.incoming_requests() {
