@@ -1,7 +1,8 @@
 //! Link: the harvest as one model. Slugs and URLs are assigned, relations and `@/` links
 //! resolved, backlinks derived, sections ordered.
 
-use std::collections::HashMap;
+// Lookups by path and slug are many and their keys are ours: a fast hash.
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
@@ -186,7 +187,7 @@ pub struct MarkdownCache {
 impl MarkdownCache {
     pub fn new(keep: bool) -> Self {
         MarkdownCache {
-            entries: HashMap::new(),
+            entries: HashMap::default(),
             keep,
         }
     }
@@ -404,7 +405,7 @@ fn check_unique(
     config: &SiteConfig,
     diagnostics: &mut Diagnostics,
 ) {
-    let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_path: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, item) in items.iter().enumerate() {
         by_path.entry(&item.path).or_default().push(i);
     }
@@ -443,7 +444,7 @@ fn check_unique(
             diagnostics.push(Diagnostic::new(&doc.path, at, &error));
         }
     }
-    let mut numbers: HashMap<(Section, u32), &Item> = HashMap::new();
+    let mut numbers: HashMap<(Section, u32), &Item> = HashMap::default();
     for (doc, item) in documents.iter().zip(items) {
         if let (Kind::Item(section), Some(number)) = (item.kind, item.number)
             && let Some(other) = numbers.insert((section, number), item)
@@ -486,7 +487,7 @@ fn made_pages(items: &[Item], config: &SiteConfig) -> HashMap<String, String> {
         .into_iter()
         .map(|g| (g.path(config.language), g.describe().to_string()))
         .collect();
-    let mut kinds: HashMap<Kind, usize> = HashMap::new();
+    let mut kinds: HashMap<Kind, usize> = HashMap::default();
     for item in items {
         *kinds.entry(item.kind).or_default() += 1;
     }
@@ -534,12 +535,12 @@ struct Index {
 impl Index {
     fn new(items: &[Item], left_out: &[&Document], failed: &[&str]) -> Index {
         let mut index = Index {
-            by_rel: HashMap::new(),
-            by_slug: HashMap::new(),
-            by_number: HashMap::new(),
-            slugs: HashMap::new(),
+            by_rel: HashMap::default(),
+            by_slug: HashMap::default(),
+            by_number: HashMap::default(),
+            slugs: HashMap::default(),
             rels: items.iter().map(|i| i.rel.clone()).collect(),
-            missing: HashMap::new(),
+            missing: HashMap::default(),
         };
         for (id, item) in items.iter().enumerate() {
             index.by_rel.insert(item.rel.clone(), id);
@@ -829,7 +830,7 @@ fn assemble(
     links: LinkState,
 ) -> Harvest {
     let mut home = None;
-    let mut intros = HashMap::new();
+    let mut intros = HashMap::default();
     let mut sections: HashMap<Section, Vec<ItemId>> =
         Section::ALL.iter().map(|&s| (s, Vec::new())).collect();
     let mut pages = Vec::new();

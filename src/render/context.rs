@@ -225,7 +225,7 @@ pub struct PrintEdition {
 /// The bodies of the print edition by their id on the page, with the heading levels to
 /// move them down by.
 #[derive(Debug, Default)]
-pub struct PrintBodies(HashMap<String, (Arc<Rendered>, u8)>);
+pub struct PrintBodies(rustc_hash::FxHashMap<String, (Arc<Rendered>, u8)>);
 
 impl PrintBodies {
     /// A hash of what the bodies come from, for knowing when the print edition changed.
@@ -284,6 +284,8 @@ pub struct Views<'h> {
     /// Each item's [`ItemRef`] and [`Mention`], made when first asked for.
     refs: Vec<OnceLock<ItemRef>>,
     mentions: Vec<OnceLock<Mention>>,
+    /// Each item's place in its section's reading order (for its previous and next).
+    places: Vec<Option<usize>>,
 }
 
 impl<'h> Views<'h> {
@@ -296,6 +298,15 @@ impl<'h> Views<'h> {
             strings,
             refs: (0..harvest.items.len()).map(|_| OnceLock::new()).collect(),
             mentions: (0..harvest.items.len()).map(|_| OnceLock::new()).collect(),
+            places: {
+                let mut places = vec![None; harvest.items.len()];
+                for section in Section::ALL {
+                    for (at, &id) in harvest.section(section).iter().enumerate() {
+                        places[id] = Some(at);
+                    }
+                }
+                places
+            },
         }
     }
 
@@ -422,7 +433,7 @@ impl<'h> Views<'h> {
         view.recommendations = self.refs(&item.relations.recommendations);
         if let Kind::Item(section) = item.kind {
             let list = h.section(section);
-            if let Some(at) = list.iter().position(|&i| i == id) {
+            if let Some(at) = self.places[id] {
                 view.prev = at.checked_sub(1).map(|p| self.item_ref(list[p]));
                 view.next = list.get(at + 1).map(|&n| self.item_ref(n));
             }
