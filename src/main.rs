@@ -9,6 +9,13 @@ use oogst::BuildOptions;
 use oogst::diagnostics::{Diagnostic, Diagnostics, Position};
 use oogst::serve::ServeOptions;
 
+/// jemalloc: a 10,000-item harvest builds about a tenth faster than with the system
+/// allocator, whose frees and merges of the many small blocks of a build grow costlier as
+/// the heap grows, for about 9 MiB more at the peak (mimalloc was faster still, for 45).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// A static-site generator for the harvest of a Community of Practice:
 /// themes, conclusions and recommendations, written as Markdown with YAML front matter.
 #[derive(Debug, Parser)]
