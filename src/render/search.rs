@@ -214,23 +214,28 @@ impl SearchIndex {
         }
         let mut postings: Vec<Postings> = Vec::new();
         let mut remembered = self.memory.as_ref().map(|_| FxHashMap::default());
+        // A tokenizer for each thread, kept over all blocks: it knows the words it met.
+        let tokenizers: Vec<Mutex<Tokenizer>> = (0..rayon::current_num_threads())
+            .map(|_| Mutex::new(Tokenizer::new(language, &self.stems)))
+            .collect();
         for (block_number, block) in items.chunks(BLOCK).enumerate() {
             let terms: Vec<(u64, Arc<ItemTerms>)> = block
                 .par_iter()
-                .map_init(
-                    || Tokenizer::new(language, &self.stems),
-                    |tokenizer, &id| {
-                        let item = &harvest.items[id];
-                        let Some(memory) = &self.memory else {
-                            return (0, Arc::new(tokenizer.item_terms(item)));
-                        };
-                        let key = item_key(item);
-                        match memory.get(&item.rel) {
-                            Some((known, terms)) if *known == key => (key, terms.clone()),
-                            _ => (key, Arc::new(tokenizer.item_terms(item))),
-                        }
-                    },
-                )
+                .map(|&id| {
+                    let thread = rayon::current_thread_index().unwrap_or(0);
+                    let mut tokenizer = tokenizers[thread % tokenizers.len()]
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner());
+                    let item = &harvest.items[id];
+                    let Some(memory) = &self.memory else {
+                        return (0, Arc::new(tokenizer.item_terms(item)));
+                    };
+                    let key = item_key(item);
+                    match memory.get(&item.rel) {
+                        Some((known, terms)) if *known == key => (key, terms.clone()),
+                        _ => (key, Arc::new(tokenizer.item_terms(item))),
+                    }
+                })
                 .collect();
             for (offset, (&id, (key, terms))) in block.iter().zip(terms).enumerate() {
                 let doc = (block_number * BLOCK + offset) as u32;
