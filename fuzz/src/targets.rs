@@ -233,23 +233,18 @@ pub fn link(data: &[u8]) {
         "recommendations/09-fuzz.md",
         "fuzz.md",
     ][usize::from(place % 4)];
-    let files = HARVEST
-        .iter()
-        .copied()
-        .chain([(fuzzed, text)])
-        .map(|(rel, text)| SourceFile {
-            path: format!("content/{rel}").into(),
-            rel: rel.to_string(),
-            text: text.to_string(),
-            unreadable: None,
-        });
+    let site: Vec<(&str, &str)> = HARVEST.iter().copied().chain([(fuzzed, text)]).collect();
+    let files = site.iter().map(|&(rel, text)| SourceFile {
+        path: format!("content/{rel}").into(),
+        rel: rel.to_string(),
+        text: text.to_string(),
+        unreadable: None,
+    });
     let parsed: Vec<(String, Result<Document, _>)> =
         files.map(|f| (f.rel.clone(), Document::parse(f))).collect();
-    let lines: HashMap<PathBuf, usize> = HARVEST
+    let lines: HashMap<PathBuf, usize> = site
         .iter()
-        .copied()
-        .chain([(fuzzed, text)])
-        .map(|(rel, text)| (format!("content/{rel}").into(), line_count(text)))
+        .map(|&(rel, text)| (format!("content/{rel}").into(), line_count(text)))
         .collect();
     let config = yaml::parse::<SiteConfig>("title: Fuzz\n", oogst::config::KEYS)
         .unwrap_or_else(|e| panic!("the fuzz site.yaml is valid: {e:?}"));

@@ -78,38 +78,14 @@ pub fn render(
     let mut links = Rendered::default();
     let events = Parser::new_ext(body, options())
         .into_offset_iter()
-        .filter_map(|(event, range)| {
+        .filter_map(|(mut event, range)| {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
+                &mut event
+            {
+                let written = std::mem::replace(dest_url, CowStr::Borrowed(""));
+                *dest_url = destination(written, position(range.start), resolve, &mut links, safe);
+            }
             Some(match event {
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest_url =
-                        destination(dest_url, position(range.start), resolve, &mut links, safe);
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest_url =
-                        destination(dest_url, position(range.start), resolve, &mut links, safe);
-                    Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })
-                }
                 Event::Html(_) | Event::InlineHtml(_) if safe => return None,
                 Event::FootnoteReference(label) => {
                     Event::FootnoteReference(footnote_id(&label).into())
