@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
-use crate::url::{Generated, Section};
 use crate::yaml::{self, Keys, YamlError};
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -72,6 +71,9 @@ pub struct SiteConfig {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
+    /// The text it was read from, for the positions of its values in later errors.
+    #[serde(skip)]
+    source: String,
 }
 
 /// The keys `site.yaml` may and must have.
@@ -174,75 +176,29 @@ impl SiteConfig {
         })
     }
 
-    fn parse(text: &str) -> Result<SiteConfig, Vec<(Position, ConfigError)>> {
+    pub(crate) fn parse(text: &str) -> Result<SiteConfig, Vec<(Position, ConfigError)>> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let config: SiteConfig = yaml::parse(text, KEYS).map_err(|errors| {
+        let mut config: SiteConfig = yaml::parse(text, KEYS).map_err(|errors| {
             errors
                 .into_iter()
                 .map(|(p, e)| (p, e.into()))
                 .collect::<Vec<_>>()
         })?;
+        config.source = text.to_string();
         let base_url = config.base_url.clone();
-        let config = config
+        config
             .with_base_url(&base_url)
-            .map_err(|e| vec![(yaml::key_position(text, "base_url"), e)])?;
-        let errors = config.check_section_names(text);
-        if errors.is_empty() {
-            Ok(config)
-        } else {
-            Err(errors)
-        }
+            .map_err(|e| vec![(yaml::key_position(text, "base_url"), e)])
     }
 
-    /// Section URL names must make a URL, each its own, not one of a generated page.
-    fn check_section_names(&self, text: &str) -> Vec<(Position, ConfigError)> {
-        // Every URL name at the top of the site: (name, whose, set in site.yaml).
-        let generated = Generated::ALL.into_iter().map(|g| {
-            (
-                g.url_name(self.language).to_string(),
-                "a page oogst makes",
-                None,
-            )
-        });
-        let sections = Section::ALL.into_iter().map(|section| {
-            let configured = match section {
-                Section::Themes => &self.sections.themes,
-                Section::Conclusions => &self.sections.conclusions,
-                Section::Recommendations => &self.sections.recommendations,
-            };
-            (
-                section.url_name(self),
-                section.folder(),
-                configured.as_ref(),
-            )
-        });
-        let names: Vec<_> = generated.chain(sections).collect();
-        let mut errors = Vec::new();
-        for (i, (url_name, section, configured)) in names.iter().enumerate() {
-            let Some(name) = configured else {
-                continue;
-            };
-            // A clash of two names set here is told once, at the second.
-            let clash = names.iter().enumerate().find(|(j, (other, _, set))| {
-                *j != i && other == url_name && (set.is_none() || *j < i)
-            });
-            let problem = if url_name.is_empty() {
-                "has no letters or digits to make a URL of".to_string()
-            } else if let Some((_, (_, owner, _))) = clash {
-                format!("makes the URL `/{url_name}/` of {owner}")
-            } else {
-                continue;
-            };
-            errors.push((
-                yaml::value_position(text, "sections", section),
-                ConfigError::SectionName {
-                    section,
-                    name: name.to_string(),
-                    problem,
-                },
-            ));
-        }
-        errors
+    /// Where `key` is written in `site.yaml`.
+    pub fn key_position(&self, key: &str) -> Position {
+        yaml::key_position(&self.source, key)
+    }
+
+    /// Where `value` is written under `key` in `site.yaml`.
+    pub fn value_position(&self, key: &str, value: &str) -> Position {
+        yaml::value_position(&self.source, key, value)
     }
 
     /// This configuration with another base URL (from `--base-url` or the preview server).
@@ -279,34 +235,6 @@ mod tests {
         let config = SiteConfig::parse("title: T\n").ok().unwrap();
         assert_eq!(config.language, Language::Nl);
         assert_eq!(config.theme, "default");
-    }
-
-    #[test]
-    fn section_names_must_make_urls_of_their_own() {
-        let problems = |text: &str| match SiteConfig::parse(text) {
-            Ok(_) => Vec::new(),
-            Err(errors) => errors
-                .into_iter()
-                .map(|(p, e)| format!("{}: {e}", p.line))
-                .collect(),
-        };
-        assert!(problems("title: T\nsections: {themes: onderwerpen}\n").is_empty());
-        let found = problems("title: T\nsections:\n  themes: x\n  conclusions: X\n");
-        assert_eq!(
-            found,
-            ["4: the URL name `X` of section `conclusions` makes the URL `/x/` of themes"]
-        );
-        let found = problems("title: T\nsections: {recommendations: \"!!\"}\n");
-        assert!(found[0].contains("has no letters or digits"), "{found:?}");
-        let found = problems("title: T\nsections: {themes: zoeken}\n");
-        assert!(found[0].contains("a page oogst makes"), "{found:?}");
-        let found = problems("title: T\nlanguage: en\nsections: {themes: conclusions}\n");
-        assert_eq!(
-            found,
-            [
-                "3: the URL name `conclusions` of section `themes` makes the URL `/conclusions/` of conclusions"
-            ]
-        );
     }
 
     #[test]

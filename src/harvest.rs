@@ -13,9 +13,10 @@ use thiserror::Error;
 
 use crate::config::SiteConfig;
 use crate::content::markdown::{self, AnchorLink, Destination, Rendered};
-use crate::content::{Asset, Date, Document, Kind};
+use crate::content::slug::{number_from_file_name, slug_from_file_name, slugify};
+use crate::content::{Asset, Date, Document, Kind, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position, did_you_mean};
-use crate::url::{self, Section, UrlMaker};
+use crate::routes::{Routes, Shape, UrlMaker};
 
 /// Index of an item in [`Harvest::items`].
 pub type ItemId = usize;
@@ -71,7 +72,8 @@ pub struct OutputAsset {
 #[derive(Debug)]
 pub struct Harvest {
     pub config: SiteConfig,
-    pub urls: UrlMaker,
+    /// Every URL and page path of the site.
+    pub routes: Routes,
     pub items: Vec<Item>,
     pub home: Option<ItemId>,
     /// Section intros (`<section>/_index.md`), where the site has one.
@@ -166,6 +168,8 @@ impl Hint for LinkError {
 /// What the link stage needs besides the parsed documents.
 pub struct LinkInput<'a> {
     pub config: SiteConfig,
+    /// The routes made from `config`.
+    pub routes: Routes,
     pub documents: Vec<&'a Document>,
     /// Content paths of files that failed to parse: references to them are not reported again.
     pub failed: Vec<&'a str>,
@@ -197,20 +201,21 @@ impl MarkdownCache {
 pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagnostics) {
     let LinkInput {
         config,
+        routes,
         documents,
         failed,
         content_assets,
         drafts,
     } = input;
     let mut diagnostics = Diagnostics::new();
-    let urls = UrlMaker::new(&config.base_url);
+    let urls = &routes.urls;
 
     let (documents, left_out): (Vec<&Document>, Vec<&Document>) = documents
         .into_iter()
         .partition(|d| drafts || !d.front.draft);
-    let mut items: Vec<Item> = documents.par_iter().map(|d| new_item(d, &config)).collect();
-    check_unique(&documents, &items, &config, &mut diagnostics);
-    let assets = place_assets(content_assets, &config);
+    let mut items: Vec<Item> = documents.par_iter().map(|d| new_item(d, &routes)).collect();
+    check_unique(&documents, &items, &routes, &mut diagnostics);
+    let assets = place_assets(content_assets, &routes);
     let index = Index::new(&items, &left_out, &failed);
 
     let relations: Vec<(Relations, Diagnostics)> = documents
@@ -232,7 +237,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
     let paths: Vec<&str> = items.iter().map(|i| i.path.as_str()).collect();
     let safe = config.markdown.safe;
     let targets = if cache.keep {
-        link_targets_fingerprint(&index, &paths, &assets, &urls, safe)
+        link_targets_fingerprint(&index, &paths, &assets, urls, safe)
     } else {
         0
     };
@@ -254,7 +259,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
             {
                 return (rendered.clone(), None);
             }
-            let resolve = |dest: &str| resolve_link(dest, doc, &index, &paths, &asset_paths, &urls);
+            let resolve = |dest: &str| resolve_link(dest, doc, &index, &paths, &asset_paths, urls);
             let mut rendered = markdown::render(&body, doc.body_line, &resolve, safe);
             rendered.source_key = key;
             (Arc::new(rendered), None)
@@ -307,7 +312,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         index,
         targets,
     };
-    (assemble(config, urls, items, assets, links), diagnostics)
+    (assemble(config, routes, items, assets, links), diagnostics)
 }
 
 /// Summaries taken from a body are cut at about this many characters.
@@ -357,26 +362,13 @@ fn body_key(doc: &Document, body: &str, targets: u64) -> u64 {
 }
 
 /// An item with its slug, number, URL and front matter; relations and body come later.
-fn new_item(doc: &Document, config: &SiteConfig) -> Item {
+fn new_item(doc: &Document, routes: &Routes) -> Item {
     let front = &doc.front;
     let slug = match &front.slug {
-        Some(s) => url::slugify(s),
-        None => url::slug_from_file_name(doc.stem()),
+        Some(s) => slugify(s),
+        None => slug_from_file_name(doc.stem()),
     };
-    let path = match doc.kind {
-        Kind::Home => String::new(),
-        Kind::SectionIntro(s) => s.path(config),
-        Kind::Item(s) => url::page_path(&[&s.url_name(config), &slug]),
-        Kind::Page => {
-            let folder = doc.rel.rsplit_once('/').map_or("", |(f, _)| f);
-            let folders: Vec<String> = folder.split('/').map(url::slugify).collect();
-            let mut segments: Vec<&str> = folders.iter().map(String::as_str).collect();
-            if doc.stem() != "_index" {
-                segments.push(&slug);
-            }
-            url::page_path(&segments)
-        }
-    };
+    let path = routes.content_page(doc.kind, &doc.rel, &slug);
     Item {
         kind: doc.kind,
         source: doc.path.clone(),
@@ -402,14 +394,14 @@ fn new_item(doc: &Document, config: &SiteConfig) -> Item {
 fn check_unique(
     documents: &[&Document],
     items: &[Item],
-    config: &SiteConfig,
+    routes: &Routes,
     diagnostics: &mut Diagnostics,
 ) {
     let mut by_path: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, item) in items.iter().enumerate() {
         by_path.entry(&item.path).or_default().push(i);
     }
-    let made = made_pages(items, config);
+    let made = made_pages(items, routes);
     for (path, mut files) in by_path {
         let made_here = made.get(path);
         if files.len() < 2 && made_here.is_none() {
@@ -475,42 +467,19 @@ fn slug_moves(doc: &Document) -> bool {
             .front
             .slug
             .as_deref()
-            .is_some_and(|slug| url::slugify(slug) != url::slug_from_file_name(doc.stem()))
+            .is_some_and(|slug| slugify(slug) != slug_from_file_name(doc.stem()))
 }
 
-/// The pages oogst makes without a content file of their own, by path, with what each is:
-/// the relation matrix, print edition and search page, every list page of a section (the
-/// first is its intro's page when it has one), the home page when there is no
-/// `content/_index.md`. (These are the pages of `Renderer::jobs` other than the items'.)
-fn made_pages(items: &[Item], config: &SiteConfig) -> HashMap<String, String> {
-    let mut made: HashMap<String, String> = url::Generated::ALL
+/// The pages oogst makes without a content file of their own, by path, with what each is
+/// (the routes' page list, less the list pages that show a section's intro).
+fn made_pages(items: &[Item], routes: &Routes) -> HashMap<String, String> {
+    let shape = Shape::of(items.iter().map(|item| item.kind));
+    routes
+        .made_pages(&shape)
         .into_iter()
-        .map(|g| (g.path(config.language), g.describe().to_string()))
-        .collect();
-    let mut kinds: HashMap<Kind, usize> = HashMap::default();
-    for item in items {
-        *kinds.entry(item.kind).or_default() += 1;
-    }
-    let count = |kind: Kind| kinds.get(&kind).copied().unwrap_or(0);
-    for section in Section::ALL {
-        let lists = url::list_pages(count(Kind::Item(section)));
-        let first = if count(Kind::SectionIntro(section)) > 0 {
-            2
-        } else {
-            1
-        };
-        for number in first..=lists {
-            let what = match number {
-                1 => format!("the list of {}", section.folder()),
-                n => format!("page {n} of the list of {}", section.folder()),
-            };
-            made.insert(section.list_page_path(config, number), what);
-        }
-    }
-    if count(Kind::Home) == 0 {
-        made.insert(String::new(), "the home page".to_string());
-    }
-    made
+        .filter(|page| !page.shows_content(&shape))
+        .map(|page| (routes.made(page), page.describe()))
+        .collect()
 }
 
 /// Why a reference finds no live item, when it names something that exists.
@@ -561,7 +530,7 @@ impl Index {
                 .front
                 .slug
                 .as_deref()
-                .map_or_else(|| url::slug_from_file_name(doc.stem()), url::slugify);
+                .map_or_else(|| slug_from_file_name(doc.stem()), slugify);
             index.remember(&doc.rel, Some(slug), doc.front.number, Missing::Draft);
         }
         for rel in failed {
@@ -570,10 +539,10 @@ impl Index {
                 .next()
                 .unwrap_or(rel)
                 .trim_end_matches(".md");
-            let number = url::number_from_file_name(stem);
+            let number = number_from_file_name(stem);
             index.remember(
                 rel,
-                Some(url::slug_from_file_name(stem)),
+                Some(slug_from_file_name(stem)),
                 number,
                 Missing::Failed,
             );
@@ -756,24 +725,14 @@ fn join_relative(folder: &str, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Where files beside the content go: the same path, with section folders renamed to
-/// their URL names (`conclusions/schema.png` → `conclusies/schema.png`).
-fn place_assets(assets: Vec<&Asset>, config: &SiteConfig) -> Vec<OutputAsset> {
+/// Where files beside the content go (see [`Routes::asset`]).
+fn place_assets(assets: Vec<&Asset>, routes: &Routes) -> Vec<OutputAsset> {
     assets
         .into_iter()
-        .map(|asset| {
-            let path = match asset.rel.split_once('/') {
-                Some((folder, rest)) => match Section::from_folder(folder) {
-                    Some(section) => format!("{}/{rest}", section.url_name(config)),
-                    None => asset.rel.clone(),
-                },
-                None => asset.rel.clone(),
-            };
-            OutputAsset {
-                source: asset.path.clone(),
-                rel: asset.rel.clone(),
-                path,
-            }
+        .map(|asset| OutputAsset {
+            source: asset.path.clone(),
+            rel: asset.rel.clone(),
+            path: routes.asset(&asset.rel),
         })
         .collect()
 }
@@ -824,7 +783,7 @@ fn reading_order(item: &Item) -> (u32, i64, String) {
 
 fn assemble(
     config: SiteConfig,
-    urls: UrlMaker,
+    routes: Routes,
     items: Vec<Item>,
     assets: Vec<OutputAsset>,
     links: LinkState,
@@ -850,7 +809,7 @@ fn assemble(
     }
     Harvest {
         config,
-        urls,
+        routes,
         items,
         home,
         intros,
@@ -896,8 +855,9 @@ impl Harvest {
                     continue;
                 }
             };
-            let resolve =
-                |dest: &str| resolve_link(dest, doc, &links.index, &paths, &assets, &self.urls);
+            let resolve = |dest: &str| {
+                resolve_link(dest, doc, &links.index, &paths, &assets, &self.routes.urls)
+            };
             let mut rendered =
                 markdown::render(&body, doc.body_line, &resolve, self.config.markdown.safe);
             rendered.source_key = body_key(doc, &body, links.targets);
@@ -931,6 +891,15 @@ impl Harvest {
     /// The items of a section, in reading order.
     pub fn section(&self, section: Section) -> &[ItemId] {
         self.sections.get(&section).map_or(&[], Vec::as_slice)
+    }
+
+    /// What decides the pages the routes make for this harvest.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            home: self.home.is_some(),
+            intros: Section::ALL.map(|s| self.intros.contains_key(&s)),
+            items: Section::ALL.map(|s| self.section(s).len()),
+        }
     }
 }
 

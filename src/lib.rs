@@ -11,9 +11,9 @@ pub mod harvest;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
-pub mod url;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

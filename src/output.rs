@@ -99,7 +99,7 @@ impl<'a> Counter<'a> {
         {
             return Err(OutputError::Replaces {
                 file: source.to_path_buf(),
-                url: crate::url::file_url(&path),
+                url: crate::routes::file_url(&path),
             });
         }
         self.count(&path);

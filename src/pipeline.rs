@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::config::SiteConfig;
+use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::content::load::{self, is_ignored};
-use crate::content::{Asset, Document};
+use crate::content::{Asset, Document, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
 use crate::output::{Content, Counter, OutputError, Sink};
 use crate::render::{Renderer, StaticFile, Theme};
-use crate::url::Section;
+use crate::routes::{self, Routes};
 use crate::{BuildOptions, Built};
 
 /// What changed on disk since the last run.
@@ -33,6 +33,7 @@ pub enum Change {
 /// Config, theme and compiled templates: everything but the content.
 struct Frame {
     config: SiteConfig,
+    routes: Routes,
     theme: Theme,
     renderer: Option<Renderer>,
     errors: Diagnostics,
@@ -176,6 +177,7 @@ impl Pipeline {
         }
         let input = LinkInput {
             config: frame.config.clone(),
+            routes: frame.routes.clone(),
             documents,
             failed,
             content_assets: content.assets.values().collect(),
@@ -278,6 +280,15 @@ fn built(harvest: &Harvest, output: &Counter<'_>, started: Instant) -> Built {
 fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnostics> {
     let root = options.root.as_path();
     let mut config = SiteConfig::load(root)?;
+    let misnamed = routes::check_section_names(&config);
+    if !misnamed.is_empty() {
+        let path = root.join(CONFIG_FILE);
+        let mut diagnostics = Diagnostics::new();
+        for (position, error) in misnamed {
+            diagnostics.push(Diagnostic::new(&path, position, &error));
+        }
+        return Err(diagnostics);
+    }
     if let Some(base_url) = &options.base_url {
         config = config
             .with_base_url(base_url)
@@ -296,6 +307,7 @@ fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnosti
             .ok()
     };
     Ok(Frame {
+        routes: Routes::new(&config),
         config,
         theme,
         renderer,
@@ -392,7 +404,7 @@ fn add_files(output: &Counter<'_>, root: &Path, theme: &Theme, harvest: &Harvest
         if let Some((other, _, true)) = files.get(&path) {
             let error = OutputError::SameUrl {
                 file: source.clone(),
-                url: crate::url::file_url(&path),
+                url: routes::file_url(&path),
                 other: other
                     .strip_prefix(root)
                     .unwrap_or(other)

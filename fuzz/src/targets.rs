@@ -6,12 +6,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use oogst::config::SiteConfig;
+use oogst::content::Section;
 use oogst::content::front_matter::{self, FrontMatter, Kind};
 use oogst::content::markdown::{self, Destination};
 use oogst::content::{Document, SourceFile};
 use oogst::diagnostics::{Hint, Position, Positions};
 use oogst::harvest::{self, LinkInput, MarkdownCache};
-use oogst::url::Section;
+use oogst::routes::Routes;
 use oogst::yaml::{self, YamlError};
 
 const KINDS: [Kind; 7] = [
@@ -249,6 +250,7 @@ pub fn link(data: &[u8]) {
     let config = yaml::parse::<SiteConfig>("title: Fuzz\n", oogst::config::KEYS)
         .unwrap_or_else(|e| panic!("the fuzz site.yaml is valid: {e:?}"));
     let input = LinkInput {
+        routes: Routes::new(&config),
         config,
         documents: parsed.iter().filter_map(|(_, d)| d.as_ref().ok()).collect(),
         failed: parsed

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Deserializer};
 use thiserror::Error;
 
+use super::Section;
 use crate::diagnostics::{Hint, Position};
-use crate::url::Section;
 use crate::yaml::{self, Keys, YamlError};
 
 /// A Markdown file split into its front matter and body.
@@ -289,7 +289,7 @@ pub fn parse(split: &Split<'_>, kind: Kind) -> Result<FrontMatter, Vec<(Position
         return Err(vec![(at, YamlError::Empty("title"))]);
     }
     if let Some(slug) = &front.slug
-        && crate::url::slugify(slug).is_empty()
+        && super::slug::slugify(slug).is_empty()
     {
         let at = yaml::key_position(split.yaml, "slug").below(below);
         let problem = format!("`slug`: `{slug}` has no letters or digits to make a URL of");

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+use super::slug::slugify;
 use crate::diagnostics::{Position, Positions};
-use crate::url::slugify;
 
 /// A heading of a page, for its table of contents and for `#anchor` links to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,6 +3,8 @@
 pub mod front_matter;
 pub mod load;
 pub mod markdown;
+pub mod section;
+pub mod slug;
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -10,6 +12,7 @@ use std::path::PathBuf;
 
 pub use front_matter::{Date, FrontMatter, Kind, Reference};
 pub use load::{Asset, SourceFile};
+pub use section::Section;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 

@@ -7,9 +7,10 @@ use crate::content::Kind;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use crate::content::Section;
 use crate::content::markdown::{Heading, Rendered, relocate};
 use crate::harvest::{Harvest, Item, ItemId};
-use crate::url::{Generated, Section, published};
+use crate::routes::{Generated, published};
 
 /// A link with its text.
 #[derive(Debug, Clone, Serialize)]
@@ -333,7 +334,7 @@ impl<'h> Views<'h> {
                 Language::En => "en_GB",
             },
             base_url: c.base_url.clone(),
-            home_url: self.harvest.urls.link(""),
+            home_url: self.harvest.routes.urls.link(""),
             extra: serde_json::to_value(&c.extra).unwrap_or_default(),
         }
     }
@@ -342,32 +343,35 @@ impl<'h> Views<'h> {
         let h = self.harvest;
         let section = |s: Section| Link {
             title: self.section_title(s),
-            url: h.urls.link(&self.section_path(s)),
+            url: h.routes.urls.link(&self.section_path(s)),
         };
-        let language = h.config.language;
+        let routes = &h.routes;
         Nav {
-            home: h.urls.link(""),
+            home: h.routes.urls.link(""),
             themes: section(Section::Themes),
             conclusions: section(Section::Conclusions),
             recommendations: section(Section::Recommendations),
             matrix: Link {
                 title: self.text("matrix"),
-                url: h.urls.link(&Generated::Matrix.path(language)),
+                url: h.routes.urls.link(&routes.generated(Generated::Matrix)),
             },
             print: Link {
                 title: self.text("print_edition"),
-                url: h.urls.link(&Generated::PrintEdition.path(language)),
+                url: h
+                    .routes
+                    .urls
+                    .link(&routes.generated(Generated::PrintEdition)),
             },
             search: Link {
                 title: self.text("search"),
-                url: h.urls.link(&Generated::Search.path(language)),
+                url: h.routes.urls.link(&routes.generated(Generated::Search)),
             },
             pages: h.pages.iter().map(|&id| self.link_to(id)).collect(),
-            stylesheet: h.urls.link("style.css"),
-            search_script: h.urls.link(published::SEARCH_SCRIPT),
-            search_index: h.urls.link(published::SEARCH_MANIFEST),
-            feed: h.urls.link(published::FEED),
-            open_data: h.urls.link(published::OPEN_DATA),
+            stylesheet: h.routes.urls.link(crate::routes::STYLESHEET),
+            search_script: h.routes.urls.link(published::SEARCH_SCRIPT),
+            search_index: h.routes.urls.link(published::SEARCH_MANIFEST),
+            feed: h.routes.urls.link(published::FEED),
+            open_data: h.routes.urls.link(published::OPEN_DATA),
         }
     }
 
@@ -379,14 +383,14 @@ impl<'h> Views<'h> {
     }
 
     pub fn section_path(&self, section: Section) -> String {
-        section.path(&self.harvest.config)
+        self.harvest.routes.section(section)
     }
 
     fn link_to(&self, id: ItemId) -> Link {
         let item = &self.harvest.items[id];
         Link {
             title: item.title.clone(),
-            url: self.harvest.urls.link(&item.path),
+            url: self.harvest.routes.urls.link(&item.path),
         }
     }
 
@@ -399,7 +403,7 @@ impl<'h> Views<'h> {
                 slug: &item.slug,
                 title: &item.title,
                 summary: &item.summary,
-                url: self.harvest.urls.link(&item.path),
+                url: self.harvest.routes.urls.link(&item.path),
                 n_themes: item.relations.themes.len(),
                 n_conclusions: item.relations.conclusions.len(),
                 n_recommendations: item.relations.recommendations.len(),
@@ -439,7 +443,7 @@ impl<'h> Views<'h> {
             }
             let section_link = Link {
                 title: self.section_title(section),
-                url: h.urls.link(&self.section_path(section)),
+                url: h.routes.urls.link(&self.section_path(section)),
             };
             view.section_url = Some(section_link.url.clone());
             view.breadcrumbs.push(section_link);
@@ -459,7 +463,7 @@ impl<'h> Views<'h> {
         let h = self.harvest;
         let home = Link {
             title: self.text("home"),
-            url: h.urls.link(""),
+            url: h.routes.urls.link(""),
         };
         PageView {
             kind,
@@ -467,8 +471,8 @@ impl<'h> Views<'h> {
             number: None,
             title: title.to_string(),
             summary: String::new(),
-            url: h.urls.link(path),
-            permalink: h.urls.permalink(path),
+            url: h.routes.urls.link(path),
+            permalink: h.routes.urls.permalink(path),
             content: Body::default(),
             toc: Toc::default(),
             date: None,
@@ -513,18 +517,18 @@ impl<'h> Views<'h> {
             year,
             title,
             site: c.title.clone(),
-            url: self.harvest.urls.public(&item.path),
+            url: self.harvest.routes.urls.public(&item.path),
         }
     }
 
     /// How many list pages a section has.
     pub fn section_pages(&self, section: Section) -> usize {
-        crate::url::list_pages(self.harvest.section(section).len())
+        crate::routes::list_pages(self.harvest.section(section).len())
     }
 
     /// The site-relative path of list page `number` (from 1) of a section.
     pub fn section_page_path(&self, section: Section, number: usize) -> String {
-        section.list_page_path(&self.harvest.config, number)
+        self.harvest.routes.list_page(section, number)
     }
 
     /// List page `number` (from 1) of a section: its intro (on the first page, if the site
@@ -552,12 +556,15 @@ impl<'h> Views<'h> {
         view.slug = section.folder().to_string();
         view.section_url = Some(view.url.clone());
         let total = self.section_pages(section);
-        let link = |n: usize| h.urls.link(&self.section_page_path(section, n));
+        let link = |n: usize| h.routes.urls.link(&self.section_page_path(section, n));
         if number > 1 {
             view.content = Body::default();
             view.toc = Toc::default();
             view.url = link(number);
-            view.permalink = h.urls.permalink(&self.section_page_path(section, number));
+            view.permalink = h
+                .routes
+                .urls
+                .permalink(&self.section_page_path(section, number));
         }
         let pagination = Pagination {
             current: number,
@@ -575,8 +582,8 @@ impl<'h> Views<'h> {
         let items = h
             .section(section)
             .iter()
-            .skip((number - 1) * crate::url::LIST_PAGE_SIZE)
-            .take(crate::url::LIST_PAGE_SIZE);
+            .skip((number - 1) * crate::routes::LIST_PAGE_SIZE)
+            .take(crate::routes::LIST_PAGE_SIZE);
         let refs = items.map(|&id| self.item_ref(id)).collect();
         (view, refs, pagination)
     }
@@ -711,7 +718,7 @@ impl<'h> Views<'h> {
                 number: item.number,
                 slug: &item.slug,
                 title: &item.title,
-                url: self.harvest.urls.link(&item.path),
+                url: self.harvest.routes.urls.link(&item.path),
             })
         };
         ids.iter()

@@ -21,10 +21,11 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 use thiserror::Error;
 
 use crate::content::Kind;
+use crate::content::Section;
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position, did_you_mean};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, Discard, OutputError};
-use crate::url::{Generated, Section, published};
+use crate::routes::{Generated, Made, file_of, published};
 use context::{PrintEdition, Views};
 use search::SearchIndex;
 pub use theme::{Origin, StaticFile, TemplateSource, Theme};
@@ -267,12 +268,12 @@ impl Renderer {
         let mut jobs: Vec<Job> = changed
             .iter()
             .map(|&id| match harvest.items[id].kind {
-                Kind::SectionIntro(section) => Job::Section(section, 1),
+                Kind::SectionIntro(section) => Job::Made(Made::List(section, 1)),
                 _ => Job::Item(id),
             })
             .collect();
         if !defer {
-            jobs.push(Job::Print);
+            jobs.push(Job::PRINT);
         }
         let mut diagnostics = self.rerender(harvest, theme, &jobs);
         if !defer {
@@ -310,14 +311,11 @@ impl Renderer {
         harvest: &Harvest,
         theme: &Theme,
     ) -> Result<(String, Content), Diagnostics> {
-        let diagnostics = self.rerender(harvest, theme, &[Job::Print]);
+        let diagnostics = self.rerender(harvest, theme, &[Job::PRINT]);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let file = format!(
-            "{}index.html",
-            Generated::PrintEdition.path(harvest.config.language)
-        );
+        let file = file_of(&harvest.routes.generated(Generated::PrintEdition));
         let html = self
             .memo
             .as_ref()
@@ -352,19 +350,12 @@ impl Renderer {
         diagnostics
     }
 
-    /// Every page to render, the biggest first so they run beside the many small ones.
-    /// (The link stage keeps content files off the URLs of the pages here that are not
-    /// items': see `made_pages` in harvest.rs.)
+    /// Every page to render, the biggest first so they run beside the many small ones: the
+    /// pages the routes make, then the items' own (a section intro is its first list page).
     fn jobs(&self, views: &Views<'_>) -> Vec<Job> {
         let harvest = views.harvest;
-        let mut jobs = vec![Job::Print, Job::Matrix, Job::Search];
-        for section in Section::ALL {
-            jobs.extend((1..=views.section_pages(section)).map(|n| Job::Section(section, n)));
-        }
-        if harvest.home.is_none() {
-            jobs.push(Job::Home);
-        }
-        jobs.push(Job::NotFound);
+        let made = harvest.routes.made_pages(&harvest.shape());
+        let mut jobs: Vec<Job> = made.into_iter().map(Job::Made).collect();
         let items = harvest.items.iter().enumerate();
         jobs.extend(
             items
@@ -383,7 +374,7 @@ impl Renderer {
         output: &Counter<'_>,
     ) -> Result<Option<Remembered>, (Diagnostic, String)> {
         let harvest = views.harvest;
-        let language = harvest.config.language;
+        let routes = &harvest.routes;
         let mut inputs = Inputs::new(global_hash);
         let (template, path, mut page) = match *job {
             Job::Item(id) => {
@@ -397,12 +388,12 @@ impl Renderer {
                 };
                 (template, item.path.clone(), views.page(id))
             }
-            Job::Home => (
+            Job::Made(Made::Home) => (
                 "home.html",
-                String::new(),
+                routes.made(Made::Home),
                 views.bare_page("home", &harvest.config.title, ""),
             ),
-            Job::Section(section, number) => {
+            Job::Made(Made::List(section, number)) => {
                 let (page, items, pagination) = views.section_page(section, number);
                 inputs.insert("items", &items);
                 inputs.insert("pagination", &pagination);
@@ -412,18 +403,18 @@ impl Renderer {
                     page,
                 )
             }
-            Job::Matrix => {
+            Job::Made(Made::Generated(Generated::Matrix)) => {
                 inputs.insert("matrix", &views.matrix());
-                let path = Generated::Matrix.path(language);
+                let path = routes.generated(Generated::Matrix);
                 let page = views.bare_page("matrix", &views.nav().matrix.title, &path);
                 ("matrix.html", path, page)
             }
-            Job::Search => {
-                let path = Generated::Search.path(language);
+            Job::Made(Made::Generated(Generated::Search)) => {
+                let path = routes.generated(Generated::Search);
                 let page = views.bare_page("search", &views.nav().search.title, &path);
                 ("search.html", path, page)
             }
-            Job::Print => {
+            Job::Made(Made::Generated(Generated::PrintEdition)) => {
                 // Made here, beside the other pages, not before them.
                 *self
                     .print_edition
@@ -432,15 +423,15 @@ impl Renderer {
                 let edition = self.print_edition.read().unwrap_or_else(|e| e.into_inner());
                 inputs.insert("parts", &edition.parts);
                 inputs.mix(|| edition.bodies.key());
-                let path = Generated::PrintEdition.path(language);
+                let path = routes.generated(Generated::PrintEdition);
                 let page = views.bare_page("print", &views.nav().print.title, &path);
                 ("print.html", path, page)
             }
-            Job::NotFound => (
-                "404.html",
-                "404.html".to_string(),
-                views.bare_page("404", "404", "404.html"),
-            ),
+            Job::Made(Made::NotFound) => {
+                let path = routes.made(Made::NotFound);
+                let page = views.bare_page("404", "404", &path);
+                ("404.html", path, page)
+            }
         };
         if template == "home.html" {
             let glance = views.glance();
@@ -454,11 +445,7 @@ impl Renderer {
         // The context holds its own copy of the page: a long body is not held twice more.
         let url = std::mem::take(&mut page.url);
         drop(page);
-        let file = if path.ends_with(".html") {
-            path
-        } else {
-            format!("{path}index.html")
-        };
+        let file = file_of(&path);
         let fail = |error: tera::Error| {
             let diagnostic = locate(
                 &error,
@@ -715,7 +702,7 @@ impl Job {
     /// Whether the page holds much HTML: the print edition, an item with a long body.
     fn is_big(&self, harvest: &Harvest) -> bool {
         match *self {
-            Job::Print => true,
+            Job::PRINT => true,
             Job::Item(id) => harvest.items[id].body.html.len() > BIG_BODY,
             _ => false,
         }
@@ -724,31 +711,24 @@ impl Job {
     /// The page, as a writer knows it.
     fn describe(&self, views: &Views<'_>) -> String {
         let h = views.harvest;
-        let language = h.config.language;
         let path = match *self {
             Job::Item(id) => h.items[id].path.clone(),
-            Job::Home => String::new(),
-            Job::Section(section, n) => views.section_page_path(section, n),
-            Job::Matrix => Generated::Matrix.path(language),
-            Job::Print => Generated::PrintEdition.path(language),
-            Job::Search => Generated::Search.path(language),
-            Job::NotFound => "404.html".to_string(),
+            Job::Made(page) => h.routes.made(page),
         };
-        h.urls.link(&path)
+        h.routes.urls.link(&path)
     }
 }
 
-/// A page to render.
-#[derive(Debug, Clone, Copy)]
+/// A page to render: an item's own, or one the routes make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Job {
-    Item(usize),
-    Home,
-    /// List page `n` (from 1) of a section.
-    Section(Section, usize),
-    Matrix,
-    Print,
-    Search,
-    NotFound,
+    Item(ItemId),
+    Made(Made),
+}
+
+impl Job {
+    /// The print edition, which holds every body.
+    const PRINT: Job = Job::Made(Made::Generated(Generated::PrintEdition));
 }
 
 /// Turns a Tera error into a diagnostic at the template file and line it names (or, for a

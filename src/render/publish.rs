@@ -10,9 +10,10 @@ use std::io::Write;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::context::{Views, kind_name};
+use crate::content::Section;
 use crate::content::{Date, Kind};
 use crate::harvest::{Harvest, Item, ItemId};
-use crate::url::{Generated, Section, published};
+use crate::routes::{Generated, published};
 
 /// The newest this many items are in the feed.
 pub const FEED_LIMIT: usize = 100;
@@ -34,7 +35,7 @@ pub fn files(views: &Views<'_>, emit: &mut dyn FnMut(String, Vec<u8>)) {
 /// Writes `harvest.json` (an [`OpenHarvest`]) item by item, holding none of it whole.
 pub fn write_open_data(harvest: &Harvest, out: impl Write) -> serde_json::Result<()> {
     let c = &harvest.config;
-    let urls = &harvest.urls;
+    let urls = &harvest.routes.urls;
     let open = OpenHarvestOut {
         format: OPEN_DATA_FORMAT,
         version: OPEN_DATA_VERSION,
@@ -61,7 +62,7 @@ fn published_items(harvest: &Harvest) -> impl Iterator<Item = ItemId> + '_ {
 
 /// A comment for files whose URLs cannot be absolute.
 fn no_host_note(harvest: &Harvest) -> &'static str {
-    if harvest.urls.has_host() {
+    if harvest.routes.urls.has_host() {
         ""
     } else {
         "<!-- base_url has no host: URLs here are paths. Set base_url to the full URL \
@@ -80,7 +81,7 @@ fn feed(views: &Views<'_>) -> String {
     items.truncate(FEED_LIMIT);
     let newest = items.first().and_then(|&id| h.items[id].date);
     let updated = newest.map_or_else(|| NO_DATE.to_string(), timestamp);
-    let home = h.urls.public("");
+    let home = h.routes.urls.public("");
     let mut xml = String::with_capacity(1024 + items.len() * 512);
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     xml.push_str(no_host_note(h));
@@ -94,7 +95,7 @@ fn feed(views: &Views<'_>) -> String {
     }
     xml.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape(&h.urls.public(published::FEED))
+        escape(&h.routes.urls.public(published::FEED))
     ));
     xml.push_str(&format!(
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
@@ -114,7 +115,7 @@ fn feed(views: &Views<'_>) -> String {
     xml.push_str("  <generator>oogst</generator>\n");
     for id in items {
         let item = &h.items[id];
-        let url = h.urls.public(&item.path);
+        let url = h.routes.urls.public(&item.path);
         xml.push_str("  <entry>\n");
         element(&mut xml, "    ", "title", &entry_title(views, item));
         xml.push_str(&format!(
@@ -150,14 +151,13 @@ fn entry_title(views: &Views<'_>, item: &Item) -> String {
 /// nor the 404 page; items with their date as `lastmod`.
 fn sitemap(views: &Views<'_>) -> String {
     let h = views.harvest;
-    let language = h.config.language;
     let mut xml = String::with_capacity(1024 + h.items.len() * 96);
     xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     xml.push_str(no_host_note(h));
     xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut url = |path: &str, date: Option<Date>| {
         xml.push_str("  <url><loc>");
-        xml.push_str(&escape(&h.urls.public(path)));
+        xml.push_str(&escape(&h.routes.urls.public(path)));
         xml.push_str("</loc>");
         if let Some(date) = date {
             xml.push_str(&format!("<lastmod>{date}</lastmod>"));
@@ -173,8 +173,8 @@ fn sitemap(views: &Views<'_>) -> String {
     for id in published_items(h) {
         url(&h.items[id].path, h.items[id].date);
     }
-    url(&Generated::Matrix.path(language), None);
-    url(&Generated::PrintEdition.path(language), None);
+    url(&h.routes.generated(Generated::Matrix), None);
+    url(&h.routes.generated(Generated::PrintEdition), None);
     xml.push_str("</urlset>\n");
     xml
 }
@@ -183,12 +183,12 @@ fn sitemap(views: &Views<'_>) -> String {
 /// the root of a host, so under a sub-path it is there for whoever serves the root.
 fn robots(harvest: &Harvest) -> String {
     let mut text = String::from("User-agent: *\nDisallow:\n\n");
-    if !harvest.urls.has_host() {
+    if !harvest.routes.urls.has_host() {
         text.push_str("# base_url has no host: set it to the full URL (https://...) so the sitemap URL is absolute.\n");
     }
     text.push_str(&format!(
         "Sitemap: {}\n",
-        harvest.urls.public(published::SITEMAP)
+        harvest.routes.urls.public(published::SITEMAP)
     ));
     text
 }
@@ -309,7 +309,11 @@ impl Serialize for ItemsOut<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let h = self.0;
         // Every item's URL once: relations name them again and again.
-        let urls: Vec<String> = h.items.iter().map(|i| h.urls.public(&i.path)).collect();
+        let urls: Vec<String> = h
+            .items
+            .iter()
+            .map(|i| h.routes.urls.public(&i.path))
+            .collect();
         serializer.collect_seq(published_items(h).map(|id| OpenItemOut::of(h, id, &urls)))
     }
 }

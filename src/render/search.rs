@@ -3,7 +3,7 @@
 //! it in the browser, with no server: it stems the query with the same Snowball algorithm
 //! (Dutch or English, after the site's language) and fetches only the files it needs.
 //!
-//! The index is a folder of JSON files (see [`crate::url::published::SEARCH_INDEX`]):
+//! The index is a folder of JSON files (see [`crate::routes::published::SEARCH_INDEX`]):
 //!
 //! - `index.json`, the manifest: format and version, the language, the stop words, how many
 //!   items there are, and the first stem of each terms file;
@@ -21,8 +21,9 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::config::Language;
+use crate::content::Section;
 use crate::harvest::{Harvest, Item, ItemId};
-use crate::url::{Section, published};
+use crate::routes::published;
 
 /// What the manifest's `format` says, and the version of the layout described above.
 pub const FORMAT: &str = "oogst-search";
@@ -388,7 +389,7 @@ fn docs_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
                 super::context::kind_name(item.kind),
                 item.number,
                 &item.title,
-                harvest.urls.link(&item.path),
+                harvest.routes.urls.link(&item.path),
                 &item.summary,
             )
         })

@@ -46,7 +46,7 @@ impl Live {
     /// Replaces one file of the site served (a page finished after the rest), and tells the
     /// pages showing it.
     pub fn patch(&self, file: String, content: crate::output::Content) {
-        let path = crate::url::file_url(&file);
+        let path = crate::routes::file_url(&file);
         {
             let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
             let mut next = Site::clone(&site);
