@@ -1,0 +1,153 @@
+//! Bodies: Markdown rendered with its links resolved, reused from earlier builds while
+//! nothing they depend on changed.
+
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::links::{LinkTargets, body_problems, resolve_link};
+use super::{Harvest, ItemId, SUMMARY_LENGTH, shorten};
+use crate::content::Document;
+use crate::content::markdown::{self, Rendered};
+use crate::diagnostics::Diagnostics;
+use crate::routes::UrlMaker;
+
+/// Rendered bodies of earlier builds, by content path; an entry is reused while the body
+/// and everything its links can point to are unchanged.
+#[derive(Debug)]
+pub struct MarkdownCache {
+    entries: HashMap<String, (u64, Arc<Rendered>)>,
+    /// Whether bodies are kept for the next build; a one-time build does not even make the
+    /// keys to find them by.
+    keep: bool,
+}
+
+impl MarkdownCache {
+    pub fn new(keep: bool) -> Self {
+        MarkdownCache {
+            entries: HashMap::default(),
+            keep,
+        }
+    }
+}
+
+/// Renders the body of every document (in parallel), reusing those `cache` holds for the
+/// same input; unreadable bodies are reported and left empty.
+pub(super) fn render_bodies(
+    documents: &[&Document],
+    targets: &LinkTargets,
+    urls: &UrlMaker,
+    safe: bool,
+    cache: &mut MarkdownCache,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Arc<Rendered>>, u64) {
+    let fingerprint = if cache.keep {
+        targets_fingerprint(targets, urls, safe)
+    } else {
+        0
+    };
+    let rendered: Vec<_> = documents
+        .par_iter()
+        .with_max_len(crate::PARALLEL_PIECE)
+        .map(|doc| {
+            let body = match doc.body() {
+                Ok(body) => body,
+                Err(unreadable) => return (Arc::default(), Some(unreadable)),
+            };
+            let key = if cache.keep {
+                body_key(doc, &body, fingerprint)
+            } else {
+                0
+            };
+            if let Some((cached_key, rendered)) = cache.entries.get(&doc.rel)
+                && *cached_key == key
+            {
+                return (rendered.clone(), None);
+            }
+            let resolve = |dest: &str| resolve_link(dest, doc, targets, urls);
+            let mut rendered = markdown::render(&body, doc.body_line, &resolve, safe);
+            rendered.source_key = key;
+            (Arc::new(rendered), None)
+        })
+        .collect();
+    let mut bodies = Vec::with_capacity(rendered.len());
+    for (body, unreadable) in rendered {
+        diagnostics.extend(unreadable.map(Diagnostics::from).unwrap_or_default());
+        bodies.push(body);
+    }
+    if cache.keep {
+        cache.entries = documents
+            .iter()
+            .zip(&bodies)
+            .map(|(doc, body)| (doc.rel.clone(), (body.source_key, body.clone())))
+            .collect();
+    }
+    (bodies, fingerprint)
+}
+
+/// A hash of everything a body's links can resolve to: page paths, what is missing and why,
+/// files beside the content, the base URL.
+fn targets_fingerprint(targets: &LinkTargets, urls: &UrlMaker, safe: bool) -> u64 {
+    let index = &targets.index;
+    let mut hasher = DefaultHasher::new();
+    (urls.base_path(), safe).hash(&mut hasher);
+    index.rels.hash(&mut hasher);
+    targets.paths.hash(&mut hasher);
+    let mut missing: Vec<_> = index.missing.iter().collect();
+    missing.sort();
+    missing.hash(&mut hasher);
+    let mut assets: Vec<_> = targets.asset_paths.iter().collect();
+    assets.sort();
+    assets.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn body_key(doc: &Document, body: &str, targets: u64) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (body, doc.body_line, &doc.path, targets).hash(&mut hasher);
+    hasher.finish()
+}
+
+impl Harvest {
+    /// Takes in the new bodies of documents whose front matter did not change, and returns
+    /// the items whose pages changed with the problems of the whole harvest's links.
+    /// Returns `None`, having changed nothing, when a body's change reaches beyond its own
+    /// pages (a summary taken from the body shows in lists): then the harvest is linked anew.
+    pub fn replace_bodies(&mut self, docs: &[&Document]) -> Option<(Vec<ItemId>, Diagnostics)> {
+        let targets = &self.links;
+        let mut diagnostics = Diagnostics::new();
+        let mut replaced = Vec::new();
+        for doc in docs {
+            let &id = targets.index.by_rel.get(&doc.rel)?;
+            let body = match doc.body() {
+                Ok(body) => body,
+                Err(unreadable) => {
+                    diagnostics.push(unreadable);
+                    continue;
+                }
+            };
+            let resolve = |dest: &str| resolve_link(dest, doc, targets, &self.routes.urls);
+            let mut rendered =
+                markdown::render(&body, doc.body_line, &resolve, self.config.markdown.safe);
+            rendered.source_key = body_key(doc, &body, targets.fingerprint);
+            let item = &self.items[id];
+            if item.summary_from_body && shorten(&rendered.lead, SUMMARY_LENGTH) != item.summary {
+                return None;
+            }
+            replaced.push((id, Arc::new(rendered)));
+        }
+        let changed: Vec<ItemId> = replaced.iter().map(|(id, _)| *id).collect();
+        for (id, body) in replaced {
+            self.items[id].body = body;
+        }
+        diagnostics.extend(body_problems(
+            &self.items,
+            0..self.items.len(),
+            &self.links.index,
+        ));
+        Some((changed, diagnostics))
+    }
+}

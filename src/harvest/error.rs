@@ -1,0 +1,74 @@
+//! What can be wrong with how the harvest's files point at each other.
+
+use thiserror::Error;
+
+use crate::diagnostics::Hint;
+
+#[derive(Debug, Error)]
+pub enum LinkError {
+    #[error("`{reference}` is not a {kind}")]
+    Dangling {
+        reference: String,
+        kind: &'static str,
+        suggestion: Option<String>,
+    },
+    #[error("`{reference}` is a draft, which this build leaves out")]
+    ToDraft { reference: String },
+    #[error("number {number} is already used by {other}")]
+    DuplicateNumber { number: u32, other: String },
+    #[error("this page would have the same URL `{path}` as {other}")]
+    DuplicateUrl { path: String, other: String },
+    #[error("this page would have the same URL `{path}` as {page}, which oogst makes")]
+    MadeUrl { path: String, page: String },
+    #[error("broken link: {0}")]
+    BrokenLink(String),
+    #[error("`{target}` has no heading with the anchor `#{anchor}`")]
+    MissingAnchor {
+        target: String,
+        anchor: String,
+        suggestion: Option<String>,
+    },
+}
+
+impl Hint for LinkError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            LinkError::Dangling {
+                suggestion: Some(s),
+                ..
+            }
+            | LinkError::MissingAnchor {
+                suggestion: Some(s),
+                ..
+            } => Some(format!("did you mean `{s}`?")),
+            LinkError::Dangling { kind, .. } => Some(format!(
+                "refer to a {kind} by its slug (file name without number prefix and `.md`){}",
+                if *kind == "conclusion" {
+                    " or its number"
+                } else {
+                    ""
+                }
+            )),
+            LinkError::ToDraft { .. } => Some(
+                "remove the relation, set `draft: false` on the other file, or build with --drafts"
+                    .into(),
+            ),
+            LinkError::DuplicateNumber { .. } => {
+                Some("give each item of a section its own `number`".into())
+            }
+            LinkError::DuplicateUrl { .. } => {
+                Some("rename one of the files or give it another `slug`".into())
+            }
+            LinkError::MadeUrl { .. } => {
+                Some("rename or move the file, or give it another `slug`".into())
+            }
+            LinkError::BrokenLink(msg) if msg.contains(".md") && !msg.contains("@/") => {
+                Some("link to other content as `@/conclusions/01-name.md`".into())
+            }
+            LinkError::BrokenLink(_) => {
+                Some("link to content as `@/<folder>/<file>.md`, to files by their path".into())
+            }
+            LinkError::MissingAnchor { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! Links in bodies: what an `@/` link or a relative path becomes, and whether the heading
+//! an `@/file.md#anchor` link names exists.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::error::LinkError;
+use super::index::{Index, Missing};
+use super::{Item, ItemId};
+use crate::content::Document;
+use crate::content::markdown::{AnchorLink, Destination};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::routes::UrlMaker;
+
+/// The lookups links are resolved with: kept with the harvest for taking in changed
+/// bodies later.
+#[derive(Debug)]
+pub(super) struct LinkTargets {
+    pub(super) index: Index,
+    /// Each item's page path, by [`ItemId`].
+    pub(super) paths: Vec<String>,
+    /// Output paths of the files beside the content, by their path below `content/`.
+    pub(super) asset_paths: HashMap<String, String>,
+    /// A hash of all the above, part of every body's cache key.
+    pub(super) fingerprint: u64,
+}
+
+/// The problems of the links in the bodies of `items`: links that lead nowhere, and
+/// anchors that name no heading.
+pub(super) fn body_problems(
+    items: &[Item],
+    ids: impl IntoIterator<Item = ItemId>,
+    index: &Index,
+) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    for id in ids {
+        let item = &items[id];
+        for (position, reason) in &item.body.broken_links {
+            diagnostics.push(Diagnostic::new(
+                &item.source,
+                *position,
+                &LinkError::BrokenLink(reason.clone()),
+            ));
+        }
+        for link in &item.body.anchor_links {
+            if let Some(error) = check_anchor(link, index, items) {
+                diagnostics.push(Diagnostic::new(&item.source, link.position, &error));
+            }
+        }
+    }
+    diagnostics
+}
+
+/// An `@/file.md#anchor` link must name a heading of that file.
+fn check_anchor(link: &AnchorLink, index: &Index, items: &[Item]) -> Option<LinkError> {
+    let &target = index.by_rel.get(&link.target)?;
+    let headings = &items[target].body.headings;
+    if headings.iter().any(|h| h.id == link.anchor) {
+        return None;
+    }
+    Some(LinkError::MissingAnchor {
+        suggestion: did_you_mean(&link.anchor, headings.iter().map(|h| h.id.as_str()))
+            .map(str::to_string),
+        target: link.target.clone(),
+        anchor: link.anchor.clone(),
+    })
+}
+
+/// What a link or image destination in `doc`'s body becomes.
+pub(super) fn resolve_link<'a>(
+    dest: &'a str,
+    doc: &Document,
+    targets: &'a LinkTargets,
+    urls: &UrlMaker,
+) -> Destination {
+    let index = &targets.index;
+    if let Some(target) = dest.strip_prefix("@/") {
+        let (file, anchor) = match target.split_once('#') {
+            Some((f, a)) => (f, Some(a)),
+            None => (target, None),
+        };
+        return match index.by_rel.get(file) {
+            Some(&id) => {
+                let link = urls.link(&targets.paths[id]);
+                Destination::Url(anchor.map_or(link.clone(), |a| format!("{link}#{a}")))
+            }
+            None => match index.missing.get(&(None, file.to_string())) {
+                Some(Missing::Failed) => Destination::Keep,
+                Some(Missing::Draft) => {
+                    Destination::Broken(format!("`{dest}` is a draft, which this build leaves out"))
+                }
+                None => {
+                    let split = |rel: &'a str| rel.rsplit_once('/').unwrap_or(("", rel));
+                    let (folder, name) = split(file);
+                    let siblings = index
+                        .rels
+                        .iter()
+                        .map(|r| split(r))
+                        .filter(|(f, _)| *f == folder);
+                    let near = did_you_mean(name, siblings.map(|(_, n)| n));
+                    let hint = near.map_or(String::new(), |n| {
+                        format!(" (did you mean `@/{}`?)", file.replacen(name, n, 1))
+                    });
+                    Destination::Broken(format!("`{dest}`: there is no content/{file}{hint}"))
+                }
+            },
+        };
+    }
+    let is_external = has_scheme(dest);
+    if is_external || dest.starts_with('#') || dest.starts_with('/') || dest.is_empty() {
+        return Destination::Keep;
+    }
+    let (file, fragment) = dest
+        .split_once(['#', '?'])
+        .map_or((dest, ""), |(f, _)| (f, &dest[f.len()..]));
+    let folder = doc.rel.rsplit_once('/').map_or("", |(f, _)| f);
+    let Some(joined) = join_relative(folder, file) else {
+        return Destination::Keep;
+    };
+    if joined.ends_with(".md") {
+        return Destination::Broken(format!(
+            "`{dest}` links to a Markdown file; write it as `@/{joined}`"
+        ));
+    }
+    match targets.asset_paths.get(joined.as_str()) {
+        Some(path) => Destination::Url(format!("{}{fragment}", urls.link(path))),
+        None => Destination::Broken(format!("`{dest}`: there is no file content/{joined}")),
+    }
+}
+
+/// Whether a link starts with a URL scheme (`https:`, `mailto:`, `tel:` ...): not a file.
+fn has_scheme(dest: &str) -> bool {
+    let Some((scheme, _)) = dest.split_once(':') else {
+        return false;
+    };
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// `folder` joined with a relative `path`, `..` and `.` resolved; `None` if it leaves `content/`.
+fn join_relative(folder: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_stay_inside_content() {
+        assert_eq!(
+            join_relative("conclusions", "schema.png").as_deref(),
+            Some("conclusions/schema.png")
+        );
+        assert_eq!(
+            join_relative("conclusions", "../img/a.png").as_deref(),
+            Some("img/a.png")
+        );
+        assert_eq!(join_relative("", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn links_with_a_scheme_are_not_files() {
+        for dest in [
+            "https://x.org/a",
+            "mailto:a@b.nl",
+            "tel:+31",
+            "javascript:x()",
+            "ftp://x",
+        ] {
+            assert!(has_scheme(dest), "{dest}");
+        }
+        for dest in ["schema.png", "../img/a.png", "a/b:c.png", "#kop", "1:2.png"] {
+            assert!(!has_scheme(dest), "{dest}");
+        }
+    }
+}

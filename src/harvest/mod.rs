@@ -1,0 +1,289 @@
+//! Link: the harvest as one model. Slugs and URLs are assigned, relations and `@/` links
+//! resolved, backlinks derived, sections ordered.
+
+mod bodies;
+mod error;
+mod index;
+mod links;
+mod relations;
+mod unique;
+
+// Lookups by path and slug are many and their keys are ours: a fast hash.
+use rustc_hash::FxHashMap as HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::markdown::Rendered;
+use crate::content::slug::{slug_from_file_name, slugify};
+use crate::content::{Asset, Date, Document, Kind, Section};
+use crate::diagnostics::Diagnostics;
+use crate::routes::{Routes, Shape};
+pub use bodies::MarkdownCache;
+pub use error::LinkError;
+use index::Index;
+use links::{LinkTargets, body_problems};
+pub use relations::Relations;
+
+/// Index of an item in [`Harvest::items`].
+pub type ItemId = usize;
+
+/// One page made from a Markdown file: home, section intro, harvest item or standalone page.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub kind: Kind,
+    pub source: PathBuf,
+    /// Its path below `content/`.
+    pub rel: String,
+    pub slug: String,
+    pub number: Option<u32>,
+    pub title: String,
+    /// The summary from the front matter, else the start of the first paragraph.
+    pub summary: String,
+    /// Whether the summary was taken from the body.
+    pub summary_from_body: bool,
+    pub weight: i64,
+    pub draft: bool,
+    pub date: Option<Date>,
+    pub tags: Vec<String>,
+    pub extra: serde_json::Value,
+    /// The site-relative path of its page: `conclusies/cop-als-leerplek/`.
+    pub path: String,
+    /// The rendered body: HTML, headings, lead.
+    pub body: Arc<Rendered>,
+    pub relations: Relations,
+}
+
+/// A file copied to the output as it is.
+#[derive(Debug, Clone)]
+pub struct OutputAsset {
+    pub source: PathBuf,
+    /// Its path below its source folder.
+    pub rel: String,
+    /// Its site-relative path in the output.
+    pub path: String,
+}
+
+/// The linked harvest, ready to render.
+#[derive(Debug)]
+pub struct Harvest {
+    pub config: SiteConfig,
+    /// Every URL and page path of the site.
+    pub routes: Routes,
+    pub items: Vec<Item>,
+    pub home: Option<ItemId>,
+    /// Section intros (`<section>/_index.md`), where the site has one.
+    pub intros: HashMap<Section, ItemId>,
+    /// Items of each section, in reading order.
+    pub sections: HashMap<Section, Vec<ItemId>>,
+    /// Standalone pages, by weight then title.
+    pub pages: Vec<ItemId>,
+    pub assets: Vec<OutputAsset>,
+    /// What resolving links needs, kept for taking in changed bodies later.
+    links: LinkTargets,
+}
+
+/// What the link stage needs besides the parsed documents.
+pub struct LinkInput<'a> {
+    pub config: SiteConfig,
+    /// The routes made from `config`.
+    pub routes: Routes,
+    pub documents: Vec<&'a Document>,
+    /// Content paths of files that failed to parse: references to them are not reported again.
+    pub failed: Vec<&'a str>,
+    /// Files beside the content, below `content/`.
+    pub content_assets: Vec<&'a Asset>,
+    pub drafts: bool,
+}
+
+/// Links parsed documents into a harvest; every problem is reported together.
+pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagnostics) {
+    let LinkInput {
+        config,
+        routes,
+        documents,
+        failed,
+        content_assets,
+        drafts,
+    } = input;
+    let mut diagnostics = Diagnostics::new();
+
+    let (documents, left_out): (Vec<&Document>, Vec<&Document>) = documents
+        .into_iter()
+        .partition(|d| drafts || !d.front.draft);
+    let mut items: Vec<Item> = documents.par_iter().map(|d| new_item(d, &routes)).collect();
+    unique::check_unique(&documents, &items, &routes, &mut diagnostics);
+    let assets = place_assets(content_assets, &routes);
+    let index = Index::new(&items, &left_out, &failed);
+
+    let relations: Vec<(Relations, Diagnostics)> = documents
+        .par_iter()
+        .map(|doc| {
+            let mut problems = Diagnostics::new();
+            (
+                relations::resolve_relations(doc, &index, &mut problems),
+                problems,
+            )
+        })
+        .collect();
+    for (item, (relations, problems)) in items.iter_mut().zip(relations) {
+        item.relations = relations;
+        diagnostics.extend(problems);
+    }
+
+    let mut targets = LinkTargets {
+        index,
+        paths: items.iter().map(|i| i.path.clone()).collect(),
+        asset_paths: assets
+            .iter()
+            .map(|a| (a.rel.clone(), a.path.clone()))
+            .collect(),
+        fingerprint: 0,
+    };
+    let safe = config.markdown.safe;
+    let (bodies, fingerprint) = bodies::render_bodies(
+        &documents,
+        &targets,
+        &routes.urls,
+        safe,
+        cache,
+        &mut diagnostics,
+    );
+    targets.fingerprint = fingerprint;
+    for (item, body) in items.iter_mut().zip(bodies) {
+        if item.summary.is_empty() {
+            item.summary = shorten(&body.lead, SUMMARY_LENGTH);
+            item.summary_from_body = true;
+        }
+        item.body = body;
+    }
+    diagnostics.extend(body_problems(&items, 0..items.len(), &targets.index));
+
+    relations::derive_backlinks(&mut items);
+    (
+        assemble(config, routes, items, assets, targets),
+        diagnostics,
+    )
+}
+
+/// Summaries taken from a body are cut at about this many characters.
+const SUMMARY_LENGTH: usize = 220;
+
+/// An item with its slug, number, URL and front matter; relations and body come later.
+fn new_item(doc: &Document, routes: &Routes) -> Item {
+    let front = &doc.front;
+    let slug = match &front.slug {
+        Some(s) => slugify(s),
+        None => slug_from_file_name(doc.stem()),
+    };
+    let path = routes.content_page(doc.kind, &doc.rel, &slug);
+    Item {
+        kind: doc.kind,
+        source: doc.path.clone(),
+        rel: doc.rel.clone(),
+        slug,
+        number: front.number,
+        title: front.title.trim().to_string(),
+        summary: front.summary.clone().unwrap_or_default().trim().to_string(),
+        summary_from_body: false,
+        weight: front.weight.unwrap_or(0),
+        draft: front.draft,
+        date: front.date,
+        tags: front.tags.clone(),
+        extra: serde_json::to_value(&front.extra).unwrap_or(serde_json::Value::Null),
+        path,
+        body: Arc::default(),
+        relations: Relations::default(),
+    }
+}
+
+/// Where files beside the content go (see [`Routes::asset`]).
+fn place_assets(assets: Vec<&Asset>, routes: &Routes) -> Vec<OutputAsset> {
+    assets
+        .into_iter()
+        .map(|asset| OutputAsset {
+            source: asset.path.clone(),
+            rel: asset.rel.clone(),
+            path: routes.asset(&asset.rel),
+        })
+        .collect()
+}
+
+fn assemble(
+    config: SiteConfig,
+    routes: Routes,
+    items: Vec<Item>,
+    assets: Vec<OutputAsset>,
+    links: LinkTargets,
+) -> Harvest {
+    let mut home = None;
+    let mut intros = HashMap::default();
+    let mut sections: HashMap<Section, Vec<ItemId>> =
+        Section::ALL.iter().map(|&s| (s, Vec::new())).collect();
+    let mut pages = Vec::new();
+    for (id, item) in items.iter().enumerate() {
+        match item.kind {
+            Kind::Home => home = Some(id),
+            Kind::SectionIntro(s) => {
+                intros.insert(s, id);
+            }
+            Kind::Item(s) => sections.entry(s).or_default().push(id),
+            Kind::Page => pages.push(id),
+        }
+    }
+    let order: Vec<_> = items.iter().map(relations::reading_order).collect();
+    for list in sections.values_mut().chain([&mut pages]) {
+        list.sort_by(|&a, &b| order[a].cmp(&order[b]));
+    }
+    Harvest {
+        config,
+        routes,
+        items,
+        home,
+        intros,
+        sections,
+        pages,
+        assets,
+        links,
+    }
+}
+
+/// `text` cut at a word boundary to at most about `max` characters, with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches([',', ';', ':', ' ']))
+}
+
+impl Harvest {
+    /// The items of a section, in reading order.
+    pub fn section(&self, section: Section) -> &[ItemId] {
+        self.sections.get(&section).map_or(&[], Vec::as_slice)
+    }
+
+    /// What decides the pages the routes make for this harvest.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            home: self.home.is_some(),
+            intros: Section::ALL.map(|s| self.intros.contains_key(&s)),
+            items: Section::ALL.map(|s| self.section(s).len()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_are_cut_at_words() {
+        assert_eq!(shorten("kort", 10), "kort");
+        assert_eq!(shorten("een twee drie vier", 10), "een twee…");
+    }
+}

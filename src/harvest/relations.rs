@@ -1,0 +1,133 @@
+//! Relations between items: those written in front matter resolved, those that point
+//! back derived, every list in reading order.
+
+use super::error::LinkError;
+use super::index::{Index, Missing};
+use super::{Item, ItemId};
+use crate::content::{Document, Kind, Section};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+
+/// The relations of an item, in the three directions a reader can follow.
+///
+/// For a conclusion, `themes` are written in its front matter and `recommendations` are
+/// derived (the recommendations that build on it); for a theme, both lists are derived.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relations {
+    pub themes: Vec<ItemId>,
+    pub conclusions: Vec<ItemId>,
+    pub recommendations: Vec<ItemId>,
+}
+
+/// Resolves the `themes:` and `conclusions:` of a document to items.
+pub(super) fn resolve_relations(
+    doc: &Document,
+    index: &Index,
+    diagnostics: &mut Diagnostics,
+) -> Relations {
+    let mut relations = Relations::default();
+    let wanted = doc
+        .front
+        .themes
+        .iter()
+        .map(|t| ("themes", Section::Themes, t.clone()))
+        .chain(
+            doc.front
+                .conclusions
+                .iter()
+                .map(|c| ("conclusions", Section::Conclusions, c.to_string())),
+        );
+    for (key, section, reference) in wanted {
+        let found = index.find(section, &reference);
+        match found {
+            Some(id) => {
+                let list = match section {
+                    Section::Themes => &mut relations.themes,
+                    _ => &mut relations.conclusions,
+                };
+                if !list.contains(&id) {
+                    list.push(id);
+                }
+            }
+            None => {
+                let error = match index.missing.get(&(Some(section), reference.clone())) {
+                    Some(Missing::Failed) => continue,
+                    Some(Missing::Draft) => LinkError::ToDraft {
+                        reference: reference.clone(),
+                    },
+                    None => LinkError::Dangling {
+                        suggestion: did_you_mean(
+                            &reference,
+                            index
+                                .slugs
+                                .get(&section)
+                                .into_iter()
+                                .flatten()
+                                .map(String::as_str),
+                        )
+                        .map(str::to_string),
+                        kind: singular(section),
+                        reference: reference.clone(),
+                    },
+                };
+                diagnostics.push(Diagnostic::new(
+                    &doc.path,
+                    doc.value_position(key, &reference),
+                    &error,
+                ));
+            }
+        }
+    }
+    relations
+}
+
+fn singular(section: Section) -> &'static str {
+    match section {
+        Section::Themes => "theme",
+        Section::Conclusions => "conclusion",
+        Section::Recommendations => "recommendation",
+    }
+}
+
+/// Fills in the relations that point back: a theme's conclusions and recommendations,
+/// a conclusion's recommendations.
+pub(super) fn derive_backlinks(items: &mut [Item]) {
+    let mut back: Vec<(ItemId, Section, ItemId)> = Vec::new();
+    for (id, item) in items.iter().enumerate() {
+        let Kind::Item(section) = item.kind else {
+            continue;
+        };
+        for &theme in &item.relations.themes {
+            back.push((theme, section, id));
+        }
+        for &conclusion in &item.relations.conclusions {
+            back.push((conclusion, section, id));
+        }
+    }
+    for (target, section, source) in back {
+        let relations = &mut items[target].relations;
+        let list = match section {
+            Section::Themes => &mut relations.themes,
+            Section::Conclusions => &mut relations.conclusions,
+            Section::Recommendations => &mut relations.recommendations,
+        };
+        if !list.contains(&source) {
+            list.push(source);
+        }
+    }
+    let order: Vec<_> = items.iter().map(reading_order).collect();
+    for item in items.iter_mut() {
+        let r = &mut item.relations;
+        for list in [&mut r.themes, &mut r.conclusions, &mut r.recommendations] {
+            list.sort_by(|&a, &b| order[a].cmp(&order[b]));
+        }
+    }
+}
+
+/// Items are read by number, then weight, then title.
+pub(super) fn reading_order(item: &Item) -> (u32, i64, String) {
+    (
+        item.number.unwrap_or(u32::MAX),
+        item.weight,
+        item.title.to_lowercase(),
+    )
+}
