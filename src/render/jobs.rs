@@ -1,0 +1,190 @@
+//! Jobs: every page to render, and how one is rendered.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use super::Renderer;
+use super::context::Views;
+use super::memo::{Inputs, Remembered};
+use super::template_error::{TemplateError, locate};
+use crate::content::{Kind, Section};
+use crate::diagnostics::{Diagnostic, Position};
+use crate::harvest::{Harvest, ItemId};
+use crate::output::{Content, Counter, OutputError};
+use crate::routes::{Generated, Made, file_of};
+
+/// A page to render: an item's own, or one the routes make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Job {
+    Item(ItemId),
+    Made(Made),
+}
+
+impl Job {
+    /// The print edition, which holds every body.
+    pub(super) const PRINT: Job = Job::Made(Made::Generated(Generated::PrintEdition));
+}
+
+/// A page whose body has more HTML than this is big (see [`Job::is_big`]).
+const BIG_BODY: usize = 4 << 20;
+
+impl Job {
+    /// Whether the page holds much HTML: the print edition, an item with a long body.
+    pub(super) fn is_big(&self, harvest: &Harvest) -> bool {
+        match *self {
+            Job::PRINT => true,
+            Job::Item(id) => harvest.items[id].body.html.len() > BIG_BODY,
+            _ => false,
+        }
+    }
+
+    /// The page, as a writer knows it.
+    pub(super) fn describe(&self, views: &Views<'_>) -> String {
+        let h = views.harvest;
+        let path = match *self {
+            Job::Item(id) => h.items[id].path.clone(),
+            Job::Made(page) => h.routes.made(page),
+        };
+        h.routes.urls.link(&path)
+    }
+}
+
+impl Renderer {
+    /// Every page to render, the biggest first so they run beside the many small ones: the
+    /// pages the routes make, then the items' own (a section intro is its first list page).
+    pub(super) fn jobs(&self, views: &Views<'_>) -> Vec<Job> {
+        let harvest = views.harvest;
+        let made = harvest.routes.made_pages(&harvest.shape());
+        let mut jobs: Vec<Job> = made.into_iter().map(Job::Made).collect();
+        let items = harvest.items.iter().enumerate();
+        jobs.extend(
+            items
+                .filter(|(_, item)| !matches!(item.kind, Kind::SectionIntro(_)))
+                .map(|(id, _)| Job::Item(id)),
+        );
+        jobs
+    }
+
+    /// Renders one page; returns its output file (site-relative), its input key and its HTML.
+    pub(super) fn render_job(
+        &self,
+        job: &Job,
+        views: &Views<'_>,
+        global_hash: Option<u64>,
+        output: &Counter<'_>,
+    ) -> Result<Option<Remembered>, (Diagnostic, String)> {
+        let harvest = views.harvest;
+        let routes = &harvest.routes;
+        let mut inputs = Inputs::new(global_hash);
+        let (template, path, mut page) = match *job {
+            Job::Item(id) => {
+                let item = &harvest.items[id];
+                let template = match item.kind {
+                    Kind::Home => "home.html",
+                    Kind::Item(Section::Themes) => "theme.html",
+                    Kind::Item(Section::Conclusions) => "conclusion.html",
+                    Kind::Item(Section::Recommendations) => "recommendation.html",
+                    Kind::Page | Kind::SectionIntro(_) => "page.html",
+                };
+                (template, item.path.clone(), views.page(id))
+            }
+            Job::Made(Made::Home) => (
+                "home.html",
+                routes.made(Made::Home),
+                views.bare_page("home", &harvest.config.title, ""),
+            ),
+            Job::Made(Made::List(section, number)) => {
+                let (page, items, pagination) = views.section_page(section, number);
+                inputs.insert("items", &items);
+                inputs.insert("pagination", &pagination);
+                (
+                    "section.html",
+                    views.section_page_path(section, number),
+                    page,
+                )
+            }
+            Job::Made(Made::Generated(Generated::Matrix)) => {
+                inputs.insert("matrix", &views.matrix());
+                let path = routes.generated(Generated::Matrix);
+                let page = views.bare_page("matrix", &views.nav().matrix.title, &path);
+                ("matrix.html", path, page)
+            }
+            Job::Made(Made::Generated(Generated::Search)) => {
+                let path = routes.generated(Generated::Search);
+                let page = views.bare_page("search", &views.nav().search.title, &path);
+                ("search.html", path, page)
+            }
+            Job::Made(Made::Generated(Generated::PrintEdition)) => {
+                // Made here, beside the other pages, not before them.
+                *self
+                    .print_edition
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner()) = views.print_edition();
+                let edition = self.print_edition.read().unwrap_or_else(|e| e.into_inner());
+                inputs.insert("parts", &edition.parts);
+                inputs.mix(|| edition.bodies.key());
+                let path = routes.generated(Generated::PrintEdition);
+                let page = views.bare_page("print", &views.nav().print.title, &path);
+                ("print.html", path, page)
+            }
+            Job::Made(Made::NotFound) => {
+                let path = routes.made(Made::NotFound);
+                let page = views.bare_page("404", "404", &path);
+                ("404.html", path, page)
+            }
+        };
+        if template == "home.html" {
+            let glance = views.glance();
+            for (section, items) in glance.lists {
+                inputs.insert(section.folder(), &items);
+            }
+            inputs.insert("totals", &glance.totals);
+        }
+        inputs.insert("page", &page);
+        inputs.insert("template", template);
+        // The context holds its own copy of the page: a long body is not held twice more.
+        let url = std::mem::take(&mut page.url);
+        drop(page);
+        let file = file_of(&path);
+        let fail = |error: tera::Error| {
+            let diagnostic = locate(
+                &error,
+                &self.templates,
+                Some(template),
+                |template, message| TemplateError::Render { template, message },
+            );
+            (diagnostic, url.clone())
+        };
+        let unwritable = |e: OutputError| {
+            (
+                Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e),
+                url.clone(),
+            )
+        };
+        let Some(key) = inputs.key() else {
+            // One build: the page streams into the sink and is not kept.
+            let mut writer = output.open(&file).map_err(unwritable)?;
+            self.tera
+                .render_to(template, &inputs.context, &mut writer)
+                .map_err(fail)?;
+            writer
+                .flush()
+                .map_err(|e| unwritable(OutputError::io(std::path::Path::new(&file), e)))?;
+            return Ok(None);
+        };
+        let known = self.memo.as_ref().and_then(|memo| memo.pages.get(&file));
+        let html = match known {
+            Some((known, html)) if *known == key => html.clone(),
+            _ => Arc::new(
+                self.tera
+                    .render(template, &inputs.context)
+                    .map_err(fail)?
+                    .into_bytes(),
+            ),
+        };
+        output
+            .put(file.clone(), Content::Shared(html.clone()))
+            .map_err(unwritable)?;
+        Ok(Some((file, key, html)))
+    }
+}

@@ -1,0 +1,365 @@
+//! The search index: every theme, conclusion, recommendation and page, found by the stems of
+//! the words in its title, tags, headings, summary and body. The theme's `search.js` queries
+//! it in the browser, with no server: it stems the query with the same Snowball algorithm
+//! (Dutch or English, after the site's language) and fetches only the files it needs.
+//!
+//! The index is a folder of JSON files (see [`crate::routes::published::SEARCH_INDEX`]):
+//!
+//! - `index.json`, the manifest: format and version, the language, the stop words, how many
+//!   items there are, and the first stem of each terms file;
+//! - `terms-<n>.json`: stems in order, each with its postings, `[item, weight, item, weight,
+//!   ...]`, the item numbers as differences from the one before;
+//! - `docs-<n>.json`: [`DOCS_PER_FILE`] items each, as `[kind, number, title, url, summary]`.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::content::Section;
+use crate::harvest::{Harvest, Item, ItemId};
+use crate::routes::published;
+
+mod words;
+
+pub use words::{ItemTerms, stemmer, stopwords};
+use words::{Stems, Tokenizer};
+
+/// What the manifest's `format` says, and the version of the layout described above.
+pub const FORMAT: &str = "oogst-search";
+pub const VERSION: u32 = 1;
+
+/// A terms file is closed once it holds this many bytes, so a query fetches little.
+const TERMS_FILE_BYTES: usize = 48 * 1024;
+
+/// Items described per docs file: a page of results needs a few small files.
+pub const DOCS_PER_FILE: usize = 50;
+
+/// Words shorter or longer than this (in characters) are not indexed.
+pub const MIN_WORD: usize = 2;
+pub const MAX_WORD: usize = 40;
+
+/// Items are read in blocks of this many, so a one-time build holds the words of a block,
+/// not of the whole harvest.
+const BLOCK: usize = 1024;
+
+/// The manifest, `index.json`.
+#[derive(Debug, Serialize)]
+struct Manifest<'a> {
+    format: &'static str,
+    version: u32,
+    language: &'static str,
+    stopwords: &'static [&'static str],
+    min_word: usize,
+    max_word: usize,
+    /// How many items there are, and how many each docs file describes.
+    docs: usize,
+    docs_per_file: usize,
+    /// The first stem of each terms file.
+    terms: &'a [String],
+    /// The theme's words for results, in the site's language.
+    strings: Strings,
+}
+
+/// What the search script says about results, from the theme's UI strings.
+#[derive(Debug, Serialize)]
+struct Strings {
+    /// What each kind of item is called: `theme`, `conclusion`, `recommendation`, `page`.
+    kinds: std::collections::BTreeMap<&'static str, String>,
+    /// `1 resultaat`, `{n} resultaten`, `Niets gevonden voor ‘{q}’.`
+    one: String,
+    many: String,
+    none: String,
+    /// The link from the few results under the search box to the search page.
+    all: String,
+}
+
+impl Strings {
+    fn of(strings: &serde_json::Map<String, serde_json::Value>) -> Strings {
+        let text = |key: &str| {
+            strings
+                .get(key)
+                .and_then(|v| v.as_str())
+                .unwrap_or(key)
+                .to_string()
+        };
+        Strings {
+            kinds: [
+                ("theme", text("theme")),
+                ("conclusion", text("conclusion")),
+                ("recommendation", text("recommendation")),
+                ("page", text("page_kind")),
+            ]
+            .into(),
+            one: text("search_results_one"),
+            many: text("search_results_many"),
+            none: text("search_results_none"),
+            all: text("search_all_results"),
+        }
+    }
+}
+
+/// Builds the index; with a memory, keeps the stems of each item to reuse while the item is
+/// unchanged (for the preview server, which builds again and again).
+#[derive(Default)]
+pub struct SearchIndex {
+    stems: Mutex<Stems>,
+    memory: Option<FxHashMap<String, (u64, Arc<ItemTerms>)>>,
+}
+
+/// The items that go into the index, in the order of their numbers there.
+fn indexed_items(harvest: &Harvest) -> Vec<ItemId> {
+    let sections = Section::ALL.iter().flat_map(|&s| harvest.section(s));
+    sections.chain(&harvest.pages).copied().collect()
+}
+
+impl SearchIndex {
+    pub fn new(remember: bool) -> Self {
+        SearchIndex {
+            stems: Mutex::default(),
+            memory: remember.then(FxHashMap::default),
+        }
+    }
+
+    /// Makes the files of the index of `harvest`, giving each to `emit` (site-relative path
+    /// and bytes) as soon as it is made. `strings` are the theme's UI strings.
+    pub fn files(
+        &mut self,
+        harvest: &Harvest,
+        strings: &serde_json::Map<String, serde_json::Value>,
+        emit: &mut dyn FnMut(String, Vec<u8>),
+    ) {
+        let items = indexed_items(harvest);
+        let language = harvest.config.language;
+        if self.memory.is_none() {
+            // Numbers of stems are kept only as long as the items that use them.
+            self.stems = Mutex::default();
+        }
+        let mut postings: Vec<Postings> = Vec::new();
+        let mut remembered = self.memory.as_ref().map(|_| FxHashMap::default());
+        // A tokenizer for each thread, kept over all blocks: it knows the words it met.
+        let tokenizers: Vec<Mutex<Tokenizer>> = (0..rayon::current_num_threads())
+            .map(|_| Mutex::new(Tokenizer::new(language, &self.stems)))
+            .collect();
+        for (block_number, block) in items.chunks(BLOCK).enumerate() {
+            let terms: Vec<(u64, Arc<ItemTerms>)> = block
+                .par_iter()
+                .map(|&id| {
+                    let thread = rayon::current_thread_index().unwrap_or(0);
+                    let mut tokenizer = tokenizers[thread % tokenizers.len()]
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner());
+                    let item = &harvest.items[id];
+                    let Some(memory) = &self.memory else {
+                        return (0, Arc::new(tokenizer.item_terms(item)));
+                    };
+                    let key = item_key(item);
+                    match memory.get(&item.rel) {
+                        Some((known, terms)) if *known == key => (key, terms.clone()),
+                        _ => (key, Arc::new(tokenizer.item_terms(item))),
+                    }
+                })
+                .collect();
+            for (offset, (&id, (key, terms))) in block.iter().zip(terms).enumerate() {
+                let doc = (block_number * BLOCK + offset) as u32;
+                for (&stem, &weight) in terms.stems.iter().zip(&terms.weights) {
+                    let stem = stem as usize;
+                    if postings.len() <= stem {
+                        postings.resize_with(stem + 1, Postings::default);
+                    }
+                    postings[stem].push(doc, weight);
+                }
+                if let Some(remembered) = &mut remembered {
+                    remembered.insert(harvest.items[id].rel.clone(), (key, terms));
+                }
+            }
+        }
+        if remembered.is_some() {
+            self.memory = remembered;
+        }
+        let stems = self.stems.lock().unwrap_or_else(|e| e.into_inner());
+        let mut firsts = Vec::new();
+        terms_files(&stems.names, &postings, &mut |first, bytes| {
+            let path = format!("{}terms-{}.json", published::SEARCH_INDEX, firsts.len());
+            firsts.push(first);
+            emit(path, bytes);
+        });
+        drop(postings);
+        for (n, chunk) in items.chunks(DOCS_PER_FILE).enumerate() {
+            let path = format!("{}docs-{n}.json", published::SEARCH_INDEX);
+            emit(path, docs_file(harvest, chunk));
+        }
+        let manifest = Manifest {
+            format: FORMAT,
+            version: VERSION,
+            language: language.code(),
+            stopwords: stopwords(language),
+            min_word: MIN_WORD,
+            max_word: MAX_WORD,
+            docs: items.len(),
+            docs_per_file: DOCS_PER_FILE,
+            terms: &firsts,
+            strings: Strings::of(strings),
+        };
+        // Serialising strings and numbers cannot fail.
+        let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
+        emit(published::SEARCH_MANIFEST.to_string(), bytes);
+    }
+}
+
+/// A hash of everything an item's stems come from.
+fn item_key(item: &Item) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (item.body.source_key, &item.title, &item.summary, &item.tags).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The items a stem is found in, with its weight in each: each item's number as the
+/// difference from the one before, in LEB128, then the weight in a byte. Compact, as the
+/// postings of a whole harvest are held at once.
+#[derive(Debug, Default)]
+struct Postings {
+    bytes: Vec<u8>,
+    last: u32,
+}
+
+impl Postings {
+    fn push(&mut self, doc: u32, weight: u8) {
+        let mut delta = doc - self.last;
+        while delta >= 0x80 {
+            self.bytes.push((delta as u8) | 0x80);
+            delta >>= 7;
+        }
+        self.bytes.push(delta as u8);
+        self.bytes.push(weight);
+        self.last = doc;
+    }
+
+    /// Each item's difference from the one before, with its weight.
+    fn iter(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        let mut bytes = self.bytes.iter().copied();
+        std::iter::from_fn(move || {
+            let mut delta = 0u32;
+            let mut shift = 0;
+            loop {
+                let b = bytes.next()?;
+                delta |= u32::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+            Some((delta, bytes.next()?))
+        })
+    }
+}
+
+/// The stems found in any item in the order the search script compares them (UTF-16 code
+/// units), cut into files of about [`TERMS_FILE_BYTES`]; gives each file with its first stem
+/// to `emit`.
+fn terms_files(names: &[Box<str>], postings: &[Postings], emit: &mut dyn FnMut(String, Vec<u8>)) {
+    let mut order: Vec<usize> = (0..postings.len())
+        .filter(|&n| !postings[n].bytes.is_empty())
+        .collect();
+    order.sort_unstable_by(|&a, &b| names[a].encode_utf16().cmp(names[b].encode_utf16()));
+    let mut current: Option<(String, Vec<u8>)> = None;
+    let mut numbers = itoa::Buffer::new();
+    let mut none = true;
+    for n in order {
+        let (stem, list) = (&names[n], &postings[n]);
+        let (_, bytes) = current.get_or_insert_with(|| (stem.to_string(), b"{".to_vec()));
+        if bytes.len() > 1 {
+            bytes.push(b',');
+        }
+        // A string always serialises.
+        let _ = serde_json::to_writer(&mut *bytes, &**stem);
+        bytes.extend_from_slice(b":[");
+        for (i, (delta, weight)) in list.iter().enumerate() {
+            if i > 0 {
+                bytes.push(b',');
+            }
+            bytes.extend_from_slice(numbers.format(delta).as_bytes());
+            bytes.push(b',');
+            bytes.extend_from_slice(numbers.format(weight).as_bytes());
+        }
+        bytes.push(b']');
+        if bytes.len() >= TERMS_FILE_BYTES
+            && let Some((first, mut bytes)) = current.take()
+        {
+            bytes.push(b'}');
+            emit(first, bytes);
+            none = false;
+        }
+    }
+    if let Some((first, mut bytes)) = current.take() {
+        bytes.push(b'}');
+        emit(first, bytes);
+        none = false;
+    }
+    if none {
+        emit(String::new(), b"{}".to_vec());
+    }
+}
+
+/// `[kind, number, title, url, summary]` of each item of a docs file.
+fn docs_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
+    let rows: Vec<_> = items
+        .iter()
+        .map(|&id| {
+            let item = &harvest.items[id];
+            (
+                super::context::kind_name(item.kind),
+                item.number,
+                &item.title,
+                harvest.routes.urls.link(&item.path),
+                &item.summary,
+            )
+        })
+        .collect();
+    serde_json::to_vec(&rows).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_files_are_cut_by_size_and_name_their_first_stem() {
+        let mut names = Vec::new();
+        let mut postings = Vec::new();
+        for n in (0..5000u32).rev() {
+            names.push(format!("stam{n:04}").into_boxed_str());
+            let mut list = Postings::default();
+            list.push(n, 1);
+            list.push(n + 5, 9);
+            postings.push(list);
+        }
+        let mut long = Postings::default();
+        for doc in [3, 300, 70_000, 70_001] {
+            long.push(doc, 200);
+        }
+        let read: Vec<_> = long.iter().collect();
+        assert_eq!(read, [(3, 200), (297, 200), (69_700, 200), (1, 200)]);
+        names.push("leeg".into());
+        postings.push(Postings::default());
+        let mut files = Vec::new();
+        terms_files(&names, &postings, &mut |first, bytes| {
+            files.push((first, bytes))
+        });
+        assert!(files.len() > 1);
+        assert_eq!(files[0].0, "stam0000");
+        let first: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
+        assert_eq!(first["stam0001"], serde_json::json!([1, 1, 5, 9]));
+        assert!(
+            first.get("leeg").is_none(),
+            "stems no item has are left out"
+        );
+        let firsts: Vec<_> = files.iter().map(|(f, _)| f.clone()).collect();
+        let mut sorted = firsts.clone();
+        sorted.sort();
+        assert_eq!(firsts, sorted);
+    }
+}

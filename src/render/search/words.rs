@@ -1,0 +1,399 @@
+//! Words: text read into Snowball stems, each weighed by where it stands.
+
+use std::sync::Mutex;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
+
+use super::{MAX_WORD, MIN_WORD};
+use crate::config::Language;
+use crate::harvest::Item;
+
+/// How much a word counts where it stands; an item's weight for a stem is the sum, at most 255.
+const TITLE: u32 = 8;
+const HEADING_OR_TAG: u32 = 4;
+const SUMMARY: u32 = 2;
+const BODY: u32 = 1;
+
+/// Dutch function words, after Snowball's Dutch stop list: not indexed, dropped from queries.
+const STOPWORDS_NL: &[&str] = &[
+    "aan", "al", "alles", "als", "altijd", "andere", "ben", "bij", "daar", "dan", "dat", "de",
+    "der", "deze", "die", "dit", "doch", "doen", "door", "dus", "een", "eens", "en", "er", "ge",
+    "geen", "geweest", "haar", "had", "heb", "hebben", "heeft", "hem", "het", "hier", "hij", "hoe",
+    "hun", "iemand", "iets", "ik", "in", "is", "ja", "je", "kan", "kon", "kunnen", "maar", "me",
+    "meer", "men", "met", "mij", "mijn", "moet", "na", "naar", "niet", "niets", "nog", "nu", "of",
+    "om", "omdat", "onder", "ons", "ook", "op", "over", "reeds", "te", "tegen", "toch", "toen",
+    "tot", "u", "uit", "uw", "van", "veel", "voor", "want", "waren", "was", "wat", "werd", "wezen",
+    "wie", "wil", "worden", "wordt", "zal", "ze", "zelf", "zich", "zij", "zijn", "zo", "zonder",
+    "zou",
+];
+
+/// English function words, after Snowball's English stop list.
+#[rustfmt::skip]
+const STOPWORDS_EN: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
+    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
+    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
+    "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
+    "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on",
+    "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own",
+    "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs",
+    "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to",
+    "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours",
+    "yourself", "yourselves",
+];
+
+/// The stop words of a language, sorted.
+pub fn stopwords(language: Language) -> &'static [&'static str] {
+    match language {
+        Language::Nl => STOPWORDS_NL,
+        Language::En => STOPWORDS_EN,
+    }
+}
+
+/// The Snowball stemmer of a language.
+pub fn stemmer(language: Language) -> Stemmer {
+    Stemmer::create(match language {
+        Language::Nl => Algorithm::Dutch,
+        Language::En => Algorithm::English,
+    })
+}
+
+/// The stems of one item, by their numbers in [`Stems`], with its weight for each.
+#[derive(Debug, Default)]
+pub struct ItemTerms {
+    pub(super) stems: Vec<u32>,
+    pub(super) weights: Vec<u8>,
+}
+
+/// Every stem met, numbered in the order met; shared by the tokenizers of all threads.
+#[derive(Debug, Default)]
+pub(super) struct Stems {
+    pub(super) numbers: FxHashMap<Box<str>, u32>,
+    pub(super) names: Vec<Box<str>>,
+}
+
+impl Stems {
+    pub(super) fn number(&mut self, stem: &str) -> u32 {
+        if let Some(&number) = self.numbers.get(stem) {
+            return number;
+        }
+        let number = self.names.len() as u32;
+        self.names.push(stem.into());
+        self.numbers.insert(stem.into(), number);
+        number
+    }
+}
+
+/// Marks a word that is not indexed (too short or long, a stop word).
+const NOT_INDEXED: u32 = u32::MAX;
+
+/// Turns items into stems, remembering the stem of every word it met.
+pub(super) struct Tokenizer<'a> {
+    stemmer: Stemmer,
+    stopwords: &'static [&'static str],
+    pub(super) stems: &'a Mutex<Stems>,
+    /// Word as written → its stem's number, or [`NOT_INDEXED`]: words of up to 8 and 16
+    /// bytes by their bytes as a number (padded with zeros, which no word holds), longer
+    /// ones as text.
+    short_words: FxHashMap<u64, u32>,
+    medium_words: FxHashMap<u128, u32>,
+    long_words: FxHashMap<Box<str>, u32>,
+    /// Per stem number, its weight in the item being read; and the stems it has.
+    pub(super) weights: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl<'a> Tokenizer<'a> {
+    pub(super) fn new(language: Language, stems: &'a Mutex<Stems>) -> Self {
+        Tokenizer {
+            stemmer: stemmer(language),
+            stopwords: stopwords(language),
+            stems,
+            short_words: FxHashMap::default(),
+            medium_words: FxHashMap::default(),
+            long_words: FxHashMap::default(),
+            weights: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    pub(super) fn item_terms(&mut self, item: &Item) -> ItemTerms {
+        self.add_text(&item.title, false, TITLE);
+        for tag in &item.tags {
+            self.add_text(tag, false, HEADING_OR_TAG);
+        }
+        for heading in &item.body.headings {
+            self.add_text(&heading.title, false, HEADING_OR_TAG);
+        }
+        self.add_text(&item.summary, false, SUMMARY);
+        self.add_text(&item.body.html, true, BODY);
+        let weights = &mut self.weights;
+        let terms = ItemTerms {
+            weights: self
+                .touched
+                .iter()
+                .map(|&n| std::mem::take(&mut weights[n as usize]).min(255) as u8)
+                .collect(),
+            stems: self.touched.as_slice().into(),
+        };
+        self.touched.clear();
+        terms
+    }
+
+    fn add_text(&mut self, text: &str, html: bool, weight: u32) {
+        let bytes = text.as_bytes();
+        each_written_word(text, html, |word| {
+            // A short word's key from the eight bytes where it starts, when the text has them.
+            let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
+            let number = match bytes.get(start..start + 8) {
+                Some(window) if word.len() <= 8 => {
+                    let mut eight = [0u8; 8];
+                    eight.copy_from_slice(window);
+                    let key = u64::from_le_bytes(eight) & (u64::MAX >> (64 - 8 * word.len()));
+                    self.known_short(key, word)
+                }
+                _ => self.known(word),
+            };
+            if number == NOT_INDEXED {
+                return;
+            }
+            let at = number as usize;
+            if self.weights.len() <= at {
+                self.weights.resize(at + 1, 0);
+            }
+            if self.weights[at] == 0 {
+                self.touched.push(number);
+            }
+            self.weights[at] += weight;
+        });
+    }
+
+    /// The number of the stem of a word of up to 8 bytes, by its key (see `short_words`).
+    fn known_short(&mut self, key: u64, written: &str) -> u32 {
+        if let Some(&number) = self.short_words.get(&key) {
+            return number;
+        }
+        let number = self.number(written);
+        self.short_words.insert(key, number);
+        number
+    }
+
+    /// The number of a written word's stem, from memory when the word was met before.
+    fn known(&mut self, written: &str) -> u32 {
+        let bytes = written.as_bytes();
+        if bytes.len() <= 8 {
+            let mut key = [0u8; 8];
+            key[..bytes.len()].copy_from_slice(bytes);
+            self.known_short(u64::from_le_bytes(key), written)
+        } else if bytes.len() <= 16 {
+            let mut key = [0u8; 16];
+            key[..bytes.len()].copy_from_slice(bytes);
+            let key = u128::from_le_bytes(key);
+            if let Some(&number) = self.medium_words.get(&key) {
+                return number;
+            }
+            let number = self.number(written);
+            self.medium_words.insert(key, number);
+            number
+        } else {
+            if let Some(&number) = self.long_words.get(written) {
+                return number;
+            }
+            let number = self.number(written);
+            self.long_words.insert(written.into(), number);
+            number
+        }
+    }
+
+    /// The number of a written word's stem.
+    pub(super) fn number(&self, written: &str) -> u32 {
+        let word = written.to_lowercase();
+        let length = word.chars().count();
+        if !(MIN_WORD..=MAX_WORD).contains(&length)
+            || self.stopwords.binary_search(&word.as_str()).is_ok()
+        {
+            return NOT_INDEXED;
+        }
+        let stem = self.stemmer.stem(&word);
+        self.stems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .number(&stem)
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` (all below 0x80) that is from `lo` to `hi`.
+fn between(x: u64, lo: u8, hi: u8) -> u64 {
+    let at_least_lo = x + ONES * u64::from(0x80 - lo);
+    let above_hi = x + ONES * u64::from(0x7f - hi);
+    at_least_lo & !above_hi & HIGHS
+}
+
+/// How many ASCII letters and digits `bytes` starts with; eight at a time.
+fn ascii_letters(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(eight);
+        let letters = if x & HIGHS == 0 {
+            between(x, b'0', b'9') | between(x, b'A', b'Z') | between(x, b'a', b'z')
+        } else {
+            0
+        };
+        let run = ((!letters & HIGHS).trailing_zeros() / 8) as usize;
+        i += run;
+        if run < 8 {
+            // A wide byte ends the fast part: look at it one byte at a time.
+            if x & HIGHS == 0 {
+                return i;
+            }
+            break;
+        }
+    }
+    while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    i
+}
+
+/// Calls `word` with each word of `text` as it is written. A word is a run of letters and
+/// digits (Unicode `Alphabetic` or `Numeric`), as `[\p{Alphabetic}\p{N}]+` in the search
+/// script. With `html`, tags are skipped, and character references (`&amp;`) separate words
+/// as the characters they stand for would.
+fn each_written_word(text: &str, html: bool, mut word: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    // A letter or digit outside ASCII at `i`: its length in bytes.
+    let wide_letter = |i: usize| {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        c.is_alphanumeric().then(|| c.len_utf8())
+    };
+    let mut i = 0;
+    while i < n {
+        let b = bytes[i];
+        let starts_word = b.is_ascii_alphanumeric() || (b >= 0x80 && wide_letter(i).is_some());
+        if starts_word {
+            let start = i;
+            loop {
+                i += ascii_letters(&bytes[i..]);
+                match (i < n && bytes[i] >= 0x80)
+                    .then(|| wide_letter(i))
+                    .flatten()
+                {
+                    Some(length) => i += length,
+                    None => break,
+                }
+            }
+            word(&text[start..i]);
+            continue;
+        }
+        i += match b {
+            b'<' if html => bytes[i..]
+                .iter()
+                .position(|&b| b == b'>')
+                .map_or(n - i, |end| end + 1),
+            b'&' if html => bytes[i..]
+                .iter()
+                .take(12)
+                .position(|&b| b == b';')
+                .map_or(1, |end| end + 1),
+            b if b >= 0x80 => text[i..].chars().next().map_or(1, char::len_utf8),
+            _ => 1,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str, html: bool) -> Vec<String> {
+        let mut found = Vec::new();
+        each_written_word(text, html, |w| found.push(w.to_lowercase()));
+        found
+    }
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits() {
+        assert_eq!(
+            words(
+                "Thema’s: CoP-leden & de Omgevingswet (2024), coördinatie",
+                false
+            ),
+            [
+                "thema",
+                "s",
+                "cop",
+                "leden",
+                "de",
+                "omgevingswet",
+                "2024",
+                "coördinatie"
+            ]
+        );
+    }
+
+    #[test]
+    fn html_is_read_as_text_between_tags() {
+        assert_eq!(
+            words(
+                "<h2 id=\"a\">Kop</h2>\n<p>R&amp;D <em>nu</em>&nbsp;hier &c. é</p>",
+                true
+            ),
+            ["kop", "r", "d", "nu", "hier", "c", "é"]
+        );
+    }
+
+    #[test]
+    fn letters_are_counted_eight_at_a_time_and_one_at_a_time() {
+        assert_eq!(ascii_letters(b"abcdefghij klm"), 10);
+        assert_eq!(ascii_letters(b"Omgevingswet2024,"), 16);
+        assert_eq!(ascii_letters(b"abc"), 3);
+        assert_eq!(ascii_letters(b"co\xc3\xb6rdinatie"), 2);
+        assert_eq!(ascii_letters(b"@[`{/:09AZaz"), 0);
+        assert_eq!(ascii_letters(b"09AZaz\x7f"), 6);
+    }
+
+    #[test]
+    fn a_word_is_one_stem_wherever_it_stands() {
+        let stems = Mutex::default();
+        let mut tokenizer = Tokenizer::new(Language::Nl, &stems);
+        // Once with text after it (its key read from eight bytes), once at the very end.
+        tokenizer.add_text("kennis delen in kennisnetwerken", false, 1);
+        tokenizer.add_text("over kennis", false, 1);
+        let names = &stems.lock().unwrap().names;
+        let weights: Vec<_> = tokenizer.touched[..]
+            .iter()
+            .map(|&n| (names[n as usize].to_string(), tokenizer.weights[n as usize]))
+            .collect();
+        assert_eq!(
+            weights,
+            [
+                ("kennis".to_string(), 2),
+                ("del".to_string(), 1),
+                ("kennisnetwerk".to_string(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_lookup() {
+        for list in [STOPWORDS_NL, STOPWORDS_EN] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+        }
+    }
+
+    #[test]
+    fn dutch_words_meet_at_their_stem() {
+        let stemmer = stemmer(Language::Nl);
+        assert_eq!(stemmer.stem("aanbeveling"), stemmer.stem("aanbevelingen"));
+        assert_eq!(stemmer.stem("ontwikkelen"), stemmer.stem("ontwikkeling"));
+    }
+}
