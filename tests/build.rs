@@ -164,6 +164,25 @@ fn the_print_edition_holds_every_item_in_order() {
 }
 
 #[test]
+fn pages_of_one_name_in_two_folders_keep_their_own_bodies_in_the_print_edition() {
+    let site = Site::small();
+    site.write(
+        "content/info/over.md",
+        "---\ntitle: Over de info\n---\nTekst van de info.\n\n## Kop\n",
+    );
+    site.build_ok(&[]);
+    let print = site.page("printversie/index.html");
+    let edition = print.text(".print-edition");
+    assert!(edition.contains("Tekst van de info."), "{edition}");
+    let items = print.attrs(".print-item", "id");
+    let unique: std::collections::HashSet<_> = items.iter().collect();
+    assert_eq!(items.len(), unique.len(), "{items:?}");
+    let over = print.text("#page-over .prose");
+    assert!(!over.contains("Tekst van de info."), "{over}");
+    assert!(print.text("#page-info_over .prose").contains("Tekst van de info."));
+}
+
+#[test]
 fn the_relation_matrix_marks_what_each_recommendation_answers() {
     let site = Site::small();
     site.build_ok(&[]);

@@ -12,6 +12,7 @@ use oogst::content::markdown::{self, Destination};
 use oogst::content::{Document, SourceFile};
 use oogst::diagnostics::{Hint, Position, Positions};
 use oogst::harvest::{self, LinkInput, MarkdownCache};
+use oogst::render::print;
 use oogst::routes::Routes;
 use oogst::yaml::{self, YamlError};
 
@@ -179,10 +180,10 @@ pub fn markdown(data: &[u8]) {
         }
     }
 
-    assert_eq!(markdown::relocate(&rendered.html, "", 0), rendered.html);
-    let moved = markdown::relocate(&rendered.html, "c1-", flags >> 5);
+    assert_eq!(print::relocate(&rendered.html, "", 0), rendered.html);
+    let moved = print::relocate(&rendered.html, "c1-", flags >> 5);
     assert!(moved.len() >= rendered.html.len());
-    let _ = markdown::relocate(body, "p-", flags >> 5);
+    let _ = print::relocate(body, "p-", flags >> 5);
 
     // Positions counted on from the last one agree with positions counted from the start.
     let positions = Positions::new(body);

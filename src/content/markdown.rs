@@ -426,55 +426,6 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
-/// `html` made fit to stand with other bodies on one page (the print edition): every `id`
-/// and every in-page `#link` gets `prefix`, so ids do not clash, and every heading moves
-/// `demote` levels down (at most to `h6`), under the headings of the page. One pass.
-pub fn relocate(html: &str, prefix: &str, demote: u8) -> String {
-    let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
-    let mut copied = 0;
-    let mut i = 0;
-    while let Some(found) = bytes[i..].iter().position(|&b| b == b'<' || b == b'=') {
-        i += found;
-        let rest = &bytes[i..];
-        let edit = match rest.first() {
-            // `<h2` or `</h2`: the digit moves down.
-            Some(b'<') => {
-                let digit_at = if rest.get(1) == Some(&b'/') { 2 } else { 1 };
-                match (rest.get(digit_at), rest.get(digit_at + 1)) {
-                    (Some(b'h'), Some(d @ b'1'..=b'6')) => {
-                        let level = (d - b'0' + demote).min(6);
-                        Some((i + digit_at + 1, 1, char::from(b'0' + level).to_string()))
-                    }
-                    _ => None,
-                }
-            }
-            // ` id="x"`, ` aria-labelledby="x"` or ` href="#x"`: the prefix goes in front of x.
-            _ if rest.starts_with(b"=\"") => {
-                let before = &bytes[..i];
-                if before.ends_with(b" id") || before.ends_with(b" aria-labelledby") {
-                    Some((i + 2, 0, prefix.to_string()))
-                } else if before.ends_with(b" href") && rest.get(2) == Some(&b'#') {
-                    Some((i + 3, 0, prefix.to_string()))
-                } else {
-                    None
-                }
-            }
-            _ => None,
-        };
-        if let Some((at, replaced, with)) = edit {
-            out.push_str(&html[copied..at]);
-            out.push_str(&with);
-            copied = at + replaced;
-            i = copied;
-        } else {
-            i += 1;
-        }
-    }
-    out.push_str(&html[copied..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -582,17 +533,5 @@ mod tests {
         assert!(r.html.contains("href=\"#fn-1\""), "{}", r.html);
         assert!(r.html.contains("id=\"fn-1\""));
         assert_eq!(r.lead, "Tekst.");
-    }
-
-    #[test]
-    fn bodies_are_relocated_for_one_page_editions() {
-        let html = "<h2 id=\"a\">A</h2><p><a href=\"#a\">x</a> <a href=\"/b/\">y</a><hr></p>\
-                    <h5>B</h5><header>h</header><sup><a href=\"#fn-1\">1</a></sup><p>id=\"z\"</p>";
-        assert_eq!(
-            relocate(html, "c1-", 2),
-            "<h4 id=\"c1-a\">A</h4><p><a href=\"#c1-a\">x</a> <a href=\"/b/\">y</a><hr></p>\
-             <h6>B</h6><header>h</header><sup><a href=\"#c1-fn-1\">1</a></sup><p>id=\"z\"</p>"
-        );
-        assert_eq!(relocate("plain é text", "p-", 1), "plain é text");
     }
 }

@@ -4,11 +4,10 @@ use serde::Serialize;
 
 use crate::config::Language;
 use crate::content::Kind;
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::content::Section;
-use crate::content::markdown::{Heading, Rendered, relocate};
+use crate::content::markdown::{Heading, Rendered};
 use crate::harvest::{Harvest, Item, ItemId};
 use crate::routes::{Generated, published};
 
@@ -63,7 +62,7 @@ pub struct Nav {
 pub struct Shared(tera::Value);
 
 impl Shared {
-    fn of<T: Serialize>(view: &T) -> Shared {
+    pub(super) fn of<T: Serialize>(view: &T) -> Shared {
         Shared(tera::Value::from_serializable(view))
     }
 }
@@ -77,9 +76,6 @@ impl Serialize for Shared {
 
 /// An item as it appears in lists and relations: [`ItemRefFields`].
 pub type ItemRef = Shared;
-
-/// A related item where only its name is shown: [`MentionFields`].
-pub type Mention = Shared;
 
 /// What templates see of an [`ItemRef`].
 #[derive(Serialize)]
@@ -164,127 +160,12 @@ pub struct Citation {
     pub url: String,
 }
 
-/// One row of the relation matrix: a recommendation and what it answers.
-#[derive(Debug, Clone, Serialize)]
-pub struct MatrixRow {
-    pub recommendation: ItemRef,
-    pub conclusions: Vec<ItemRef>,
-    pub themes: Vec<ItemRef>,
-    /// For each conclusion of the site, in order: does this recommendation answer it?
-    pub conclusion_marks: Vec<bool>,
-    pub theme_marks: Vec<bool>,
-}
-
-/// The relation matrix: a grid when it is small enough to read, else a list of relations.
-#[derive(Debug, Clone, Serialize)]
-pub struct Matrix {
-    pub dense: bool,
-    pub conclusions: Vec<ItemRef>,
-    pub themes: Vec<ItemRef>,
-    pub rows: Vec<MatrixRow>,
-}
-
-/// A part of the print edition: the introduction, a section with its items, the pages.
-/// Bodies are not in the view: templates fetch them with `print_body(id=...)`, so the
-/// whole harvest is never held twice.
-#[derive(Debug, Clone, Serialize)]
-pub struct PrintPart {
-    pub id: String,
-    pub title: String,
-    /// Whether `print_body(id=part.id)` has an introduction to give.
-    pub has_content: bool,
-    pub items: Vec<PrintItem>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PrintItem {
-    pub id: String,
-    #[serde(flatten)]
-    pub item: ItemRef,
-    pub themes: Vec<Mention>,
-    pub conclusions: Vec<Mention>,
-    pub recommendations: Vec<Mention>,
-}
-
-/// What templates see of a [`Mention`].
-#[derive(Serialize)]
-struct MentionFields<'a> {
-    kind: &'static str,
-    number: Option<u32>,
-    slug: &'a str,
-    title: &'a str,
-    url: String,
-}
-
-/// The print edition: its parts for the template, its bodies for `print_body`.
-#[derive(Debug, Default)]
-pub struct PrintEdition {
-    pub parts: Vec<PrintPart>,
-    pub bodies: PrintBodies,
-}
-
-/// The bodies of the print edition by their id on the page, with the heading levels to
-/// move them down by.
-#[derive(Debug, Default)]
-pub struct PrintBodies(rustc_hash::FxHashMap<String, (Arc<Rendered>, u8)>);
-
-impl PrintBodies {
-    /// A hash of what the bodies come from, for knowing when the print edition changed.
-    pub fn key(&self) -> u64 {
-        let mut entries: Vec<_> = self
-            .0
-            .iter()
-            .map(|(id, (body, demote))| (id, body.source_key, demote))
-            .collect();
-        entries.sort();
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(&entries, &mut hasher);
-        std::hash::Hasher::finish(&hasher)
-    }
-
-    /// The body with `id`, its ids prefixed and its headings set below the page's own.
-    pub fn html(&self, id: &str) -> Option<String> {
-        let (body, demote) = self.0.get(id)?;
-        Some(relocate(&body.html, &format!("{id}-"), *demote))
-    }
-}
-
-/// The home page's view of the harvest: the first items of each section, and the counts.
-pub struct Glance {
-    pub lists: Vec<(Section, Vec<ItemRef>)>,
-    pub totals: HashMap<&'static str, usize>,
-}
-
-/// Links to the list pages of a section.
-#[derive(Debug, Clone, Serialize)]
-pub struct Pagination {
-    pub current: usize,
-    pub total: usize,
-    pub prev: Option<String>,
-    pub next: Option<String>,
-    pub pages: Vec<PageNumber>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PageNumber {
-    pub number: usize,
-    pub url: String,
-    pub current: bool,
-}
-
-/// Items of each section on the home page; the rest are a link away.
-pub const GLANCE_LIMIT: usize = 12;
-
-/// Grids wider than this many conclusions become lists: a page must not grow with the square.
-const DENSE_MATRIX_LIMIT: usize = 40;
-
 /// Builds views of one harvest.
 pub struct Views<'h> {
     pub harvest: &'h Harvest,
     strings: &'h serde_json::Map<String, serde_json::Value>,
-    /// Each item's [`ItemRef`] and [`Mention`], made when first asked for.
+    /// Each item's [`ItemRef`], made when first asked for.
     refs: Vec<OnceLock<ItemRef>>,
-    mentions: Vec<OnceLock<Mention>>,
     /// Each item's place in its section's reading order (for its previous and next).
     places: Vec<Option<usize>>,
 }
@@ -298,7 +179,6 @@ impl<'h> Views<'h> {
             harvest,
             strings,
             refs: (0..harvest.items.len()).map(|_| OnceLock::new()).collect(),
-            mentions: (0..harvest.items.len()).map(|_| OnceLock::new()).collect(),
             places: {
                 let mut places = vec![None; harvest.items.len()];
                 for section in Section::ALL {
@@ -412,7 +292,7 @@ impl<'h> Views<'h> {
         made.clone()
     }
 
-    fn refs(&self, ids: &[ItemId]) -> Vec<ItemRef> {
+    pub(super) fn refs(&self, ids: &[ItemId]) -> Vec<ItemRef> {
         ids.iter().map(|&id| self.item_ref(id)).collect()
     }
 
@@ -519,225 +399,6 @@ impl<'h> Views<'h> {
             site: c.title.clone(),
             url: self.harvest.routes.urls.public(&item.path),
         }
-    }
-
-    /// How many list pages a section has.
-    pub fn section_pages(&self, section: Section) -> usize {
-        crate::routes::list_pages(self.harvest.section(section).len())
-    }
-
-    /// The site-relative path of list page `number` (from 1) of a section.
-    pub fn section_page_path(&self, section: Section, number: usize) -> String {
-        self.harvest.routes.list_page(section, number)
-    }
-
-    /// List page `number` (from 1) of a section: its intro (on the first page, if the site
-    /// has one), its items, and the links to the other list pages.
-    pub fn section_page(
-        &self,
-        section: Section,
-        number: usize,
-    ) -> (PageView, Vec<ItemRef>, Pagination) {
-        let h = self.harvest;
-        let path = self.section_path(section);
-        let mut view = match h.intros.get(&section) {
-            Some(&id) => self.page(id),
-            None => {
-                let mut view = self.bare_page("section", &self.section_title(section), &path);
-                let title = view.title.clone();
-                view.breadcrumbs.push(Link {
-                    title,
-                    url: view.url.clone(),
-                });
-                view
-            }
-        };
-        view.kind = "section";
-        view.slug = section.folder().to_string();
-        view.section_url = Some(view.url.clone());
-        let total = self.section_pages(section);
-        let link = |n: usize| h.routes.urls.link(&self.section_page_path(section, n));
-        if number > 1 {
-            view.content = Body::default();
-            view.toc = Toc::default();
-            view.url = link(number);
-            view.permalink = h
-                .routes
-                .urls
-                .permalink(&self.section_page_path(section, number));
-        }
-        let pagination = Pagination {
-            current: number,
-            total,
-            prev: (number > 1).then(|| link(number - 1)),
-            next: (number < total).then(|| link(number + 1)),
-            pages: (1..=total)
-                .map(|n| PageNumber {
-                    number: n,
-                    url: link(n),
-                    current: n == number,
-                })
-                .collect(),
-        };
-        let items = h
-            .section(section)
-            .iter()
-            .skip((number - 1) * crate::routes::LIST_PAGE_SIZE)
-            .take(crate::routes::LIST_PAGE_SIZE);
-        let refs = items.map(|&id| self.item_ref(id)).collect();
-        (view, refs, pagination)
-    }
-
-    /// The first items of each section for the home page, and how many there are in all.
-    pub fn glance(&self) -> Glance {
-        let h = self.harvest;
-        let lists = Section::ALL
-            .map(|s| {
-                (
-                    s,
-                    h.section(s)
-                        .iter()
-                        .take(GLANCE_LIMIT)
-                        .map(|&id| self.item_ref(id))
-                        .collect(),
-                )
-            })
-            .to_vec();
-        let totals = Section::ALL
-            .map(|s| (s.folder(), h.section(s).len()))
-            .into_iter()
-            .collect();
-        Glance { lists, totals }
-    }
-
-    pub fn matrix(&self) -> Matrix {
-        let h = self.harvest;
-        let conclusions = h.section(Section::Conclusions);
-        let themes = h.section(Section::Themes);
-        let dense = conclusions.len() <= DENSE_MATRIX_LIMIT;
-        let rows = h
-            .section(Section::Recommendations)
-            .iter()
-            .map(|&id| {
-                let r = &h.items[id].relations;
-                let marks = |all: &[ItemId], mine: &[ItemId]| -> Vec<bool> {
-                    if dense {
-                        all.iter().map(|c| mine.contains(c)).collect()
-                    } else {
-                        Vec::new()
-                    }
-                };
-                MatrixRow {
-                    recommendation: self.item_ref(id),
-                    conclusions: self.refs(&r.conclusions),
-                    themes: self.refs(&r.themes),
-                    conclusion_marks: marks(conclusions, &r.conclusions),
-                    theme_marks: marks(themes, &r.themes),
-                }
-            })
-            .collect();
-        Matrix {
-            dense,
-            conclusions: if dense {
-                self.refs(conclusions)
-            } else {
-                Vec::new()
-            },
-            themes: if dense { self.refs(themes) } else { Vec::new() },
-            rows,
-        }
-    }
-
-    /// The whole harvest in reading order, and the bodies it shows.
-    pub fn print_edition(&self) -> PrintEdition {
-        let h = self.harvest;
-        let mut parts = Vec::new();
-        let mut bodies = PrintBodies::default();
-        if let Some(home) = h.home {
-            bodies
-                .0
-                .insert("intro".into(), (h.items[home].body.clone(), 1));
-            parts.push(PrintPart {
-                id: "intro".into(),
-                title: h.items[home].title.clone(),
-                has_content: true,
-                items: Vec::new(),
-            });
-        }
-        for section in Section::ALL {
-            let id = section.folder().to_string();
-            if let Some(&intro) = h.intros.get(&section) {
-                bodies
-                    .0
-                    .insert(id.clone(), (h.items[intro].body.clone(), 1));
-            }
-            parts.push(PrintPart {
-                has_content: h.intros.contains_key(&section),
-                title: self.section_title(section),
-                items: h
-                    .section(section)
-                    .iter()
-                    .map(|&item| self.print_item(item, &mut bodies))
-                    .collect(),
-                id,
-            });
-        }
-        if !h.pages.is_empty() {
-            parts.push(PrintPart {
-                id: "pages".into(),
-                title: self.text("pages"),
-                has_content: false,
-                items: h
-                    .pages
-                    .iter()
-                    .map(|&item| self.print_item(item, &mut bodies))
-                    .collect(),
-            });
-        }
-        PrintEdition { parts, bodies }
-    }
-
-    fn print_item(&self, id: ItemId, bodies: &mut PrintBodies) -> PrintItem {
-        let item: &Item = &self.harvest.items[id];
-        let anchor = print_anchor(item);
-        bodies.0.insert(anchor.clone(), (item.body.clone(), 2));
-        PrintItem {
-            id: anchor,
-            item: self.item_ref(id),
-            themes: self.mentions(&item.relations.themes),
-            conclusions: self.mentions(&item.relations.conclusions),
-            recommendations: self.mentions(&item.relations.recommendations),
-        }
-    }
-
-    fn mentions(&self, ids: &[ItemId]) -> Vec<Mention> {
-        let mention = |id: ItemId| {
-            let item = &self.harvest.items[id];
-            Shared::of(&MentionFields {
-                kind: kind_name(item.kind),
-                number: item.number,
-                slug: &item.slug,
-                title: &item.title,
-                url: self.harvest.routes.urls.link(&item.path),
-            })
-        };
-        ids.iter()
-            .map(|&id| self.mentions[id].get_or_init(|| mention(id)).clone())
-            .collect()
-    }
-}
-
-/// The id of an item in the print edition: `conclusions-3`, `themes-leren`.
-fn print_anchor(item: &Item) -> String {
-    let folder = match item.kind {
-        Kind::Item(s) => s.folder(),
-        _ => "page",
-    };
-    match (item.kind, item.number) {
-        (Kind::Item(Section::Conclusions | Section::Recommendations), Some(n)) => {
-            format!("{folder}-{n}")
-        }
-        _ => format!("{folder}-{}", item.slug),
     }
 }
 

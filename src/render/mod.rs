@@ -3,6 +3,8 @@
 //! them the feed, sitemap, open data and search index ([`publish`], [`search`]).
 
 pub mod context;
+pub mod lists;
+pub mod print;
 pub mod publish;
 pub mod search;
 pub mod theme;
@@ -14,19 +16,20 @@ mod watchdog;
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
-use tera::{Kwargs, State, Tera, TeraResult, Value};
+use tera::Tera;
 
 use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, Discard, OutputError};
 use crate::routes::{Generated, Made, file_of, published};
-use context::{PrintEdition, Views};
+use context::Views;
 use jobs::Job;
 use memo::{Inputs, RenderMemo};
+use print::SharedEdition;
 use search::SearchIndex;
 pub use template_error::TemplateError;
 use template_error::locate;
@@ -40,7 +43,7 @@ pub struct Renderer {
     templates: BTreeMap<String, TemplateSource>,
     memo: Option<RenderMemo>,
     /// What the `print_body` function gives templates, set when the print edition is rendered.
-    print_edition: Arc<RwLock<PrintEdition>>,
+    print_edition: SharedEdition,
     search: SearchIndex,
     /// The files beside the pages (feed, sitemap, open data, search index) as the last
     /// render made them, when remembering: a quick rebuild puts them out again.
@@ -53,19 +56,8 @@ impl Renderer {
     pub fn new(theme: &Theme, remember: bool) -> Result<Renderer, Diagnostics> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        let print_edition: Arc<RwLock<PrintEdition>> = Arc::default();
-        let bodies = print_edition.clone();
-        tera.register_function(
-            "print_body",
-            move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-                let id: &str = kwargs.must_get("id")?;
-                let edition = bodies.read().unwrap_or_else(|e| e.into_inner());
-                Ok(edition
-                    .bodies
-                    .html(id)
-                    .map_or(Value::none(), |html| Value::safe_string(&html)))
-            },
-        );
+        let print_edition = SharedEdition::default();
+        print::register_print_body(&mut tera, &print_edition);
         let sources = theme
             .templates
             .iter()

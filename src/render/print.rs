@@ -1,0 +1,269 @@
+//! The print edition: the whole harvest on one page. Its view for the template, the bodies
+//! it shows (fetched by the template with `print_body`, relocated to fit one page), and the
+//! anchors of its parts and items, made here once for the template to use.
+
+use std::sync::{Arc, OnceLock, RwLock};
+
+use serde::Serialize;
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+use super::context::{ItemRef, Shared, Views, kind_name};
+use crate::content::markdown::Rendered;
+use crate::content::{Kind, Section};
+use crate::harvest::{Item, ItemId};
+
+/// A part of the print edition: the introduction, a section with its items, the pages.
+/// Bodies are not in the view: templates fetch them with `print_body(id=...)`, so the
+/// whole harvest is never held twice.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintPart {
+    pub id: String,
+    pub title: String,
+    /// Whether `print_body(id=part.id)` has an introduction to give.
+    pub has_content: bool,
+    pub items: Vec<PrintItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintItem {
+    pub id: String,
+    #[serde(flatten)]
+    pub item: ItemRef,
+    pub themes: Vec<Mention>,
+    pub conclusions: Vec<Mention>,
+    pub recommendations: Vec<Mention>,
+}
+
+/// A related item where only its name is shown: [`MentionFields`].
+pub type Mention = Shared;
+
+/// What templates see of a [`Mention`].
+#[derive(Serialize)]
+struct MentionFields<'a> {
+    kind: &'static str,
+    number: Option<u32>,
+    slug: &'a str,
+    title: &'a str,
+    url: String,
+    /// Its id in the print edition, to link to it there.
+    anchor: String,
+}
+
+/// The print edition: its parts for the template, its bodies for `print_body`.
+#[derive(Debug, Default)]
+pub struct PrintEdition {
+    pub parts: Vec<PrintPart>,
+    pub bodies: PrintBodies,
+}
+
+/// The bodies of the print edition by their id on the page, with the heading levels to
+/// move them down by.
+#[derive(Debug, Default)]
+pub struct PrintBodies(rustc_hash::FxHashMap<String, (Arc<Rendered>, u8)>);
+
+impl PrintBodies {
+    /// A hash of what the bodies come from, for knowing when the print edition changed.
+    pub fn key(&self) -> u64 {
+        let mut entries: Vec<_> = self
+            .0
+            .iter()
+            .map(|(id, (body, demote))| (id, body.source_key, demote))
+            .collect();
+        entries.sort();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&entries, &mut hasher);
+        std::hash::Hasher::finish(&hasher)
+    }
+
+    /// The body with `id`, its ids prefixed and its headings set below the page's own.
+    pub fn html(&self, id: &str) -> Option<String> {
+        let (body, demote) = self.0.get(id)?;
+        Some(relocate(&body.html, &format!("{id}-"), *demote))
+    }
+}
+
+/// The print edition as the last render of the print page made it, for `print_body`.
+pub type SharedEdition = Arc<RwLock<PrintEdition>>;
+
+/// Gives templates `print_body(id=...)`: the body with that id in the print edition.
+pub fn register_print_body(tera: &mut Tera, edition: &SharedEdition) {
+    let bodies = edition.clone();
+    tera.register_function(
+        "print_body",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let id: &str = kwargs.must_get("id")?;
+            let edition = bodies.read().unwrap_or_else(|e| e.into_inner());
+            Ok(edition
+                .bodies
+                .html(id)
+                .map_or(Value::none(), |html| Value::safe_string(&html)))
+        },
+    );
+}
+
+impl Views<'_> {
+    /// The whole harvest in reading order, and the bodies it shows.
+    pub fn print_edition(&self) -> PrintEdition {
+        let h = self.harvest;
+        let mut parts = Vec::new();
+        let mut bodies = PrintBodies::default();
+        // Each item's mention, made when first asked for.
+        let made: Vec<OnceLock<Mention>> = h.items.iter().map(|_| OnceLock::new()).collect();
+        if let Some(home) = h.home {
+            bodies
+                .0
+                .insert("intro".into(), (h.items[home].body.clone(), 1));
+            parts.push(PrintPart {
+                id: "intro".into(),
+                title: h.items[home].title.clone(),
+                has_content: true,
+                items: Vec::new(),
+            });
+        }
+        for section in Section::ALL {
+            let id = section.folder().to_string();
+            if let Some(&intro) = h.intros.get(&section) {
+                bodies
+                    .0
+                    .insert(id.clone(), (h.items[intro].body.clone(), 1));
+            }
+            parts.push(PrintPart {
+                has_content: h.intros.contains_key(&section),
+                title: self.section_title(section),
+                items: h
+                    .section(section)
+                    .iter()
+                    .map(|&item| self.print_item(item, &mut bodies, &made))
+                    .collect(),
+                id,
+            });
+        }
+        if !h.pages.is_empty() {
+            parts.push(PrintPart {
+                id: "pages".into(),
+                title: self.text("pages"),
+                has_content: false,
+                items: h
+                    .pages
+                    .iter()
+                    .map(|&item| self.print_item(item, &mut bodies, &made))
+                    .collect(),
+            });
+        }
+        PrintEdition { parts, bodies }
+    }
+
+    fn print_item(
+        &self,
+        id: ItemId,
+        bodies: &mut PrintBodies,
+        made: &[OnceLock<Mention>],
+    ) -> PrintItem {
+        let item: &Item = &self.harvest.items[id];
+        let anchor = print_anchor(item);
+        bodies.0.insert(anchor.clone(), (item.body.clone(), 2));
+        PrintItem {
+            id: anchor,
+            item: self.item_ref(id),
+            themes: self.mentions(&item.relations.themes, made),
+            conclusions: self.mentions(&item.relations.conclusions, made),
+            recommendations: self.mentions(&item.relations.recommendations, made),
+        }
+    }
+
+    fn mentions(&self, ids: &[ItemId], made: &[OnceLock<Mention>]) -> Vec<Mention> {
+        let mention = |id: ItemId| {
+            let item = &self.harvest.items[id];
+            Shared::of(&MentionFields {
+                kind: kind_name(item.kind),
+                number: item.number,
+                slug: &item.slug,
+                title: &item.title,
+                url: self.harvest.routes.urls.link(&item.path),
+                anchor: print_anchor(item),
+            })
+        };
+        ids.iter()
+            .map(|&id| made[id].get_or_init(|| mention(id)).clone())
+            .collect()
+    }
+}
+
+/// The id of an item in the print edition: `conclusions-3`, `themes-leren`, `page-over`,
+/// `page-info_over`. As unique as the items' page paths: a page's id is made of its whole
+/// path, with `_` (which no slug holds) between folders.
+fn print_anchor(item: &Item) -> String {
+    match (item.kind, item.number) {
+        (Kind::Item(section @ (Section::Conclusions | Section::Recommendations)), Some(n)) => {
+            format!("{}-{n}", section.folder())
+        }
+        (Kind::Item(section), _) => format!("{}-{}", section.folder(), item.slug),
+        _ => format!("page-{}", item.path.trim_end_matches('/').replace('/', "_")),
+    }
+}
+
+/// `html` made fit to stand with other bodies on one page (the print edition): every `id`
+/// and every in-page `#link` gets `prefix`, so ids do not clash, and every heading moves
+/// `demote` levels down (at most to `h6`), under the headings of the page. One pass.
+pub fn relocate(html: &str, prefix: &str, demote: u8) -> String {
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(found) = bytes[i..].iter().position(|&b| b == b'<' || b == b'=') {
+        i += found;
+        let rest = &bytes[i..];
+        let edit = match rest.first() {
+            // `<h2` or `</h2`: the digit moves down.
+            Some(b'<') => {
+                let digit_at = if rest.get(1) == Some(&b'/') { 2 } else { 1 };
+                match (rest.get(digit_at), rest.get(digit_at + 1)) {
+                    (Some(b'h'), Some(d @ b'1'..=b'6')) => {
+                        let level = (d - b'0' + demote).min(6);
+                        Some((i + digit_at + 1, 1, char::from(b'0' + level).to_string()))
+                    }
+                    _ => None,
+                }
+            }
+            // ` id="x"`, ` aria-labelledby="x"` or ` href="#x"`: the prefix goes in front of x.
+            _ if rest.starts_with(b"=\"") => {
+                let before = &bytes[..i];
+                if before.ends_with(b" id") || before.ends_with(b" aria-labelledby") {
+                    Some((i + 2, 0, prefix.to_string()))
+                } else if before.ends_with(b" href") && rest.get(2) == Some(&b'#') {
+                    Some((i + 3, 0, prefix.to_string()))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        if let Some((at, replaced, with)) = edit {
+            out.push_str(&html[copied..at]);
+            out.push_str(&with);
+            copied = at + replaced;
+            i = copied;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_relocated_for_one_page_editions() {
+        let html = "<h2 id=\"a\">A</h2><p><a href=\"#a\">x</a> <a href=\"/b/\">y</a><hr></p>\
+                    <h5>B</h5><header>h</header><sup><a href=\"#fn-1\">1</a></sup><p>id=\"z\"</p>";
+        assert_eq!(
+            relocate(html, "c1-", 2),
+            "<h4 id=\"c1-a\">A</h4><p><a href=\"#c1-a\">x</a> <a href=\"/b/\">y</a><hr></p>\
+             <h6>B</h6><header>h</header><sup><a href=\"#c1-fn-1\">1</a></sup><p>id=\"z\"</p>"
+        );
+        assert_eq!(relocate("plain é text", "p-", 1), "plain é text");
+    }
+}
