@@ -151,6 +151,46 @@ fn a_broken_edit_shows_errors_keeps_the_old_page_and_the_fix_clears_them() {
 }
 
 #[test]
+fn a_template_that_never_ends_is_shown_in_the_overlay_and_the_next_save_rebuilds() {
+    let site = Site::small();
+    let server = Server::start_with_env(site.root(), &[], &[("OOGST_RENDER_LIMIT_SECS", "2")]);
+    let events = server.events();
+    site.write(
+        "templates/conclusion.html",
+        "{% extends \"item.html\" %}{% block kicker %}{% for a in range(end=100000) %}\
+         {% for b in range(end=100000) %}{% endfor %}{% endfor %}{% endblock kicker %}",
+    );
+    let error = events
+        .next_matching("event: errors", Duration::from_secs(30))
+        .expect("an errors event");
+    let json: serde_json::Value =
+        serde_json::from_str(error.lines().nth(1).unwrap().trim_start_matches("data: ")).unwrap();
+    let message = json[0]["message"].as_str().unwrap_or_default();
+    assert_eq!(json[0]["file"], "templates/conclusion.html", "{json}");
+    assert!(message.contains("rendering /conclusies/"), "{message}");
+    assert!(message.contains("loops (nearly) forever"), "{message}");
+    assert_eq!(
+        server.get("/conclusies/tweede/").status,
+        200,
+        "the last good site is still served"
+    );
+
+    site.write(
+        "templates/conclusion.html",
+        "{% extends \"item.html\" %}{% block kicker %}Weer goed{% endblock kicker %}",
+    );
+    assert!(
+        events
+            .next_matching("event: reload", Duration::from_secs(30))
+            .is_some(),
+        "the next save rebuilds"
+    );
+    let page = server.get("/conclusies/tweede/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Weer goed"), "{}", page.text());
+}
+
+#[test]
 fn the_server_starts_even_when_the_first_build_fails() {
     let site = Site::small();
     site.write(TWEEDE, "---\ntitle: Tweede\nnumber: twee\n---\n");

@@ -2,11 +2,13 @@
 
 use std::io::Write;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use super::Renderer;
 use super::context::Views;
 use super::memo::{Inputs, Remembered};
-use super::template_error::{TemplateError, locate};
+use super::runner::{self, RunError};
+use super::template_error::{TemplateError, locate, too_long};
 use crate::content::{Kind, Section};
 use crate::diagnostics::{Diagnostic, Position};
 use crate::harvest::{Harvest, ItemId};
@@ -37,16 +39,6 @@ impl Job {
             _ => false,
         }
     }
-
-    /// The page, as a writer knows it.
-    pub(super) fn describe(&self, views: &Views<'_>) -> String {
-        let h = views.harvest;
-        let path = match *self {
-            Job::Item(id) => h.items[id].path.clone(),
-            Job::Made(page) => h.routes.made(page),
-        };
-        h.routes.urls.link(&path)
-    }
 }
 
 impl Renderer {
@@ -73,6 +65,10 @@ impl Renderer {
         global_hash: Option<u64>,
         output: &Counter<'_>,
     ) -> Result<Option<Remembered>, (Diagnostic, String)> {
+        if self.gave_up.load(Ordering::Relaxed) {
+            // This render has failed on a page that never ends: the others need not wait too.
+            return Ok(None);
+        }
         let harvest = views.harvest;
         let routes = &harvest.routes;
         let mut inputs = Inputs::new(global_hash);
@@ -161,12 +157,26 @@ impl Renderer {
                 url.clone(),
             )
         };
+        let failed = |error: RunError| match error {
+            RunError::Template(error) => fail(error),
+            RunError::Output(e) => unwritable(OutputError::io(std::path::Path::new(&file), e)),
+            RunError::TooLong(limit) => {
+                self.gave_up.store(true, Ordering::Relaxed);
+                (too_long(template, &self.templates, limit), url.clone())
+            }
+        };
         let Some(key) = inputs.key() else {
             // One build: the page streams into the sink and is not kept.
             let mut writer = output.open(&file).map_err(unwritable)?;
-            self.tera
-                .render_to(template, &inputs.context, &mut writer)
-                .map_err(fail)?;
+            runner::run(
+                &self.tera,
+                template,
+                inputs.context,
+                self.limit,
+                true,
+                &mut writer,
+            )
+            .map_err(failed)?;
             writer
                 .flush()
                 .map_err(|e| unwritable(OutputError::io(std::path::Path::new(&file), e)))?;
@@ -175,12 +185,13 @@ impl Renderer {
         let known = self.memo.as_ref().and_then(|memo| memo.pages.get(&file));
         let html = match known {
             Some((known, html)) if *known == key => html.clone(),
-            _ => Arc::new(
-                self.tera
-                    .render(template, &inputs.context)
-                    .map_err(fail)?
-                    .into_bytes(),
-            ),
+            _ => {
+                let mut html = Vec::new();
+                let context = inputs.context;
+                runner::run(&self.tera, template, context, self.limit, false, &mut html)
+                    .map_err(failed)?;
+                Arc::new(html)
+            }
         };
         output
             .put(file.clone(), Content::Shared(html.clone()))

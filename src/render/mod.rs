@@ -11,12 +11,14 @@ pub mod theme;
 
 mod jobs;
 mod memo;
+mod runner;
 mod template_error;
-mod watchdog;
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rayon::prelude::*;
 use tera::Tera;
@@ -34,11 +36,15 @@ use search::SearchIndex;
 pub use template_error::TemplateError;
 use template_error::locate;
 pub use theme::{Origin, StaticFile, TemplateSource, Theme};
-use watchdog::Watchdog;
 
 /// Compiled templates, ready to render any number of pages.
 pub struct Renderer {
-    tera: Tera,
+    /// Shared with the threads templates run on; a run given up keeps its copy.
+    tera: Arc<Tera>,
+    /// How long one page may take to render.
+    limit: Duration,
+    /// Whether the current render gave up a page that took longer than `limit`.
+    gave_up: AtomicBool,
     /// The templates compiled, to tell where an error is.
     templates: BTreeMap<String, TemplateSource>,
     memo: Option<RenderMemo>,
@@ -69,7 +75,9 @@ impl Renderer {
             return Err(diagnostic.into());
         }
         Ok(Renderer {
-            tera,
+            tera: Arc::new(tera),
+            limit: runner::render_limit(),
+            gave_up: AtomicBool::new(false),
             templates: theme.templates.clone(),
             memo: remember.then(RenderMemo::default),
             print_edition,
@@ -88,16 +96,19 @@ impl Renderer {
         theme: &Theme,
         output: &Counter<'_>,
     ) -> Diagnostics {
+        *self.gave_up.get_mut() = false;
         let views = Views::new(harvest, &theme.strings);
         let mut global = Inputs::new(self.memo.as_ref().map(|_| 0));
         global.insert("site", &views.site());
         global.insert("nav", &views.nav());
         global.insert("t", &theme.strings);
         let global_hash = global.key();
-        self.tera.global_context().extend(global.context);
+        // A copy is made only when a run given up still holds the templates.
+        Arc::make_mut(&mut self.tera)
+            .global_context()
+            .extend(global.context);
 
         let jobs = self.jobs(&views);
-        let watchdog = Watchdog::start(self.memo.is_none());
         // Big pages hold copies of their bodies while they render: one at a time, so two
         // never hold theirs at once.
         let one_big_page = Mutex::new(());
@@ -113,7 +124,6 @@ impl Renderer {
                         let _big = job
                             .is_big(harvest)
                             .then(|| one_big_page.lock().unwrap_or_else(|e| e.into_inner()));
-                        let _watched = watchdog.watch(job.describe(&views));
                         this.render_job(job, &views, global_hash, output)
                     })
                     .collect::<Vec<_>>()
@@ -122,7 +132,6 @@ impl Renderer {
         );
         self.search = search;
         self.published = published;
-        drop(watchdog);
         if let Some(memo) = self.memo.as_mut() {
             memo.pages.clear();
         }
@@ -260,6 +269,7 @@ impl Renderer {
 
     /// Renders `jobs` into the memo.
     fn rerender(&mut self, harvest: &Harvest, theme: &Theme, jobs: &[Job]) -> Diagnostics {
+        *self.gave_up.get_mut() = false;
         let views = Views::new(harvest, &theme.strings);
         let mut global = Inputs::new(Some(0));
         global.insert("site", &views.site());

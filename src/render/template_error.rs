@@ -33,6 +33,10 @@ pub enum TemplateError {
         tag: &'static str,
         chain: Vec<String>,
     },
+    #[error(
+        "template `{template}` has taken more than {seconds} s to render: it, or a template it uses, loops (nearly) forever"
+    )]
+    TooLong { template: String, seconds: u64 },
 }
 
 impl Hint for TemplateError {
@@ -40,6 +44,9 @@ impl Hint for TemplateError {
         let message = match self {
             TemplateError::Syntax { message, .. } | TemplateError::Render { message, .. } => {
                 message
+            }
+            TemplateError::TooLong { .. } => {
+                return Some("look for loops over large ranges in the site's templates".into());
             }
             TemplateError::MissingParent {
                 parent, suggestion, ..
@@ -67,6 +74,23 @@ impl Hint for TemplateError {
         }
         Some("fix the template, or delete the site's copy to use the theme's own".into())
     }
+}
+
+/// The diagnostic of a template that took longer than `limit` to render, at its file.
+pub(super) fn too_long(
+    template: &str,
+    templates: &BTreeMap<String, TemplateSource>,
+    limit: std::time::Duration,
+) -> Diagnostic {
+    let file = templates.get(template).map_or_else(
+        || std::path::PathBuf::from("templates"),
+        |t| t.origin.display_path(),
+    );
+    let error = TemplateError::TooLong {
+        template: template.to_string(),
+        seconds: limit.as_secs(),
+    };
+    Diagnostic::new(file, Position::UNKNOWN, &error)
 }
 
 /// Turns a Tera error into a diagnostic at the template file and line it names (or, for a

@@ -18,10 +18,16 @@ pub struct Server {
 impl Server {
     /// Starts `oogst serve --port 0` on the site at `root` and waits until it listens.
     pub fn start(root: &std::path::Path, extra: &[&str]) -> Server {
+        Server::start_with_env(root, extra, &[])
+    }
+
+    /// Like [`Server::start`], with these environment variables set for the server.
+    pub fn start_with_env(root: &std::path::Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_oogst"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
