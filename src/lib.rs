@@ -14,6 +14,7 @@ pub mod render;
 pub mod routes;
 pub mod scaffold;
 pub mod serve;
+pub mod theme;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

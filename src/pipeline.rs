@@ -13,8 +13,9 @@ use crate::content::{Asset, Document, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
 use crate::output::{Content, Counter, OutputError, Sink};
-use crate::render::{Renderer, StaticFile, Theme};
+use crate::render::Renderer;
 use crate::routes::{self, Routes};
+use crate::theme::{StaticFile, Theme};
 use crate::{BuildOptions, Built};
 
 /// What changed on disk since the last run.

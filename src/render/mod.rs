@@ -7,7 +7,6 @@ pub mod lists;
 pub mod print;
 pub mod publish;
 pub mod search;
-pub mod theme;
 
 mod jobs;
 mod memo;
@@ -28,6 +27,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, Discard, OutputError};
 use crate::routes::{Generated, Made, file_of, published};
+use crate::theme::{TemplateSource, Theme};
 use context::Views;
 use jobs::Job;
 use memo::{Inputs, RenderMemo};
@@ -35,7 +35,6 @@ use print::SharedEdition;
 use search::SearchIndex;
 pub use template_error::TemplateError;
 use template_error::locate;
-pub use theme::{Origin, StaticFile, TemplateSource, Theme};
 
 /// Compiled templates, ready to render any number of pages.
 pub struct Renderer {

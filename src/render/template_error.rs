@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use thiserror::Error;
 
-use super::{Origin, TemplateSource};
 use crate::diagnostics::{Diagnostic, Hint, Position, did_you_mean};
+use crate::theme::{Origin, TemplateSource};
 
 #[derive(Debug, Error)]
 pub enum TemplateError {

@@ -1,5 +1,6 @@
-//! A visual theme: its templates, UI strings and static files, layered
-//! (built-in default < theme folder on disk < the site's own `templates/`).
+//! Load: the visual theme, its templates, UI strings and static files read and layered
+//! (built-in default < theme folder on disk < the site's own `templates/`), so the render
+//! stage works from what is read here and reads no files itself.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -122,10 +123,7 @@ impl Theme {
                 name: config.theme.clone(),
                 available: available_themes(root),
             };
-            let at = crate::yaml::key_position(
-                &std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default(),
-                "theme",
-            );
+            let at = config.key_position("theme");
             return Err(Diagnostic::new(root.join(CONFIG_FILE), at, &error).into());
         }
         theme.overlay_templates(&root.join("templates"), &mut diagnostics);
