@@ -1,8 +1,8 @@
 //! oogst: a static-site generator for the harvest of a Community of Practice.
 //!
-//! The pipeline: load → parse ([`content`]) → link ([`harvest`]) → render ([`render`]) →
-//! emit ([`output`]). [`build`] writes the emitted site to disk; [`check`] runs everything
-//! but the writing.
+//! The pipeline: config ([`config`], [`routes`]) → load ([`content::load`], [`theme`]) →
+//! parse ([`content`]) → link ([`harvest`]) → render ([`render`]) → emit ([`output`]).
+//! [`build`] writes the emitted site to disk; [`check`] runs everything but the writing.
 
 pub mod config;
 pub mod content;
