@@ -4,6 +4,7 @@ use thiserror::Error;
 
 use crate::diagnostics::Hint;
 
+/// Why a file's URL, number, relation or link does not hold.
 #[derive(Debug, Error)]
 pub enum LinkError {
     #[error("`{reference}` is not a {kind}")]

@@ -45,6 +45,7 @@ pub struct Pagination {
     pub pages: Vec<PageNumber>,
 }
 
+/// One link of a pagination: the list page's number and URL.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageNumber {
     pub number: usize,

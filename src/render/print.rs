@@ -24,6 +24,7 @@ pub struct PrintPart {
     pub items: Vec<PrintItem>,
 }
 
+/// An item in the print edition: its id there, its reference, and whom it relates to.
 #[derive(Debug, Clone, Serialize)]
 pub struct PrintItem {
     pub id: String,
