@@ -34,6 +34,9 @@ enum Command {
         /// Where to write the site; replaced whole, and only when the build succeeds.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Replace the output folder even when oogst did not make it (everything in it is lost).
+        #[arg(long)]
+        force: bool,
         /// The URL the site will be published at, e.g. https://example.org/harvest/ (overrides base_url in site.yaml).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
@@ -92,11 +95,12 @@ fn main() -> ExitCode {
         Command::Build {
             site,
             out,
+            force,
             base_url,
         } => {
             let out = out.unwrap_or_else(|| site.root.join("public"));
             let options = options(site, base_url);
-            match oogst::build(&options, &out) {
+            match oogst::build(&options, &out, force) {
                 Ok(built) => {
                     println!("{} → {}", oogst::summary(&built), out.display());
                     ExitCode::SUCCESS
