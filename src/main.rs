@@ -70,6 +70,9 @@ enum Command {
     New {
         /// The folder to create; it must not exist yet or be empty.
         dir: PathBuf,
+        /// The language of the example content and the interface: en or nl.
+        #[arg(long, default_value = "en", value_parser = starter_language)]
+        language: oogst::config::Language,
     },
 }
 
@@ -151,7 +154,7 @@ fn main() -> ExitCode {
                 ),
             }
         }
-        Command::New { dir } => match oogst::scaffold::new_site(&dir) {
+        Command::New { dir, language } => match oogst::scaffold::new_site(&dir, language) {
             Ok(files) => {
                 println!(
                     "created a new site in {} ({} files)",
@@ -197,4 +200,13 @@ mod tests {
         use clap::CommandFactory;
         Cli::command().debug_assert();
     }
+}
+
+/// The language a starter site is written in, by its code.
+fn starter_language(code: &str) -> Result<oogst::config::Language, String> {
+    use oogst::config::Language;
+    [Language::En, Language::Nl]
+        .into_iter()
+        .find(|language| language.code() == code)
+        .ok_or_else(|| format!("`{code}` is not a language oogst has a starter in: use en or nl"))
 }
