@@ -191,6 +191,15 @@ fn fail(diagnostics: &Diagnostics, format: Format) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// The language a starter site is written in, by its code.
+fn starter_language(code: &str) -> Result<oogst::config::Language, String> {
+    use oogst::config::Language;
+    [Language::En, Language::Nl]
+        .into_iter()
+        .find(|language| language.code() == code)
+        .ok_or_else(|| format!("`{code}` is not a language oogst has a starter in: use en or nl"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,13 +209,4 @@ mod tests {
         use clap::CommandFactory;
         Cli::command().debug_assert();
     }
-}
-
-/// The language a starter site is written in, by its code.
-fn starter_language(code: &str) -> Result<oogst::config::Language, String> {
-    use oogst::config::Language;
-    [Language::En, Language::Nl]
-        .into_iter()
-        .find(|language| language.code() == code)
-        .ok_or_else(|| format!("`{code}` is not a language oogst has a starter in: use en or nl"))
 }
