@@ -65,6 +65,12 @@ enum Command {
         /// How to print the result: text for people, json for CI.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also check every link to another site (working ones are remembered for a day).
+        #[arg(long)]
+        external: bool,
+        /// With --external: how many seconds one link may take to answer.
+        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+        timeout: u64,
     },
     /// Create a new harvest site in DIR, with an example of each kind of content.
     New {
@@ -111,25 +117,53 @@ fn main() -> ExitCode {
                 Err(diagnostics) => fail(&diagnostics, Format::Text),
             }
         }
-        Command::Check { site, format } => {
+        Command::Check {
+            site,
+            format,
+            external,
+            timeout,
+        } => {
             let options = options(site, None);
-            match oogst::check(&options) {
-                Ok(built) if format == Format::Json => {
-                    println!(
-                        "{}",
-                        serde_json::json!({ "ok": true, "pages": built.pages, "errors": [] })
-                    );
-                    ExitCode::SUCCESS
+            let built = match oogst::check(&options) {
+                Ok(built) => built,
+                Err(diagnostics) => return fail(&diagnostics, format),
+            };
+            let links = match external.then(|| {
+                oogst::external::check_external(&oogst::external::ExternalOptions {
+                    root: options.root.clone(),
+                    drafts: options.drafts,
+                    timeout: std::time::Duration::from_secs(timeout),
+                })
+            }) {
+                Some(Err(diagnostics)) => return fail(&diagnostics, format),
+                Some(Ok(report)) => Some(report),
+                None => None,
+            };
+            match format {
+                Format::Json => {
+                    let mut json =
+                        serde_json::json!({ "ok": true, "pages": built.pages, "errors": [] });
+                    if let Some(report) = &links {
+                        json["external"] = serde_json::json!({
+                            "links": report.links, "urls": report.urls, "asked": report.asked
+                        });
+                    }
+                    println!("{json}");
                 }
-                Ok(built) => {
+                Format::Text => {
                     println!(
                         "ok: {}",
                         oogst::summary(&built).replacen("built", "checked", 1)
                     );
-                    ExitCode::SUCCESS
+                    if let Some(report) = links {
+                        println!(
+                            "ok: {} links to {} addresses outside the site work ({} asked now, the others were found working within the last day)",
+                            report.links, report.urls, report.asked
+                        );
+                    }
                 }
-                Err(diagnostics) => fail(&diagnostics, format),
             }
+            ExitCode::SUCCESS
         }
         Command::Serve {
             site,
