@@ -4,6 +4,7 @@
 //! emit ([`output`]). [`build`] writes the emitted site to disk; [`check`] runs everything
 //! but the writing.
 
+pub mod colour;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
