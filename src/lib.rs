@@ -4,9 +4,11 @@
 //! parse ([`content`]) → link ([`harvest`]) → render ([`render`]) → emit ([`output`]).
 //! [`build`] writes the emitted site to disk; [`check`] runs everything but the writing.
 
+pub mod colour;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod external;
 pub mod harvest;
 pub mod output;
 pub mod pipeline;
@@ -59,11 +61,12 @@ pub fn build_site(options: &BuildOptions) -> Result<(Site, Built), Diagnostics> 
 }
 
 /// Builds the site into `out`: files are written to a staging folder as they are made, and
-/// the folder replaces `out` only when the whole build succeeded.
-pub fn build(options: &BuildOptions, out: &Path) -> Result<Built, Diagnostics> {
+/// the folder replaces `out` only when the whole build succeeded. A folder oogst did not
+/// make is replaced only with `force`.
+pub fn build(options: &BuildOptions, out: &Path, force: bool) -> Result<Built, Diagnostics> {
     let at_out =
         |e: output::OutputError| Diagnostics::from(Diagnostic::new(out, Position::UNKNOWN, &e));
-    output::check_output_folder(&options.root, out).map_err(at_out)?;
+    output::check_output_folder(&options.root, out, force).map_err(at_out)?;
     let staging = Staging::new(out).map_err(at_out)?;
     let mut pipeline = Pipeline::new(options.clone());
     let built = pipeline.run(&[], &staging);

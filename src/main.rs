@@ -34,6 +34,9 @@ enum Command {
         /// Where to write the site; replaced whole, and only when the build succeeds.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Replace the output folder even when oogst did not make it (everything in it is lost).
+        #[arg(long)]
+        force: bool,
         /// The URL the site will be published at, e.g. https://example.org/harvest/ (overrides base_url in site.yaml).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
@@ -62,11 +65,20 @@ enum Command {
         /// How to print the result: text for people, json for CI.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also check every link to another site (working ones are remembered for a day).
+        #[arg(long)]
+        external: bool,
+        /// With --external: how many seconds one link may take to answer.
+        #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+        timeout: u64,
     },
     /// Create a new harvest site in DIR, with an example of each kind of content.
     New {
         /// The folder to create; it must not exist yet or be empty.
         dir: PathBuf,
+        /// The language of the example content and the interface: en or nl.
+        #[arg(long, default_value = "en", value_parser = starter_language)]
+        language: oogst::config::Language,
     },
 }
 
@@ -92,11 +104,12 @@ fn main() -> ExitCode {
         Command::Build {
             site,
             out,
+            force,
             base_url,
         } => {
             let out = out.unwrap_or_else(|| site.root.join("public"));
             let options = options(site, base_url);
-            match oogst::build(&options, &out) {
+            match oogst::build(&options, &out, force) {
                 Ok(built) => {
                     println!("{} → {}", oogst::summary(&built), out.display());
                     ExitCode::SUCCESS
@@ -104,25 +117,53 @@ fn main() -> ExitCode {
                 Err(diagnostics) => fail(&diagnostics, Format::Text),
             }
         }
-        Command::Check { site, format } => {
+        Command::Check {
+            site,
+            format,
+            external,
+            timeout,
+        } => {
             let options = options(site, None);
-            match oogst::check(&options) {
-                Ok(built) if format == Format::Json => {
-                    println!(
-                        "{}",
-                        serde_json::json!({ "ok": true, "pages": built.pages, "errors": [] })
-                    );
-                    ExitCode::SUCCESS
+            let built = match oogst::check(&options) {
+                Ok(built) => built,
+                Err(diagnostics) => return fail(&diagnostics, format),
+            };
+            let links = match external.then(|| {
+                oogst::external::check_external(&oogst::external::ExternalOptions {
+                    root: options.root.clone(),
+                    drafts: options.drafts,
+                    timeout: std::time::Duration::from_secs(timeout),
+                })
+            }) {
+                Some(Err(diagnostics)) => return fail(&diagnostics, format),
+                Some(Ok(report)) => Some(report),
+                None => None,
+            };
+            match format {
+                Format::Json => {
+                    let mut json =
+                        serde_json::json!({ "ok": true, "pages": built.pages, "errors": [] });
+                    if let Some(report) = &links {
+                        json["external"] = serde_json::json!({
+                            "links": report.links, "urls": report.urls, "asked": report.asked
+                        });
+                    }
+                    println!("{json}");
                 }
-                Ok(built) => {
+                Format::Text => {
                     println!(
                         "ok: {}",
                         oogst::summary(&built).replacen("built", "checked", 1)
                     );
-                    ExitCode::SUCCESS
+                    if let Some(report) = links {
+                        println!(
+                            "ok: {} links to {} addresses outside the site work ({} asked now, the others were found working within the last day)",
+                            report.links, report.urls, report.asked
+                        );
+                    }
                 }
-                Err(diagnostics) => fail(&diagnostics, format),
             }
+            ExitCode::SUCCESS
         }
         Command::Serve {
             site,
@@ -147,7 +188,7 @@ fn main() -> ExitCode {
                 ),
             }
         }
-        Command::New { dir } => match oogst::scaffold::new_site(&dir) {
+        Command::New { dir, language } => match oogst::scaffold::new_site(&dir, language) {
             Ok(files) => {
                 println!(
                     "created a new site in {} ({} files)",
@@ -182,6 +223,15 @@ fn fail(diagnostics: &Diagnostics, format: Format) -> ExitCode {
         ),
     }
     ExitCode::from(1)
+}
+
+/// The language a starter site is written in, by its code.
+fn starter_language(code: &str) -> Result<oogst::config::Language, String> {
+    use oogst::config::Language;
+    [Language::En, Language::Nl]
+        .into_iter()
+        .find(|language| language.code() == code)
+        .ok_or_else(|| format!("`{code}` is not a language oogst has a starter in: use en or nl"))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! `oogst new DIR`: a new harvest site with an example of each kind of content.
+//! `oogst new DIR`: a new harvest site with an example of each kind of content, in English
+//! or Dutch, with recipes that publish it on GitLab Pages and GitHub Pages.
 
 use std::path::{Path, PathBuf};
 
@@ -7,8 +8,14 @@ use thiserror::Error;
 
 use crate::diagnostics::Hint;
 
-/// The starter site, built into the binary.
-static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold/starter");
+use crate::config::Language;
+
+/// The starter sites, built into the binary.
+static STARTER_EN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold/en");
+static STARTER_NL: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold/nl");
+
+/// Deploy recipes, the same for every language.
+static RECIPES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold/recipes");
 
 #[derive(Debug, Error)]
 pub enum ScaffoldError {
@@ -30,14 +37,20 @@ impl Hint for ScaffoldError {
     }
 }
 
-/// Writes the starter site into `dir`, which must be new or empty. Returns the files written.
-pub fn new_site(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+/// Writes the starter site in `language` and the deploy recipes into `dir`, which must be
+/// new or empty. Returns the files written.
+pub fn new_site(dir: &Path, language: Language) -> Result<Vec<PathBuf>, ScaffoldError> {
     let not_empty = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if not_empty || dir.is_file() {
         return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
     }
+    let starter = match language {
+        Language::En => &STARTER_EN,
+        Language::Nl => &STARTER_NL,
+    };
     let mut written = Vec::new();
-    write_dir(&STARTER, dir, &mut written)?;
+    write_dir(starter, dir, &mut written)?;
+    write_dir(&RECIPES, dir, &mut written)?;
     Ok(written)
 }
 

@@ -442,6 +442,46 @@ fn a_new_site_builds_right_away() {
 }
 
 #[test]
+fn a_dutch_starter_builds_with_a_dutch_interface_and_deploy_recipes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("oogst");
+    oogst()
+        .args(["new", "--language", "nl"])
+        .arg(&root)
+        .assert()
+        .success();
+    oogst()
+        .arg("build")
+        .arg("--root")
+        .arg(&root)
+        .assert()
+        .success();
+    let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+    assert!(home.contains("<html lang=\"nl\""));
+    assert!(home.contains(">Conclusies<"), "the interface is Dutch");
+    assert!(home.contains("Onze oogst"), "the example content is Dutch");
+    let conclusion =
+        std::fs::read_to_string(root.join("public/conclusies/samen-leren/index.html")).unwrap();
+    assert!(
+        conclusion.contains("Maak ruimte om samen te leren"),
+        "relations hold"
+    );
+
+    let gitlab = std::fs::read_to_string(root.join(".gitlab-ci.yml")).unwrap();
+    assert!(gitlab.contains("oogst build --base-url \"$CI_PAGES_URL/\""));
+    assert!(gitlab.contains("paths: [public]"));
+    let github = std::fs::read_to_string(root.join(".github/workflows/pages.yml")).unwrap();
+    assert!(github.contains("oogst build --base-url"));
+    assert!(github.contains("path: public"));
+    oogst()
+        .args(["new", "--language", "fr"])
+        .arg(dir.path().join("fr"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use en or nl"));
+}
+
+#[test]
 fn the_shipped_harvest_builds() {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = tempfile::tempdir().unwrap();

@@ -69,15 +69,6 @@ fn stalled_clients_do_not_block_others_and_are_dropped_when_idle() {
 }
 
 #[test]
-#[ignore = "cannot be fixed with tiny_http 0.12: Server::from_listener runs its own accept loop \
-            and hands each connection to its private util::TaskPool, which has no API to size it \
-            or to take connections one by one. TaskPool::spawn queues a connection instead of \
-            starting a thread while it counts an idle thread, and a woken thread counts as idle \
-            until it has taken the lock again, so a burst is queued behind a few threads, each of \
-            which then reads a stalled connection until IDLE_TIMEOUT (5 s) before taking the next; \
-            a client that connects after the burst can wait behind them (13 of 50 runs failed here). \
-            The fix is an accept loop of our own with a thread per connection up to MAX_IN_FLIGHT: \
-            a patched or replaced tiny_http"]
 fn a_burst_of_stalled_clients_delays_others_at_most_until_they_time_out() {
     let site = Site::small();
     let server = Server::start(site.root(), &[]);

@@ -10,6 +10,8 @@ echo "== cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --locked --all-targets
+echo "== serve at a writer's pace (90 s: edits with idle gaps longer than every timeout)"
+python3 benches/soak.py --seconds 90 --gap 6 15 --binary "${CARGO_TARGET_DIR:-target}/debug/oogst"
 echo "== fuzzing (bounded)"
 bash fuzz/run.sh 60
 echo "== browser tests"

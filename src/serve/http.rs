@@ -1,12 +1,11 @@
 //! Answering requests from the site in memory: safe paths, content types, 404 pages,
-//! redirects for folder URLs, the event stream, the reload script in every page.
+//! redirects for folder URLs, the event stream, the reload script in every page. How
+//! requests arrive and answers leave is [`super::connection`]'s.
 
-use std::io::{Cursor, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::reload::{self, Broadcaster, EVENTS_PATH, Event};
 use crate::diagnostics::Diagnostics;
@@ -123,75 +122,104 @@ pub fn route(url: &str, site: &Site) -> Route {
     Route::NotFound
 }
 
-/// Requests answered at once, above which a request gets 503 at once: many slow clients
-/// cannot make the server take on more than this.
-pub const MAX_IN_FLIGHT: usize = 256;
+/// A request's method, as far as the preview server tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Head,
+    Other,
+}
 
-/// Answers every request, each on a thread of its own, so a client that reads slowly holds
-/// up only itself. (Reading requests is tiny_http's, whose pool can queue a burst of new
-/// connections behind stalled ones: see the ignored test in tests/hostile.rs.)
-pub fn answer(server: tiny_http::Server, live: Arc<Live>) {
-    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    for request in server.incoming_requests() {
-        if in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_IN_FLIGHT {
-            in_flight.fetch_sub(1, Ordering::SeqCst);
-            let _ = request.respond(text(503, "busy"));
-            continue;
-        }
-        let (live, counter) = (live.clone(), in_flight.clone());
-        let spawned = std::thread::Builder::new().spawn(move || {
-            handle(request, &live);
-            counter.fetch_sub(1, Ordering::SeqCst);
-        });
-        if spawned.is_err() {
-            in_flight.fetch_sub(1, Ordering::SeqCst);
+impl Method {
+    pub fn of(name: &str) -> Method {
+        match name {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            _ => Method::Other,
         }
     }
+}
+
+/// A request as the preview server needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: Method,
+    /// The raw request target: path and query, not decoded.
+    pub target: String,
+    /// The connection stays open for the next request after the answer.
+    pub keep_alive: bool,
+}
+
+/// An answer with its body in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn new(status: u16, body: Vec<u8>) -> Response {
+        Response {
+            status,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
+    pub fn text(status: u16, body: &str) -> Response {
+        Response::new(status, body.as_bytes().to_vec())
+            .with_header("Content-Type", "text/plain; charset=utf-8")
+    }
+
+    /// Adds a header; a value that cannot stand in a header (from a strange URL) is left out.
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Response {
+        if !value.bytes().any(|b| b.is_ascii_control()) {
+            self.headers.push((name, value.to_string()));
+        }
+        self
+    }
+}
+
+/// What a request gets.
+pub enum Answer {
+    Page(Response),
+    /// The connection becomes an event stream; the event is sent at once.
+    Events(Option<Event>),
 }
 
 /// Answers one request.
-pub fn handle(request: Request, live: &Live) {
-    let url = request.url().to_string();
+pub fn answer(request: &Request, live: &Live) -> Answer {
+    let url = request.target.as_str();
     if url.len() > MAX_URL {
-        let _ = request.respond(text(414, "URL too long"));
-        return;
+        return Answer::Page(Response::text(414, "URL too long"));
     }
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(with_headers(
-            text(405, "only GET and HEAD"),
-            &[("Allow", "GET, HEAD")],
-        ));
-        return;
+    if request.method == Method::Other {
+        let refused = Response::text(405, "only GET and HEAD").with_header("Allow", "GET, HEAD");
+        return Answer::Page(refused);
     }
     if url.split('?').next() == Some(EVENTS_PATH) {
-        let first = live.errors().map(|e| Event::errors(&e));
-        if let Err(mut writer) = live.events.stream(request.into_writer(), first) {
-            let _ = writer.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        }
-        return;
+        return Answer::Events(live.errors().map(|e| Event::errors(&e)));
     }
     let site = live.site();
-    let response = match route(&url, &site) {
+    let response = match route(url, &site) {
         Route::File(file) => file_response(&site, &file, 200),
-        Route::Redirect(to) => with_headers(
-            Response::from_data(Vec::new()).with_status_code(StatusCode(301)),
-            &[("Location", &to)],
-        ),
+        Route::Redirect(to) => Response::new(301, Vec::new()).with_header("Location", &to),
         Route::NotFound if site.is_empty() => errors_page(live.errors()),
         Route::NotFound if site.contains("404.html") => file_response(&site, "404.html", 404),
-        Route::NotFound => text(404, "not found"),
-        Route::BadRequest => text(400, "bad request"),
+        Route::NotFound => Response::text(404, "not found"),
+        Route::BadRequest => Response::text(400, "bad request"),
     };
-    let _ = request.respond(with_headers(response, &[("Cache-Control", "no-store")]));
+    Answer::Page(response.with_header("Cache-Control", "no-store"))
 }
 
-fn file_response(site: &Site, file: &str, status: u16) -> Response<Cursor<Vec<u8>>> {
+fn file_response(site: &Site, file: &str, status: u16) -> Response {
     let Some(content) = site.get(file) else {
-        return text(404, "not found");
+        return Response::text(404, "not found");
     };
     let bytes = match content.bytes() {
         Ok(b) => b,
-        Err(_) => return text(404, "not found"),
+        Err(_) => return Response::text(404, "not found"),
     };
     let mime = mime_guess::from_path(file).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
@@ -207,14 +235,11 @@ fn file_response(site: &Site, file: &str, status: u16) -> Response<Cursor<Vec<u8
         }
         _ => mime.essence_str().to_string(),
     };
-    with_headers(
-        Response::from_data(body).with_status_code(StatusCode(status)),
-        &[("Content-Type", &content_type)],
-    )
+    Response::new(status, body).with_header("Content-Type", &content_type)
 }
 
 /// Shown while there has not yet been a good build.
-fn errors_page(errors: Option<Diagnostics>) -> Response<Cursor<Vec<u8>>> {
+fn errors_page(errors: Option<Diagnostics>) -> Response {
     let mut list = Vec::new();
     if let Some(errors) = errors {
         let _ = tera::escape_html(&errors.to_string(), &mut list);
@@ -224,28 +249,8 @@ fn errors_page(errors: Option<Diagnostics>) -> Response<Cursor<Vec<u8>>> {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>oogst: errors</title></head><body>\
          <h1>The site has errors</h1><p>Fix them and this page reloads.</p><pre>{list}</pre></body></html>"
     );
-    let response =
-        Response::from_data(reload::inject(html.as_bytes())).with_status_code(StatusCode(503));
-    with_headers(response, &[("Content-Type", "text/html; charset=utf-8")])
-}
-
-fn text(status: u16, body: &str) -> Response<Cursor<Vec<u8>>> {
-    let response =
-        Response::from_data(body.as_bytes().to_vec()).with_status_code(StatusCode(status));
-    with_headers(response, &[("Content-Type", "text/plain; charset=utf-8")])
-}
-
-/// Adds headers; one whose value is not valid in a header (from a strange URL) is left out.
-fn with_headers<R: std::io::Read>(
-    mut response: Response<R>,
-    headers: &[(&str, &str)],
-) -> Response<R> {
-    for (name, value) in headers {
-        if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(header);
-        }
-    }
-    response
+    Response::new(503, reload::inject(html.as_bytes()))
+        .with_header("Content-Type", "text/html; charset=utf-8")
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `oogst serve`: build, serve the site from memory, rebuild on every change, and tell
 //! open pages to reload. A failed rebuild keeps the last good site and shows the errors.
 
+pub mod connection;
 pub mod http;
 pub mod reload;
 pub mod watch;
@@ -9,7 +10,7 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
 use thiserror::Error;
@@ -19,10 +20,6 @@ use crate::diagnostics::Hint;
 use crate::output::InMemory;
 use crate::pipeline::{Change, Pipeline};
 use http::Live;
-
-/// A connection that sends or takes nothing for this long is closed, so a stalled client
-/// (a slowloris) holds nothing for long.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -43,6 +40,8 @@ pub enum ServeError {
     Bind { addr: SocketAddr, message: String },
     #[error("cannot watch the site for changes: {0}")]
     Watch(#[from] notify::Error),
+    #[error("the preview server stopped accepting connections: {0}")]
+    Listener(std::io::Error),
 }
 
 impl Hint for ServeError {
@@ -54,6 +53,7 @@ impl Hint for ServeError {
             ServeError::Watch(_) => {
                 Some("try --poll, which works on network drives and in containers".into())
             }
+            ServeError::Listener(_) => Some("start `oogst serve` again".into()),
         }
     }
 }
@@ -67,9 +67,8 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
         addr,
         message: e.to_string(),
     };
-    let listener = listen(addr).map_err(|e| bind_error(&e))?;
-    let server = tiny_http::Server::from_listener(listener, None).map_err(|e| bind_error(&e))?;
-    let local = server.server_addr().to_ip().unwrap_or(addr);
+    let listener = connection::listen(addr).map_err(|e| bind_error(&e))?;
+    let local = listener.local_addr().unwrap_or(addr);
     let url = site_url(local);
 
     let mut pipeline = Pipeline::remembering(BuildOptions {
@@ -91,10 +90,19 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
         }
     }
 
-    let answering = live.clone();
-    std::thread::spawn(move || http::answer(server, answering));
-    let (sender, changes) = channel();
-    let mut watcher = watch::watch(&options.root, options.poll, sender.clone())?;
+    let (sender, wakes) = channel();
+    let (answering, stopped) = (live.clone(), sender.clone());
+    std::thread::spawn(move || {
+        let error = connection::accept(&listener, answering);
+        let _ = stopped.send(Wake::ListenerFailed(error));
+    });
+    let changed = |sender: &std::sync::mpsc::Sender<Wake>| {
+        let sender = sender.clone();
+        move |changes| {
+            let _ = sender.send(Wake::Changed(changes));
+        }
+    };
+    let mut _watcher = watch::watch(&options.root, options.poll, changed(&sender))?;
     let mut watched = watch::existing_folders(&options.root);
 
     let _ = ctrlc::set_handler(|| {
@@ -111,16 +119,23 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
         eprintln!("could not open a browser: {e}");
     }
 
-    while let Some(batch) = next_batch(&changes) {
+    loop {
+        let batch = next_batch(&wakes)?;
         rebuild(&mut pipeline, &live, batch);
         let now = watch::existing_folders(&options.root);
         if now != watched {
-            watcher = watch::watch(&options.root, options.poll, sender.clone())?;
+            _watcher = watch::watch(&options.root, options.poll, changed(&sender))?;
             watched = now;
         }
     }
-    drop(watcher);
-    Ok(())
+}
+
+/// What wakes the serving loop.
+enum Wake {
+    /// Files changed.
+    Changed(BTreeSet<Change>),
+    /// The listener broke: the server cannot go on.
+    ListenerFailed(std::io::Error),
 }
 
 /// A batch with more changes than this is taken for the start of a burst (a checkout, a
@@ -131,19 +146,25 @@ const BURST: usize = 3;
 const BURST_QUIET: Duration = Duration::from_millis(150);
 
 /// The next changes, with everything else that arrived meanwhile. A single edit is handed
-/// on at once; a burst once it has ended.
-fn next_batch(changes: &Receiver<BTreeSet<Change>>) -> Option<BTreeSet<Change>> {
-    let mut batch = changes.recv().ok()?;
+/// on at once; a burst once it has ended. A broken listener ends the serving.
+fn next_batch(wakes: &Receiver<Wake>) -> Result<BTreeSet<Change>, ServeError> {
+    let mut batch = BTreeSet::new();
     loop {
-        while let Ok(more) = changes.try_recv() {
-            batch.extend(more);
-        }
-        if batch.len() <= BURST {
-            return Some(batch);
-        }
-        match changes.recv_timeout(BURST_QUIET) {
-            Ok(more) => batch.extend(more),
-            Err(_) => return Some(batch),
+        let wake = if batch.is_empty() {
+            // The loop holds a sender itself, so the channel never closes.
+            wakes.recv().map_err(|_| TryRecvError::Disconnected)
+        } else if batch.len() <= BURST {
+            wakes.try_recv()
+        } else {
+            wakes.recv_timeout(BURST_QUIET).map_err(|e| match e {
+                RecvTimeoutError::Timeout => TryRecvError::Empty,
+                RecvTimeoutError::Disconnected => TryRecvError::Disconnected,
+            })
+        };
+        match wake {
+            Ok(Wake::Changed(more)) => batch.extend(more),
+            Ok(Wake::ListenerFailed(error)) => return Err(ServeError::Listener(error)),
+            Err(_) => return Ok(batch),
         }
     }
 }
@@ -203,22 +224,6 @@ fn describe(batch: &BTreeSet<Change>, root: &std::path::Path) -> String {
             .map_or_else(|| "a file".into(), |p| p.display().to_string()),
         n => format!("{n} files"),
     }
-}
-
-/// A listening socket whose connections time out when idle (accepted sockets inherit the
-/// timeouts on Linux).
-fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
-    let socket = socket2::Socket::new(
-        socket2::Domain::for_address(addr),
-        socket2::Type::STREAM,
-        None,
-    )?;
-    socket.set_reuse_address(true)?;
-    socket.set_read_timeout(Some(IDLE_TIMEOUT))?;
-    socket.set_write_timeout(Some(IDLE_TIMEOUT))?;
-    socket.bind(&addr.into())?;
-    socket.listen(1024)?;
-    Ok(socket.into())
 }
 
 /// The URL the served site is known by: the local address.

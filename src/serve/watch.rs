@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode};
@@ -52,15 +51,19 @@ pub struct Watcher {
     _debouncer: Box<dyn std::any::Any + Send>,
 }
 
-/// Watches the site at `root` and sends each batch of changes to `sink`.
+/// Watches the site at `root` and hands each batch of changes to `sink`.
 /// With `poll`, files are polled (for network drives, containers and WSL).
-pub fn watch(root: &Path, poll: bool, sink: Sender<BTreeSet<Change>>) -> notify::Result<Watcher> {
+pub fn watch(
+    root: &Path,
+    poll: bool,
+    sink: impl Fn(BTreeSet<Change>) + Send + 'static,
+) -> notify::Result<Watcher> {
     let root_for_events = root.to_path_buf();
     let handler = move |result: DebounceEventResult| {
         if let Ok(events) = result {
             let changes = changes(&root_for_events, &events);
             if !changes.is_empty() {
-                let _ = sink.send(changes);
+                sink(changes);
             }
         }
     };

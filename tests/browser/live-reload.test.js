@@ -12,6 +12,8 @@ import { launch, openPage } from './lib/browser.js';
 const FILE = 'content/conclusions/01-cop-als-leerplek.md';
 const PAGE = 'conclusies/cop-als-leerplek/';
 const WITHIN = 10_000; // every change must show within 10 s
+// Longer than every timeout of the preview server (5 s idle): a writer reads before editing.
+const READING = 12_000;
 
 let tmp, serve, base, browser, page;
 let output = '';
@@ -89,12 +91,14 @@ after(async () => {
   await tmp?.cleanup();
 });
 
-test('live reload: an edit to a conclusion reloads its open page with the new text', async () => {
+test('live reload: an edit after a pause longer than every server timeout reloads the open page with the new text', async () => {
   const response = await page.goto(base + PAGE, { waitUntil: 'load' });
   assert.equal(response.status(), 200);
   assert.match(response.headers()['cache-control'] ?? '', /no-store/, 'oogst serve should send Cache-Control: no-store');
   await connected();
   await page.evaluate(() => (window.__beforeEdit = true));
+  await new Promise((r) => setTimeout(r, READING));
+  assert.ok(await page.evaluate(() => window.__oogst.readyState === 1), 'the event stream stays open while the writer reads');
 
   const text = `Nieuwe tekst uit de browsertest ${Date.now()}.`;
   await saveAtomically(path.join(tmp.dir, FILE), withBody(text));

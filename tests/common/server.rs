@@ -23,11 +23,32 @@ impl Server {
 
     /// Like [`Server::start`], with these environment variables set for the server.
     pub fn start_with_env(root: &std::path::Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_oogst"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_oogst"));
+        command
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
             .args(extra)
-            .envs(env.iter().copied())
+            .envs(env.iter().copied());
+        Server::spawn(command)
+    }
+
+    /// Starts `oogst serve --port 0` on the site at `root` in a process that may have at
+    /// most `limit` files open (sockets included).
+    pub fn start_with_open_files(root: &std::path::Path, limit: usize) -> Server {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!(
+                "ulimit -n {limit} && exec \"$0\" serve --port 0 --root \"$1\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_oogst"))
+            .arg(root);
+        Server::spawn(command)
+    }
+
+    /// Runs `command`, an `oogst serve` that prints its URL, and waits until it listens.
+    fn spawn(mut command: Command) -> Server {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -85,10 +106,20 @@ impl Server {
 
     /// Sends `raw` bytes and reads the whole response.
     pub fn request(&self, raw: &str) -> Response {
+        self.request_within(raw, Duration::from_secs(10))
+    }
+
+    /// `GET path`, waiting up to `within` for the answer.
+    pub fn get_within(&self, path: &str, within: Duration) -> Response {
+        self.request_within(
+            &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+            within,
+        )
+    }
+
+    fn request_within(&self, raw: &str, within: Duration) -> Response {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
+        stream.set_read_timeout(Some(within)).expect("timeout");
         stream.write_all(raw.as_bytes()).expect("send");
         let mut bytes = Vec::new();
         let _ = stream.read_to_end(&mut bytes);
