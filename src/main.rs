@@ -175,13 +175,19 @@ fn options(site: SiteArgs, base_url: Option<String>) -> BuildOptions {
 
 fn fail(diagnostics: &Diagnostics, format: Format) -> ExitCode {
     match format {
-        Format::Text => eprintln!("{diagnostics}"),
+        Format::Text => eprintln!("{}", diagnostics.report(colours())),
         Format::Json => println!(
             "{}",
             serde_json::json!({ "ok": false, "errors": diagnostics })
         ),
     }
     ExitCode::from(1)
+}
+
+/// Whether the report may be coloured: stderr is a terminal and `NO_COLOR` is not set.
+fn colours() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 #[cfg(test)]

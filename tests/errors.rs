@@ -326,6 +326,7 @@ fn check_reports_errors_as_json() {
     assert_eq!(error["col"], 1);
     assert_eq!(error["message"], "unknown key `thems`");
     assert_eq!(error["hint"], "did you mean `themes`?");
+    assert_eq!(error["source_line"], "thems: [leren]");
 }
 
 #[test]
