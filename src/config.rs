@@ -70,8 +70,8 @@ pub struct SiteConfig {
     pub sections: SectionNames,
     #[serde(default)]
     pub markdown: MarkdownConfig,
-    #[serde(default)]
-    pub extra: serde_yaml::Mapping,
+    #[serde(default, deserialize_with = "yaml::mapping_or_nothing")]
+    pub extra: yaml::Mapping,
 }
 
 /// The keys `site.yaml` may and must have.

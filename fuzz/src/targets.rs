@@ -81,7 +81,7 @@ pub fn yaml(data: &[u8]) {
     if let Err(errors) = yaml::parse::<SiteConfig>(text, oogst::config::KEYS) {
         check_errors(&errors, lines, text);
     }
-    if let Err(errors) = yaml::parse::<serde_yaml::Value>(text, keys) {
+    if let Err(errors) = yaml::parse::<serde_json::Value>(text, keys) {
         check_errors(&errors, lines, text);
     }
     let words: Vec<&str> = text
