@@ -300,13 +300,7 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
     if let Some(at) = too_deep(text) {
         return Err(vec![(at, YamlError::TooDeep)]);
     }
-    let entries = match serde_saphyr::from_str_with_options::<Outline>(text, options()) {
-        Ok(Outline::Mapping(entries)) => entries,
-        Ok(Outline::Other(kind)) => {
-            return Err(vec![(Position::new(1, 1), YamlError::NotAMapping(kind))]);
-        }
-        Err(e) => return Err(vec![syntax_error(&e, text)]),
-    };
+    let entries = outline(text).map_err(|error| vec![error])?;
 
     let mut errors = Vec::new();
     for entry in &entries {
@@ -323,7 +317,7 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
     }
     for &required in keys.required {
         let entry = entries.iter().find(|e| e.name == required);
-        if entry.is_none_or(|e| e.value == Node::Null) {
+        if entry.is_none_or(|e| e.value.is_null()) {
             let at = entry.map_or(Position::new(1, 1), |e| e.key);
             errors.push((at, YamlError::MissingKey(required)));
         }
@@ -331,8 +325,18 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
     if !errors.is_empty() {
         return Err(errors);
     }
-    serde_saphyr::from_str_with_options::<T>(text, options())
-        .map_err(|e| vec![value_error(&e, text, &entries)])
+
+    // The typed values come from the values read. Only when they do not fit is the text read
+    // again into `T`: YAML takes a plain scalar as text or number as the key needs
+    // (`title: 2024`), and its error knows the place.
+    let values: serde_json::Map<String, serde_json::Value> =
+        entries.into_iter().map(|e| (e.name, e.value)).collect();
+    T::deserialize(serde_json::Value::Object(values)).or_else(|_| {
+        serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
+            let entries = outline(text).unwrap_or_default();
+            vec![value_error(&e, text, &entries)]
+        })
+    })
 }
 
 /// Reads a free map (`extra:`), where `extra:` with nothing after it is an empty one.
@@ -357,6 +361,15 @@ fn options() -> serde_saphyr::Options {
     options
 }
 
+/// The top-level entries of `text`, which must be a mapping (or nothing).
+fn outline(text: &str) -> Result<Vec<Entry>, (Position, YamlError)> {
+    match serde_saphyr::from_str_with_options::<Outline>(text, options()) {
+        Ok(Outline::Mapping(entries)) => Ok(entries),
+        Ok(Outline::Other(kind)) => Err((Position::new(1, 1), YamlError::NotAMapping(kind))),
+        Err(e) => Err(syntax_error(&e, text)),
+    }
+}
+
 /// The top level of a YAML text: a mapping, with the place of every key and value, or what
 /// else it is.
 enum Outline {
@@ -370,19 +383,7 @@ struct Entry {
     key: Position,
     /// Where the value starts.
     at: Position,
-    value: Node,
-}
-
-/// A value as the parser read it, without what lies inside lists and mappings.
-#[derive(Debug, Clone, PartialEq)]
-enum Node {
-    Null,
-    Bool(bool),
-    Integer(i128),
-    Float(f64),
-    Text(String),
-    List,
-    Mapping,
+    value: serde_json::Value,
 }
 
 impl<'de> de::Deserialize<'de> for Outline {
@@ -397,10 +398,10 @@ impl<'de> de::Deserialize<'de> for Outline {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Outline, A::Error> {
                 let mut entries = Vec::new();
-                while let Some(key) = map.next_key::<Spanned<Node>>()? {
-                    let value = map.next_value::<Spanned<Node>>()?;
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    let value = map.next_value::<Spanned<serde_json::Value>>()?;
                     entries.push(Entry {
-                        name: key.value.name(),
+                        name: key.value,
                         key: position(&key.referenced),
                         at: position(&value.referenced),
                         value: value.value,
@@ -446,95 +447,20 @@ impl<'de> de::Deserialize<'de> for Outline {
     }
 }
 
-impl Node {
-    /// The name of a key written as this value.
-    fn name(&self) -> String {
-        match self {
-            Node::Null => "null".to_string(),
-            Node::Bool(b) => b.to_string(),
-            Node::Integer(n) => n.to_string(),
-            Node::Float(x) => x.to_string(),
-            Node::Text(text) => text.clone(),
-            Node::List => "[...]".to_string(),
-            Node::Mapping => "{...}".to_string(),
-        }
-    }
-
-    /// This value as what was found where something else was expected.
-    fn found(&self) -> Found {
-        match self {
-            Node::Null => Found::Nothing,
-            Node::Bool(b) => Found::Bool(*b),
-            Node::Integer(n) => Found::Integer(*n),
-            Node::Float(x) => Found::Float(*x),
-            Node::Text(text) => Found::Text(text.clone()),
-            Node::List => Found::List,
-            Node::Mapping => Found::Mapping,
-        }
-    }
-}
-
-impl<'de> de::Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct NodeVisitor;
-        impl<'de> Visitor<'de> for NodeVisitor {
-            type Value = Node;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any value")
-            }
-
-            fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
-                Ok(Node::Null)
-            }
-
-            fn visit_none<E: de::Error>(self) -> Result<Node, E> {
-                Ok(Node::Null)
-            }
-
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-                <Node as de::Deserialize>::deserialize(d)
-            }
-
-            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Node, E> {
-                Ok(Node::Bool(b))
-            }
-
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Node, E> {
-                Ok(Node::Integer(n.into()))
-            }
-
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Node, E> {
-                Ok(Node::Integer(n.into()))
-            }
-
-            fn visit_i128<E: de::Error>(self, n: i128) -> Result<Node, E> {
-                Ok(Node::Integer(n))
-            }
-
-            fn visit_u128<E: de::Error>(self, n: u128) -> Result<Node, E> {
-                Ok(Node::Integer(i128::try_from(n).unwrap_or(i128::MAX)))
-            }
-
-            fn visit_f64<E: de::Error>(self, x: f64) -> Result<Node, E> {
-                Ok(Node::Float(x))
-            }
-
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Node, E> {
-                Ok(Node::Text(s.to_string()))
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Node::List)
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Node::Mapping)
-            }
-        }
-        d.deserialize_any(NodeVisitor)
+/// A value as what was found where something else was expected.
+fn found(value: &serde_json::Value) -> Found {
+    use serde_json::Value as V;
+    match value {
+        V::Null => Found::Nothing,
+        V::Bool(b) => Found::Bool(*b),
+        V::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Found::Integer(i.into()),
+            (_, Some(u)) => Found::Integer(u.into()),
+            _ => Found::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        V::String(text) => Found::Text(text.clone()),
+        V::Array(_) => Found::List,
+        V::Object(_) => Found::Mapping,
     }
 }
 
@@ -640,7 +566,7 @@ fn value_error(e: &serde_saphyr::Error, text: &str, entries: &[Entry]) -> (Posit
     let key = entry.map(|entry| entry.name.clone());
     // What the outline read there, when the error is at a top-level value; else serde's words.
     let found = |unexpected: Option<&str>| match entry {
-        Some(entry) if entry.at == at => Some(entry.value.found()),
+        Some(entry) if entry.at == at => Some(found(&entry.value)),
         _ => unexpected.map(|words| Found::Other(plain_words(words))),
     };
     let wrong = |expected: Expected, unexpected: Option<&str>| YamlError::WrongValue {
@@ -734,54 +660,160 @@ fn too_deep(text: &str) -> Option<Position> {
     None
 }
 
-/// Whether `line` starts with `key:` (the key quoted or not).
-fn is_key(line: &str, key: &str) -> bool {
-    let unquoted = line.trim_start_matches(['"', '\'']);
-    unquoted.strip_prefix(key).is_some_and(|rest| {
-        rest.trim_start_matches(['"', '\''])
-            .trim_start()
-            .starts_with(':')
-    })
+/// The place of every top-level key of a text and of the values written under it (the
+/// items of a list one by one), for errors found after parsing.
+struct Places(Vec<Place>);
+
+struct Place {
+    key: String,
+    at: Position,
+    /// Each value written under the key, as text, with its place.
+    values: Vec<(String, Position)>,
 }
 
-/// Where a top-level `key:` is written in `text` (line 1 column 1 if it is not found).
+/// A value under a top-level key: its scalars with their places.
+struct Written(Vec<(String, Position)>);
+
+impl<'de> de::Deserialize<'de> for Places {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct PlacesVisitor;
+        impl<'de> Visitor<'de> for PlacesVisitor {
+            type Value = Places;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Places, A::Error> {
+                let mut places = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    let Written(values) = map.next_value()?;
+                    places.push(Place {
+                        key: key.value,
+                        at: position(&key.referenced),
+                        values,
+                    });
+                }
+                Ok(Places(places))
+            }
+        }
+        d.deserialize_map(PlacesVisitor)
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Written {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Spanned::<Items>::deserialize(d)?;
+        Ok(Written(match value.value {
+            Items::Scalar(text) => vec![(text, position(&value.referenced))],
+            Items::List(items) => items,
+            Items::Other => Vec::new(),
+        }))
+    }
+}
+
+/// A value read for its scalars: one, the items of a list or keys of a mapping, or none.
+enum Items {
+    Scalar(String),
+    List(Vec<(String, Position)>),
+    Other,
+}
+
+impl<'de> de::Deserialize<'de> for Items {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ItemsVisitor;
+        impl<'de> Visitor<'de> for ItemsVisitor {
+            type Value = Items;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Items, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<serde_json::Value>>()? {
+                    if !item.value.is_array() && !item.value.is_object() {
+                        items.push((scalar_text(&item.value), position(&item.referenced)));
+                    }
+                }
+                Ok(Items::List(items))
+            }
+
+            // The keys of a mapping are what is written under its key (`sections: {themes: x}`).
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Items, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push((key.value, position(&key.referenced)));
+                }
+                Ok(Items::List(keys))
+            }
+
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Items, E> {
+                Ok(Items::Scalar(s.to_string()))
+            }
+
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Items, E> {
+                Ok(Items::Scalar(b.to_string()))
+            }
+
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Items, E> {
+                Ok(Items::Scalar(n.to_string()))
+            }
+
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Items, E> {
+                Ok(Items::Scalar(n.to_string()))
+            }
+
+            fn visit_f64<E: de::Error>(self, x: f64) -> Result<Items, E> {
+                Ok(Items::Scalar(x.to_string()))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<Items, E> {
+                Ok(Items::Other)
+            }
+
+            fn visit_none<E: de::Error>(self) -> Result<Items, E> {
+                Ok(Items::Other)
+            }
+        }
+        d.deserialize_any(ItemsVisitor)
+    }
+}
+
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The places of the keys and values of `text`, when it parses.
+fn places(text: &str) -> Option<Vec<Place>> {
+    serde_saphyr::from_str_with_options::<Places>(text, options())
+        .ok()
+        .map(|Places(places)| places)
+}
+
+/// Where a top-level `key:` is written in `text` (line 1 column 1 if it is not there).
 pub fn key_position(text: &str, key: &str) -> Position {
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with(|c: char| !c.is_whitespace()) && is_key(line, key) {
-            return Position::new(i + 1, 1);
-        }
-    }
-    Position::new(1, 1)
+    places(text)
+        .and_then(|places| places.into_iter().find(|p| p.key == key))
+        .map_or(Position::new(1, 1), |place| place.at)
 }
 
-/// Where `value` is written under the top-level `key` (on the key's line or the lines of its list).
+/// Where `value` is written under the top-level `key` (as its value, an item of its list or
+/// a key of its mapping); else where the key is.
 pub fn value_position(text: &str, key: &str, value: &str) -> Position {
-    let start = key_position(text, key);
-    for (i, line) in text.lines().enumerate().skip(start.line.saturating_sub(1)) {
-        if i + 1 > start.line && line.starts_with(|c: char| !c.is_whitespace() && c != '-') {
-            break;
-        }
-        let body = if i + 1 == start.line {
-            line.split_once(':').map_or(line, |(_, rest)| rest)
-        } else {
-            line
-        };
-        if let Some(at) = find_token(body, value) {
-            let col = line.len() - body.len() + at;
-            return Position::new(i + 1, line[..col].chars().count() + 1);
-        }
-    }
-    start
-}
-
-/// Finds `token` in `line` as a whole YAML scalar (not as part of a longer word).
-fn find_token(line: &str, token: &str) -> Option<usize> {
-    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    line.match_indices(token).map(|(i, _)| i).find(|&i| {
-        let before = line[..i].chars().next_back();
-        let after = line[i + token.len()..].chars().next();
-        !before.is_some_and(is_word) && !after.is_some_and(is_word)
-    })
+    let Some(place) = places(text).and_then(|places| places.into_iter().find(|p| p.key == key))
+    else {
+        return Position::new(1, 1);
+    };
+    place
+        .values
+        .iter()
+        .find(|(written, _)| written == value)
+        .map_or(place.at, |(_, at)| *at)
 }
 
 #[cfg(test)]
