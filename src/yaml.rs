@@ -6,6 +6,7 @@
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::granit_parser::ErrorKind;
 use serde_saphyr::{ExternalMessageSource, Location, Spanned};
 use thiserror::Error;
@@ -193,8 +194,8 @@ impl fmt::Display for Found {
     }
 }
 
-/// Flow lists and mappings (`[[...]]`) may nest this deep: the YAML scanner slows down with
-/// the square of the depth, and refuses more than about this anyway.
+/// Lists and mappings (`[[...]]`) may nest this deep; the parser stops at the first level
+/// beyond, so a hostile text costs no more than a page.
 pub const MAX_FLOW_DEPTH: usize = 128;
 
 /// Front matter and `site.yaml` may be this long: parsed, YAML takes a hundred times the
@@ -297,9 +298,6 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
     if text.len() > MAX_LENGTH {
         return Err(vec![(Position::new(1, 1), YamlError::TooLong(text.len()))]);
     }
-    if let Some(at) = too_deep(text) {
-        return Err(vec![(at, YamlError::TooDeep)]);
-    }
     let entries = outline(text).map_err(|error| vec![error])?;
 
     let mut errors = Vec::new();
@@ -358,6 +356,11 @@ fn options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
     options.with_snippet = false;
+    if let Some(budget) = options.budget.as_mut() {
+        budget.flow_nesting_limit = MAX_FLOW_DEPTH;
+        // The mapping itself is one level more than the lists and mappings in it.
+        budget.max_depth = MAX_FLOW_DEPTH + 1;
+    }
     options
 }
 
@@ -500,7 +503,9 @@ fn syntax_error(e: &serde_saphyr::Error, text: &str) -> (Position, YamlError) {
                     | ErrorKind::ExpectedFlowSequenceSeparator => Syntax::OpenBracket('['),
                     ErrorKind::UnexpectedEofFlowMapping
                     | ErrorKind::ExpectedFlowMappingSeparator => Syntax::OpenBracket('{'),
-                    ErrorKind::RecursionLimitExceeded => Syntax::TooDeep,
+                    ErrorKind::RecursionLimitExceeded => {
+                        return (error_position(e, text), YamlError::TooDeep);
+                    }
                     ErrorKind::UnexpectedCharacter { character } => Syntax::Character(*character),
                     ErrorKind::SimpleKeyExpected => Syntax::NoColon,
                     ErrorKind::UnknownAnchor => Syntax::UnknownAlias,
@@ -516,6 +521,10 @@ fn syntax_error(e: &serde_saphyr::Error, text: &str) -> (Position, YamlError) {
             | E::AliasReplayStackDepthExceeded { .. } => Syntax::AliasLimit,
             E::AliasError { error, .. } => return syntax_error(error, text),
             E::WithSnippet { error, .. } => return syntax_error(error, text),
+            E::Budget {
+                breach: BudgetBreach::Depth { .. },
+                ..
+            } => return (error_position(e, text), YamlError::TooDeep),
             E::Budget { .. } => Syntax::AliasLimit,
             // The parser's own words, without the place it appends: the report shows that.
             other => Syntax::Other(
@@ -613,51 +622,6 @@ fn plain_words(unexpected: &str) -> String {
             None => other.to_string(),
         },
     }
-}
-
-/// Where flow lists and mappings (`[`, `{`) first nest deeper than [`MAX_FLOW_DEPTH`],
-/// counting brackets outside quoted text and comments.
-fn too_deep(text: &str) -> Option<Position> {
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut comment = false;
-    // The last character and the last one that was not a space, on this line.
-    let (mut last, mut last_seen) = ('\n', '\n');
-    let mut chars = text.char_indices().peekable();
-    while let Some((offset, c)) = chars.next() {
-        match (quote, c) {
-            (_, '\n') => {
-                comment = false;
-                last_seen = '\n';
-            }
-            (Some('"'), '\\') => {
-                chars.next();
-            }
-            (Some('\''), '\'') if chars.peek().is_some_and(|&(_, n)| n == '\'') => {
-                chars.next();
-            }
-            (Some(open), c) if c == open => quote = None,
-            (Some(_), _) => {}
-            (None, _) if comment => {}
-            (None, '#') if last.is_whitespace() => comment = true,
-            (None, '"' | '\'') if matches!(last_seen, '\n' | ':' | ',' | '[' | '{' | '-' | '?') => {
-                quote = Some(c);
-            }
-            (None, '[' | '{') => {
-                depth += 1;
-                if depth > MAX_FLOW_DEPTH {
-                    return Some(Position::of_offset(text, offset));
-                }
-            }
-            (None, ']' | '}') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        last = c;
-        if !c.is_whitespace() {
-            last_seen = c;
-        }
-    }
-    None
 }
 
 /// The place of every top-level key of a text and of the values written under it (the
