@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::SiteConfig;
-use crate::content::markdown::{self, AnchorLink, Destination, Rendered};
+use crate::content::markdown::{self, AnchorLink, BrokenLink, Destination, Rendered};
 use crate::content::{Asset, Date, Document, Kind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position, did_you_mean};
 use crate::url::{self, Section, UrlMaker};
@@ -111,7 +111,7 @@ pub enum LinkError {
     #[error("this page would have the same URL `{path}` as {page}, which oogst makes")]
     MadeUrl { path: String, page: String },
     #[error("broken link: {0}")]
-    BrokenLink(String),
+    BrokenLink(BrokenLink),
     #[error("`{target}` has no heading with the anchor `#{anchor}`")]
     MissingAnchor {
         target: String,
@@ -152,7 +152,11 @@ impl Hint for LinkError {
             LinkError::MadeUrl { .. } => {
                 Some("rename or move the file, or give it another `slug`".into())
             }
-            LinkError::BrokenLink(msg) if msg.contains(".md") && !msg.contains("@/") => {
+            LinkError::BrokenLink(BrokenLink::Draft(_)) => Some(
+                "remove the link, set `draft: false` on the other file, or build with --drafts"
+                    .into(),
+            ),
+            LinkError::BrokenLink(BrokenLink::MarkdownFile { .. }) => {
                 Some("link to other content as `@/conclusions/01-name.md`".into())
             }
             LinkError::BrokenLink(_) => {
@@ -688,9 +692,7 @@ fn resolve_link<'a>(
             }
             None => match index.missing.get(&(None, file.to_string())) {
                 Some(Missing::Failed) => Destination::Keep,
-                Some(Missing::Draft) => {
-                    Destination::Broken(format!("`{dest}` is a draft, which this build leaves out"))
-                }
+                Some(Missing::Draft) => Destination::Broken(BrokenLink::Draft(dest.to_string())),
                 None => {
                     let split = |rel: &'a str| rel.rsplit_once('/').unwrap_or(("", rel));
                     let (folder, name) = split(file);
@@ -700,10 +702,11 @@ fn resolve_link<'a>(
                         .map(|r| split(r))
                         .filter(|(f, _)| *f == folder);
                     let near = did_you_mean(name, siblings.map(|(_, n)| n));
-                    let hint = near.map_or(String::new(), |n| {
-                        format!(" (did you mean `@/{}`?)", file.replacen(name, n, 1))
-                    });
-                    Destination::Broken(format!("`{dest}`: there is no content/{file}{hint}"))
+                    Destination::Broken(BrokenLink::NoContent {
+                        dest: dest.to_string(),
+                        file: file.to_string(),
+                        suggestion: near.map(|n| format!("@/{}", file.replacen(name, n, 1))),
+                    })
                 }
             },
         };
@@ -720,13 +723,17 @@ fn resolve_link<'a>(
         return Destination::Keep;
     };
     if joined.ends_with(".md") {
-        return Destination::Broken(format!(
-            "`{dest}` links to a Markdown file; write it as `@/{joined}`"
-        ));
+        return Destination::Broken(BrokenLink::MarkdownFile {
+            dest: dest.to_string(),
+            file: joined,
+        });
     }
     match assets.get(joined.as_str()) {
         Some(path) => Destination::Url(format!("{}{fragment}", urls.link(path))),
-        None => Destination::Broken(format!("`{dest}`: there is no file content/{joined}")),
+        None => Destination::Broken(BrokenLink::NoFile {
+            dest: dest.to_string(),
+            file: joined,
+        }),
     }
 }
 

@@ -138,3 +138,18 @@ fn json_carries_the_source_line() {
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn links_to_a_draft_and_to_a_markdown_path() {
+    let report = report(&[
+        (
+            "content/conclusions/02-tweede.md",
+            "---\ntitle: Tweede\nnumber: 2\ndraft: true\n---\n",
+        ),
+        (
+            DOE_DAT,
+            "---\ntitle: Doe dat\nnumber: 2\n---\n\nZie [de tweede](@/conclusions/02-tweede.md)\nen [de eerste](../conclusions/01-eerste.md).\n",
+        ),
+    ]);
+    insta::assert_snapshot!(report);
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use oogst::config::SiteConfig;
 use oogst::content::front_matter::{self, FrontMatter, Kind};
-use oogst::content::markdown::{self, Destination};
+use oogst::content::markdown::{self, BrokenLink, Destination};
 use oogst::content::{Document, SourceFile};
 use oogst::diagnostics::{Hint, Position, Positions};
 use oogst::harvest::{self, LinkInput, MarkdownCache};
@@ -117,7 +117,11 @@ fn resolve(dest: &str) -> Destination {
         return match fnv(file.as_bytes()) % 3 {
             0 if anchor.is_empty() => Destination::Url(format!("/{file}/")),
             0 => Destination::Url(format!("/{file}/#{anchor}")),
-            1 => Destination::Broken(format!("`{dest}`: there is no content/{file}")),
+            1 => Destination::Broken(BrokenLink::NoContent {
+                dest: dest.to_string(),
+                file: file.to_string(),
+                suggestion: None,
+            }),
             _ => Destination::Keep,
         };
     }
@@ -125,11 +129,17 @@ fn resolve(dest: &str) -> Destination {
         return Destination::Keep;
     }
     if dest.ends_with(".md") {
-        return Destination::Broken(format!("`{dest}` links to a Markdown file"));
+        return Destination::Broken(BrokenLink::MarkdownFile {
+            dest: dest.to_string(),
+            file: dest.to_string(),
+        });
     }
     match fnv(dest.as_bytes()) % 2 {
         0 => Destination::Url(format!("/files/{dest}")),
-        _ => Destination::Broken(format!("`{dest}`: there is no file")),
+        _ => Destination::Broken(BrokenLink::NoFile {
+            dest: dest.to_string(),
+            file: dest.to_string(),
+        }),
     }
 }
 

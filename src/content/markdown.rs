@@ -23,8 +23,35 @@ pub enum Destination {
     Keep,
     /// Rewrite to this URL.
     Url(String),
-    /// A link to content or a file that does not exist; the message says which.
-    Broken(String),
+    /// A link to content or a file that does not exist, and why.
+    Broken(BrokenLink),
+}
+
+/// Why a link in a body leads nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BrokenLink {
+    /// `@/` names a draft, which this build leaves out.
+    #[error("`{0}` is a draft, which this build leaves out")]
+    Draft(String),
+    /// `@/` names no content file; `suggestion` is a near `@/` link that exists.
+    #[error("`{dest}`: there is no content/{file}{}", near(.suggestion))]
+    NoContent {
+        dest: String,
+        file: String,
+        suggestion: Option<String>,
+    },
+    /// A Markdown file linked by its path instead of with `@/`.
+    #[error("`{dest}` links to a Markdown file; write it as `@/{file}`")]
+    MarkdownFile { dest: String, file: String },
+    /// A file beside the content that does not exist.
+    #[error("`{dest}`: there is no file content/{file}")]
+    NoFile { dest: String, file: String },
+}
+
+fn near(suggestion: &Option<String>) -> String {
+    suggestion
+        .as_ref()
+        .map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"))
 }
 
 /// A link found in a body whose target page must have the given anchor.
@@ -45,7 +72,7 @@ pub struct Rendered {
     pub lead: String,
     pub anchor_links: Vec<AnchorLink>,
     /// Links whose destination does not exist, with their position and the reason.
-    pub broken_links: Vec<(Position, String)>,
+    pub broken_links: Vec<(Position, BrokenLink)>,
     /// A hash of everything this rendering came from: equal keys, equal HTML.
     pub source_key: u64,
 }
@@ -505,7 +532,7 @@ mod tests {
     fn links_are_rewritten_and_broken_ones_reported_with_their_line() {
         let resolve = |d: &str| match d {
             "@/conclusions/01-a.md#x" => Destination::Url("/conclusies/a/#x".into()),
-            "@/missing.md" => Destination::Broken("no such file".into()),
+            "@/missing.md" => Destination::Broken(BrokenLink::Draft("@/missing.md".into())),
             _ => Destination::Keep,
         };
         let r = render(
@@ -519,7 +546,10 @@ mod tests {
         assert_eq!(r.anchor_links[0].position, Position::new(12, 5));
         assert_eq!(
             r.broken_links,
-            [(Position::new(13, 1), "no such file".to_string())]
+            [(
+                Position::new(13, 1),
+                BrokenLink::Draft("@/missing.md".into())
+            )]
         );
     }
 
