@@ -804,6 +804,12 @@ mod tests {
         let item: Item = parse("title: Hallo\nnumber: 3\nthemes: [a, b]\n", KEYS).unwrap();
         assert_eq!(item.number, Some(3));
         assert_eq!(item.themes, ["a", "b"]);
+        // A plain scalar is text where the key takes text, read in a second pass.
+        let item: Item = parse("title: 2024\nthemes: [1, 2.5]\n", KEYS).unwrap();
+        assert_eq!(
+            (item.title.as_str(), item.themes),
+            ("2024", vec!["1".into(), "2.5".into()])
+        );
     }
 
     #[test]
