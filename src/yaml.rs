@@ -467,7 +467,11 @@ fn found(value: &serde_json::Value) -> Found {
     }
 }
 
+/// A parser location as a position; one the parser does not know is the start of the text.
 fn position(location: &Location) -> Position {
+    if location.line() == 0 {
+        return Position::new(1, 1);
+    }
     Position::new(
         usize::try_from(location.line()).unwrap_or(usize::MAX),
         usize::try_from(location.column()).unwrap_or(usize::MAX),
@@ -476,11 +480,7 @@ fn position(location: &Location) -> Position {
 
 /// Where the parser places `e`: never before line 1 nor past the end of `text`.
 fn error_position(e: &serde_saphyr::Error, text: &str) -> Position {
-    let at = e
-        .location()
-        .map(|l| position(&l))
-        .filter(|p| p.line > 0)
-        .unwrap_or(Position::new(1, 1));
+    let at = e.location().map_or(Position::new(1, 1), |l| position(&l));
     at.min(Position::of_offset(text, text.len()))
 }
 
