@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+pub use super::broken_link::BrokenLink;
 use crate::diagnostics::{Position, Positions};
 use crate::url::slugify;
 
@@ -25,33 +26,6 @@ pub enum Destination {
     Url(String),
     /// A link to content or a file that does not exist, and why.
     Broken(BrokenLink),
-}
-
-/// Why a link in a body leads nowhere.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BrokenLink {
-    /// `@/` names a draft, which this build leaves out.
-    #[error("`{0}` is a draft, which this build leaves out")]
-    Draft(String),
-    /// `@/` names no content file; `suggestion` is a near `@/` link that exists.
-    #[error("`{dest}`: there is no content/{file}{}", near(.suggestion))]
-    NoContent {
-        dest: String,
-        file: String,
-        suggestion: Option<String>,
-    },
-    /// A Markdown file linked by its path instead of with `@/`.
-    #[error("`{dest}` links to a Markdown file; write it as `@/{file}`")]
-    MarkdownFile { dest: String, file: String },
-    /// A file beside the content that does not exist.
-    #[error("`{dest}`: there is no file content/{file}")]
-    NoFile { dest: String, file: String },
-}
-
-fn near(suggestion: &Option<String>) -> String {
-    suggestion
-        .as_ref()
-        .map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"))
 }
 
 /// A link found in a body whose target page must have the given anchor.
