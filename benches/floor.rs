@@ -37,8 +37,8 @@ fn page(content: &Path, out: &Path, file: &Path) -> Result<(), String> {
         .strip_prefix("---\n")
         .and_then(|rest| rest.split_once("\n---\n"))
         .ok_or_else(|| format!("{}: no front matter", file.display()))?;
-    let meta: serde_yaml::Mapping =
-        serde_yaml::from_str(front).map_err(|e| format!("{}: {e}", file.display()))?;
+    let meta: oogst::yaml::Mapping = oogst::yaml::parse_any(front)
+        .map_err(|(at, e)| format!("{}:{}: {e}", file.display(), at.line + 1))?;
     let title = meta
         .get("title")
         .and_then(|t| t.as_str())

@@ -69,8 +69,8 @@ pub struct SiteConfig {
     pub sections: SectionNames,
     #[serde(default)]
     pub markdown: MarkdownConfig,
-    #[serde(default)]
-    pub extra: serde_yaml::Mapping,
+    #[serde(default, deserialize_with = "yaml::mapping_or_nothing")]
+    pub extra: yaml::Mapping,
     /// The text it was read from, for the positions of its values in later errors.
     #[serde(skip)]
     source: String,

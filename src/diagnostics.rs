@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
 /// An error that can tell the writer how to fix it.
@@ -107,6 +108,65 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The line of the file the position points into, shown under the message.
+    /// Boxed: a diagnostic travels in `Result`s, which stay small.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<Box<SourceLine>>,
+}
+
+/// The source line an error points into, cut to a window around the column when it is long.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SourceLine {
+    /// The text of the line (without its line end), `…` where it was cut.
+    pub text: String,
+    /// Where the caret goes in `text`: a 1-based column counted in characters.
+    #[serde(skip)]
+    pub col: usize,
+}
+
+/// A source line longer than this many characters is shown as a window of this many.
+const SOURCE_LINE_WIDTH: usize = 240;
+
+impl SourceLine {
+    /// Line `position.line` of `text`, or `None` if the text has no such line.
+    pub fn of(text: &str, position: Position) -> Option<SourceLine> {
+        let index = position.line.checked_sub(1)?;
+        let line = text.split('\n').nth(index)?;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        // Positions on the first line are counted after a byte-order mark.
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        let col = position.col.max(1);
+        let length = line.chars().count();
+        if length <= SOURCE_LINE_WIDTH {
+            return Some(SourceLine {
+                text: line.to_string(),
+                col,
+            });
+        }
+        // A window that holds the column, a little after the window's middle.
+        let start = col
+            .saturating_sub(SOURCE_LINE_WIDTH / 2)
+            .min(length.saturating_sub(SOURCE_LINE_WIDTH));
+        let mut window: String = line.chars().skip(start).take(SOURCE_LINE_WIDTH).collect();
+        let mut col = col - start;
+        if start > 0 {
+            window.insert(0, '…');
+            col += 1;
+        }
+        if start + SOURCE_LINE_WIDTH < length {
+            window.push('…');
+        }
+        Some(SourceLine { text: window, col })
+    }
+
+    /// The byte offset in `text` of the caret's column (the end of the line if it lies beyond).
+    fn caret_offset(&self) -> usize {
+        self.text
+            .char_indices()
+            .nth(self.col.saturating_sub(1))
+            .map_or(self.text.len(), |(at, _)| at)
+    }
 }
 
 impl Diagnostic {
@@ -116,21 +176,60 @@ impl Diagnostic {
             position,
             message: error.to_string(),
             hint: error.hint(),
+            source_line: None,
         }
+    }
+
+    /// This diagnostic with the line of `text` (the whole file) that its position points into.
+    pub fn with_source(mut self, text: &str) -> Self {
+        if self.position.line > 0 {
+            self.source_line = SourceLine::of(text, self.position).map(Box::new);
+        }
+        self
+    }
+
+    /// The first line as `path:line:col: error: message` (no position where there is none).
+    fn headline(&self) -> String {
+        let mut line = self.file.display().to_string();
+        if self.position.line > 0 {
+            line.push_str(&format!(
+                ":{}:{}",
+                self.position.line,
+                self.position.col.max(1)
+            ));
+        }
+        line.push_str(": error: ");
+        line.push_str(&self.message);
+        line
+    }
+
+    /// The report of this error as rustc shows one: the headline, the source line with a
+    /// caret under the column, and the hint. Without a source line: the headline and hint.
+    pub fn render(&self, renderer: &Renderer) -> String {
+        let Some(source) = &self.source_line else {
+            let mut text = self.headline();
+            if let Some(hint) = &self.hint {
+                text.push_str(&format!("\n  = hint: {hint}"));
+            }
+            return text;
+        };
+        let headline = self.headline();
+        let caret = source.caret_offset();
+        let snippet = Snippet::source(source.text.as_str())
+            .line_start(self.position.line)
+            .annotation(AnnotationKind::Primary.span(caret..caret));
+        let mut group = Group::with_title(Level::ERROR.no_name().primary_title(headline.as_str()))
+            .element(snippet);
+        if let Some(hint) = &self.hint {
+            group = group.element(Level::HELP.with_name("hint").message(hint.as_str()));
+        }
+        renderer.render(&[group])
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
-        if self.position.line > 0 {
-            write!(f, ":{}:{}", self.position.line, self.position.col.max(1))?;
-        }
-        write!(f, ": error: {}", self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(&Renderer::plain()))
     }
 }
 
@@ -194,13 +293,53 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostics {
+    /// The whole report: every error as [`Diagnostic::render`] shows it, then the count.
+    /// `styled` colours it for a terminal.
+    pub fn report(&self, styled: bool) -> String {
+        let renderer = if styled {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut text = String::new();
         for d in &self.0 {
-            writeln!(f, "{d}")?;
+            text.push_str(&d.render(&renderer));
+            text.push('\n');
+            // A blank line after a snippet, as rustc does, keeps the errors apart.
+            if d.source_line.is_some() {
+                text.push('\n');
+            }
         }
         let n = self.0.len();
-        write!(f, "{n} error{}", if n == 1 { "" } else { "s" })
+        text.push_str(&format!("{n} error{}", if n == 1 { "" } else { "s" }));
+        text
+    }
+
+    /// Gives every error with a line and no source line yet the line from its file on disk.
+    /// Files are read once each; one that cannot be read leaves its errors as they are.
+    pub fn with_source_lines(mut self) -> Self {
+        let mut files: std::collections::HashMap<PathBuf, Option<String>> = Default::default();
+        for d in &mut self.0 {
+            if d.position.line == 0 || d.source_line.is_some() {
+                continue;
+            }
+            let text = files.entry(d.file.clone()).or_insert_with(|| {
+                std::fs::read(&d.file)
+                    .ok()
+                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            });
+            if let Some(text) = text {
+                d.source_line = SourceLine::of(text, d.position).map(Box::new);
+            }
+        }
+        self
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.report(false))
     }
 }
 
@@ -245,6 +384,49 @@ mod tests {
                 "offset {offset}"
             );
         }
+    }
+
+    #[test]
+    fn source_lines_are_found_and_long_ones_cut_around_the_column() {
+        let text = "\u{feff}a: 1\r\nb: [x\n";
+        let first = SourceLine::of(text, Position::new(1, 1)).unwrap();
+        assert_eq!((first.text.as_str(), first.col), ("a: 1", 1));
+        assert_eq!(
+            SourceLine::of(text, Position::new(2, 5)).unwrap().text,
+            "b: [x"
+        );
+        assert_eq!(SourceLine::of(text, Position::new(3, 1)).unwrap().text, "");
+        assert_eq!(SourceLine::of(text, Position::new(4, 1)), None);
+        assert_eq!(SourceLine::of(text, Position::UNKNOWN), None);
+
+        let long = format!("{}é{}", "x".repeat(1000), "y".repeat(1000));
+        let cut = SourceLine::of(&long, Position::new(1, 1001)).unwrap();
+        assert_eq!(cut.text.chars().count(), SOURCE_LINE_WIDTH + 2);
+        assert!(cut.text.starts_with('…') && cut.text.ends_with('…'));
+        assert_eq!(cut.text.chars().nth(cut.col - 1), Some('é'));
+        let end = SourceLine::of(&long, Position::new(1, 2002)).unwrap();
+        assert!(end.text.starts_with('…') && !end.text.ends_with('…'));
+        assert_eq!(end.caret_offset(), end.text.len());
+    }
+
+    #[test]
+    fn reports_show_the_line_and_a_caret_under_the_column() {
+        let error = Diagnostic {
+            file: "a.md".into(),
+            position: Position::new(2, 4),
+            message: "wrong".into(),
+            hint: Some("fix it".into()),
+            source_line: None,
+        };
+        assert_eq!(
+            error.to_string(),
+            "a.md:2:4: error: wrong\n  = hint: fix it"
+        );
+        let shown = error.with_source("one\ntwo three\n").to_string();
+        assert_eq!(
+            shown,
+            "a.md:2:4: error: wrong\n  |\n2 | two three\n  |    ^\n  |\n  = hint: fix it"
+        );
     }
 
     #[test]

@@ -216,7 +216,7 @@ fn options(site: SiteArgs, base_url: Option<String>) -> BuildOptions {
 
 fn fail(diagnostics: &Diagnostics, format: Format) -> ExitCode {
     match format {
-        Format::Text => eprintln!("{diagnostics}"),
+        Format::Text => eprintln!("{}", diagnostics.report(colours())),
         Format::Json => println!(
             "{}",
             serde_json::json!({ "ok": false, "errors": diagnostics })
@@ -232,6 +232,12 @@ fn starter_language(code: &str) -> Result<oogst::config::Language, String> {
         .into_iter()
         .find(|language| language.code() == code)
         .ok_or_else(|| format!("`{code}` is not a language oogst has a starter in: use en or nl"))
+}
+
+/// Whether the report may be coloured: stderr is a terminal and `NO_COLOR` is not set.
+fn colours() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 #[cfg(test)]

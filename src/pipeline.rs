@@ -429,7 +429,7 @@ fn add_files(output: &Counter<'_>, root: &Path, theme: &Theme, harvest: &Harvest
     diagnostics
 }
 
-/// Paths relative to the site root, sorted by file and line.
+/// With their source lines, paths relative to the site root, sorted by file and line.
 fn finish(diagnostics: Diagnostics, root: &Path) -> Diagnostics {
-    diagnostics.relative_to(root).sorted()
+    diagnostics.with_source_lines().relative_to(root).sorted()
 }

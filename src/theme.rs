@@ -229,7 +229,8 @@ fn load_strings(
 }
 
 fn parse_strings(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, ThemeError> {
-    serde_yaml::from_str(text).map_err(|e| ThemeError::Strings(e.to_string()))
+    crate::yaml::parse_any(text)
+        .map_err(|(at, e)| ThemeError::Strings(format!("line {}: {e}", at.line)))
 }
 
 fn available_themes(root: &Path) -> Vec<String> {

@@ -44,7 +44,7 @@ fn malformed_yaml() {
             FIRST,
             "---\ntitle: Eerste\nnumber: 1\nthemes: [leren\n---\n\nTekst.\n",
         )],
-        &["content/conclusions/01-eerste.md:5:", "invalid YAML"],
+        &["content/conclusions/01-eerste.md:4:9:", "invalid YAML"],
     );
 }
 
@@ -53,9 +53,8 @@ fn an_unclosed_quote() {
     fails_keeping_old_output(
         &[(FIRST, "---\ntitle: \"Eerste\nnumber: 1\n---\n\nTekst.\n")],
         &[
-            "content/conclusions/01-eerste.md:",
-            "invalid YAML",
-            "quote may be left open",
+            "content/conclusions/01-eerste.md:2:8: error: invalid YAML: this quote is never closed",
+            "close the quote",
         ],
     );
 }
@@ -326,6 +325,7 @@ fn check_reports_errors_as_json() {
     assert_eq!(error["col"], 1);
     assert_eq!(error["message"], "unknown key `thems`");
     assert_eq!(error["hint"], "did you mean `themes`?");
+    assert_eq!(error["source_line"], "thems: [leren]");
 }
 
 #[test]

@@ -630,7 +630,7 @@ fn dutch_strings() -> Vec<String> {
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n");
     let load = |lang: &str| -> BTreeMap<String, serde_json::Value> {
         let text = std::fs::read_to_string(theme.join(format!("{lang}.yaml"))).unwrap();
-        serde_yaml::from_str(&text).unwrap()
+        oogst::yaml::parse_any(&text).unwrap()
     };
     let (nl, en) = (load("nl"), load("en"));
     let mut strings = Vec::new();

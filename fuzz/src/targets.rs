@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use oogst::config::SiteConfig;
 use oogst::content::Section;
 use oogst::content::front_matter::{self, FrontMatter, Kind};
-use oogst::content::markdown::{self, Destination};
+use oogst::content::markdown::{self, BrokenLink, Destination};
 use oogst::content::{Document, SourceFile};
 use oogst::diagnostics::{Hint, Position, Positions};
 use oogst::harvest::{self, LinkInput, MarkdownCache};
@@ -83,7 +83,7 @@ pub fn yaml(data: &[u8]) {
     if let Err(errors) = yaml::parse::<SiteConfig>(text, oogst::config::KEYS) {
         check_errors(&errors, lines, text);
     }
-    if let Err(errors) = yaml::parse::<serde_yaml::Value>(text, keys) {
+    if let Err(errors) = yaml::parse::<serde_json::Value>(text, keys) {
         check_errors(&errors, lines, text);
     }
     let words: Vec<&str> = text
@@ -119,7 +119,11 @@ fn resolve(dest: &str) -> Destination {
         return match fnv(file.as_bytes()) % 3 {
             0 if anchor.is_empty() => Destination::Url(format!("/{file}/")),
             0 => Destination::Url(format!("/{file}/#{anchor}")),
-            1 => Destination::Broken(format!("`{dest}`: there is no content/{file}")),
+            1 => Destination::Broken(BrokenLink::NoContent {
+                dest: dest.to_string(),
+                file: file.to_string(),
+                suggestion: None,
+            }),
             _ => Destination::Keep,
         };
     }
@@ -127,11 +131,17 @@ fn resolve(dest: &str) -> Destination {
         return Destination::Keep;
     }
     if dest.ends_with(".md") {
-        return Destination::Broken(format!("`{dest}` links to a Markdown file"));
+        return Destination::Broken(BrokenLink::MarkdownFile {
+            dest: dest.to_string(),
+            file: dest.to_string(),
+        });
     }
     match fnv(dest.as_bytes()) % 2 {
         0 => Destination::Url(format!("/files/{dest}")),
-        _ => Destination::Broken(format!("`{dest}`: there is no file")),
+        _ => Destination::Broken(BrokenLink::NoFile {
+            dest: dest.to_string(),
+            file: dest.to_string(),
+        }),
     }
 }
 

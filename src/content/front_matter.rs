@@ -265,8 +265,8 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     #[serde(default)]
     pub date: Option<Date>,
-    #[serde(default)]
-    pub extra: serde_yaml::Mapping,
+    #[serde(default, deserialize_with = "yaml::mapping_or_nothing")]
+    pub extra: yaml::Mapping,
     #[serde(default)]
     pub number: Option<u32>,
     #[serde(default)]
@@ -292,8 +292,9 @@ pub fn parse(split: &Split<'_>, kind: Kind) -> Result<FrontMatter, Vec<(Position
         && super::slug::slugify(slug).is_empty()
     {
         let at = yaml::key_position(split.yaml, "slug").below(below);
-        let problem = format!("`slug`: `{slug}` has no letters or digits to make a URL of");
-        return Err(vec![(at, YamlError::Invalid(problem))]);
+        let message = format!("`{slug}` has no letters or digits to make a URL of");
+        let key = Some("slug".to_string());
+        return Err(vec![(at, YamlError::Refused { key, message })]);
     }
     Ok(front)
 }

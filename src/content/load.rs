@@ -38,6 +38,9 @@ pub enum LoadError {
     NotUtf8(usize),
     #[error("cannot walk the folder: {0}")]
     Walk(String),
+    /// A symbolic link to a folder that holds it.
+    #[error("cannot walk the folder: {0}")]
+    Loop(String),
     #[error("the file changed while the site was being built")]
     ChangedDuringBuild,
 }
@@ -46,7 +49,7 @@ impl Hint for LoadError {
     fn hint(&self) -> Option<String> {
         match self {
             LoadError::NotUtf8(_) => Some("save the file as UTF-8 in your editor".into()),
-            LoadError::Walk(msg) if msg.contains("loop") => Some(
+            LoadError::Loop(_) => Some(
                 "a symbolic link points back to a folder that contains it; remove the link".into(),
             ),
             _ => None,
@@ -112,7 +115,11 @@ fn walk(dir: &Path) -> Found {
                 diagnostics.push(Diagnostic::new(
                     path,
                     Position::UNKNOWN,
-                    &LoadError::Walk(e.to_string()),
+                    &if e.loop_ancestor().is_some() {
+                        LoadError::Loop(e.to_string())
+                    } else {
+                        LoadError::Walk(e.to_string())
+                    },
                 ));
                 continue;
             }

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+pub use super::broken_link::BrokenLink;
 use super::slug::slugify;
 use crate::diagnostics::{Position, Positions};
 
@@ -23,8 +24,8 @@ pub enum Destination {
     Keep,
     /// Rewrite to this URL.
     Url(String),
-    /// A link to content or a file that does not exist; the message says which.
-    Broken(String),
+    /// A link to content or a file that does not exist, and why.
+    Broken(BrokenLink),
 }
 
 /// A link found in a body whose target page must have the given anchor.
@@ -45,7 +46,7 @@ pub struct Rendered {
     pub lead: String,
     pub anchor_links: Vec<AnchorLink>,
     /// Links whose destination does not exist, with their position and the reason.
-    pub broken_links: Vec<(Position, String)>,
+    pub broken_links: Vec<(Position, BrokenLink)>,
     /// A hash of everything this rendering came from: equal keys, equal HTML.
     pub source_key: u64,
 }
@@ -498,7 +499,7 @@ mod tests {
     fn links_are_rewritten_and_broken_ones_reported_with_their_line() {
         let resolve = |d: &str| match d {
             "@/conclusions/01-a.md#x" => Destination::Url("/conclusies/a/#x".into()),
-            "@/missing.md" => Destination::Broken("no such file".into()),
+            "@/missing.md" => Destination::Broken(BrokenLink::Draft("@/missing.md".into())),
             _ => Destination::Keep,
         };
         let r = render(
@@ -512,7 +513,10 @@ mod tests {
         assert_eq!(r.anchor_links[0].position, Position::new(12, 5));
         assert_eq!(
             r.broken_links,
-            [(Position::new(13, 1), "no such file".to_string())]
+            [(
+                Position::new(13, 1),
+                BrokenLink::Draft("@/missing.md".into())
+            )]
         );
     }
 

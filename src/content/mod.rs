@@ -1,5 +1,6 @@
 //! Load and parse: from files on disk to typed documents with Markdown bodies.
 
+pub mod broken_link;
 pub mod dates;
 pub mod front_matter;
 pub mod load;

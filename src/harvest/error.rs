@@ -2,6 +2,7 @@
 
 use thiserror::Error;
 
+use crate::content::markdown::BrokenLink;
 use crate::diagnostics::Hint;
 
 /// Why a file's URL, number, relation or link does not hold.
@@ -22,7 +23,7 @@ pub enum LinkError {
     #[error("this page would have the same URL `{path}` as {page}, which oogst makes")]
     MadeUrl { path: String, page: String },
     #[error("broken link: {0}")]
-    BrokenLink(String),
+    BrokenLink(BrokenLink),
     #[error("`{target}` has no heading with the anchor `#{anchor}`")]
     MissingAnchor {
         target: String,
@@ -63,7 +64,11 @@ impl Hint for LinkError {
             LinkError::MadeUrl { .. } => {
                 Some("rename or move the file, or give it another `slug`".into())
             }
-            LinkError::BrokenLink(msg) if msg.contains(".md") && !msg.contains("@/") => {
+            LinkError::BrokenLink(BrokenLink::Draft(_)) => Some(
+                "remove the link, set `draft: false` on the other file, or build with --drafts"
+                    .into(),
+            ),
+            LinkError::BrokenLink(BrokenLink::MarkdownFile { .. }) => {
                 Some("link to other content as `@/conclusions/01-name.md`".into())
             }
             LinkError::BrokenLink(_) => {

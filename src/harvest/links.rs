@@ -7,7 +7,7 @@ use super::error::LinkError;
 use super::index::{Index, Missing};
 use super::{Item, ItemId};
 use crate::content::Document;
-use crate::content::markdown::{AnchorLink, Destination};
+use crate::content::markdown::{AnchorLink, BrokenLink, Destination};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::routes::UrlMaker;
 
@@ -85,9 +85,7 @@ pub(super) fn resolve_link<'a>(
             }
             None => match index.missing.get(&(None, file.to_string())) {
                 Some(Missing::Failed) => Destination::Keep,
-                Some(Missing::Draft) => {
-                    Destination::Broken(format!("`{dest}` is a draft, which this build leaves out"))
-                }
+                Some(Missing::Draft) => Destination::Broken(BrokenLink::Draft(dest.to_string())),
                 None => {
                     let split = |rel: &'a str| rel.rsplit_once('/').unwrap_or(("", rel));
                     let (folder, name) = split(file);
@@ -97,10 +95,11 @@ pub(super) fn resolve_link<'a>(
                         .map(|r| split(r))
                         .filter(|(f, _)| *f == folder);
                     let near = did_you_mean(name, siblings.map(|(_, n)| n));
-                    let hint = near.map_or(String::new(), |n| {
-                        format!(" (did you mean `@/{}`?)", file.replacen(name, n, 1))
-                    });
-                    Destination::Broken(format!("`{dest}`: there is no content/{file}{hint}"))
+                    Destination::Broken(BrokenLink::NoContent {
+                        dest: dest.to_string(),
+                        file: file.to_string(),
+                        suggestion: near.map(|n| format!("@/{}", file.replacen(name, n, 1))),
+                    })
                 }
             },
         };
@@ -117,13 +116,17 @@ pub(super) fn resolve_link<'a>(
         return Destination::Keep;
     };
     if joined.ends_with(".md") {
-        return Destination::Broken(format!(
-            "`{dest}` links to a Markdown file; write it as `@/{joined}`"
-        ));
+        return Destination::Broken(BrokenLink::MarkdownFile {
+            dest: dest.to_string(),
+            file: joined,
+        });
     }
     match targets.asset_paths.get(joined.as_str()) {
         Some(path) => Destination::Url(format!("{}{fragment}", urls.link(path))),
-        None => Destination::Broken(format!("`{dest}`: there is no file content/{joined}")),
+        None => Destination::Broken(BrokenLink::NoFile {
+            dest: dest.to_string(),
+            file: joined,
+        }),
     }
 }
 

@@ -376,8 +376,8 @@ impl<'h> Views<'h> {
             .date
             .map(|d| d.year.to_string())
             .or_else(|| match c.extra.get("year") {
-                Some(serde_yaml::Value::Number(n)) => Some(n.to_string()),
-                Some(serde_yaml::Value::String(s)) if !s.trim().is_empty() => {
+                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
                     Some(s.trim().to_string())
                 }
                 _ => None,

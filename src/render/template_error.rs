@@ -103,11 +103,11 @@ pub(super) fn locate(
     make: impl Fn(String, String) -> TemplateError,
 ) -> Diagnostic {
     let at = |name: &str, position: Position, error: &TemplateError| {
-        let file = templates.get(name).map_or_else(
-            || std::path::PathBuf::from("templates"),
-            |t| t.origin.display_path(),
-        );
-        Diagnostic::new(file, position, error)
+        let Some(template) = templates.get(name) else {
+            return Diagnostic::new("templates", position, error);
+        };
+        // The text compiled, which for the built-in theme is on no disk.
+        Diagnostic::new(template.origin.display_path(), position, error).with_source(&template.text)
     };
     let tag_in = |name: &str, tag: &str, target: &str| {
         templates

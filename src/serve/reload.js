@@ -18,7 +18,10 @@
       const item = document.createElement("pre");
       item.style.cssText = "white-space:pre-wrap;margin:0 0 1rem;padding:.75rem;background:#000;border-left:4px solid #ff6b57";
       const place = e.line ? `${e.file}:${e.line}:${e.col}` : e.file;
-      item.textContent = `${place}\n${e.message}` + (e.hint ? `\nhint: ${e.hint}` : "");
+      // The source line, with a caret under the column unless the line was cut to a window.
+      const source = e.source_line === undefined ? "" : `\n  | ${e.source_line}` +
+        (e.source_line.startsWith("\u2026") ? "" : `\n  | ${" ".repeat(Math.max(e.col - 1, 0))}^`);
+      item.textContent = `${place}\n${e.message}${source}` + (e.hint ? `\nhint: ${e.hint}` : "");
       overlay.append(item);
     }
     document.body.append(overlay);
