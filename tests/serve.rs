@@ -153,6 +153,11 @@ fn a_broken_edit_shows_errors_keeps_the_old_page_and_the_fix_clears_them() {
 #[test]
 fn a_template_that_never_ends_is_shown_in_the_overlay_and_the_next_save_rebuilds() {
     let site = Site::small();
+    // The folder exists from the start, so the watcher sees every save in it.
+    site.write(
+        "templates/conclusion.html",
+        "{% extends \"item.html\" %}{% block kicker %}Eerst{% endblock kicker %}",
+    );
     let server = Server::start_with_env(site.root(), &[], &[("OOGST_RENDER_LIMIT_SECS", "2")]);
     let events = server.events();
     site.write(
