@@ -107,6 +107,9 @@ pub struct Diagnostic {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Told, but the build goes on.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub warning: bool,
 }
 
 impl Diagnostic {
@@ -116,6 +119,15 @@ impl Diagnostic {
             position,
             message: error.to_string(),
             hint: error.hint(),
+            warning: false,
+        }
+    }
+
+    /// A problem worth telling that does not stop the build.
+    pub fn warning(file: impl Into<PathBuf>, position: Position, problem: &dyn Hint) -> Self {
+        Diagnostic {
+            warning: true,
+            ..Diagnostic::new(file, position, problem)
         }
     }
 }
@@ -126,7 +138,8 @@ impl fmt::Display for Diagnostic {
         if self.position.line > 0 {
             write!(f, ":{}:{}", self.position.line, self.position.col.max(1))?;
         }
-        write!(f, ": error: {}", self.message)?;
+        let severity = if self.warning { "warning" } else { "error" };
+        write!(f, ": {severity}: {}", self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  = hint: {hint}")?;
         }
@@ -180,6 +193,12 @@ impl Diagnostics {
             }
         }
         self
+    }
+
+    /// The errors, and the warnings apart.
+    pub fn split_warnings(self) -> (Diagnostics, Diagnostics) {
+        let (warnings, errors) = self.0.into_iter().partition(|d| d.warning);
+        (Diagnostics(errors), Diagnostics(warnings))
     }
 
     /// All diagnostics as a JSON array, on one line.

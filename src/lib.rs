@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod harvest;
+pub mod images;
 pub mod output;
 pub mod pipeline;
 pub mod render;
@@ -48,6 +49,10 @@ pub struct Built {
     /// Files written in all.
     pub files: usize,
     pub elapsed: Duration,
+    /// Images processed, and images taken from the cache.
+    pub images: (usize, usize),
+    /// Problems told that did not stop the build.
+    pub warnings: Diagnostics,
 }
 
 /// Builds the site in memory. Errors of every stage are collected and returned together.

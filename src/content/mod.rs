@@ -1,5 +1,6 @@
 //! Load and parse: from files on disk to typed documents with Markdown bodies.
 
+mod figures;
 pub mod front_matter;
 pub mod load;
 pub mod markdown;
