@@ -143,12 +143,11 @@ pub fn process(file: &str, bytes: &[u8]) -> Result<Processed, ImageError> {
     Ok(Processed::Renditions { encoding, sizes })
 }
 
-/// The decoder's own limits, the same as [`check_size`]'s: a decoder that reads more than
-/// its header before the check still cannot allocate past them.
+/// The decoder's own limit on what it allocates: a decoder that reads more than its header
+/// before [`check_size`] still cannot allocate past it. Sides are left to `check_size`,
+/// which says which numbers the file claims.
 fn limits() -> Limits {
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     limits
 }
