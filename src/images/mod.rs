@@ -314,7 +314,7 @@ fn rendition_path(stem: &str, encoding: Encoding, width: u32, plain: bool) -> St
 fn content_key(bytes: &[u8]) -> u128 {
     use std::hash::Hasher;
     let mut hasher =
-        siphasher::sip128::SipHasher13::new_with_keys(0x6f6f_6773_74, 0x696d_6167_6573);
+        siphasher::sip128::SipHasher13::new_with_keys(0x006f_6f67_7374, 0x696d_6167_6573);
     hasher.write(SETTINGS.as_bytes());
     hasher.write(bytes);
     siphasher::sip128::Hasher128::finish128(&hasher).as_u128()
@@ -354,7 +354,9 @@ pub fn svg_size(bytes: &[u8]) -> (u32, u32) {
     let number = |s: &str| -> Option<u32> {
         let digits = s.trim().trim_end_matches("px");
         let value: f64 = digits.parse().ok()?;
-        (value.is_finite() && value >= 1.0 && value < 100_000.0).then(|| value.round() as u32)
+        (1.0..100_000.0)
+            .contains(&value)
+            .then(|| value.round() as u32)
     };
     if let (Some(w), Some(h)) = (attribute("width"), attribute("height"))
         && let (Some(w), Some(h)) = (number(&w), number(&h))
