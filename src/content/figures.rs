@@ -255,3 +255,76 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::markdown::render;
+    use super::*;
+
+    fn processed(dest: &str) -> Destination {
+        match dest {
+            "foto.jpg" => Destination::Image(Figure {
+                src: "/c/foto.jpg".into(),
+                srcset: "/c/foto-480.jpg 480w, /c/foto.jpg 800w".into(),
+                sizes: "40rem",
+                width: 800,
+                height: 600,
+                ..Figure::default()
+            }),
+            "weg.jpg" => Destination::Broken("there is no file content/weg.jpg".into()),
+            _ => Destination::Keep,
+        }
+    }
+
+    #[test]
+    fn a_captioned_image_of_its_own_is_a_figure_and_the_rest_load_lazily() {
+        let body = "![Een flip-over](foto.jpg \"Na de sessie\")\n\nTekst ![-](foto.jpg) en meer.\n\n![Weer](foto.jpg)\n";
+        let r = render(body, 1, &processed, false);
+        assert!(r.html.starts_with("<figure><img src=\"/c/foto.jpg\" srcset=\"/c/foto-480.jpg 480w, /c/foto.jpg 800w\" sizes=\"40rem\" alt=\"Een flip-over\" width=\"800\" height=\"600\"><figcaption>Na de sessie</figcaption></figure>"), "{}", r.html);
+        assert!(r.html.contains("<p>Tekst <img src=\"/c/foto.jpg\" srcset=\"/c/foto-480.jpg 480w, /c/foto.jpg 800w\" sizes=\"40rem\" alt=\"\" width=\"800\" height=\"600\" loading=\"lazy\" decoding=\"async\"> en meer.</p>"), "{}", r.html);
+        assert!(r.html.contains("<p><img src=\"/c/foto.jpg\""), "{}", r.html);
+        assert_eq!(r.figures.len(), 3);
+        assert!(r.figure_problems.is_empty());
+        assert!(r.lead.starts_with("Tekst"), "a figure is no lead: {}", r.lead);
+    }
+
+    #[test]
+    fn undescribed_long_and_missing_images_are_told_at_their_place() {
+        let long = "woord ".repeat(50);
+        let body = format!("Intro.\n\n![](foto.jpg)\n\n![{long}](foto.jpg)\n\n![Weg](weg.jpg)\n");
+        let r = render(&body, 10, &processed, false);
+        assert_eq!(
+            r.figure_problems,
+            [
+                (
+                    Position::new(12, 1),
+                    FigureProblem::Undescribed("foto.jpg".into())
+                ),
+                (
+                    Position::new(14, 1),
+                    FigureProblem::LongDescription("foto.jpg".into(), 299)
+                ),
+            ]
+        );
+        assert_eq!(
+            r.broken_links,
+            [(
+                Position::new(16, 1),
+                "there is no file content/weg.jpg".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn external_images_stay_as_written_and_scripts_go_in_safe_mode() {
+        let r = render("![Logo](https://example.org/a.png)\n", 1, &processed, false);
+        assert!(
+            r.html
+                .contains("<img src=\"https://example.org/a.png\" alt=\"Logo\">"),
+            "{}",
+            r.html
+        );
+        let r = render("![x](javascript:alert(1))\n", 1, &processed, true);
+        assert!(!r.html.contains("javascript"), "{}", r.html);
+    }
+}
