@@ -358,3 +358,62 @@ fn a_broken_photo_is_an_error_at_the_line_that_shows_it() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(site.output(), before, "the previous site is untouched");
 }
+
+/// The preview server's pipeline processes an image once, and again only when its file
+/// changes; a changed body does not process the images it shows again.
+#[test]
+fn serve_processes_only_the_images_that_changed() {
+    use oogst::output::InMemory;
+    use oogst::{BuildOptions, Change, Pipeline};
+    let site = Site::new(SMALL_SITE);
+    site.write(FIRST, BODY);
+    let photo = site.path("content/conclusions/flip-over.jpg");
+    std::fs::write(&photo, photo_on_its_side(1600, 1200, 4)).unwrap();
+    std::fs::write(
+        site.path("content/conclusions/proces.png"),
+        transparent_drawing(),
+    )
+    .unwrap();
+    site.write("content/conclusions/schema.svg", SCHEMA_SVG);
+    let mut pipeline = Pipeline::remembering(BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: None,
+        drafts: false,
+    });
+    let run = |pipeline: &mut Pipeline, changes: &[Change]| {
+        let memory = InMemory::default();
+        let built = pipeline.run(changes, &memory).expect("builds");
+        (built.images, memory.into_site())
+    };
+    let (images, first) = run(&mut pipeline, &[]);
+    assert_eq!(images, (2, 0));
+    let page = |site: &oogst::output::Site| {
+        String::from_utf8(
+            site.get("conclusies/eerste/index.html")
+                .unwrap()
+                .bytes()
+                .unwrap()
+                .into_owned(),
+        )
+        .unwrap()
+    };
+    assert!(
+        page(&first).contains("width=\"1200\" height=\"1600\""),
+        "upright"
+    );
+
+    site.write(
+        FIRST,
+        &BODY.replace("Tekst van de eerste.", "Andere tekst."),
+    );
+    let (images, _) = run(&mut pipeline, &[Change::Content(site.path(FIRST))]);
+    assert_eq!(images, (0, 0), "a changed body processes nothing");
+
+    std::fs::write(&photo, photo_on_its_side(1200, 1600, 5)).unwrap();
+    let (images, after) = run(&mut pipeline, &[Change::Content(photo.clone())]);
+    assert_eq!(images, (1, 0), "only the changed photo");
+    assert!(
+        page(&after).contains("width=\"1600\" height=\"1200\""),
+        "its new size is shown"
+    );
+}

@@ -285,7 +285,11 @@ mod tests {
         assert!(r.html.contains("<p><img src=\"/c/foto.jpg\""), "{}", r.html);
         assert_eq!(r.figures.len(), 3);
         assert!(r.figure_problems.is_empty());
-        assert!(r.lead.starts_with("Tekst"), "a figure is no lead: {}", r.lead);
+        assert!(
+            r.lead.starts_with("Tekst"),
+            "a figure is no lead: {}",
+            r.lead
+        );
     }
 
     #[test]
