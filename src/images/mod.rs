@@ -347,8 +347,8 @@ pub fn svg_size(bytes: &[u8]) -> (u32, u32) {
             .find(&format!(" {name}="))
             .or_else(|| tag.find(&format!("\n{name}=")))?;
         let rest = &tag[at + name.len() + 2..];
-        let quote = rest.chars().next()?;
-        let rest = &rest[1..];
+        let quote = rest.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+        let rest = &rest[quote.len_utf8()..];
         Some(rest[..rest.find(quote)?].to_string())
     };
     let number = |s: &str| -> Option<u32> {
@@ -387,6 +387,7 @@ mod tests {
         );
         assert_eq!(svg_size(br#"<svg width="100%">"#), (0, 0));
         assert_eq!(svg_size(b"no svg"), (0, 0));
+        assert_eq!(svg_size("<svg width=“300” height=é>".as_bytes()), (0, 0));
     }
 
     #[test]
