@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let photo = photo(n, width, height)?;
         std::fs::write(out.join(format!("content/conclusions/foto-{n}.jpg")), photo)?;
         std::fs::write(
-            out.join(format!("content/conclusions/{n:02}-foto.md")),
+            out.join(format!("content/conclusions/{n:02}-foto-{n}.md")),
             format!(
                 "---\ntitle: Foto {n}\nnumber: {n}\n---\n\n![Flip-over {n} van de bijeenkomst](foto-{n}.jpg \"Bijeenkomst {n}\")\n"
             ),
