@@ -71,6 +71,9 @@ pub fn build(options: &BuildOptions, out: &Path) -> Result<Built, Diagnostics> {
     let staging = Staging::new(out).map_err(at_out)?;
     let mut pipeline = Pipeline::new(options.clone());
     let built = pipeline.run(&[], &staging);
+    if built.is_ok() {
+        pipeline.prune_image_cache();
+    }
     pipeline::drop_aside(pipeline);
     let built = built?;
     staging.commit().map_err(at_out)?;

@@ -120,6 +120,12 @@ impl Pipeline {
         )
     }
 
+    /// Removes from the image cache what the last run did not use (see
+    /// [`Gallery::prune_cache`]); for a build that succeeded, whose images are all known.
+    pub fn prune_image_cache(&self) -> usize {
+        self.gallery.prune_cache()
+    }
+
     pub fn options(&self) -> &BuildOptions {
         &self.options
     }

@@ -300,6 +300,15 @@ fn the_cache_keeps_images_between_builds_and_never_a_stale_one() {
         after["conclusies/proces.png"],
         before["conclusies/proces.png"]
     );
+    let manifests = std::fs::read_dir(site.path(".oogst-cache/images"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".txt"))
+        .count();
+    assert_eq!(
+        manifests, 2,
+        "the old photo's sizes are removed from the cache"
+    );
 }
 
 #[test]

@@ -43,6 +43,27 @@ impl Cache {
             .join(format!("{key:032x}-{width}.{}", encoding.extension()))
     }
 
+    /// Removes every file whose key is not in `kept`; returns how many.
+    pub(super) fn prune(&self, kept: &std::collections::HashSet<u128>) -> usize {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name();
+            let key = name
+                .to_str()
+                .and_then(|n| n.get(..32))
+                .and_then(|hex| u128::from_str_radix(hex, 16).ok());
+            // Files oogst did not make (no key in their name) are left alone.
+            if key.is_some_and(|k| !kept.contains(&k)) && std::fs::remove_file(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     /// What was stored for `key`, if all of it is there.
     pub(super) fn load(&self, key: u128) -> Option<Stored> {
         let text = std::fs::read_to_string(self.manifest(key)).ok()?;

@@ -209,6 +209,20 @@ impl Gallery {
         })
     }
 
+    /// Removes from the cache what no image of the last build was made from: the sizes of
+    /// files that changed or went. Returns how many files were removed.
+    pub fn prune_cache(&self) -> usize {
+        let Some(cache) = &self.cache else {
+            return 0;
+        };
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let kept = slots
+            .values()
+            .filter_map(|(_, slot)| slot.get()?.as_ref().ok().map(|p| p.key))
+            .collect();
+        cache.prune(&kept)
+    }
+
     /// How many images were processed, and how many taken from the cache, since the last call.
     pub fn counts(&self) -> (usize, usize) {
         (
@@ -237,9 +251,9 @@ impl Gallery {
             file: name.to_string(),
             reason: e.to_string(),
         };
-        let as_is = |width, height| Picture {
+        let as_is = |key, width, height| Picture {
             source: source.to_path_buf(),
-            key: 0,
+            key,
             renditions: vec![Rendition {
                 width,
                 height,
@@ -261,7 +275,7 @@ impl Gallery {
         let bytes = std::fs::read(source).map_err(unreadable)?;
         if is_svg(output) {
             let (width, height) = svg_size(&bytes);
-            return Ok(as_is(width, height));
+            return Ok(as_is(0, width, height));
         }
         let key = content_key(&bytes);
         let processed = match self.cache.as_ref().and_then(|c| c.load(key)) {
@@ -277,7 +291,7 @@ impl Gallery {
             }
         };
         let (encoding, sizes) = match processed {
-            cache::Stored::AsIs { width, height } => return Ok(as_is(width, height)),
+            cache::Stored::AsIs { width, height } => return Ok(as_is(key, width, height)),
             cache::Stored::Renditions { encoding, sizes } => (encoding, sizes),
         };
         let stem = output.rsplit_once('.').map_or(output, |(stem, _)| stem);
