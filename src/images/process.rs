@@ -385,6 +385,42 @@ mod tests {
         assert!(carries_metadata(b"GIF89a"));
     }
 
+    /// A flat colour, as a PNG with the Display P3 profile or with none.
+    fn flat_png(profile: Option<Vec<u8>>) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut encoder = PngEncoder::new(&mut bytes);
+        if let Some(icc) = profile {
+            image::ImageEncoder::set_icc_profile(&mut encoder, icc).unwrap();
+        }
+        let pixels = image::RgbImage::from_pixel(600, 400, image::Rgb([100, 200, 100]));
+        DynamicImage::ImageRgb8(pixels)
+            .write_with_encoder(encoder)
+            .unwrap();
+        bytes
+    }
+
+    fn first_pixel(processed: &Processed) -> ([u8; 3], Vec<u8>) {
+        let Processed::Renditions { sizes, .. } = processed else {
+            panic!("renditions");
+        };
+        let bytes = sizes[0].bytes.clone();
+        let image = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        (image.get_pixel(0, 0).0, bytes)
+    }
+
+    #[test]
+    fn colour_profiles_end_up_as_srgb() {
+        let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+        let (plain, _) = first_pixel(&process("plain.png", &flat_png(None)).unwrap());
+        assert_eq!(plain, [100, 200, 100]);
+        let (converted, bytes) = first_pixel(&process("p3.png", &flat_png(Some(p3))).unwrap());
+        assert!(
+            converted[0] < 80 && converted[1] >= 200,
+            "P3 green is more saturated in sRGB: {converted:?}"
+        );
+        assert!(!carries_metadata(&bytes), "no profile in the output");
+    }
+
     #[test]
     fn hostile_bytes_are_errors() {
         assert!(matches!(
