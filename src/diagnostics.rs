@@ -112,6 +112,9 @@ pub struct Diagnostic {
     /// Boxed: a diagnostic travels in `Result`s, which stay small.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_line: Option<Box<SourceLine>>,
+    /// Told, but the build goes on.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub warning: bool,
 }
 
 /// The source line an error points into, cut to a window around the column when it is long.
@@ -177,6 +180,15 @@ impl Diagnostic {
             message: error.to_string(),
             hint: error.hint(),
             source_line: None,
+            warning: false,
+        }
+    }
+
+    /// A problem worth telling that does not stop the build.
+    pub fn warning(file: impl Into<PathBuf>, position: Position, problem: &dyn Hint) -> Self {
+        Diagnostic {
+            warning: true,
+            ..Diagnostic::new(file, position, problem)
         }
     }
 
@@ -188,7 +200,8 @@ impl Diagnostic {
         self
     }
 
-    /// The first line as `path:line:col: error: message` (no position where there is none).
+    /// The first line as `path:line:col: error: message` (`warning:` for a warning; no
+    /// position where there is none).
     fn headline(&self) -> String {
         let mut line = self.file.display().to_string();
         if self.position.line > 0 {
@@ -198,7 +211,11 @@ impl Diagnostic {
                 self.position.col.max(1)
             ));
         }
-        line.push_str(": error: ");
+        line.push_str(if self.warning {
+            ": warning: "
+        } else {
+            ": error: "
+        });
         line.push_str(&self.message);
         line
     }
@@ -218,8 +235,13 @@ impl Diagnostic {
         let snippet = Snippet::source(source.text.as_str())
             .line_start(self.position.line)
             .annotation(AnnotationKind::Primary.span(caret..caret));
-        let mut group = Group::with_title(Level::ERROR.no_name().primary_title(headline.as_str()))
-            .element(snippet);
+        let level = if self.warning {
+            Level::WARNING
+        } else {
+            Level::ERROR
+        };
+        let mut group =
+            Group::with_title(level.no_name().primary_title(headline.as_str())).element(snippet);
         if let Some(hint) = &self.hint {
             group = group.element(Level::HELP.with_name("hint").message(hint.as_str()));
         }
@@ -279,6 +301,12 @@ impl Diagnostics {
             }
         }
         self
+    }
+
+    /// The errors, and the warnings apart.
+    pub fn split_warnings(self) -> (Diagnostics, Diagnostics) {
+        let (warnings, errors) = self.0.into_iter().partition(|d| d.warning);
+        (Diagnostics(errors), Diagnostics(warnings))
     }
 
     /// All diagnostics as a JSON array, on one line.
@@ -417,6 +445,7 @@ mod tests {
             message: "wrong".into(),
             hint: Some("fix it".into()),
             source_line: None,
+            warning: false,
         };
         assert_eq!(
             error.to_string(),

@@ -10,6 +10,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod external;
 pub mod harvest;
+pub mod images;
 pub mod output;
 pub mod pipeline;
 pub mod render;
@@ -51,6 +52,10 @@ pub struct Built {
     /// Files written in all.
     pub files: usize,
     pub elapsed: Duration,
+    /// Images processed, and images taken from the cache.
+    pub images: (usize, usize),
+    /// Problems told that did not stop the build.
+    pub warnings: Diagnostics,
 }
 
 /// Builds the site in memory. Errors of every stage are collected and returned together.
@@ -70,6 +75,9 @@ pub fn build(options: &BuildOptions, out: &Path, force: bool) -> Result<Built, D
     let staging = Staging::new(out).map_err(at_out)?;
     let mut pipeline = Pipeline::new(options.clone());
     let built = pipeline.run(&[], &staging);
+    if built.is_ok() {
+        pipeline.prune_image_cache();
+    }
     pipeline::drop_aside(pipeline);
     let built = built?;
     staging.commit().map_err(at_out)?;

@@ -98,6 +98,17 @@ enum Format {
     Json,
 }
 
+/// Warnings, and what became of the images, on stderr: neither fails the build.
+fn report_images(built: &oogst::Built) {
+    for warning in built.warnings.iter() {
+        eprintln!("{warning}");
+    }
+    if built.images != (0, 0) {
+        let (made, reused) = built.images;
+        eprintln!("images: {made} processed, {reused} from the cache");
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -111,6 +122,7 @@ fn main() -> ExitCode {
             let options = options(site, base_url);
             match oogst::build(&options, &out, force) {
                 Ok(built) => {
+                    report_images(&built);
                     println!("{} → {}", oogst::summary(&built), out.display());
                     ExitCode::SUCCESS
                 }
@@ -151,6 +163,7 @@ fn main() -> ExitCode {
                     println!("{json}");
                 }
                 Format::Text => {
+                    report_images(&built);
                     println!(
                         "ok: {}",
                         oogst::summary(&built).replacen("built", "checked", 1)

@@ -4,7 +4,9 @@
 //! `build` and `check` run it once.
 
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::{CONFIG_FILE, SiteConfig};
@@ -12,6 +14,7 @@ use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
+use crate::images::Gallery;
 use crate::output::{Content, Counter, OutputError, Sink};
 use crate::render::Renderer;
 use crate::routes::{self, Routes};
@@ -63,13 +66,14 @@ pub struct Pipeline {
     defer: bool,
     /// The print edition and search index served are older than the rest of the site.
     deferred_pending: bool,
+    /// The site's images, each processed once while its file is unchanged.
+    gallery: Arc<Gallery>,
 }
 
 impl Pipeline {
     /// A pipeline for one build.
     pub fn new(options: BuildOptions) -> Self {
         Pipeline {
-            options,
             remember: false,
             frame: None,
             content: None,
@@ -77,6 +81,8 @@ impl Pipeline {
             last: None,
             defer: false,
             deferred_pending: false,
+            gallery: Arc::new(Gallery::new(&options.root)),
+            options,
         }
     }
 
@@ -113,6 +119,12 @@ impl Pipeline {
                 .render_deferred(harvest, &frame.theme)
                 .map_err(|d| finish(d, root)),
         )
+    }
+
+    /// Removes from the image cache what the last run did not use (see
+    /// [`Gallery::prune_cache`]); for a build that succeeded, whose images are all known.
+    pub fn prune_image_cache(&self) -> usize {
+        self.gallery.prune_cache()
     }
 
     pub fn options(&self) -> &BuildOptions {
@@ -183,6 +195,7 @@ impl Pipeline {
             failed,
             content_assets: content.assets.values().collect(),
             drafts: self.options.drafts,
+            gallery: self.gallery.clone(),
         };
         let (harvest, errors) = harvest::link(input, &mut self.markdown);
         diagnostics.extend(errors);
@@ -195,11 +208,19 @@ impl Pipeline {
         if let Some(renderer) = &mut frame.renderer {
             diagnostics.extend(renderer.render(&harvest, &frame.theme, &output));
         }
-        diagnostics.extend(add_files(&output, &root, &frame.theme, &harvest));
+        diagnostics.extend(add_files(
+            &output,
+            &root,
+            &frame.theme,
+            &harvest,
+            &self.gallery,
+        ));
+        let (diagnostics, warnings) = diagnostics.split_warnings();
         if !diagnostics.is_empty() {
             return Err(finish(diagnostics, &root));
         }
-        let built = built(&harvest, &output, started);
+        let mut built = built(&harvest, &output, started, &self.gallery);
+        built.warnings = finish(warnings, &root);
         self.last = Some(harvest);
         Ok(built)
     }
@@ -253,12 +274,21 @@ impl Pipeline {
         let mut diagnostics =
             renderer.render_changed(harvest, &frame.theme, &output, &changed, self.defer);
         self.deferred_pending = self.defer;
-        diagnostics.extend(add_files(&output, &root, &frame.theme, harvest));
+        diagnostics.extend(add_files(
+            &output,
+            &root,
+            &frame.theme,
+            harvest,
+            &self.gallery,
+        ));
+        let (diagnostics, warnings) = diagnostics.split_warnings();
         if !diagnostics.is_empty() {
             self.last = None;
             return Some(Err(finish(diagnostics, &root)));
         }
-        Some(Ok(built(harvest, &output, started)))
+        let mut built = built(harvest, &output, started, &self.gallery);
+        built.warnings = finish(warnings, &root);
+        Some(Ok(built))
     }
 }
 
@@ -268,9 +298,11 @@ pub fn drop_aside<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
-fn built(harvest: &Harvest, output: &Counter<'_>, started: Instant) -> Built {
+fn built(harvest: &Harvest, output: &Counter<'_>, started: Instant, gallery: &Gallery) -> Built {
     let (pages, files) = output.counts();
     Built {
+        images: gallery.counts(),
+        warnings: Diagnostics::new(),
         items: Section::ALL.map(|s| harvest.section(s).len()),
         pages,
         files,
@@ -381,8 +413,15 @@ impl ContentState {
 /// Theme static files, the site's `static/` (which wins over them), files beside the content
 /// (which win over the theme's too), each copied as it is. None may replace a page or file
 /// oogst made, and `static/` and the content may not both have a file for one path.
-fn add_files(output: &Counter<'_>, root: &Path, theme: &Theme, harvest: &Harvest) -> Diagnostics {
+fn add_files(
+    output: &Counter<'_>,
+    root: &Path,
+    theme: &Theme,
+    harvest: &Harvest,
+    gallery: &Gallery,
+) -> Diagnostics {
     let (statics, mut diagnostics) = load::list_assets(&root.join("static"));
+    let processed = add_pictures(output, harvest, gallery, &mut diagnostics);
     // Output path → where the file comes from, its content, whether it is the site's own.
     let mut files: BTreeMap<String, (PathBuf, Content, bool)> = theme
         .static_files
@@ -395,10 +434,12 @@ fn add_files(output: &Counter<'_>, root: &Path, theme: &Theme, harvest: &Harvest
             (path.clone(), (file.source(path), content, false))
         })
         .collect();
+    // The original of a processed image is not published: its renditions are.
     let site_files = statics.into_iter().map(|a| (a.rel, a.path)).chain(
         harvest
             .assets
             .iter()
+            .filter(|a| !processed.contains(&a.source))
             .map(|a| (a.path.clone(), a.source.clone())),
     );
     for (path, source) in site_files {
@@ -427,6 +468,37 @@ fn add_files(output: &Counter<'_>, root: &Path, theme: &Theme, harvest: &Harvest
         }
     }
     diagnostics
+}
+
+/// The renditions of every image the harvest shows; returns the sources they were made of.
+fn add_pictures(
+    output: &Counter<'_>,
+    harvest: &Harvest,
+    gallery: &Gallery,
+    diagnostics: &mut Diagnostics,
+) -> BTreeSet<PathBuf> {
+    let shown: BTreeSet<&Path> = harvest
+        .items
+        .iter()
+        .flat_map(|item| item.body.figures.iter().chain(&item.image))
+        .map(|figure| figure.source.as_path())
+        .collect();
+    let mut processed = BTreeSet::new();
+    for source in shown {
+        let Some(picture) = gallery.known(source) else {
+            continue;
+        };
+        if picture.as_is {
+            continue;
+        }
+        for (path, content) in picture.files() {
+            if let Err(e) = output.add(path.to_string(), content, source) {
+                diagnostics.push(Diagnostic::new(source, Position::UNKNOWN, &e));
+            }
+        }
+        processed.insert(source.to_path_buf());
+    }
+    processed
 }
 
 /// With their source lines, paths relative to the site root, sorted by file and line.

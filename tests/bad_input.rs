@@ -303,6 +303,22 @@ cases! {
     link_to_a_missing_image: [Write(OVER, "---\ntitle: Over\n---\n\n![Schema](schema.png)\n")]
         => Fails(&["content/over.md:5:1: error: broken link: `schema.png`: there is no file content/schema.png"]);
 
+    // Images: bad and hostile files are errors at the line that shows them, naming the file.
+    jpeg_cut_off: [Made("content/foto.jpg", truncated_jpeg), Write(OVER, "---\ntitle: Over\n---\n\n![Flip-over](foto.jpg)\n")]
+        => Fails(&["content/over.md:5:1: error: the image content/foto.jpg is damaged", "export the image again"]);
+    text_named_jpg: [Write("content/foto.jpg", "dit is geen foto\n"), Write(OVER, "---\ntitle: Over\n---\n\n![Flip-over](foto.jpg)\n")]
+        => Fails(&["content/over.md:5:1: error: content/foto.jpg is not an image (its content is no JPEG, PNG or WebP)"]);
+    gif_named_png: [Bytes("content/foto.png", b"GIF89a\x01\0\x01\0\x80\0\0\0\0\0\xff\xff\xff!\xf9\x04\x01\0\0\0\0,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;"), Write(OVER, "---\ntitle: Over\n---\n\n![Schema](foto.png)\n")]
+        => Fails(&["content/over.md:5:1: error: content/foto.png is a GIF image, which oogst does not publish", "save it as JPEG"]);
+    png_bomb_of_30000_pixels_square: [Made("content/bom.png", decompression_bomb), Write(OVER, "---\ntitle: Over\n---\n\n![Bom](bom.png)\n")]
+        => Fails(&["content/over.md:5:1: error: the image content/bom.png is too large: 30000 × 30000 pixels"]);
+    image_without_description: [Fixture("content/schema.png", "pixel.png"), Write(OVER, "---\ntitle: Over\n---\n\nZie ![](schema.png).\n")]
+        => Fails(&["content/over.md:5:5: error: the image `schema.png` has no description", "![-](schema.png)"]);
+    front_matter_image_missing: [Write(OVER, "---\ntitle: Over\nimage: weg.jpg\n---\n\nTekst.\n")]
+        => Fails(&["content/over.md:3:1: error: `image`: `weg.jpg`: there is no file content/weg.jpg"]);
+    decorative_image: [Fixture("content/schema.png", "pixel.png"), Write(OVER, "---\ntitle: Over\n---\n\n![-](schema.png)\n")]
+        => Builds(&["schema.png", "over/index.html"]);
+
     // site.yaml.
     site_yaml_wrong_key: [Write("site.yaml", "title: Proefoogst\nlanguag: en\n")]
         => Fails(&["site.yaml:2:1: error: unknown key `languag`", "did you mean `language`?"]);
@@ -396,6 +412,45 @@ cases! {
         => FailsWithoutLine(&["content/schema.png: error: this file would have the same URL `/schema.png` as static/schema.png", "keep the file in one place"]);
 }
 
+/// The first third of a real JPEG.
+fn truncated_jpeg() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut bytes)
+        .encode_image(&image::DynamicImage::new_rgb8(640, 480))
+        .expect("a JPEG");
+    bytes.truncate(bytes.len() / 3);
+    bytes
+}
+
+/// A PNG of a few hundred bytes whose header claims 30,000 × 30,000 pixels (2.7 GB).
+fn decompression_bomb() -> Vec<u8> {
+    let mut png = Vec::new();
+    image::DynamicImage::new_rgb8(1, 1)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("a PNG");
+    // IHDR's width and height, then its checksum over type and data.
+    png[16..20].copy_from_slice(&30_000u32.to_be_bytes());
+    png[20..24].copy_from_slice(&30_000u32.to_be_bytes());
+    let crc = crc32(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 fn deep_flow_nesting() -> Vec<u8> {
     let n = 100_000;
     format!(
@@ -436,6 +491,25 @@ fn unreadable_file() {
         run.stderr
     );
     assert!(site.output() == before);
+}
+
+/// The decompression bomb is refused by its header: the build holds about what a small
+/// site needs, not the 2.7 GB its pixels would take.
+#[test]
+fn a_png_bomb_is_refused_in_bounded_memory() {
+    let site = Site::small();
+    std::fs::write(site.path("content/bom.png"), decompression_bomb()).expect("write");
+    site.write(OVER, "---\ntitle: Over\n---\n\n![Bom](bom.png)\n");
+    let run = build(&site, LIMIT);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("30000 × 30000 pixels"),
+        "{}",
+        run.stderr
+    );
+    if let Some(peak) = run.peak_rss_kib {
+        assert!(peak < 100 * 1024, "peak memory {peak} KiB");
+    }
 }
 
 /// A 20 MB body, written like a long report, builds in memory of at most ten times its size.
@@ -511,11 +585,12 @@ mod fuzz_targets;
 fn fuzz_inputs_replay() {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     type Target = fn(&[u8]);
-    let targets: [(&str, Target); 4] = [
+    let targets: [(&str, Target); 5] = [
         ("front_matter", fuzz_targets::front_matter),
         ("yaml", fuzz_targets::yaml),
         ("markdown", fuzz_targets::markdown),
         ("link", fuzz_targets::link),
+        ("image", fuzz_targets::image),
     ];
     let mut replayed = 0;
     for (name, target) in targets {

@@ -12,6 +12,7 @@ use oogst::content::markdown::{self, BrokenLink, Destination};
 use oogst::content::{Document, SourceFile};
 use oogst::diagnostics::{Hint, Position, Positions};
 use oogst::harvest::{self, LinkInput, MarkdownCache};
+use oogst::images::{Gallery, process};
 use oogst::render::print;
 use oogst::routes::Routes;
 use oogst::yaml::{self, YamlError};
@@ -271,6 +272,7 @@ pub fn link(data: &[u8]) {
             .collect(),
         content_assets: Vec::new(),
         drafts: place & 0x10 != 0,
+        gallery: std::sync::Arc::new(Gallery::new(Path::new("/nonexistent/fuzz-site"))),
     };
     let failed: HashSet<String> = input.failed.iter().map(|rel| rel.to_string()).collect();
     let (harvest, diagnostics) = harvest::link(input, &mut MarkdownCache::new(false));
@@ -305,5 +307,23 @@ pub fn link(data: &[u8]) {
                 item.body.html
             );
         }
+    }
+}
+
+/// An image file: processing it ends in renditions no larger than the limits allow, or in
+/// an error naming the file; never a panic.
+pub fn image(data: &[u8]) {
+    match process::process("fuzz.jpg", data) {
+        Ok(process::Processed::AsIs { width, height }) => {
+            assert!(width <= oogst::images::limits::WIDTHS[0] && height >= 1);
+        }
+        Ok(process::Processed::Renditions { sizes, .. }) => {
+            assert!(!sizes.is_empty());
+            for size in sizes {
+                assert!(size.width <= oogst::images::limits::WIDTHS[3]);
+                assert!(!size.bytes.windows(6).any(|w| w == b"Exif\0\0"));
+            }
+        }
+        Err(error) => assert!(error.to_string().contains("fuzz.jpg"), "{error}"),
     }
 }

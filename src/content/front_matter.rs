@@ -102,15 +102,16 @@ impl Kind {
     /// The front-matter keys this kind allows and requires.
     pub fn keys(self) -> Keys {
         const COMMON: &[&str] = &[
-            "title", "slug", "summary", "weight", "draft", "tags", "date", "extra",
+            "title", "slug", "summary", "weight", "draft", "tags", "date", "extra", "image",
         ];
-        const INTRO: &[&str] = &["title", "summary", "weight", "extra"];
+        const INTRO: &[&str] = &["title", "summary", "weight", "extra", "image"];
         const THEME: &[&str] = &[
             "title", "slug", "summary", "weight", "draft", "tags", "date", "extra", "number",
+            "image",
         ];
         const CONCLUSION: &[&str] = &[
             "title", "slug", "summary", "weight", "draft", "tags", "date", "extra", "number",
-            "themes",
+            "themes", "image",
         ];
         const RECOMMENDATION: &[&str] = &[
             "title",
@@ -124,6 +125,7 @@ impl Kind {
             "number",
             "themes",
             "conclusions",
+            "image",
         ];
         match self {
             Kind::Home | Kind::SectionIntro(_) => Keys {
@@ -273,6 +275,9 @@ pub struct FrontMatter {
     pub themes: Vec<String>,
     #[serde(default)]
     pub conclusions: Vec<Reference>,
+    /// A picture for lists and for sharing: a file beside the content, or `/…` in `static/`.
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 /// Parses the front matter of a file of `kind`; positions are file lines.

@@ -6,6 +6,8 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use serde::Serialize;
 
 pub use super::broken_link::BrokenLink;
+use super::figures::Figures;
+pub use super::figures::{DECORATIVE, Figure, FigureProblem};
 use super::slug::slugify;
 use crate::diagnostics::{Position, Positions};
 
@@ -26,6 +28,13 @@ pub enum Destination {
     Url(String),
     /// A link to content or a file that does not exist, and why.
     Broken(BrokenLink),
+    /// An image, processed: shown with its sizes; a link to it leads to its largest size.
+    Image(Figure),
+    /// An image file that cannot be published; the message names it.
+    Unusable {
+        message: String,
+        hint: Option<String>,
+    },
 }
 
 /// A link found in a body whose target page must have the given anchor.
@@ -47,6 +56,10 @@ pub struct Rendered {
     pub anchor_links: Vec<AnchorLink>,
     /// Links whose destination does not exist, with their position and the reason.
     pub broken_links: Vec<(Position, BrokenLink)>,
+    /// The processed images the body shows or links to.
+    pub figures: Vec<Figure>,
+    /// Images without a description, with one too long, or whose file cannot be published.
+    pub figure_problems: Vec<(Position, FigureProblem)>,
     /// A hash of everything this rendering came from: equal keys, equal HTML.
     pub source_key: u64,
 }
@@ -80,13 +93,11 @@ pub fn render(
     let events = Parser::new_ext(body, options())
         .into_offset_iter()
         .filter_map(|(mut event, range)| {
-            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
-                &mut event
-            {
+            if let Event::Start(Tag::Link { dest_url, .. }) = &mut event {
                 let written = std::mem::replace(dest_url, CowStr::Borrowed(""));
                 *dest_url = destination(written, position(range.start), resolve, &mut links, safe);
             }
-            Some(match event {
+            let event = match event {
                 Event::Html(_) | Event::InlineHtml(_) if safe => return None,
                 Event::FootnoteReference(label) => {
                     Event::FootnoteReference(footnote_id(&label).into())
@@ -95,18 +106,25 @@ pub fn render(
                     Event::Start(Tag::FootnoteDefinition(footnote_id(&label).into()))
                 }
                 other => other,
-            })
+            };
+            Some((event, range))
         });
 
-    let mut named = NamedHeadings::new(events);
+    let at = |offset: usize| position(offset);
+    let mut figures = Figures::new(events, &at, resolve, safe);
+    let mut named = NamedHeadings::new(&mut figures);
     let mut accessible = AccessibleTablesAndTasks::new(&mut named);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html, &mut accessible);
     let has_tables = accessible.has_tables;
     let NamedHeadings { headings, lead, .. } = named;
+    let (shown, problems, broken) = figures.finish();
     tidy_html(&mut html, has_tables);
     // Bodies are kept for the whole build: no spare capacity.
     html.shrink_to_fit();
+    links.figures.extend(shown);
+    links.figure_problems = problems;
+    links.broken_links.extend(broken);
     Rendered {
         html,
         headings,
@@ -298,11 +316,21 @@ fn rewrite<'a>(
             links.broken_links.push((position, reason));
             None
         }
+        Destination::Image(figure) => {
+            let src = figure.src.clone();
+            links.figures.push(figure);
+            Some(src.into())
+        }
+        Destination::Unusable { message, hint } => {
+            let problem = FigureProblem::Unusable { message, hint };
+            links.figure_problems.push((position, problem));
+            None
+        }
     }
 }
 
 /// A destination that runs code when followed.
-fn is_script(dest: &str) -> bool {
+pub(super) fn is_script(dest: &str) -> bool {
     // Browsers ignore whitespace and control characters inside a scheme.
     let scheme: String = dest
         .chars()

@@ -2,6 +2,7 @@
 
 pub mod broken_link;
 pub mod dates;
+mod figures;
 pub mod front_matter;
 pub mod load;
 pub mod markdown;

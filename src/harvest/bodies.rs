@@ -64,6 +64,10 @@ pub(super) fn render_bodies(
             };
             if let Some((cached_key, rendered)) = cache.entries.get(&doc.rel)
                 && *cached_key == key
+                && rendered
+                    .figures
+                    .iter()
+                    .all(|f| targets.gallery.is_current(&f.source, f.key))
             {
                 return (rendered.clone(), None);
             }

@@ -2,13 +2,16 @@
 //! an `@/file.md#anchor` link names exists.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::error::LinkError;
 use super::index::{Index, Missing};
 use super::{Item, ItemId};
 use crate::content::Document;
-use crate::content::markdown::{AnchorLink, BrokenLink, Destination};
+use crate::content::markdown::{AnchorLink, BrokenLink, Destination, FigureProblem};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::images::{self, DescriptionError, Gallery, Place};
 use crate::routes::UrlMaker;
 
 /// The lookups links are resolved with: kept with the harvest for taking in changed
@@ -18,8 +21,11 @@ pub(super) struct LinkTargets {
     pub(super) index: Index,
     /// Each item's page path, by [`ItemId`].
     pub(super) paths: Vec<String>,
-    /// Output paths of the files beside the content, by their path below `content/`.
-    pub(super) asset_paths: HashMap<String, String>,
+    /// Output paths and sources of the files beside the content, by their path below
+    /// `content/`.
+    pub(super) asset_paths: HashMap<String, (String, PathBuf)>,
+    /// The images of the site, processed as bodies ask for them.
+    pub(super) gallery: Arc<Gallery>,
     /// A hash of all the above, part of every body's cache key.
     pub(super) fingerprint: u64,
 }
@@ -40,6 +46,9 @@ pub(super) fn body_problems(
                 *position,
                 &LinkError::BrokenLink(reason.clone()),
             ));
+        }
+        for (position, problem) in &item.body.figure_problems {
+            diagnostics.push(figure_problem(&item.source, *position, problem));
         }
         for link in &item.body.anchor_links {
             if let Some(error) = check_anchor(link, index, items) {
@@ -105,6 +114,9 @@ pub(super) fn resolve_link<'a>(
         };
     }
     let is_external = has_scheme(dest);
+    if !is_external && let Some(image) = static_image(dest, targets, urls) {
+        return image;
+    }
     if is_external || dest.starts_with('#') || dest.starts_with('/') || dest.is_empty() {
         return Destination::Keep;
     }
@@ -122,11 +134,67 @@ pub(super) fn resolve_link<'a>(
         });
     }
     match targets.asset_paths.get(joined.as_str()) {
-        Some(path) => Destination::Url(format!("{}{fragment}", urls.link(path))),
+        Some((path, source)) if images::is_image(path) => {
+            shown(&targets.gallery, source, path, Place::Content, urls)
+        }
+        Some((path, _)) => Destination::Url(format!("{}{fragment}", urls.link(path))),
         None => Destination::Broken(BrokenLink::NoFile {
             dest: dest.to_string(),
             file: joined,
         }),
+    }
+}
+
+/// An image in `static/`, written from the site's root: `/img/photo.jpg`.
+fn static_image(dest: &str, targets: &LinkTargets, urls: &UrlMaker) -> Option<Destination> {
+    let path = dest.strip_prefix('/')?;
+    if !images::is_image(path) {
+        return None;
+    }
+    let source = targets.gallery.static_file(path)?;
+    Some(shown(&targets.gallery, &source, path, Place::Static, urls))
+}
+
+/// An image file, processed, as a destination.
+fn shown(
+    gallery: &Gallery,
+    source: &std::path::Path,
+    path: &str,
+    place: Place,
+    urls: &UrlMaker,
+) -> Destination {
+    match gallery.picture(source, path, place) {
+        Ok(picture) => Destination::Image(picture.figure(urls)),
+        Err(error) => Destination::Unusable {
+            message: error.to_string(),
+            hint: crate::diagnostics::Hint::hint(&error),
+        },
+    }
+}
+
+/// A problem with an image in a body, at its place in `file`.
+fn figure_problem(
+    file: &std::path::Path,
+    position: crate::diagnostics::Position,
+    problem: &FigureProblem,
+) -> Diagnostic {
+    match problem {
+        FigureProblem::Undescribed(dest) => {
+            Diagnostic::new(file, position, &DescriptionError::Missing(dest.clone()))
+        }
+        FigureProblem::LongDescription(dest, length) => Diagnostic::warning(
+            file,
+            position,
+            &DescriptionError::TooLong(dest.clone(), *length),
+        ),
+        FigureProblem::Unusable { message, hint } => Diagnostic {
+            file: file.to_path_buf(),
+            position,
+            message: message.clone(),
+            hint: hint.clone(),
+            source_line: None,
+            warning: false,
+        },
     }
 }
 

@@ -16,10 +16,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::markdown::Rendered;
+use crate::content::markdown::{Destination, Figure, Rendered};
 use crate::content::slug::{slug_from_file_name, slugify};
 use crate::content::{Asset, Date, Document, Kind, Section};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::images::Gallery;
 use crate::routes::{Routes, Shape};
 pub use bodies::MarkdownCache;
 pub use error::LinkError;
@@ -54,6 +55,8 @@ pub struct Item {
     /// The rendered body: HTML, headings, lead.
     pub body: Arc<Rendered>,
     pub relations: Relations,
+    /// The picture of its `image:` key, for lists and sharing.
+    pub image: Option<Figure>,
 }
 
 /// A file copied to the output as it is.
@@ -96,6 +99,8 @@ pub struct LinkInput<'a> {
     /// Files beside the content, below `content/`.
     pub content_assets: Vec<&'a Asset>,
     pub drafts: bool,
+    /// The site's images, kept between builds by the preview server.
+    pub gallery: Arc<Gallery>,
 }
 
 /// Links parsed documents into a harvest; every problem is reported together.
@@ -107,6 +112,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         failed,
         content_assets,
         drafts,
+        gallery,
     } = input;
     let mut diagnostics = Diagnostics::new();
 
@@ -138,8 +144,9 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         paths: items.iter().map(|i| i.path.clone()).collect(),
         asset_paths: assets
             .iter()
-            .map(|a| (a.rel.clone(), a.path.clone()))
+            .map(|a| (a.rel.clone(), (a.path.clone(), a.source.clone())))
             .collect(),
+        gallery,
         fingerprint: 0,
     };
     let safe = config.markdown.safe;
@@ -160,6 +167,9 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         item.body = body;
     }
     diagnostics.extend(body_problems(&items, 0..items.len(), &targets.index));
+    for (item, doc) in items.iter_mut().zip(&documents) {
+        item.image = front_image(doc, &targets, &routes, &mut diagnostics);
+    }
 
     relations::derive_backlinks(&mut items);
     (
@@ -196,7 +206,43 @@ fn new_item(doc: &Document, routes: &Routes) -> Item {
         path,
         body: Arc::default(),
         relations: Relations::default(),
+        image: None,
     }
+}
+
+/// The picture an item's `image:` key names, resolved like an image in its body; a
+/// problem is told at the key.
+fn front_image(
+    doc: &Document,
+    targets: &LinkTargets,
+    routes: &Routes,
+    diagnostics: &mut Diagnostics,
+) -> Option<Figure> {
+    let written = doc.front.image.as_deref()?.trim();
+    let at = || doc.key_position("image");
+    let problem = |message: String, hint: Option<String>| Diagnostic {
+        file: doc.path.clone(),
+        position: at(),
+        message,
+        hint,
+        source_line: None,
+        warning: false,
+    };
+    match links::resolve_link(written, doc, targets, &routes.urls) {
+        Destination::Image(figure) => return Some(figure),
+        Destination::Unusable { message, hint } => diagnostics.push(problem(message, hint)),
+        Destination::Broken(reason) => {
+            diagnostics.push(problem(format!("`image`: {reason}"), None))
+        }
+        _ => diagnostics.push(problem(
+            format!("`image`: `{written}` is not a JPEG, PNG, WebP or SVG file of the site"),
+            Some(
+                "name a file beside the content file, or one in `static/` as `/img/photo.jpg`"
+                    .into(),
+            ),
+        )),
+    }
+    None
 }
 
 /// Where files beside the content go (see [`Routes::asset`]).

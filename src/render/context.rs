@@ -7,7 +7,7 @@ use crate::content::Kind;
 use std::sync::{Arc, OnceLock};
 
 use crate::content::Section;
-use crate::content::markdown::{Heading, Rendered};
+use crate::content::markdown::{Figure, Heading, Rendered};
 use crate::harvest::{Harvest, Item, ItemId};
 use crate::routes::{Generated, published};
 
@@ -90,6 +90,36 @@ struct ItemRefFields<'a> {
     n_themes: usize,
     n_conclusions: usize,
     n_recommendations: usize,
+    /// The picture of its `image:` key, shown as decoration beside its title.
+    image: Option<ImageView>,
+}
+
+/// A picture as templates show it: in a card, or as the page's picture for sharing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    pub src: String,
+    /// The smallest size, for a card.
+    pub small: String,
+    pub srcset: String,
+    pub width: u32,
+    pub height: u32,
+    /// The absolute URL when `base_url` has a host, else the link.
+    pub url: String,
+}
+
+impl ImageView {
+    fn of(figure: &Figure, urls: &crate::routes::UrlMaker) -> ImageView {
+        ImageView {
+            src: figure.src.clone(),
+            small: figure.small.clone(),
+            srcset: figure.srcset.clone(),
+            width: figure.width,
+            height: figure.height,
+            url: urls
+                .permalink(&figure.path)
+                .unwrap_or_else(|| figure.src.clone()),
+        }
+    }
 }
 
 /// The page being rendered.
@@ -118,6 +148,8 @@ pub struct PageView {
     pub section_url: Option<String>,
     /// How to cite a harvest item.
     pub cite: Option<Citation>,
+    /// The picture of its `image:` key.
+    pub image: Option<ImageView>,
 }
 
 /// A page's body as HTML, shared with the harvest rather than copied: templates see a string.
@@ -287,6 +319,7 @@ impl<'h> Views<'h> {
                 n_themes: item.relations.themes.len(),
                 n_conclusions: item.relations.conclusions.len(),
                 n_recommendations: item.relations.recommendations.len(),
+                image: (item.image.as_ref()).map(|f| ImageView::of(f, &self.harvest.routes.urls)),
             })
         });
         made.clone()
@@ -311,6 +344,7 @@ impl<'h> Views<'h> {
             .date
             .map(|d| format_date(d, h.config.language, self.strings));
         view.tags = item.tags.clone();
+        view.image = (item.image.as_ref()).map(|f| ImageView::of(f, &h.routes.urls));
         view.extra = item.extra.clone();
         view.themes = self.refs(&item.relations.themes);
         view.conclusions = self.refs(&item.relations.conclusions);
@@ -367,6 +401,7 @@ impl<'h> Views<'h> {
             breadcrumbs: vec![home],
             section_url: None,
             cite: None,
+            image: None,
         }
     }
 

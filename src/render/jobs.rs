@@ -64,7 +64,7 @@ impl Renderer {
         views: &Views<'_>,
         global_hash: Option<u64>,
         output: &Counter<'_>,
-    ) -> Result<Option<Remembered>, (Diagnostic, String)> {
+    ) -> Result<Option<Remembered>, Box<(Diagnostic, String)>> {
         if self.gave_up.load(Ordering::Relaxed) {
             // This render has failed on a page that never ends: the others need not wait too.
             return Ok(None);
@@ -149,20 +149,20 @@ impl Renderer {
                 Some(template),
                 |template, message| TemplateError::Render { template, message },
             );
-            (diagnostic, url.clone())
+            Box::new((diagnostic, url.clone()))
         };
         let unwritable = |e: OutputError| {
-            (
+            Box::new((
                 Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e),
                 url.clone(),
-            )
+            ))
         };
         let failed = |error: RunError| match error {
             RunError::Template(error) => fail(error),
             RunError::Output(e) => unwritable(OutputError::io(std::path::Path::new(&file), e)),
             RunError::TooLong(limit) => {
                 self.gave_up.store(true, Ordering::Relaxed);
-                (too_long(template, &self.templates, limit), url.clone())
+                Box::new((too_long(template, &self.templates, limit), url.clone()))
             }
         };
         let Some(key) = inputs.key() else {

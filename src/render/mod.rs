@@ -144,7 +144,8 @@ impl Renderer {
                     }
                 }
                 Ok(None) => {}
-                Err((diagnostic, page)) => {
+                Err(failure) => {
+                    let (diagnostic, page) = *failure;
                     match failures.iter_mut().find(|(d, _)| *d == diagnostic) {
                         Some((_, pages)) => pages.push(page),
                         None => failures.push((diagnostic, vec![page])),
@@ -286,7 +287,7 @@ impl Renderer {
                 (Ok(Some((file, key, html))), Some(memo)) => {
                     memo.pages.insert(file, (key, html));
                 }
-                (Err((diagnostic, _)), _) => diagnostics.push(diagnostic),
+                (Err(failure), _) => diagnostics.push(failure.0),
                 _ => {}
             }
         }

@@ -81,6 +81,9 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
     let memory = InMemory::default();
     match pipeline.run(&[], &memory) {
         Ok(built) => {
+            for warning in built.warnings.iter() {
+                eprintln!("{warning}");
+            }
             println!("{}", crate::summary(&built));
             live.publish(memory.into_site(), false);
         }
@@ -179,7 +182,10 @@ fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
     let changes: Vec<Change> = batch.into_iter().collect();
     let memory = InMemory::default();
     match pipeline.run(&changes, &memory) {
-        Ok(_) => {
+        Ok(built) => {
+            for warning in built.warnings.iter() {
+                eprintln!("{warning}");
+            }
             let site = memory.into_site();
             let changed = site.changed_from(&live.site());
             let pages = site.page_count();

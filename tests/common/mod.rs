@@ -244,12 +244,13 @@ fn vm_hwm_kib(status_file: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// The names of the site root's hidden entries: staging or old output folders left behind.
+/// The names of the site root's hidden entries: staging or old output folders left behind
+/// (the cache of processed images is meant to stay).
 pub fn hidden_entries(root: &Path) -> Vec<String> {
     std::fs::read_dir(root)
         .expect("the site folder")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with('.') && n != ".oogst-cache")
         .collect()
 }
