@@ -10,9 +10,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use thiserror::Error;
 
+use pulldown_cmark::{Event, Parser, Tag};
+
 use crate::content::Document;
 use crate::content::load::load_content;
-use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
+use crate::content::markdown;
+use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position, Positions};
 
 /// Requests under way at once.
 const AT_ONCE: usize = 8;
@@ -160,7 +163,7 @@ fn links_of(content: &Path, drafts: bool) -> (Vec<ExternalLink>, Diagnostics) {
                 continue;
             }
         };
-        for (position, url) in crate::content::markdown::external_links(&body, document.body_line) {
+        for (position, url) in external_links(&body, document.body_line) {
             links.push(ExternalLink {
                 url,
                 file: document.path.clone(),
@@ -169,6 +172,34 @@ fn links_of(content: &Path, drafts: bool) -> (Vec<ExternalLink>, Diagnostics) {
         }
     }
     (links, errors)
+}
+
+/// Every link and image in a Markdown `body` (starting on line `body_line`) that leads
+/// outside the site over HTTP: its position and URL, for `check --external`.
+pub fn external_links(body: &str, body_line: usize) -> Vec<(Position, String)> {
+    let positions = Positions::new(body);
+    Parser::new_ext(body, markdown::options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if is_web_url(&dest_url) =>
+            {
+                let position = positions.of(range.start).below(body_line.saturating_sub(1));
+                Some((position, dest_url.trim().to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// An `http:` or `https:` URL.
+fn is_web_url(dest: &str) -> bool {
+    let dest = dest.trim_start().as_bytes();
+    let starts = |scheme: &[u8]| {
+        dest.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    };
+    starts(b"http://") || starts(b"https://")
 }
 
 /// Asks for every URL, at most [`AT_ONCE`] at a time and [`PER_HOST`] per host.
@@ -330,6 +361,20 @@ fn remember(cache: &Path, working: &HashMap<String, SystemTime>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn external_links_are_found_with_their_file_positions() {
+        let body = "Zie [de wet](https://example.org/wet) en\n\n![foto](HTTP://example.org/a.png) \
+                    [hier](@/conclusions/01-a.md), [mail](mailto:a@b.nl), [x](ftp://x).\n";
+        let found = external_links(body, 5);
+        assert_eq!(
+            found,
+            vec![
+                (Position::new(5, 5), "https://example.org/wet".to_string()),
+                (Position::new(7, 1), "HTTP://example.org/a.png".to_string()),
+            ]
+        );
+    }
 
     #[test]
     fn hosts_are_told_by_name_and_port() {

@@ -64,7 +64,8 @@ pub struct Rendered {
     pub source_key: u64,
 }
 
-fn options() -> Options {
+/// The Markdown extensions oogst reads bodies with.
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -131,34 +132,6 @@ pub fn render(
         lead,
         ..links
     }
-}
-
-/// Every link and image in a Markdown `body` (starting on line `body_line`) that leads
-/// outside the site over HTTP: its position and URL, for `check --external`.
-pub fn external_links(body: &str, body_line: usize) -> Vec<(Position, String)> {
-    let positions = Positions::new(body);
-    Parser::new_ext(body, options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if is_web_url(&dest_url) =>
-            {
-                let position = positions.of(range.start).below(body_line.saturating_sub(1));
-                Some((position, dest_url.trim().to_string()))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-/// An `http:` or `https:` URL.
-fn is_web_url(dest: &str) -> bool {
-    let dest = dest.trim_start().as_bytes();
-    let starts = |scheme: &[u8]| {
-        dest.get(..scheme.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
-    };
-    starts(b"http://") || starts(b"https://")
 }
 
 /// Wraps each table in a box that scrolls on narrow screens and can be reached and named
@@ -486,20 +459,6 @@ fn heading_number(level: HeadingLevel) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn external_links_are_found_with_their_file_positions() {
-        let body = "Zie [de wet](https://example.org/wet) en\n\n![foto](HTTP://example.org/a.png) \
-                    [hier](@/conclusions/01-a.md), [mail](mailto:a@b.nl), [x](ftp://x).\n";
-        let found = external_links(body, 5);
-        assert_eq!(
-            found,
-            vec![
-                (Position::new(5, 5), "https://example.org/wet".to_string()),
-                (Position::new(7, 1), "HTTP://example.org/a.png".to_string()),
-            ]
-        );
-    }
 
     fn keep(_: &str) -> Destination {
         Destination::Keep
