@@ -367,6 +367,11 @@ cases! {
     template_extends_itself: [Write("templates/base.html", "{% extends \"base.html\" %}\n")]
         => Fails(&["templates/base.html:1:12: error: template `base.html`: Circular inheritance", "break the cycle"]);
 
+    template_sitemap_undefined_field: [Write("templates/sitemap.xml", "<urlset>\n{% for url in sitemap.urls %}{{ url.plek }}{% endfor %}\n</urlset>\n")]
+        => Fails(&["templates/sitemap.xml:2:37: error: template `sitemap.xml`: Field `plek` is not defined"]);
+    template_sitemap_syntax_error: [Write("templates/sitemap.xml", "<urlset>\n{% for url in sitemap.urls %}\n</urlset>\n")]
+        => Fails(&["templates/sitemap.xml:", "error: template `sitemap.xml`"]);
+
     // Odd but valid input builds.
     only_front_matter: [Write(SECOND, "---\ntitle: Tweede\nnumber: 2\n---")]
         => Builds(&["conclusies/tweede/index.html"]);

@@ -460,6 +460,49 @@ fn without_a_host_the_files_use_paths_and_say_so() {
 }
 
 #[test]
+fn a_site_template_replaces_the_feed_the_sitemap_and_robots_txt() {
+    let site = Site::small();
+    site.write(
+        "templates/atom.xml",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\">{% for entry in feed.entries %}<entry><title>{{ entry.title | xml }} &amp; meer</title></entry>{% endfor %}</feed>\n",
+    );
+    site.write("templates/robots.txt", "User-agent: *\nDisallow: /\n");
+    site.build_ok(&[]);
+    let feed = read(&site, "atom.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap_or_else(|e| panic!("{e}: {feed}"));
+    let titles: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(!titles.is_empty(), "{feed}");
+    assert!(titles.iter().all(|t| t.ends_with(" & meer")), "{titles:?}");
+    assert!(
+        !feed.contains("<generator>"),
+        "the theme's feed is gone: {feed}"
+    );
+    assert_eq!(read(&site, "robots.txt"), "User-agent: *\nDisallow: /\n");
+    // The sitemap is still the theme's own.
+    assert!(read(&site, "sitemap.xml").contains("<urlset"));
+}
+
+#[test]
+fn the_xml_filter_escapes_once_and_drops_control_characters() {
+    let site = Site::small();
+    site.write(
+        "content/conclusions/01-eerste.md",
+        "---\ntitle: \"Kaas & <wijn> \\\"oud\\\" '\\u0001\"\nnumber: 1\n---\n\nTekst.\n\n## Aanpak\n\nZo.\n",
+    );
+    site.build_ok(&[]);
+    let feed = read(&site, "atom.xml");
+    assert!(
+        feed.contains("Kaas &amp; &lt;wijn&gt; &quot;oud&quot; &apos;</title>"),
+        "{feed}"
+    );
+    roxmltree::Document::parse(&feed).unwrap_or_else(|e| panic!("{e}: {feed}"));
+}
+
+#[test]
 fn harvest_json_round_trips_and_holds_the_relations_both_ways() {
     let site = search_site();
     site.build_ok(&[]);

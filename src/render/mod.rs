@@ -63,6 +63,7 @@ impl Renderer {
         tera.autoescape_on([".html", ".xml"]);
         let print_edition = SharedEdition::default();
         print::register_print_body(&mut tera, &print_edition);
+        publish::register_xml_filter(&mut tera);
         let sources = theme
             .templates
             .iter()
@@ -127,7 +128,7 @@ impl Renderer {
                     })
                     .collect::<Vec<_>>()
             },
-            || publish(&mut search, &mut published, &views, theme, output),
+            || publish(this, &mut search, &mut published, &views, theme, output),
         );
         self.search = search;
         self.published = published;
@@ -267,6 +268,36 @@ impl Renderer {
         Ok((file, Content::Shared(html.unwrap_or_default())))
     }
 
+    /// Renders the template of the feed, the sitemap or `robots.txt` (named after its file).
+    fn render_published(
+        &self,
+        template: &'static str,
+        views: &Views<'_>,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let context = publish::context(views, template);
+        let mut bytes = Vec::new();
+        match runner::run(&self.tera, template, context, self.limit, false, &mut bytes) {
+            Ok(()) => Ok(bytes),
+            Err(runner::RunError::Template(error)) => Err(locate(
+                &error,
+                &self.templates,
+                Some(template),
+                |template, message| TemplateError::Render { template, message },
+            )),
+            Err(runner::RunError::TooLong(limit)) => {
+                Err(template_error::too_long(template, &self.templates, limit))
+            }
+            Err(runner::RunError::Output(e)) => {
+                let e = OutputError::io(std::path::Path::new(template), e);
+                Err(Diagnostic::new(
+                    e.path().to_path_buf(),
+                    Position::UNKNOWN,
+                    &e,
+                ))
+            }
+        }
+    }
+
     /// Renders `jobs` into the memo.
     fn rerender(&mut self, harvest: &Harvest, theme: &Theme, jobs: &[Job]) -> Diagnostics {
         *self.gave_up.get_mut() = false;
@@ -298,6 +329,7 @@ impl Renderer {
 /// Puts the feed, sitemap, `robots.txt`, open data and search index into `output`, each
 /// file as soon as it is made.
 fn publish(
+    renderer: &Renderer,
     search: &mut SearchIndex,
     published: &mut Option<BTreeMap<String, Arc<Vec<u8>>>>,
     views: &Views<'_>,
@@ -315,6 +347,7 @@ fn publish(
     if let Some(published) = published.as_mut() {
         published.clear();
     }
+    let mut failed = Vec::new();
     let mut emit = |path: String, bytes: Vec<u8>| {
         let content = match published.as_mut() {
             Some(published) => {
@@ -328,7 +361,12 @@ fn publish(
             unwritable(e);
         }
     };
-    publish::files(views, &mut emit);
+    for template in publish::TEMPLATES {
+        match renderer.render_published(template, views) {
+            Ok(bytes) => emit(template.to_string(), bytes),
+            Err(diagnostic) => failed.push(diagnostic),
+        }
+    }
     search.files(views.harvest, &theme.strings, &mut emit);
     // The open data can be large: written as it is made unless it is to be kept.
     let path = published::OPEN_DATA;
@@ -351,6 +389,9 @@ fn publish(
         if let Err(e) = written {
             unwritable(e);
         }
+    }
+    for diagnostic in failed {
+        diagnostics.push(diagnostic);
     }
     diagnostics
 }

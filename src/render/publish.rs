@@ -1,5 +1,6 @@
 //! What a site gives outsiders besides its pages: an Atom feed, a sitemap, `robots.txt` and
-//! `harvest.json`, the whole harvest as open data.
+//! `harvest.json`, the whole harvest as open data. The feed, the sitemap and `robots.txt`
+//! are templates of the theme (named after their file); this module gives them their data.
 //!
 //! URLs in these files are absolute when `base_url` names a host. When it is only a path, the
 //! files use paths from the host's root and say so in a comment: feed readers and search
@@ -13,7 +14,7 @@ use super::context::{Views, kind_name};
 use crate::content::Section;
 use crate::content::{Date, Kind};
 use crate::harvest::{Harvest, Item, ItemId};
-use crate::routes::{Generated, published};
+use crate::routes::{Generated, Made, published};
 
 /// The newest this many items are in the feed.
 pub const FEED_LIMIT: usize = 100;
@@ -21,17 +22,31 @@ pub const FEED_LIMIT: usize = 100;
 /// What `updated` says when no item has a date: a fixed moment, so builds stay reproducible.
 const NO_DATE: &str = "1970-01-01T00:00:00Z";
 
-/// Makes the feed, the sitemap and `robots.txt`, giving each to `emit` (site-relative path
-/// and bytes). `harvest.json` is written by [`write_open_data`].
-pub fn files(views: &Views<'_>, emit: &mut dyn FnMut(String, Vec<u8>)) {
-    emit(published::FEED.to_string(), feed(views).into_bytes());
-    emit(published::SITEMAP.to_string(), sitemap(views).into_bytes());
-    emit(
-        published::ROBOTS.to_string(),
-        robots(views.harvest).into_bytes(),
-    );
+/// The templates of the feed, the sitemap and `robots.txt`, named after the files they make.
+pub const TEMPLATES: [&str; 3] = [published::FEED, published::SITEMAP, published::ROBOTS];
+
+/// What the feed, sitemap and `robots.txt` templates see besides `site`, `nav` and `t`:
+/// `has_host` (whether `base_url` names a host), `sitemap_url`, and `feed` or `sitemap`.
+pub fn context(views: &Views<'_>, template: &str) -> tera::Context {
+    let h = views.harvest;
+    let mut context = tera::Context::new();
+    context.insert("has_host", &h.routes.urls.has_host());
+    context.insert("sitemap_url", &h.routes.urls.public(published::SITEMAP));
+    match template {
+        published::FEED => context.insert("feed", &feed(views)),
+        published::SITEMAP => context.insert("sitemap", &sitemap(views)),
+        _ => {}
+    }
+    context
 }
 
+/// Registers the `xml` filter: text made safe for XML content and attribute values, and
+/// marked safe so autoescape does not escape it again.
+pub fn register_xml_filter(tera: &mut tera::Tera) {
+    tera.register_filter("xml", |text: &str, _: tera::Kwargs, _: &tera::State| {
+        tera::Value::safe_string(&escape(text))
+    });
+}
 /// Writes `harvest.json` (an [`OpenHarvest`]) item by item, holding none of it whole.
 pub fn write_open_data(harvest: &Harvest, out: impl Write) -> serde_json::Result<()> {
     let c = &harvest.config;
@@ -60,19 +75,34 @@ fn published_items(harvest: &Harvest) -> impl Iterator<Item = ItemId> + '_ {
     sections.chain(&harvest.pages).copied()
 }
 
-/// A comment for files whose URLs cannot be absolute.
-fn no_host_note(harvest: &Harvest) -> &'static str {
-    if harvest.routes.urls.has_host() {
-        ""
-    } else {
-        "<!-- base_url has no host: URLs here are paths. Set base_url to the full URL \
-         (https://...) for URLs that feed readers and search engines can use. -->\n"
-    }
+/// The feed as its template sees it.
+#[derive(Serialize)]
+struct Feed {
+    language: &'static str,
+    title: String,
+    subtitle: Option<String>,
+    /// The feed's own URL.
+    url: String,
+    /// The home page's URL, also the feed's id.
+    home: String,
+    updated: String,
+    author: String,
+    entries: Vec<Entry>,
+}
+
+/// One item in the feed.
+#[derive(Serialize)]
+struct Entry {
+    title: String,
+    url: String,
+    updated: String,
+    summary: String,
+    tags: Vec<String>,
 }
 
 /// The Atom feed (RFC 4287): the newest [`FEED_LIMIT`] items by date, undated ones after
 /// them in reading order, each with its summary.
-fn feed(views: &Views<'_>) -> String {
+fn feed(views: &Views<'_>) -> Feed {
     let h = views.harvest;
     let c = &h.config;
     let mut items: Vec<ItemId> = published_items(h).collect();
@@ -81,60 +111,34 @@ fn feed(views: &Views<'_>) -> String {
     items.truncate(FEED_LIMIT);
     let newest = items.first().and_then(|&id| h.items[id].date);
     let updated = newest.map_or_else(|| NO_DATE.to_string(), timestamp);
-    let home = h.routes.urls.public("");
-    let mut xml = String::with_capacity(1024 + items.len() * 512);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str(no_host_note(h));
-    xml.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        c.language.code()
-    ));
-    element(&mut xml, "  ", "title", &c.title);
-    if let Some(subtitle) = c.subtitle.as_ref().or(c.description.as_ref()) {
-        element(&mut xml, "  ", "subtitle", subtitle);
-    }
-    xml.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape(&h.routes.urls.public(published::FEED))
-    ));
-    xml.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape(&home)
-    ));
-    element(&mut xml, "  ", "id", &home);
-    element(&mut xml, "  ", "updated", &updated);
+    let entries = items
+        .iter()
+        .map(|&id| {
+            let item = &h.items[id];
+            Entry {
+                title: entry_title(views, item),
+                url: h.routes.urls.public(&item.path),
+                updated: item.date.map_or_else(|| updated.clone(), timestamp),
+                summary: item.summary.clone(),
+                tags: item.tags.clone(),
+            }
+        })
+        .collect();
     let author = c
         .organisation
         .as_ref()
         .or(c.author.as_ref())
         .unwrap_or(&c.title);
-    xml.push_str(&format!(
-        "  <author><name>{}</name></author>\n",
-        escape(author)
-    ));
-    xml.push_str("  <generator>oogst</generator>\n");
-    for id in items {
-        let item = &h.items[id];
-        let url = h.routes.urls.public(&item.path);
-        xml.push_str("  <entry>\n");
-        element(&mut xml, "    ", "title", &entry_title(views, item));
-        xml.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape(&url)
-        ));
-        element(&mut xml, "    ", "id", &url);
-        let entry_updated = item.date.map_or_else(|| updated.clone(), timestamp);
-        element(&mut xml, "    ", "updated", &entry_updated);
-        if !item.summary.is_empty() {
-            element(&mut xml, "    ", "summary", &item.summary);
-        }
-        for tag in &item.tags {
-            xml.push_str(&format!("    <category term=\"{}\"/>\n", escape(tag)));
-        }
-        xml.push_str("  </entry>\n");
+    Feed {
+        language: c.language.code(),
+        title: c.title.clone(),
+        subtitle: c.subtitle.clone().or_else(|| c.description.clone()),
+        url: h.routes.urls.public(published::FEED),
+        home: h.routes.urls.public(""),
+        updated,
+        author: author.clone(),
+        entries,
     }
-    xml.push_str("</feed>\n");
-    xml
 }
 
 /// `Conclusie 3: title` for numbered items, the title for others.
@@ -147,55 +151,42 @@ fn entry_title(views: &Views<'_>, item: &Item) -> String {
     }
 }
 
+/// The sitemap as its template sees it.
+#[derive(Serialize)]
+struct Sitemap {
+    urls: Vec<SitemapUrl>,
+}
+
+/// One page in the sitemap, with its date if it has one.
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
 /// The sitemap (sitemaps.org 0.9): every page a reader may land on, not the search page
 /// nor the 404 page; items with their date as `lastmod`.
-fn sitemap(views: &Views<'_>) -> String {
+fn sitemap(views: &Views<'_>) -> Sitemap {
     let h = views.harvest;
-    let mut xml = String::with_capacity(1024 + h.items.len() * 96);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    xml.push_str(no_host_note(h));
-    xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let mut url = |path: &str, date: Option<Date>| {
-        xml.push_str("  <url><loc>");
-        xml.push_str(&escape(&h.routes.urls.public(path)));
-        xml.push_str("</loc>");
-        if let Some(date) = date {
-            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
-        }
-        xml.push_str("</url>\n");
+    let routes = &h.routes;
+    let url = |path: &str, date: Option<Date>| SitemapUrl {
+        loc: routes.urls.public(path),
+        lastmod: date.map(|d| d.to_string()),
     };
-    url("", h.home.and_then(|id| h.items[id].date));
-    for section in Section::ALL {
-        for n in 1..=views.section_pages(section) {
-            url(&views.section_page_path(section, n), None);
-        }
-    }
-    for id in published_items(h) {
-        url(&h.items[id].path, h.items[id].date);
-    }
-    url(&h.routes.generated(Generated::Matrix), None);
-    url(&h.routes.generated(Generated::PrintEdition), None);
-    xml.push_str("</urlset>\n");
-    xml
-}
-
-/// `robots.txt`: everything may be read, and where the sitemap is. Crawlers read it only at
-/// the root of a host, so under a sub-path it is there for whoever serves the root.
-fn robots(harvest: &Harvest) -> String {
-    let mut text = String::from("User-agent: *\nDisallow:\n\n");
-    if !harvest.routes.urls.has_host() {
-        text.push_str("# base_url has no host: set it to the full URL (https://...) so the sitemap URL is absolute.\n");
-    }
-    text.push_str(&format!(
-        "Sitemap: {}\n",
-        harvest.routes.urls.public(published::SITEMAP)
+    let made = routes.made_pages(&h.shape());
+    let mut urls = Vec::with_capacity(made.len() + h.items.len());
+    urls.push(url(
+        &routes.made(Made::Home),
+        h.home.and_then(|id| h.items[id].date),
     ));
-    text
-}
-
-/// `<name>text</name>` on a line of its own.
-fn element(xml: &mut String, indent: &str, name: &str, text: &str) {
-    xml.push_str(&format!("{indent}<{name}>{}</{name}>\n", escape(text)));
+    let lists = made.iter().filter(|m| matches!(m, Made::List(..)));
+    urls.extend(lists.map(|&m| url(&routes.made(m), None)));
+    urls.extend(published_items(h).map(|id| url(&h.items[id].path, h.items[id].date)));
+    // The overviews last, so the sitemap lists the harvest before them.
+    for page in [Generated::Matrix, Generated::PrintEdition] {
+        urls.push(url(&routes.made(Made::Generated(page)), None));
+    }
+    Sitemap { urls }
 }
 
 /// Text made safe for XML content and attribute values.
