@@ -13,7 +13,7 @@
 # fuzz/corpus/<target>/ (not kept in git); the seeds are in fuzz/seeds/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")"
-TARGETS=(front_matter yaml markdown link)
+TARGETS=(front_matter yaml markdown link pdf_markup)
 
 replay() {
     echo "== replaying fuzz/seeds and fuzz/regressions as a test (stable toolchain)"

@@ -9,6 +9,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod harvest;
 pub mod output;
+pub mod pdf;
 pub mod pipeline;
 pub mod render;
 pub mod routes;
@@ -48,6 +49,23 @@ pub struct Built {
     /// Files written in all.
     pub files: usize,
     pub elapsed: Duration,
+    /// What became of the PDF edition.
+    pub pdf: PdfOutcome,
+}
+
+/// What a build did about the PDF edition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PdfOutcome {
+    /// Made, of this many bytes, in this time.
+    Made { bytes: usize, elapsed: Duration },
+    /// Switched off in `site.yaml`.
+    Off,
+    /// Left out: the harvest has more items than `pdf.max_items`.
+    TooLarge { items: usize, max: usize },
+    /// To be made after the run ([`Pipeline::prepare_pdf`]).
+    Later,
+    /// Its template or the PDF/UA check failed.
+    Failed(Diagnostics),
 }
 
 /// Builds the site in memory. Errors of every stage are collected and returned together.
@@ -81,13 +99,25 @@ pub fn check(options: &BuildOptions) -> Result<Built, Diagnostics> {
     built
 }
 
-/// One line on what a build made and how long it took.
+/// One line on what a build made and how long it took, and one on a PDF left out.
 pub fn summary(built: &Built) -> String {
     let [themes, conclusions, recommendations] = built.items;
-    format!(
+    let mut line = format!(
         "built {} pages ({themes} themes, {conclusions} conclusions, {recommendations} recommendations, {} files in all) in {} ms",
         built.pages,
         built.files,
         built.elapsed.as_millis()
-    )
+    );
+    match &built.pdf {
+        PdfOutcome::Made { bytes, elapsed } => line.push_str(&format!(
+            "; the PDF ({} kB) took {} ms",
+            bytes.div_ceil(1000),
+            elapsed.as_millis()
+        )),
+        PdfOutcome::TooLarge { items, max } => line.push_str(&format!(
+            "\nleft the PDF out: {items} items are more than a report holds (pdf.max_items is {max}; raise it in site.yaml to make one)"
+        )),
+        _ => {}
+    }
+    line
 }

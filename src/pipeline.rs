@@ -15,7 +15,7 @@ use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
 use crate::output::{Content, Counter, OutputError, Sink};
 use crate::render::{Renderer, StaticFile, Theme};
 use crate::routes::{self, Routes};
-use crate::{BuildOptions, Built};
+use crate::{BuildOptions, Built, PdfOutcome, pdf};
 
 /// What changed on disk since the last run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,6 +62,11 @@ pub struct Pipeline {
     defer: bool,
     /// The print edition and search index served are older than the rest of the site.
     deferred_pending: bool,
+    /// Leave the PDF edition to [`Pipeline::prepare_pdf`] (the preview server makes it in
+    /// the background).
+    pdf_later: bool,
+    /// The PDF served is older than the rest of the site.
+    pdf_pending: bool,
 }
 
 impl Pipeline {
@@ -76,6 +81,8 @@ impl Pipeline {
             last: None,
             defer: false,
             deferred_pending: false,
+            pdf_later: false,
+            pdf_pending: false,
         }
     }
 
@@ -94,6 +101,31 @@ impl Pipeline {
     pub fn deferring_print(mut self) -> Self {
         self.defer = true;
         self
+    }
+
+    /// Leaves the PDF edition out of every run: [`Pipeline::prepare_pdf`] gathers what it
+    /// is made from after a run, to be made elsewhere. Pages link to it without its size.
+    pub fn making_pdf_later(mut self) -> Self {
+        self.pdf_later = true;
+        self
+    }
+
+    /// What the PDF edition of the last good run is made from, with the path it goes to;
+    /// `None` when it is up to date or not wanted.
+    pub fn prepare_pdf(&mut self) -> Option<Result<(String, pdf::Prepared), Diagnostics>> {
+        if !std::mem::take(&mut self.pdf_pending) {
+            return None;
+        }
+        let (Some(frame), Some(harvest)) = (&self.frame, &self.last) else {
+            return None;
+        };
+        let path = harvest.routes.pdf().to_string();
+        let root = &self.options.root;
+        Some(
+            pdf::prepare(harvest, &frame.theme)
+                .map(|prepared| (path, prepared))
+                .map_err(|d| finish(d, root)),
+        )
     }
 
     /// Makes the files a quick rebuild left behind: the print edition, and those files of
@@ -191,6 +223,15 @@ impl Pipeline {
         }
 
         let output = Counter::new(sink);
+        let pdf = if diagnostics.is_empty() {
+            pdf_stage(&harvest, frame, &output, self.pdf_later)
+        } else {
+            PdfOutcome::Off
+        };
+        self.pdf_pending = matches!(pdf, PdfOutcome::Later);
+        if let PdfOutcome::Failed(errors) = &pdf {
+            diagnostics.extend(errors.clone());
+        }
         if let Some(renderer) = &mut frame.renderer {
             diagnostics.extend(renderer.render(&harvest, &frame.theme, &output));
         }
@@ -198,7 +239,8 @@ impl Pipeline {
         if !diagnostics.is_empty() {
             return Err(finish(diagnostics, &root));
         }
-        let built = built(&harvest, &output, started);
+        let mut built = built(&harvest, &output, started);
+        built.pdf = pdf;
         self.last = Some(harvest);
         Ok(built)
     }
@@ -252,6 +294,7 @@ impl Pipeline {
         let mut diagnostics =
             renderer.render_changed(harvest, &frame.theme, &output, &changed, self.defer);
         self.deferred_pending = self.defer;
+        self.pdf_pending = self.pdf_later && wants_pdf(harvest) == PdfOutcome::Later;
         diagnostics.extend(add_files(&output, &root, &frame.theme, harvest));
         if !diagnostics.is_empty() {
             self.last = None;
@@ -274,7 +317,55 @@ fn built(harvest: &Harvest, output: &Counter<'_>, started: Instant) -> Built {
         pages,
         files,
         elapsed: started.elapsed(),
+        pdf: PdfOutcome::Off,
     }
+}
+
+/// Whether the harvest gets a PDF edition: `Later` if it does, else why not.
+fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
+    let settings = harvest.config.pdf;
+    let items: usize = Section::ALL.iter().map(|&s| harvest.section(s).len()).sum();
+    if !settings.enabled {
+        PdfOutcome::Off
+    } else if items > settings.max_items {
+        PdfOutcome::TooLarge {
+            items,
+            max: settings.max_items,
+        }
+    } else {
+        PdfOutcome::Later
+    }
+}
+
+/// Makes the PDF edition into `output` (or, `later`, leaves it for the caller) and tells the
+/// renderer what the pages link to.
+fn pdf_stage(harvest: &Harvest, frame: &mut Frame, output: &Counter<'_>, later: bool) -> PdfOutcome {
+    let outcome = match wants_pdf(harvest) {
+        PdfOutcome::Later if !later => match pdf::make(harvest, &frame.theme) {
+            Ok(report) => {
+                let made = PdfOutcome::Made {
+                    bytes: report.bytes.len(),
+                    elapsed: report.elapsed,
+                };
+                let path = harvest.routes.pdf().to_string();
+                let source = frame.theme.pdf_templates.get(pdf::MAIN_TEMPLATE).map(|t| t.origin.display_path()).unwrap_or_default();
+                match output.add(path, Content::Bytes(report.bytes), &source) {
+                    Ok(()) => made,
+                    Err(e) => PdfOutcome::Failed(Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e).into()),
+                }
+            }
+            Err(errors) => PdfOutcome::Failed(errors),
+        },
+        other => other,
+    };
+    if let Some(renderer) = &mut frame.renderer {
+        renderer.link_pdf(match &outcome {
+            PdfOutcome::Made { bytes, .. } => Some(Some(*bytes)),
+            PdfOutcome::Later => Some(None),
+            _ => None,
+        });
+    }
+    outcome
 }
 
 fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnostics> {

@@ -4,4 +4,4 @@
 #[path = "targets.rs"]
 mod targets;
 
-pub use targets::{front_matter, link, markdown, yaml};
+pub use targets::{front_matter, link, markdown, pdf_markup, yaml};

@@ -48,6 +48,8 @@ pub struct Renderer {
     /// The files beside the pages (feed, sitemap, open data, search index) as the last
     /// render made them, when remembering: a quick rebuild puts them out again.
     published: Option<BTreeMap<String, Arc<Vec<u8>>>>,
+    /// The PDF edition the pages link to, with its size when known; `None`: no link.
+    pdf: Option<Option<usize>>,
 }
 
 impl Renderer {
@@ -75,7 +77,21 @@ impl Renderer {
             print_edition,
             search: SearchIndex::new(remember),
             published: remember.then(BTreeMap::new),
+            pdf: None,
         })
+    }
+
+    /// Pages link to the PDF edition from now on, with its size in bytes when known;
+    /// `None`: they do not link to one.
+    pub fn link_pdf(&mut self, pdf: Option<Option<usize>>) {
+        self.pdf = pdf;
+    }
+
+    /// The links of every page, with the PDF edition's when there is one.
+    fn nav(&self, views: &Views<'_>) -> context::Nav {
+        let mut nav = views.nav();
+        nav.pdf = self.pdf.map(|bytes| views.pdf_link(bytes));
+        nav
     }
 
     /// Renders every page of the harvest into `site`; all failing pages are reported.
@@ -91,7 +107,7 @@ impl Renderer {
         let views = Views::new(harvest, &theme.strings);
         let mut global = Inputs::new(self.memo.as_ref().map(|_| 0));
         global.insert("site", &views.site());
-        global.insert("nav", &views.nav());
+        global.insert("nav", &self.nav(&views));
         global.insert("t", &theme.strings);
         let global_hash = global.key();
         self.tera.global_context().extend(global.context);
@@ -263,7 +279,7 @@ impl Renderer {
         let views = Views::new(harvest, &theme.strings);
         let mut global = Inputs::new(Some(0));
         global.insert("site", &views.site());
-        global.insert("nav", &views.nav());
+        global.insert("nav", &self.nav(&views));
         global.insert("t", &theme.strings);
         let global_hash = global.key();
         let results: Vec<_> = jobs

@@ -2,6 +2,7 @@
 //! open pages to reload. A failed rebuild keeps the last good site and shows the errors.
 
 pub mod http;
+mod pdf;
 pub mod reload;
 pub mod watch;
 
@@ -19,6 +20,7 @@ use crate::diagnostics::Hint;
 use crate::output::InMemory;
 use crate::pipeline::{Change, Pipeline};
 use http::Live;
+use pdf::PdfMaker;
 
 /// A connection that sends or takes nothing for this long is closed, so a stalled client
 /// (a slowloris) holds nothing for long.
@@ -77,13 +79,16 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
         base_url: Some(url.clone()),
         drafts: options.drafts,
     })
-    .deferring_print();
+    .deferring_print()
+    .making_pdf_later();
     let live = Arc::new(Live::default());
+    let pdf = PdfMaker::start(live.clone());
     let memory = InMemory::default();
     match pipeline.run(&[], &memory) {
         Ok(built) => {
             println!("{}", crate::summary(&built));
             live.publish(memory.into_site(), false);
+            make_pdf(&mut pipeline, &live, &pdf);
         }
         Err(errors) => {
             eprintln!("{errors}");
@@ -112,7 +117,8 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
     }
 
     while let Some(batch) = next_batch(&changes) {
-        rebuild(&mut pipeline, &live, batch);
+        rebuild(&mut pipeline, &live, batch, &pdf);
+        make_pdf(&mut pipeline, &live, &pdf);
         let now = watch::existing_folders(&options.root);
         if now != watched {
             watcher = watch::watch(&options.root, options.poll, sender.clone())?;
@@ -148,7 +154,19 @@ fn next_batch(changes: &Receiver<BTreeSet<Change>>) -> Option<BTreeSet<Change>> 
     }
 }
 
-fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
+/// Hands what the PDF of the last good run is made from to the thread that makes it.
+fn make_pdf(pipeline: &mut Pipeline, live: &Live, pdf: &PdfMaker) {
+    match pipeline.prepare_pdf() {
+        Some(Ok((path, prepared))) => pdf.make(path, prepared),
+        Some(Err(errors)) => {
+            eprintln!("the PDF: {errors}");
+            live.fail(errors);
+        }
+        None => {}
+    }
+}
+
+fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>, pdf: &PdfMaker) {
     let started = Instant::now();
     let what = describe(&batch, &pipeline.options().root);
     let css_only = batch.iter().all(|c| match c {
@@ -163,6 +181,7 @@ fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
             let changed = site.changed_from(&live.site());
             let pages = site.page_count();
             live.publish(site, css_only);
+            pdf.keep_last(&live);
             println!(
                 "{what} changed: rebuilt, {changed} of {pages} pages differ, in {} ms",
                 started.elapsed().as_millis()
