@@ -207,7 +207,8 @@ fn every_part_and_item_has_an_outline_entry_on_its_page() {
 
 #[test]
 fn a_body_full_of_typst_syntax_comes_out_as_text() {
-    let typst_like = r#"#set page(paper: "a0") $x^2$ \*ster\* @ref <label> = niet een kop #{ 1 + 1 } \\ `#code` ~ // geen commentaar"#;
+    // Markdown's own escapes and entities, so only Typst could change what shows.
+    let typst_like = r#"#set page(paper: a0) $x^2$ \*ster\* \_laag\_ @ref &lt;label&gt; = niet een kop #{ 1 + 1 } \\ `#code` ~ // geen commentaar /* ook niet */ [a] - b + c 1. d"#;
     let site = Site::small();
     site.write(
         "content/conclusions/02-tweede.md",
@@ -217,7 +218,7 @@ fn a_body_full_of_typst_syntax_comes_out_as_text() {
     let pdf = site.path("public/proefoogst.pdf");
     let text = squeeze(&tool("pdftotext", &[path_str(&pdf), "-"]));
     // What Markdown makes of the backslash escapes, and nothing Typst makes of the rest.
-    let shown = r#"Vreemd: #set page(paper: "a0") $x^2$ *ster* @ref <label> = niet een kop #{ 1 + 1 } \ #code ~ // geen commentaar"#;
+    let shown = r#"Vreemd: #set page(paper: a0) $x^2$ *ster* _laag_ @ref <label> = niet een kop #{ 1 + 1 } \ #code ~ // geen commentaar /* ook niet */ [a] - b + c 1. d"#;
     assert!(text.contains(shown), "{shown:?} not in {text:?}");
 }
 
@@ -284,4 +285,95 @@ fn an_error_in_the_template_names_its_file_and_line() {
         "no file and line in {stderr}"
     );
     assert!(stderr.contains("nonsense"), "{stderr}");
+}
+
+/// A PDF string as qpdf's JSON writes it (`u:text`), without its prefix.
+fn pdf_string(value: &serde_json::Value) -> Option<&str> {
+    let text = value.as_str()?;
+    text.strip_prefix("u:").or_else(|| text.strip_prefix("b:"))
+}
+
+#[test]
+fn links_to_items_land_on_the_page_that_shows_them() {
+    let json = tool(
+        "qpdf",
+        &["--json", "--json-key=qpdf", path_str(shipped_pdf())],
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&json).expect("qpdf's JSON");
+    let objects = &parsed["qpdf"][1];
+    let object = |reference: &str| &objects[format!("obj:{reference}")]["value"];
+    let root = object(
+        parsed["qpdf"][0]["trailer"]["/Root"]
+            .as_str()
+            .or_else(|| objects["trailer"]["value"]["/Root"].as_str())
+            .expect("a catalog"),
+    );
+    let kids: Vec<&str> = object(root["/Pages"].as_str().expect("a page tree"))["/Kids"]
+        .as_array()
+        .expect("pages")
+        .iter()
+        .filter_map(|k| k.as_str())
+        .collect();
+    // Named destination → page number (from 1).
+    let mut destinations = std::collections::HashMap::new();
+    let mut nodes = vec![root["/Names"]["/Dests"].clone()];
+    while let Some(node) = nodes.pop() {
+        let node = match node.as_str() {
+            Some(reference) => object(reference).clone(),
+            None => node,
+        };
+        for kid in node["/Kids"].as_array().into_iter().flatten() {
+            nodes.push(kid.clone());
+        }
+        for pair in node["/Names"].as_array().into_iter().flatten().collect::<Vec<_>>().chunks(2) {
+            let name = pdf_string(pair[0]).expect("a name").to_string();
+            let dest = match pair[1].as_str() {
+                Some(reference) => object(reference).clone(),
+                None => pair[1].clone(),
+            };
+            let page = dest[0].as_str().and_then(|p| kids.iter().position(|k| *k == p));
+            destinations.insert(name, page.expect("a page") + 1);
+        }
+    }
+    let titles: std::collections::HashMap<String, String> = ["themes", "conclusions", "recommendations"]
+        .iter()
+        .flat_map(|section| {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("content").join(section))
+                .expect("a section")
+                .map(|e| e.expect("an entry").path())
+                .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
+                .collect();
+            files.sort();
+            files
+                .into_iter()
+                .map(|f| format!("{section}/{}", f.file_name().and_then(|n| n.to_str()).unwrap_or_default()))
+                .zip(items(section).into_iter().map(|(title, _)| title))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let texts: Vec<String> = tool("pdftotext", &[path_str(shipped_pdf()), "-"])
+        .split('\u{c}')
+        .map(squeeze)
+        .collect();
+    let mut checked = 0;
+    for (page, reference) in kids.iter().enumerate() {
+        for annotation in object(reference)["/Annots"].as_array().into_iter().flatten() {
+            let link = object(annotation.as_str().expect("an annotation"));
+            let Some(label) = pdf_string(&link["/Dest"]) else {
+                continue;
+            };
+            let Some(title) = titles.get(label) else {
+                continue;
+            };
+            let target = destinations[label];
+            assert!(
+                texts[target - 1].contains(title.as_str()),
+                "a link on page {} to {label} lands on page {target}, which does not show {title:?}",
+                page + 1
+            );
+            checked += 1;
+        }
+    }
+    // Every relation of the shipped harvest is a link in both items it joins.
+    assert!(checked >= 40, "only {checked} links to items");
 }
