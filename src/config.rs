@@ -309,7 +309,9 @@ mod tests {
         assert_eq!(on.pdf, PdfConfig::default());
         let off = SiteConfig::parse("title: T\npdf: false\n").ok().unwrap();
         assert!(!off.pdf.enabled);
-        let small = SiteConfig::parse("title: T\npdf: {max_items: 20}\n").ok().unwrap();
+        let small = SiteConfig::parse("title: T\npdf: {max_items: 20}\n")
+            .ok()
+            .unwrap();
         assert_eq!((small.pdf.enabled, small.pdf.max_items), (true, 20));
         assert!(SiteConfig::parse("title: T\npdf: {max_itemz: 20}\n").is_err());
     }

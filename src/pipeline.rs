@@ -339,7 +339,12 @@ fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
 
 /// Makes the PDF edition into `output` (or, `later`, leaves it for the caller) and tells the
 /// renderer what the pages link to.
-fn pdf_stage(harvest: &Harvest, frame: &mut Frame, output: &Counter<'_>, later: bool) -> PdfOutcome {
+fn pdf_stage(
+    harvest: &Harvest,
+    frame: &mut Frame,
+    output: &Counter<'_>,
+    later: bool,
+) -> PdfOutcome {
     let outcome = match wants_pdf(harvest) {
         PdfOutcome::Later if !later => match pdf::make(harvest, &frame.theme) {
             Ok(report) => {
@@ -348,10 +353,17 @@ fn pdf_stage(harvest: &Harvest, frame: &mut Frame, output: &Counter<'_>, later: 
                     elapsed: report.elapsed,
                 };
                 let path = harvest.routes.pdf().to_string();
-                let source = frame.theme.pdf_templates.get(pdf::MAIN_TEMPLATE).map(|t| t.origin.display_path()).unwrap_or_default();
+                let source = frame
+                    .theme
+                    .pdf_templates
+                    .get(pdf::MAIN_TEMPLATE)
+                    .map(|t| t.origin.display_path())
+                    .unwrap_or_default();
                 match output.add(path, Content::Bytes(report.bytes), &source) {
                     Ok(()) => made,
-                    Err(e) => PdfOutcome::Failed(Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e).into()),
+                    Err(e) => PdfOutcome::Failed(
+                        Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e).into(),
+                    ),
                 }
             }
             Err(errors) => PdfOutcome::Failed(errors),

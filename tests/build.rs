@@ -179,7 +179,11 @@ fn pages_of_one_name_in_two_folders_keep_their_own_bodies_in_the_print_edition()
     assert_eq!(items.len(), unique.len(), "{items:?}");
     let over = print.text("#page-over .prose");
     assert!(!over.contains("Tekst van de info."), "{over}");
-    assert!(print.text("#page-info_over .prose").contains("Tekst van de info."));
+    assert!(
+        print
+            .text("#page-info_over .prose")
+            .contains("Tekst van de info.")
+    );
 }
 
 #[test]

@@ -120,18 +120,29 @@ fn the_pdf_is_tagged_titled_and_in_dutch() {
             .to_string()
     };
     assert_eq!(field("Tagged:"), "yes");
-    assert_eq!(field("Title:"), "Oogst van de CoP Ondergrond en Omgevingswet");
+    assert_eq!(
+        field("Title:"),
+        "Oogst van de CoP Ondergrond en Omgevingswet"
+    );
     assert_eq!(field("Author:"), "Deelnemers van de Community of Practice");
     assert!(field("CreationDate:").len() > 4);
     let catalog = uncompressed(shipped_pdf());
-    assert!(catalog.contains("/Lang (nl)"), "no /Lang (nl) in the catalog");
+    assert!(
+        catalog.contains("/Lang (nl)"),
+        "no /Lang (nl) in the catalog"
+    );
 }
 
 /// The PDF with its streams uncompressed, as text.
 fn uncompressed(pdf: &Path) -> String {
     let out = pdf.with_extension("qdf.pdf");
     let status = Command::new("qpdf")
-        .args(["--qdf", "--object-streams=disable", path_str(pdf), path_str(&out)])
+        .args([
+            "--qdf",
+            "--object-streams=disable",
+            path_str(pdf),
+            path_str(&out),
+        ])
         .status()
         .unwrap_or_else(|e| panic!("cannot run qpdf ({e}): install it with {INSTALL}"));
     // 3 is qpdf's "done, with warnings".
@@ -238,7 +249,12 @@ fn a_harvest_above_max_items_says_so_in_one_line() {
     let site = Site::small();
     let yaml = std::fs::read_to_string(site.path("site.yaml")).expect("site.yaml");
     site.write("site.yaml", &format!("{yaml}pdf: {{max_items: 3}}\n"));
-    let output = site.oogst(&["build"]).assert().success().get_output().clone();
+    let output = site
+        .oogst(&["build"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
     let said = String::from_utf8_lossy(&output.stdout).into_owned()
         + &String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = said.lines().filter(|l| l.contains("PDF")).collect();
@@ -278,7 +294,12 @@ fn an_error_in_the_template_names_its_file_and_line() {
         "templates/pdf/harvest.typ",
         "#import \"/harvest-data.typ\": site\n#set document(title: site.title)\n\n#nonsense(1)\n",
     );
-    let output = site.oogst(&["build"]).assert().failure().get_output().clone();
+    let output = site
+        .oogst(&["build"])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("templates/pdf/harvest.typ:4:"),
@@ -325,39 +346,58 @@ fn links_to_items_land_on_the_page_that_shows_them() {
         for kid in node["/Kids"].as_array().into_iter().flatten() {
             nodes.push(kid.clone());
         }
-        for pair in node["/Names"].as_array().into_iter().flatten().collect::<Vec<_>>().chunks(2) {
+        for pair in node["/Names"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .chunks(2)
+        {
             let name = pdf_string(pair[0]).expect("a name").to_string();
             let dest = match pair[1].as_str() {
                 Some(reference) => object(reference).clone(),
                 None => pair[1].clone(),
             };
-            let page = dest[0].as_str().and_then(|p| kids.iter().position(|k| *k == p));
+            let page = dest[0]
+                .as_str()
+                .and_then(|p| kids.iter().position(|k| *k == p));
             destinations.insert(name, page.expect("a page") + 1);
         }
     }
-    let titles: std::collections::HashMap<String, String> = ["themes", "conclusions", "recommendations"]
-        .iter()
-        .flat_map(|section| {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("content").join(section))
-                .expect("a section")
-                .map(|e| e.expect("an entry").path())
-                .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
-                .collect();
-            files.sort();
-            files
-                .into_iter()
-                .map(|f| format!("{section}/{}", f.file_name().and_then(|n| n.to_str()).unwrap_or_default()))
-                .zip(items(section).into_iter().map(|(title, _)| title))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let titles: std::collections::HashMap<String, String> =
+        ["themes", "conclusions", "recommendations"]
+            .iter()
+            .flat_map(|section| {
+                let mut files: Vec<PathBuf> =
+                    std::fs::read_dir(repo().join("content").join(section))
+                        .expect("a section")
+                        .map(|e| e.expect("an entry").path())
+                        .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
+                        .collect();
+                files.sort();
+                files
+                    .into_iter()
+                    .map(|f| {
+                        format!(
+                            "{section}/{}",
+                            f.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+                        )
+                    })
+                    .zip(items(section).into_iter().map(|(title, _)| title))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
     let texts: Vec<String> = tool("pdftotext", &[path_str(shipped_pdf()), "-"])
         .split('\u{c}')
         .map(squeeze)
         .collect();
     let mut checked = 0;
     for (page, reference) in kids.iter().enumerate() {
-        for annotation in object(reference)["/Annots"].as_array().into_iter().flatten() {
+        for annotation in object(reference)["/Annots"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             let link = object(annotation.as_str().expect("an annotation"));
             let Some(label) = pdf_string(&link["/Dest"]) else {
                 continue;
@@ -376,4 +416,63 @@ fn links_to_items_land_on_the_page_that_shows_them() {
     }
     // Every relation of the shipped harvest is a link in both items it joins.
     assert!(checked >= 40, "only {checked} links to items");
+}
+
+#[test]
+fn serve_makes_the_pdf_after_the_reload_and_again_after_an_edit() {
+    use common::server::Server;
+    use std::time::Duration;
+    let wait = Duration::from_secs(60);
+    let site = Site::small();
+    let server = Server::start(site.root(), &[]);
+    assert!(
+        server.wait_for_output("made the PDF", wait),
+        "{:?}",
+        server.output()
+    );
+    let pdf = server.get("/proefoogst.pdf");
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    let page = server.get("/conclusies/tweede/").text();
+    assert!(
+        page.contains("href=\"/proefoogst.pdf\""),
+        "no link to the PDF"
+    );
+
+    let rel = "content/conclusions/02-tweede.md";
+    let edited = "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nEen nieuwe zin voor de pdf.\n";
+    let temp = site.path("content/conclusions/.02-tweede.md.tmp-save");
+    std::fs::write(&temp, edited).expect("write");
+    std::fs::rename(&temp, site.path(rel)).expect("rename");
+    let made_twice = || {
+        server
+            .output()
+            .iter()
+            .filter(|l| l.contains("made the PDF"))
+            .count()
+            >= 2
+    };
+    let deadline = std::time::Instant::now() + wait;
+    while !made_twice() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = server.output();
+    let rebuilt = output.iter().position(|l| l.contains("changed: rebuilt"));
+    let remade = output
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.contains("made the PDF"))
+        .nth(1)
+        .map(|(n, _)| n);
+    assert!(
+        rebuilt.is_some() && remade.is_some() && rebuilt < remade,
+        "the rebuild (and its reload) must come before the PDF: {output:?}"
+    );
+    let file = site.path("served.pdf");
+    std::fs::write(&file, server.get("/proefoogst.pdf").body).expect("write");
+    let text = squeeze(&tool("pdftotext", &[path_str(&file), "-"]));
+    assert!(
+        text.contains("Een nieuwe zin voor de pdf."),
+        "the PDF served is old"
+    );
 }

@@ -325,7 +325,13 @@ pub fn pdf_markup(data: &[u8]) {
     let shown: String = body
         .chars()
         .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
-        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     assert_eq!(markup::plain_text(&escaped), Some(shown), "{escaped:?}");
 }

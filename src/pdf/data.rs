@@ -139,7 +139,11 @@ pub fn harvest_module(harvest: &Harvest, cover: &Cover<'_>) -> (String, Diagnost
                 .intros
                 .get(&section)
                 .map_or(Value::None, |&id| item(id));
-            let items = harvest.section(section).iter().map(|&id| item(id)).collect();
+            let items = harvest
+                .section(section)
+                .iter()
+                .map(|&id| item(id))
+                .collect();
             Value::Dict(vec![
                 ("key", Value::Str(section.folder().to_string())),
                 ("label", Value::Str(format!("section:{}", section.folder()))),
@@ -201,7 +205,10 @@ fn item_value(harvest: &Harvest, id: ItemId, body: String) -> Value {
     Value::Dict(vec![
         ("label", Value::Str(item_label(item))),
         ("kind", Value::Str(kind.to_string())),
-        ("number", item.number.map_or(Value::None, |n| Value::Int(n.into()))),
+        (
+            "number",
+            item.number.map_or(Value::None, |n| Value::Int(n.into())),
+        ),
         ("title", Value::Str(item.title.clone())),
         ("summary", Value::Str(item.summary.clone())),
         ("body", Value::Content(body)),
@@ -221,14 +228,18 @@ fn reference(harvest: &Harvest, id: ItemId) -> Value {
     let item = &harvest.items[id];
     Value::Dict(vec![
         ("label", Value::Str(item_label(item))),
-        ("number", item.number.map_or(Value::None, |n| Value::Int(n.into()))),
+        (
+            "number",
+            item.number.map_or(Value::None, |n| Value::Int(n.into())),
+        ),
         ("title", Value::Str(item.title.clone())),
     ])
 }
 
 /// Recommendations against the conclusions and themes they answer.
 fn matrix(harvest: &Harvest) -> Value {
-    let refs = |ids: &[ItemId]| Value::Array(ids.iter().map(|&id| reference(harvest, id)).collect());
+    let refs =
+        |ids: &[ItemId]| Value::Array(ids.iter().map(|&id| reference(harvest, id)).collect());
     let labels = |ids: &[ItemId]| {
         Value::Array(
             ids.iter()
@@ -256,8 +267,13 @@ fn matrix(harvest: &Harvest) -> Value {
 }
 
 /// An item's body as Typst markup, read again from its file (the harvest keeps HTML only).
-fn body(item: &Item, harvest: &Harvest, labels: &HashMap<&str, ItemId>) -> Result<String, Diagnostic> {
-    let unreadable = |e: &dyn crate::diagnostics::Hint| Diagnostic::new(&item.source, Position::UNKNOWN, e);
+fn body(
+    item: &Item,
+    harvest: &Harvest,
+    labels: &HashMap<&str, ItemId>,
+) -> Result<String, Diagnostic> {
+    let unreadable =
+        |e: &dyn crate::diagnostics::Hint| Diagnostic::new(&item.source, Position::UNKNOWN, e);
     let text = std::fs::read_to_string(&item.source)
         .map_err(|e| unreadable(&crate::content::load::LoadError::Io(e)))?;
     let split = front_matter::split(&text).map_err(|e| unreadable(&e))?;
@@ -278,7 +294,12 @@ fn body(item: &Item, harvest: &Harvest, labels: &HashMap<&str, ItemId>) -> Resul
 }
 
 /// Where a link in `item`'s body leads in the report.
-fn link_target(dest: &str, item: &Item, harvest: &Harvest, labels: &HashMap<&str, ItemId>) -> LinkTarget {
+fn link_target(
+    dest: &str,
+    item: &Item,
+    harvest: &Harvest,
+    labels: &HashMap<&str, ItemId>,
+) -> LinkTarget {
     let heading = |target: &Item, anchor: &str| {
         if target.body.headings.iter().any(|h| h.id == anchor) {
             LinkTarget::Label(format!("{}#{anchor}", item_label(target)))

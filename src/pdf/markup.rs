@@ -322,7 +322,10 @@ impl Converter<'_> {
         let mut placed: HashMap<&str, usize> = HashMap::default();
         let label = |n: usize| {
             let mut literal = String::new();
-            string_literal(&format!("{}footnote-{n}", self.footnote_prefix), &mut literal);
+            string_literal(
+                &format!("{}footnote-{n}", self.footnote_prefix),
+                &mut literal,
+            );
             literal
         };
         for (n, reference) in self.references.iter().enumerate() {
@@ -409,7 +412,10 @@ mod tests {
         assert_eq!(plain_text(&escaped).as_deref(), Some(text));
         let mut line_start = String::new();
         escape_text("= kop\n- lijst\n1. een\n#x", &mut line_start);
-        assert_eq!(plain_text(&line_start).as_deref(), Some("= kop - lijst 1. een #x"));
+        assert_eq!(
+            plain_text(&line_start).as_deref(),
+            Some("= kop - lijst 1. een #x")
+        );
     }
 
     #[test]

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use thiserror::Error;
-use typst::syntax::FileId;
-use typst::{World, WorldExt};
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
+use typst::syntax::FileId;
+use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
@@ -98,7 +98,10 @@ pub fn prepare(harvest: &Harvest, theme: &Theme) -> Result<Prepared, Diagnostics
     let id = |path: &str| file_id(path).ok_or_else(|| at_theme(PdfError::BadPath(path.into())));
     let data_id = id(data::DATA_PATH)?;
     let mut files = vec![(data_id, module)];
-    let mut origins = vec![(data_id, PathBuf::from(format!("<generated>{}", data::DATA_PATH)))];
+    let mut origins = vec![(
+        data_id,
+        PathBuf::from(format!("<generated>{}", data::DATA_PATH)),
+    )];
     for (name, source) in &theme.pdf_templates {
         let file = id(&format!("/pdf/{name}"))?;
         files.push((file, source.text.clone()));
@@ -122,9 +125,12 @@ impl Prepared {
         let located = |d: &SourceDiagnostic, error: PdfError| self.locate(d, error);
         let compiled = typst::compile::<PagedDocument>(&self.world).output;
         let document = compiled.map_err(|errors| {
-            collect(errors.iter().filter(|d| d.severity == Severity::Error).map(|d| {
-                located(d, PdfError::Template(message(d)))
-            }))
+            collect(
+                errors
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .map(|d| located(d, PdfError::Template(message(d)))),
+            )
         })?;
         let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| {
             Diagnostics::from(self.locate_nothing(PdfError::NotAccessible(e.message().to_string())))
@@ -138,7 +144,11 @@ impl Prepared {
             ..PdfOptions::default()
         };
         let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
-            collect(errors.iter().map(|d| located(d, PdfError::NotAccessible(message(d)))))
+            collect(
+                errors
+                    .iter()
+                    .map(|d| located(d, PdfError::NotAccessible(message(d)))),
+            )
         })?;
         // Typst keeps what it laid out for the next run; a preview server makes many.
         typst::comemo::evict(10);

@@ -74,10 +74,7 @@ impl World for ReportWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        self.sources
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| not_here(id))
+        self.sources.get(&id).cloned().ok_or_else(|| not_here(id))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {

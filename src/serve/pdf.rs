@@ -64,11 +64,7 @@ impl PdfMaker {
                     if let Some(next) = queue.next.take() {
                         break next;
                     }
-                    queue = self
-                        .queue
-                        .1
-                        .wait(queue)
-                        .unwrap_or_else(|e| e.into_inner());
+                    queue = self.queue.1.wait(queue).unwrap_or_else(|e| e.into_inner());
                 }
             };
             match prepared.make() {
