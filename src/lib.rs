@@ -62,6 +62,8 @@ pub enum PdfOutcome {
     Off,
     /// Left out: the harvest has more items than `pdf.max_items`.
     TooLarge { items: usize, max: usize },
+    /// Left out: the bodies hold more text than a report (bytes of HTML, the limit).
+    TooLong { bytes: usize, max: usize },
     /// To be made after the run ([`Pipeline::prepare_pdf`]).
     Later,
     /// Its template or the PDF/UA check failed.
@@ -116,6 +118,11 @@ pub fn summary(built: &Built) -> String {
         )),
         PdfOutcome::TooLarge { items, max } => line.push_str(&format!(
             "\nleft the PDF out: {items} items are more than a report holds (pdf.max_items is {max}; raise it in site.yaml to make one)"
+        )),
+        PdfOutcome::TooLong { bytes, max } => line.push_str(&format!(
+            "\nleft the PDF out: its bodies hold {} MB of text, more than a report holds ({} MB)",
+            bytes / 1_000_000,
+            max / 1_000_000
         )),
         _ => {}
     }

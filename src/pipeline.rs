@@ -333,7 +333,14 @@ fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
             max: settings.max_items,
         }
     } else {
-        PdfOutcome::Later
+        let bytes = harvest.items.iter().map(|i| i.body.html.len()).sum();
+        match bytes > pdf::MAX_TEXT_BYTES {
+            true => PdfOutcome::TooLong {
+                bytes,
+                max: pdf::MAX_TEXT_BYTES,
+            },
+            false => PdfOutcome::Later,
+        }
     }
 }
 

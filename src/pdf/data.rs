@@ -2,6 +2,7 @@
 //! converted Markdown, so nothing a writer wrote is ever read as Typst code.
 
 use std::fmt::Write;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -20,46 +21,66 @@ enum Value {
     None,
     Str(String),
     Int(i64),
-    /// Typst markup, made by [`markup::to_typst`] or escaped.
-    Content(String),
+    /// An item's body as Typst markup made by [`markup::to_typst`], and its source file.
+    Body(String, PathBuf),
     Array(Vec<Value>),
-    Dict(Vec<(&'static str, Value)>),
+    Dict(Vec<(String, Value)>),
 }
 
-impl Value {
-    fn write(&self, out: &mut String) {
-        match self {
+/// The module's text, with where each body is in it.
+#[derive(Default)]
+pub struct Module {
+    pub text: String,
+    /// The byte range of each item's body in `text`, with the item's source file.
+    pub bodies: Vec<(std::ops::Range<usize>, PathBuf)>,
+}
+
+impl Module {
+    fn write(&mut self, value: &Value) {
+        let out = &mut self.text;
+        match value {
             Value::None => out.push_str("none"),
             Value::Str(text) => string_literal(text, out),
             Value::Int(n) => {
                 let _ = write!(out, "{n}");
             }
-            Value::Content(markup) => {
+            Value::Body(markup, source) => {
                 out.push('[');
+                let start = out.len();
                 out.push_str(markup);
-                out.push(']');
+                self.bodies.push((start..out.len(), source.clone()));
+                self.text.push(']');
             }
             Value::Array(values) => {
                 out.push('(');
                 for value in values {
-                    value.write(out);
-                    out.push_str(", ");
+                    self.write(value);
+                    self.text.push_str(", ");
                 }
-                out.push(')');
+                self.text.push(')');
             }
             Value::Dict(entries) if entries.is_empty() => out.push_str("(:)"),
             Value::Dict(entries) => {
                 out.push('(');
                 for (key, value) in entries {
-                    string_literal(key, out);
-                    out.push_str(": ");
-                    value.write(out);
-                    out.push_str(",\n");
+                    string_literal(key, &mut self.text);
+                    self.text.push_str(": ");
+                    self.write(value);
+                    self.text.push_str(",\n");
                 }
-                out.push(')');
+                self.text.push(')');
             }
         }
     }
+}
+
+fn dict(entries: Vec<(&str, Value)>) -> Value {
+    Value::Dict(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 fn text(value: &Option<String>) -> Value {
@@ -67,19 +88,11 @@ fn text(value: &Option<String>) -> Value {
 }
 
 /// UI strings as a dictionary; texts stay strings, lists of texts stay lists.
-fn strings(strings: &serde_json::Map<String, serde_json::Value>) -> String {
-    if strings.is_empty() {
-        return "(:)".to_string();
-    }
-    let mut out = String::from("(");
-    for (key, value) in strings {
-        string_literal(key, &mut out);
-        out.push_str(": ");
-        json(value).write(&mut out);
-        out.push_str(",\n");
-    }
-    out.push(')');
-    out
+fn strings(strings: &serde_json::Map<String, serde_json::Value>) -> Value {
+    let entries = strings
+        .iter()
+        .map(|(key, value)| (key.clone(), json(value)));
+    Value::Dict(entries.collect())
 }
 
 fn json(value: &serde_json::Value) -> Value {
@@ -105,7 +118,7 @@ pub struct Cover<'a> {
 }
 
 /// Writes the harvest module; problems (unreadable bodies) are returned with it.
-pub fn harvest_module(harvest: &Harvest, cover: &Cover<'_>) -> (String, Diagnostics) {
+pub fn harvest_module(harvest: &Harvest, cover: &Cover<'_>) -> (Module, Diagnostics) {
     let labels: HashMap<&str, ItemId> = harvest
         .items
         .iter()
@@ -144,7 +157,7 @@ pub fn harvest_module(harvest: &Harvest, cover: &Cover<'_>) -> (String, Diagnost
                 .iter()
                 .map(|&id| item(id))
                 .collect();
-            Value::Dict(vec![
+            dict(vec![
                 ("key", Value::Str(section.folder().to_string())),
                 ("label", Value::Str(format!("section:{}", section.folder()))),
                 ("intro", intro),
@@ -154,7 +167,7 @@ pub fn harvest_module(harvest: &Harvest, cover: &Cover<'_>) -> (String, Diagnost
         .collect();
     let pages = harvest.pages.iter().map(|&id| item(id)).collect();
 
-    let site = Value::Dict(vec![
+    let site = dict(vec![
         ("title", Value::Str(config.title.clone())),
         ("subtitle", text(&config.subtitle)),
         ("organisation", text(&config.organisation)),
@@ -163,21 +176,26 @@ pub fn harvest_module(harvest: &Harvest, cover: &Cover<'_>) -> (String, Diagnost
         ("language", Value::Str(config.language.code().to_string())),
         ("date", Value::Str(cover.date.clone())),
     ]);
-    let mut out = String::with_capacity(bodies_len(harvest) * 5 / 4 + 4096);
-    out.push_str("// Made by oogst from the harvest: not to be edited.\n#let site = ");
-    site.write(&mut out);
-    out.push_str("\n#let t = ");
-    out.push_str(&strings(cover.strings));
-    out.push_str("\n#let home = ");
-    home.write(&mut out);
-    out.push_str("\n#let sections = ");
-    Value::Array(sections).write(&mut out);
-    out.push_str("\n#let pages = ");
-    Value::Array(pages).write(&mut out);
-    out.push_str("\n#let matrix = ");
-    matrix(harvest).write(&mut out);
-    out.push('\n');
-    (out, diagnostics)
+    let mut module = Module {
+        text: String::with_capacity(bodies_len(harvest) * 5 / 4 + 4096),
+        bodies: Vec::new(),
+    };
+    module
+        .text
+        .push_str("// Made by oogst from the harvest: not to be edited.\n");
+    for (name, value) in [
+        ("site", site),
+        ("t", strings(cover.strings)),
+        ("home", home),
+        ("sections", Value::Array(sections)),
+        ("pages", Value::Array(pages)),
+        ("matrix", matrix(harvest)),
+    ] {
+        module.text.push_str(&format!("#let {name} = "));
+        module.write(&value);
+        module.text.push('\n');
+    }
+    (module, diagnostics)
 }
 
 fn bodies_len(harvest: &Harvest) -> usize {
@@ -202,7 +220,7 @@ fn item_value(harvest: &Harvest, id: ItemId, body: String) -> Value {
         )
     };
     let r = &item.relations;
-    Value::Dict(vec![
+    dict(vec![
         ("label", Value::Str(item_label(item))),
         ("kind", Value::Str(kind.to_string())),
         (
@@ -211,10 +229,10 @@ fn item_value(harvest: &Harvest, id: ItemId, body: String) -> Value {
         ),
         ("title", Value::Str(item.title.clone())),
         ("summary", Value::Str(item.summary.clone())),
-        ("body", Value::Content(body)),
+        ("body", Value::Body(body, item.source.clone())),
         (
             "relations",
-            Value::Dict(vec![
+            dict(vec![
                 related("themes", &r.themes),
                 related("conclusions", &r.conclusions),
                 related("recommendations", &r.recommendations),
@@ -226,7 +244,7 @@ fn item_value(harvest: &Harvest, id: ItemId, body: String) -> Value {
 /// Another item, as a relation or matrix entry names it.
 fn reference(harvest: &Harvest, id: ItemId) -> Value {
     let item = &harvest.items[id];
-    Value::Dict(vec![
+    dict(vec![
         ("label", Value::Str(item_label(item))),
         (
             "number",
@@ -252,14 +270,14 @@ fn matrix(harvest: &Harvest) -> Value {
         .iter()
         .map(|&id| {
             let r = &harvest.items[id].relations;
-            Value::Dict(vec![
+            dict(vec![
                 ("recommendation", reference(harvest, id)),
                 ("conclusions", labels(&r.conclusions)),
                 ("themes", labels(&r.themes)),
             ])
         })
         .collect();
-    Value::Dict(vec![
+    dict(vec![
         ("conclusions", refs(harvest.section(Section::Conclusions))),
         ("themes", refs(harvest.section(Section::Themes))),
         ("rows", Value::Array(rows)),

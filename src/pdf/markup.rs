@@ -140,7 +140,7 @@ impl Converter<'_> {
             Event::Code(code) => {
                 self.out.push_str("#raw(");
                 string_literal(&code, &mut self.out);
-                self.out.push_str(")");
+                self.out.push(')');
             }
             Event::SoftBreak => self.out.push(' '),
             Event::HardBreak => self.out.push_str("#linebreak()"),
@@ -375,7 +375,7 @@ pub fn plain_text(markup: &str) -> Option<String> {
     for node in root.children() {
         match node.kind() {
             SyntaxKind::Text => text.push_str(node.leaf_text()),
-            SyntaxKind::Space => text.push(' '),
+            SyntaxKind::Space => text.push_str(node.leaf_text()),
             SyntaxKind::Escape => text.push_str(node.leaf_text().get(1..)?),
             _ => return None,
         }

@@ -29,6 +29,10 @@ pub const MAIN_TEMPLATE: &str = "harvest.typ";
 /// otherwise.
 pub const DEFAULT_MAX_ITEMS: usize = 500;
 
+/// Bodies with more HTML than this (some thousands of pages) are no report: the PDF is
+/// left out, so one huge body cannot hold a build up for minutes.
+pub const MAX_TEXT_BYTES: usize = 8_000_000;
+
 #[derive(Debug, Error)]
 pub enum PdfError {
     #[error("the PDF template: {0}")]
@@ -68,6 +72,9 @@ pub struct Report {
 pub struct Prepared {
     world: ReportWorld,
     origins: Vec<(FileId, PathBuf)>,
+    /// Where each item's body is in the harvest module, and its source file.
+    bodies: Vec<(std::ops::Range<usize>, PathBuf)>,
+    data_id: FileId,
     main_origin: Origin,
     title: String,
     today: Option<Datetime>,
@@ -97,7 +104,7 @@ pub fn prepare(harvest: &Harvest, theme: &Theme) -> Result<Prepared, Diagnostics
         .ok_or_else(|| at_theme(PdfError::NoTemplate))?;
     let id = |path: &str| file_id(path).ok_or_else(|| at_theme(PdfError::BadPath(path.into())));
     let data_id = id(data::DATA_PATH)?;
-    let mut files = vec![(data_id, module)];
+    let mut files = vec![(data_id, module.text)];
     let mut origins = vec![(
         data_id,
         PathBuf::from(format!("<generated>{}", data::DATA_PATH)),
@@ -110,6 +117,8 @@ pub fn prepare(harvest: &Harvest, theme: &Theme) -> Result<Prepared, Diagnostics
     let main = id(&format!("/pdf/{MAIN_TEMPLATE}"))?;
     Ok(Prepared {
         world: ReportWorld::new(main, files, today),
+        bodies: module.bodies,
+        data_id,
         origins,
         main_origin: main_source.origin.clone(),
         title: harvest.config.title.clone(),
@@ -161,8 +170,15 @@ impl Prepared {
     /// The diagnostic at the file and line of the template it points into.
     fn locate(&self, d: &SourceDiagnostic, error: PdfError) -> Diagnostic {
         let place = d.span.id().and_then(|id| {
-            let path = self.origins.iter().find(|(o, _)| *o == id)?.1.clone();
             let range = self.world.range(d.span)?;
+            // A problem in a body is the writer's: told at the content file.
+            if id == self.data_id
+                && let Some((_, source)) =
+                    self.bodies.iter().find(|(r, _)| r.contains(&range.start))
+            {
+                return Some((source.clone(), Position::UNKNOWN));
+            }
+            let path = self.origins.iter().find(|(o, _)| *o == id)?.1.clone();
             let source = self.world.source(id).ok()?;
             let (line, col) = source.lines().byte_to_line_column(range.start)?;
             Some((path, Position::new(line + 1, col + 1)))

@@ -181,7 +181,7 @@ fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>, pdf: &
             let changed = site.changed_from(&live.site());
             let pages = site.page_count();
             live.publish(site, css_only);
-            pdf.keep_last(&live);
+            pdf.keep_last(live);
             println!(
                 "{what} changed: rebuilt, {changed} of {pages} pages differ, in {} ms",
                 started.elapsed().as_millis()
