@@ -261,6 +261,10 @@ impl Pipeline {
         else {
             return None;
         };
+        // A PDF made in the run holds every body and links from every page with its size.
+        if !self.pdf_later && wants_pdf(harvest) == PdfOutcome::Later {
+            return None;
+        }
         let mut documents = Vec::new();
         for change in changes {
             let Change::Content(path) = change else {

@@ -30,6 +30,7 @@ enum Value {
 /// The module's text, with where each body is in it.
 #[derive(Default)]
 pub struct Module {
+    /// The Typst source.
     pub text: String,
     /// The byte range of each item's body in `text`, with the item's source file.
     pub bodies: Vec<(std::ops::Range<usize>, PathBuf)>,
@@ -112,6 +113,7 @@ pub fn item_label(item: &Item) -> String {
 
 /// What the harvest module is made of besides the harvest.
 pub struct Cover<'a> {
+    /// The theme's UI strings in the site's language.
     pub strings: &'a serde_json::Map<String, serde_json::Value>,
     /// The report's date, written out in the site's language.
     pub date: String,

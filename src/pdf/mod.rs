@@ -33,14 +33,18 @@ pub const DEFAULT_MAX_ITEMS: usize = 500;
 /// left out, so one huge body cannot hold a build up for minutes.
 pub const MAX_TEXT_BYTES: usize = 8_000_000;
 
+/// What can keep the PDF edition from being made.
 #[derive(Debug, Error)]
 pub enum PdfError {
+    /// Typst's own message about a template (or a body in it).
     #[error("the PDF template: {0}")]
     Template(String),
+    /// The export found something PDF/UA-1 forbids.
     #[error("the PDF does not meet PDF/UA-1: {0}")]
     NotAccessible(String),
     #[error("the theme has no PDF template `pdf/{MAIN_TEMPLATE}`")]
     NoTemplate,
+    /// A template's file name that makes no Typst path.
     #[error("the PDF template path `{0}` is not one Typst can use")]
     BadPath(String),
 }
@@ -62,6 +66,7 @@ impl Hint for PdfError {
 /// The finished report.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// The PDF file.
     pub bytes: Vec<u8>,
     /// How long layout and export took.
     pub elapsed: Duration,

@@ -211,7 +211,7 @@ impl Theme {
     fn overlay_pdf_templates(&mut self, dir: &Path, diagnostics: &mut Diagnostics) {
         let (files, errors) = list_assets(dir);
         diagnostics.extend(errors);
-        for file in files {
+        for file in files.into_iter().filter(|f| f.rel.ends_with(".typ")) {
             match std::fs::read_to_string(&file.path) {
                 Ok(text) => {
                     let source = TemplateSource {
