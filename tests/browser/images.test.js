@@ -96,6 +96,7 @@ const site = siteSuite({
     conclusion: 'conclusions/wall/',
     section: 'conclusions/',
     print: 'print/',
+    404: 'missing/',
   },
   screenshots: { prefix: 'images', types: ['conclusion', 'section'] },
 });
