@@ -94,12 +94,18 @@ pub fn parse_any<T: DeserializeOwned>(text: &str) -> Result<T, (Position, YamlEr
     serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| syntax_error(&e, text))
 }
 
+/// Values that aliases may repeat in one YAML text, in parser events.
+const MAX_REPLAYED_EVENTS: usize = 10_000;
+
 /// The parser's settings: YAML 1.2 booleans only (`yes` is text), no snippets in its errors
 /// (the report shows the line itself).
 fn options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
     options.with_snippet = false;
+    // No page needs aliases that repeat this much; an alias bomb stops here, early, instead
+    // of after the parser's general limit of a million events.
+    options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
     if let Some(budget) = options.budget.as_mut() {
         budget.flow_nesting_limit = MAX_FLOW_DEPTH;
         // The mapping itself is one level more than the lists and mappings in it.
