@@ -33,21 +33,13 @@ fn answers_quickly(server: &Server, path: &str, limit: Duration) {
     );
 }
 
-/// Opens a connection that sends half a request and then nothing (slowloris).
-fn stall(server: &Server) -> TcpStream {
-    let mut s = connect(server);
-    s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
-        .expect("send");
-    s
-}
-
 #[test]
 fn stalled_clients_do_not_block_others_and_are_dropped_when_idle() {
     let site = Site::small();
     let server = Server::start(site.root(), &[]);
     let mut stalled = Vec::new();
     for _ in 0..20 {
-        stalled.push(stall(&server));
+        stalled.push(server.stall());
         std::thread::sleep(Duration::from_millis(20));
         answers_quickly(&server, "/", Duration::from_secs(2));
     }
@@ -72,7 +64,7 @@ fn stalled_clients_do_not_block_others_and_are_dropped_when_idle() {
 fn a_burst_of_stalled_clients_delays_others_at_most_until_they_time_out() {
     let site = Site::small();
     let server = Server::start(site.root(), &[]);
-    let _stalled: Vec<TcpStream> = (0..50).map(|_| stall(&server)).collect();
+    let _stalled: Vec<TcpStream> = (0..50).map(|_| server.stall()).collect();
     answers_quickly(&server, "/", Duration::from_secs(9));
     answers_quickly(&server, "/", Duration::from_secs(2));
 }

@@ -99,14 +99,7 @@ fn a_failed_rebuild_and_a_pause_leave_the_server_answering() {
 fn new_clients_are_answered_after_stalled_clients_have_timed_out() {
     let site = Site::small();
     let server = Server::start(site.root(), &[]);
-    let mut stalled: Vec<TcpStream> = (0..20)
-        .map(|_| {
-            let mut s = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
-            s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-                .expect("send");
-            s
-        })
-        .collect();
+    let mut stalled: Vec<TcpStream> = (0..20).map(|_| server.stall()).collect();
     for stream in &mut stalled {
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
@@ -172,14 +165,7 @@ fn an_idle_keep_alive_connection_is_closed_but_the_server_stays() {
 fn running_out_of_open_files_is_told_once_and_waited_out() {
     let site = Site::small();
     let server = Server::start_with_open_files(site.root(), 48);
-    let stalled: Vec<TcpStream> = (0..80)
-        .map(|_| {
-            let mut s = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
-            s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-                .expect("send");
-            s
-        })
-        .collect();
+    let stalled: Vec<TcpStream> = (0..80).map(|_| server.stall()).collect();
     const TOLD: &str = "cannot take new connections for now";
     assert!(
         server.wait_for_output(TOLD, Duration::from_secs(10)),

@@ -126,6 +126,18 @@ impl Server {
         Response::parse(&bytes)
     }
 
+    /// Opens a connection that sends half a request and then nothing (a slowloris).
+    pub fn stall(&self) -> TcpStream {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            .expect("send");
+        stream
+    }
+
     /// Opens an event stream.
     pub fn events(&self) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
