@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
-use crate::images::Gallery;
+use crate::images::{self, Gallery};
 use crate::output::{Content, Counter, OutputError, Sink};
 use crate::render::Renderer;
 use crate::routes::{self, Routes};
@@ -410,9 +412,23 @@ impl ContentState {
     }
 }
 
-/// Theme static files, the site's `static/` (which wins over them), files beside the content
-/// (which win over the theme's too), each copied as it is. None may replace a page or file
-/// oogst made, and `static/` and the content may not both have a file for one path.
+/// Who an output file comes from, which decides what may replace it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    /// The theme: the site's own files replace it.
+    Theme,
+    /// A file of `static/` or beside the content.
+    Site,
+    /// What is made of an image a page shows.
+    Image,
+}
+
+/// Theme static files, the sizes of every image the pages show, the site's `static/` (which
+/// wins over the theme) and files beside the content (which win over the theme's too). A
+/// raster image in `static/` is published stripped of its metadata, every other file as it
+/// is; an image beside the content only through the sizes made of it, when a page shows it.
+/// None may replace a page or file oogst made, and no two of the site's files may have one
+/// path.
 fn add_files(
     output: &Counter<'_>,
     root: &Path,
@@ -421,9 +437,8 @@ fn add_files(
     gallery: &Gallery,
 ) -> Diagnostics {
     let (statics, mut diagnostics) = load::list_assets(&root.join("static"));
-    let processed = add_pictures(output, harvest, gallery, &mut diagnostics);
-    // Output path → where the file comes from, its content, whether it is the site's own.
-    let mut files: BTreeMap<String, (PathBuf, Content, bool)> = theme
+    // Output path → where the file comes from, its content, whose it is.
+    let mut files: BTreeMap<String, (PathBuf, Content, Owner)> = theme
         .static_files
         .iter()
         .map(|(path, file)| {
@@ -431,33 +446,68 @@ fn add_files(
                 StaticFile::BuiltIn(bytes) => Content::BuiltIn(bytes),
                 StaticFile::Disk(source) => Content::Copy(source.clone()),
             };
-            (path.clone(), (file.source(path), content, false))
+            (path.clone(), (file.source(path), content, Owner::Theme))
         })
         .collect();
-    // The original of a processed image is not published: its renditions are.
-    let site_files = statics.into_iter().map(|a| (a.rel, a.path)).chain(
-        harvest
-            .assets
-            .iter()
-            .filter(|a| !processed.contains(&a.source))
-            .map(|a| (a.path.clone(), a.source.clone())),
-    );
-    for (path, source) in site_files {
-        if let Some((other, _, true)) = files.get(&path) {
-            let error = OutputError::SameUrl {
-                file: source.clone(),
-                url: routes::file_url(&path),
-                other: other
-                    .strip_prefix(root)
-                    .unwrap_or(other)
-                    .display()
-                    .to_string(),
-            };
-            diagnostics.push(Diagnostic::new(source, Position::UNKNOWN, &error));
-            continue;
+    // One clash of two files is told once, however many of their sizes clash.
+    let mut clashed = BTreeSet::new();
+    let mut claim = |path: String, source: PathBuf, content: Content, owner: Owner| {
+        let (other, other_owner) = match files.get(&path) {
+            Some((other, _, owner @ (Owner::Site | Owner::Image))) => {
+                (shorten(other, root), *owner)
+            }
+            _ => {
+                files.insert(path, (source, content, owner));
+                return;
+            }
+        };
+        if !clashed.insert((source.clone(), other.clone())) {
+            return;
         }
-        files.insert(path, (source.clone(), Content::Copy(source), true));
+        let (file, url) = (source.clone(), routes::file_url(&path));
+        let error = match other_owner {
+            Owner::Image => OutputError::SameUrlAsImage { file, url, other },
+            _ => OutputError::SameUrl { file, url, other },
+        };
+        diagnostics.push(Diagnostic::new(source, Position::UNKNOWN, &error));
+    };
+    for (path, source, content) in pictures(harvest, gallery) {
+        claim(path, source, content, Owner::Image);
     }
+    let statics: Vec<_> = statics
+        .into_par_iter()
+        .map(|asset| {
+            let content = if images::is_raster(&asset.rel) {
+                gallery.stripped(&asset.path, &asset.rel)
+            } else {
+                Ok(Content::Copy(asset.path.clone()))
+            };
+            (asset, content)
+        })
+        .collect();
+    let assets = harvest
+        .assets
+        .iter()
+        .filter(|a| !images::is_image(&a.path))
+        .map(|a| {
+            (
+                a.path.clone(),
+                a.source.clone(),
+                Ok(Content::Copy(a.source.clone())),
+            )
+        });
+    let site_files = statics
+        .into_iter()
+        .map(|(asset, content)| (asset.rel, asset.path, content))
+        .chain(assets);
+    let mut unusable = Diagnostics::new();
+    for (path, source, content) in site_files {
+        match content {
+            Ok(content) => claim(path, source, content, Owner::Site),
+            Err(e) => unusable.push(Diagnostic::new(source, Position::UNKNOWN, &e)),
+        }
+    }
+    diagnostics.extend(unusable);
     for (path, (source, content, _)) in files {
         if let Err(e) = output.add(path, content, &source) {
             diagnostics.push(Diagnostic::new(
@@ -470,35 +520,32 @@ fn add_files(
     diagnostics
 }
 
-/// The renditions of every image the harvest shows; returns the sources they were made of.
-fn add_pictures(
-    output: &Counter<'_>,
-    harvest: &Harvest,
-    gallery: &Gallery,
-    diagnostics: &mut Diagnostics,
-) -> BTreeSet<PathBuf> {
+/// `file` from the site root, for a message.
+fn shorten(file: &Path, root: &Path) -> String {
+    file.strip_prefix(root)
+        .unwrap_or(file)
+        .display()
+        .to_string()
+}
+
+/// What is published of every image the harvest shows, by output path and source.
+fn pictures(harvest: &Harvest, gallery: &Gallery) -> Vec<(String, PathBuf, Content)> {
     let shown: BTreeSet<&Path> = harvest
         .items
         .iter()
         .flat_map(|item| item.body.figures.iter().chain(&item.image))
         .map(|figure| figure.source.as_path())
         .collect();
-    let mut processed = BTreeSet::new();
+    let mut files = Vec::new();
     for source in shown {
         let Some(picture) = gallery.known(source) else {
             continue;
         };
-        if picture.as_is {
-            continue;
-        }
         for (path, content) in picture.files() {
-            if let Err(e) = output.add(path.to_string(), content, source) {
-                diagnostics.push(Diagnostic::new(source, Position::UNKNOWN, &e));
-            }
+            files.push((path.to_string(), source.to_path_buf(), content));
         }
-        processed.insert(source.to_path_buf());
     }
-    processed
+    files
 }
 
 /// With their source lines, paths relative to the site root, sorted by file and line.

@@ -318,6 +318,8 @@ cases! {
         => Fails(&["content/over.md:3:1: error: `image`: `weg.jpg`: there is no file content/weg.jpg"]);
     decorative_image: [Fixture("content/schema.png", "pixel.png"), Write(OVER, "---\ntitle: Over\n---\n\n![-](schema.png)\n")]
         => Builds(&["schema.png", "over/index.html"]);
+    heic_from_a_phone: [Bytes("content/foto.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"), Write(OVER, "---\ntitle: Over\n---\n\n![Flip-over](foto.heic)\n")]
+        => Fails(&["content/over.md:5:1: error: content/foto.heic is a HEIC image, which oogst does not publish", "save it as JPEG"]);
 
     // site.yaml.
     site_yaml_wrong_key: [Write("site.yaml", "title: Proefoogst\nlanguag: en\n")]
@@ -413,8 +415,41 @@ cases! {
         => FailsWithoutLine(&["static/search-index/index.json: error: this file would replace `/search-index/index.json`"]);
     content_file_over_the_404_page: [Write("content/404.html", "weg")]
         => FailsWithoutLine(&["content/404.html: error: this file would replace `/404.html`"]);
-    one_file_in_static_and_beside_the_content: [Write("static/schema.png", "a"), Write("content/schema.png", "b")]
-        => FailsWithoutLine(&["content/schema.png: error: this file would have the same URL `/schema.png` as static/schema.png", "keep the file in one place"]);
+    one_file_in_static_and_beside_the_content: [Write("static/schema.pdf", "a"), Write("content/schema.pdf", "b")]
+        => FailsWithoutLine(&["content/schema.pdf: error: this file would have the same URL `/schema.pdf` as static/schema.pdf", "keep the file in one place"]);
+    two_images_with_one_name: [Made("content/foto.jpg", plain_jpeg), Made("content/foto.webp", plain_webp), Write(OVER, "---\ntitle: Over\n---\n\n![Flip-over](foto.jpg)\n\n![Weer](foto.webp)\n")]
+        => FailsWithoutLine(&["content/foto.webp: error: this file and the image content/foto.jpg would both be published as `/foto-480.jpg`", "rename one of them", "\n1 error\n"]);
+    static_file_over_a_size_of_an_image: [Made("content/foto.jpg", plain_jpeg), Made("static/foto-480.jpg", plain_jpeg), Write(OVER, "---\ntitle: Over\n---\n\n![Flip-over](foto.jpg)\n")]
+        => FailsWithoutLine(&["static/foto-480.jpg: error: this file and the image content/foto.jpg would both be published as `/foto-480.jpg`"]);
+
+    // Images in static/ are published without their metadata: one that cannot be read for it is an error.
+    text_named_jpg_in_static: [Write("static/img/foto.jpg", "dit is geen foto\n")]
+        => FailsWithoutLine(&["static/img/foto.jpg: error: static/img/foto.jpg is not an image", "export the image again"]);
+    heic_in_static: [Write("static/img/foto.heic", "\0\0\0\x18ftypheic")]
+        => FailsWithoutLine(&["static/img/foto.heic: error: static/img/foto.heic is a HEIC image, which oogst does not publish", "save it as JPEG"]);
+    plain_jpeg_in_static: [Made("static/img/foto.jpg", plain_jpeg)]
+        => Builds(&["img/foto.jpg"]);
+}
+
+/// A 640 × 480 JPEG with nothing but its pixels.
+fn plain_jpeg() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut bytes)
+        .encode_image(&image::DynamicImage::new_rgb8(640, 480))
+        .expect("a JPEG");
+    bytes
+}
+
+/// A 640 × 480 WebP.
+fn plain_webp() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::DynamicImage::new_rgb8(640, 480)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::WebP,
+        )
+        .expect("a WebP");
+    bytes
 }
 
 /// The first third of a real JPEG.

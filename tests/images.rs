@@ -426,3 +426,108 @@ fn serve_processes_only_the_images_that_changed() {
         "its new size is shown"
     );
 }
+
+/// A photo in the `static/` folder, written from the root as `/img/…`.
+fn write_bytes(site: &Site, rel: &str, bytes: &[u8]) {
+    let path = site.path(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A 600 × 400 JPEG with nothing but its pixels.
+fn plain_jpeg() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut bytes)
+        .encode_image(&DynamicImage::new_rgb8(600, 400))
+        .unwrap();
+    bytes
+}
+
+/// Nothing a page does not show is published, and nothing published carries the metadata
+/// of a phone photo: not an unused photo beside the content, not one only a draft shows,
+/// not a photo in `static/` that is copied under its own name.
+#[test]
+fn nothing_unpublished_leaks_and_no_file_carries_metadata() {
+    let site = site_with_images();
+    let photo = photo_on_its_side(1200, 900, 7);
+    write_bytes(&site, "content/conclusions/ongebruikt.jpg", &photo);
+    write_bytes(&site, "content/conclusions/concept-foto.jpg", &photo);
+    site.write(
+        "content/conclusions/03-concept.md",
+        "---\ntitle: Concept\nnumber: 3\ndraft: true\n---\n\n![Het concept](concept-foto.jpg)\n",
+    );
+    write_bytes(&site, "static/img/kaart.jpg", &photo);
+    write_bytes(&site, "static/img/plain.jpg", &plain_jpeg());
+    site.write("static/img/schema.svg", SCHEMA_SVG);
+    build(&site);
+    let out = site.output();
+    for name in ["ongebruikt", "concept-foto"] {
+        let leaked: Vec<&String> = out.keys().filter(|k| k.contains(name)).collect();
+        assert!(leaked.is_empty(), "{name} is published: {leaked:?}");
+    }
+    // In static/: a photo with metadata is stripped and turned upright under its own name,
+    // a plain one and an SVG are published as they are.
+    let kaart = decode(&out["img/kaart.jpg"]).to_rgb8();
+    assert_eq!((kaart.width(), kaart.height()), (900, 1200), "upright");
+    let top_right = kaart.get_pixel(kaart.width() - 5, 5);
+    assert!(top_right[0] > 180 && top_right[1] < 80, "{top_right:?}");
+    assert_eq!(out["img/plain.jpg"], plain_jpeg(), "as it is");
+    assert_eq!(out["img/schema.svg"], SCHEMA_SVG.as_bytes());
+    for (name, bytes) in &out {
+        assert!(!has_exif(bytes), "{name} carries EXIF");
+    }
+
+    // With --drafts, the draft's photo is published, processed.
+    let out = site.oogst(&["build", "--drafts"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = site.output();
+    assert!(out.contains_key("conclusies/concept-foto.jpg"));
+    assert!(!out.keys().any(|k| k.contains("ongebruikt")));
+    for (name, bytes) in &out {
+        assert!(!has_exif(bytes), "{name} carries EXIF");
+    }
+}
+
+/// Two images whose sizes would take one name, or a size over a file of `static/`, are an
+/// error naming both files; the site before is untouched.
+#[test]
+fn two_files_for_one_output_name_are_an_error_naming_both() {
+    let site = site_with_images();
+    build(&site);
+    let before = site.output();
+    let mut webp = Vec::new();
+    DynamicImage::new_rgb8(900, 600)
+        .write_to(&mut Cursor::new(&mut webp), image::ImageFormat::WebP)
+        .unwrap();
+    write_bytes(&site, "content/conclusions/flip-over.webp", &webp);
+    site.write(
+        FIRST,
+        &BODY.replace(
+            "Een schema",
+            "![Dezelfde flip-over als WebP](flip-over.webp)\n\nEen schema",
+        ),
+    );
+    write_bytes(&site, "static/conclusies/proces-480.png", &plain_jpeg());
+    let out = site.oogst(&["build"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("content/conclusions/flip-over.webp: error: this file and the image content/conclusions/flip-over.jpg would both be published as `/conclusies/flip-over-480.jpg`"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("flip-over.webp: error").count(),
+        1,
+        "one error for the two files: {stderr}"
+    );
+    assert!(
+        stderr.contains("static/conclusies/proces-480.png: error: this file and the image content/conclusions/proces.png would both be published as `/conclusies/proces-480.png`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rename one of them"), "{stderr}");
+    assert_eq!(site.output(), before, "the previous site is untouched");
+}

@@ -326,4 +326,13 @@ pub fn image(data: &[u8]) {
         }
         Err(error) => assert!(error.to_string().contains("fuzz.jpg"), "{error}"),
     }
+    // The copy of a file in `static/`: as it is only when nothing is to be stripped.
+    match process::strip("fuzz.webp", data) {
+        Ok(process::Processed::AsIs { .. }) => assert!(!process::carries_metadata(data)),
+        Ok(process::Processed::Renditions { sizes, .. }) => {
+            assert_eq!(sizes.len(), 1);
+            assert!(!process::carries_metadata(&sizes[0].bytes));
+        }
+        Err(error) => assert!(error.to_string().contains("fuzz.webp"), "{error}"),
+    }
 }

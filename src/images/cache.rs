@@ -80,6 +80,7 @@ impl Cache {
         let encoding = match head {
             "jpg" => Encoding::Jpeg,
             "png" => Encoding::Png,
+            "webp" => Encoding::WebP,
             _ => return None,
         };
         let mut sizes = Vec::new();

@@ -49,6 +49,8 @@ pub mod limits {
 
 /// Raised when the processing changes, so cached renditions of the old one are not used.
 const SETTINGS: &str = "oogst-images-1 480,800,1200,1600 q80 lanczos3 srgb";
+/// The same for a file published under its own name, stripped (see [`process::strip`]).
+const STRIP_SETTINGS: &str = "oogst-images-strip-1 q80 srgb webp-lossless";
 
 /// One published version of an image.
 #[derive(Debug, Clone)]
@@ -70,16 +72,23 @@ pub struct Picture {
     pub key: u128,
     /// Smallest first.
     pub renditions: Vec<Rendition>,
-    /// Published as it is, by the copy of the files beside the content or in `static/`.
+    /// Published as it is.
     pub as_is: bool,
+    pub place: Place,
 }
 
 impl Picture {
-    /// The files to write: none when the original is published as it is.
+    /// The files to write. An image in `static/` published as it is is left to the copy of
+    /// `static/`.
     pub fn files(&self) -> impl Iterator<Item = (&str, Content)> {
-        self.renditions
-            .iter()
-            .filter_map(|r| Some((r.path.as_str(), r.stored.clone()?)))
+        self.renditions.iter().filter_map(|r| {
+            let content = match &r.stored {
+                Some(stored) => stored.clone(),
+                None if self.place == Place::Content => Content::Copy(self.source.clone()),
+                None => return None,
+            };
+            Some((r.path.as_str(), content))
+        })
     }
 
     /// How a body or template shows it: URLs made with `urls`.
@@ -116,13 +125,20 @@ type Stamp = (u64, Option<SystemTime>);
 
 type Slot = Arc<OnceLock<Result<Arc<Picture>, ImageError>>>;
 
+/// What is made of an image file: its sizes, or itself stripped of its metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Product {
+    Sizes,
+    Stripped,
+}
+
 /// Every image of a site, each processed once however many pages show it; kept by the
 /// preview server from one build to the next.
 #[derive(Debug)]
 pub struct Gallery {
     root: PathBuf,
     cache: Option<cache::Cache>,
-    slots: Mutex<HashMap<PathBuf, (Stamp, Slot)>>,
+    slots: Mutex<HashMap<(PathBuf, Product), (Stamp, Slot)>>,
     made: AtomicUsize,
     reused: AtomicUsize,
 }
@@ -163,6 +179,27 @@ impl Gallery {
         output: &str,
         place: Place,
     ) -> Result<Arc<Picture>, ImageError> {
+        self.made_of(source, output, place, Product::Sizes)
+    }
+
+    /// The image file `source` of `static/`, published at its own `output` path: as it is
+    /// when it carries no metadata, else stripped of it (see [`process::strip`]).
+    pub fn stripped(&self, source: &Path, output: &str) -> Result<Content, ImageError> {
+        let picture = self.made_of(source, output, Place::Static, Product::Stripped)?;
+        Ok(picture
+            .renditions
+            .first()
+            .and_then(|r| r.stored.clone())
+            .unwrap_or_else(|| Content::Copy(source.to_path_buf())))
+    }
+
+    fn made_of(
+        &self,
+        source: &Path,
+        output: &str,
+        place: Place,
+        product: Product,
+    ) -> Result<Arc<Picture>, ImageError> {
         let name = self.name(source);
         let meta = std::fs::metadata(source).map_err(|e| ImageError::Unreadable {
             file: name.clone(),
@@ -171,18 +208,25 @@ impl Gallery {
         let stamp = (meta.len(), meta.modified().ok());
         let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-            match slots.get(source) {
+            let id = (source.to_path_buf(), product);
+            match slots.get(&id) {
                 Some((known, slot)) if *known == stamp => slot.clone(),
                 _ => {
                     let slot = Slot::default();
-                    slots.insert(source.to_path_buf(), (stamp, slot.clone()));
+                    slots.insert(id, (stamp, slot.clone()));
                     slot
                 }
             }
         };
         slot.get_or_init(|| {
-            self.make(source, &name, output, place, meta.len())
-                .map(Arc::new)
+            let job = Job {
+                source,
+                name: &name,
+                output,
+                place,
+                product,
+            };
+            self.make(&job, meta.len()).map(Arc::new)
         })
         .clone()
     }
@@ -190,7 +234,8 @@ impl Gallery {
     /// The picture last made of `source`, if it was made without error.
     pub fn known(&self, source: &Path) -> Option<Arc<Picture>> {
         let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        slots.get(source)?.1.get()?.as_ref().ok().cloned()
+        let id = (source.to_path_buf(), Product::Sizes);
+        slots.get(&id)?.1.get()?.as_ref().ok().cloned()
     }
 
     /// Whether the picture of `source` with `key` is still what the file holds: it was made
@@ -201,7 +246,8 @@ impl Gallery {
         };
         let stamp = (meta.len(), meta.modified().ok());
         let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        slots.get(source).is_some_and(|(known, slot)| {
+        let id = (source.to_path_buf(), Product::Sizes);
+        slots.get(&id).is_some_and(|(known, slot)| {
             *known == stamp
                 && slot
                     .get()
@@ -239,14 +285,14 @@ impl Gallery {
             .to_string()
     }
 
-    fn make(
-        &self,
-        source: &Path,
-        name: &str,
-        output: &str,
-        place: Place,
-        length: u64,
-    ) -> Result<Picture, ImageError> {
+    fn make(&self, job: &Job<'_>, length: u64) -> Result<Picture, ImageError> {
+        let Job {
+            source,
+            name,
+            output,
+            place,
+            product,
+        } = *job;
         let unreadable = |e: std::io::Error| ImageError::Unreadable {
             file: name.to_string(),
             reason: e.to_string(),
@@ -261,6 +307,7 @@ impl Gallery {
                 stored: None,
             }],
             as_is: true,
+            place,
         };
         if length > limits::MAX_FILE_BYTES {
             return Err(ImageError::TooLarge {
@@ -277,14 +324,17 @@ impl Gallery {
             let (width, height) = svg_size(&bytes);
             return Ok(as_is(0, width, height));
         }
-        let key = content_key(&bytes);
+        let key = content_key(&bytes, product);
         let processed = match self.cache.as_ref().and_then(|c| c.load(key)) {
             Some(processed) => {
                 self.reused.fetch_add(1, Ordering::Relaxed);
                 processed
             }
             None => {
-                let processed = process::process(name, &bytes)?;
+                let processed = match product {
+                    Product::Sizes => process::process(name, &bytes)?,
+                    Product::Stripped => process::strip(name, &bytes)?,
+                };
                 self.made.fetch_add(1, Ordering::Relaxed);
                 let stored = self.cache.as_ref().and_then(|c| c.store(key, &processed));
                 stored.unwrap_or_else(|| cache::in_memory(processed))
@@ -302,7 +352,12 @@ impl Gallery {
             .map(|(i, (width, height, content))| Rendition {
                 width,
                 height,
-                path: rendition_path(stem, encoding, width, place == Place::Content && i == last),
+                path: match product {
+                    Product::Stripped => output.to_string(),
+                    Product::Sizes => {
+                        rendition_path(stem, encoding, width, place == Place::Content && i == last)
+                    }
+                },
                 stored: Some(content),
             })
             .collect();
@@ -311,8 +366,20 @@ impl Gallery {
             key,
             renditions,
             as_is: false,
+            place,
         })
     }
+}
+
+/// One image to make: which file, published where, as what.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    source: &'a Path,
+    /// The file's path from the site root, for messages.
+    name: &'a str,
+    output: &'a str,
+    place: Place,
+    product: Product,
 }
 
 fn rendition_path(stem: &str, encoding: Encoding, width: u32, plain: bool) -> String {
@@ -324,27 +391,46 @@ fn rendition_path(stem: &str, encoding: Encoding, width: u32, plain: bool) -> St
     }
 }
 
-/// A hash of an image's bytes and the settings: the name of what the cache keeps of it.
-fn content_key(bytes: &[u8]) -> u128 {
+/// A hash of an image's bytes and the settings of what is made of it: the name of what the
+/// cache keeps of it.
+fn content_key(bytes: &[u8], product: Product) -> u128 {
     use std::hash::Hasher;
     let mut hasher =
         siphasher::sip128::SipHasher13::new_with_keys(0x006f_6f67_7374, 0x696d_6167_6573);
-    hasher.write(SETTINGS.as_bytes());
+    hasher.write(match product {
+        Product::Sizes => SETTINGS.as_bytes(),
+        Product::Stripped => STRIP_SETTINGS.as_bytes(),
+    });
     hasher.write(bytes);
     siphasher::sip128::Hasher128::finish128(&hasher).as_u128()
 }
 
-/// Whether a destination names a file this stage processes (or publishes as it is).
-pub fn is_image(path: &str) -> bool {
+/// The formats that are processed, by their file extensions.
+const PROCESSED: [&str; 4] = ["jpg", "jpeg", "png", "webp"];
+/// Formats of phones and cameras that oogst refuses rather than publish them with their
+/// metadata.
+const REFUSED: [&str; 5] = ["heic", "heif", "avif", "tif", "tiff"];
+
+/// Whether `path` ends in one of `extensions`, in any case.
+fn has_extension(path: &str, extensions: &[&str]) -> bool {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
-    ["jpg", "jpeg", "png", "webp", "svg"]
-        .iter()
-        .any(|e| ext.eq_ignore_ascii_case(e))
+    extensions.iter().any(|e| ext.eq_ignore_ascii_case(e))
+}
+
+/// Whether a destination names a file this stage processes, publishes as it is (SVG) or
+/// refuses (HEIC, TIFF ...): an image file, never copied with its metadata.
+pub fn is_image(path: &str) -> bool {
+    has_extension(path, &PROCESSED) || has_extension(path, &REFUSED) || is_svg(path)
+}
+
+/// Whether a file of `static/` is an image that is published stripped of its metadata
+/// (see [`Gallery::stripped`]): any image file but an SVG.
+pub fn is_raster(path: &str) -> bool {
+    is_image(path) && !is_svg(path)
 }
 
 fn is_svg(path: &str) -> bool {
-    path.rsplit_once('.')
-        .is_some_and(|(_, e)| e.eq_ignore_ascii_case("svg"))
+    has_extension(path, &["svg"])
 }
 
 /// The width and height an SVG asks for (`width`/`height`, else its `viewBox`); 0 when it

@@ -18,6 +18,8 @@ use super::limits::{JPEG_QUALITY, MAX_DECODE_BYTES, MAX_PIXELS, MAX_SIDE, WIDTHS
 pub enum Encoding {
     Jpeg,
     Png,
+    /// Lossless: only for a WebP file published under its own name.
+    WebP,
 }
 
 impl Encoding {
@@ -26,6 +28,7 @@ impl Encoding {
         match self {
             Encoding::Jpeg => "jpg",
             Encoding::Png => "png",
+            Encoding::WebP => "webp",
         }
     }
 }
@@ -50,8 +53,88 @@ pub enum Processed {
     },
 }
 
-/// Processes the bytes of the image file `file` (named in errors).
+/// Processes the bytes of the image file `file` (named in errors) into its sizes.
 pub fn process(file: &str, bytes: &[u8]) -> Result<Processed, ImageError> {
+    let decoded = decode(file, bytes)?;
+    let (width, height) = (decoded.width, decoded.height);
+    if decoded.orientation == Orientation::NoTransforms
+        && width <= WIDTHS[0]
+        && decoded.format != ImageFormat::WebP
+        && !carries_metadata(bytes)
+    {
+        return Ok(Processed::AsIs { width, height });
+    }
+    let encoding = if has_transparency(&decoded.image) || decoded.format == ImageFormat::Png {
+        Encoding::Png
+    } else {
+        Encoding::Jpeg
+    };
+    let (upright_width, upright_height) = decoded.upright_size();
+    encode_sizes(
+        file,
+        decoded,
+        encoding,
+        targets(upright_width, upright_height),
+    )
+}
+
+/// The bytes of the image file `file` with nothing but its pixels, for a file published
+/// under its own name (in `static/`): as it is when it carries no metadata, else decoded,
+/// turned upright, converted to sRGB and encoded again at its own size in its own format
+/// (WebP losslessly).
+pub fn strip(file: &str, bytes: &[u8]) -> Result<Processed, ImageError> {
+    if !carries_metadata(bytes) {
+        return Ok(Processed::AsIs {
+            width: 0,
+            height: 0,
+        });
+    }
+    let decoded = decode(file, bytes)?;
+    let encoding = match decoded.format {
+        ImageFormat::Png => Encoding::Png,
+        ImageFormat::WebP => Encoding::WebP,
+        _ => Encoding::Jpeg,
+    };
+    let size = decoded.upright_size();
+    encode_sizes(file, decoded, encoding, vec![size])
+}
+
+/// An image decoded within the limits, with what its file says about showing it.
+struct Decoded {
+    image: DynamicImage,
+    format: ImageFormat,
+    /// As stored, before the orientation is applied.
+    width: u32,
+    height: u32,
+    orientation: Orientation,
+    profile: Option<Vec<u8>>,
+}
+
+impl Decoded {
+    /// Whether it lies on its side as stored.
+    fn turned(&self) -> bool {
+        matches!(
+            self.orientation,
+            Orientation::Rotate90
+                | Orientation::Rotate270
+                | Orientation::Rotate90FlipH
+                | Orientation::Rotate270FlipH
+        )
+    }
+
+    /// Width and height once upright.
+    fn upright_size(&self) -> (u32, u32) {
+        if self.turned() {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        }
+    }
+}
+
+/// Decodes a JPEG, PNG or WebP file within [`limits`]; its header is checked before any
+/// pixel is decoded.
+fn decode(file: &str, bytes: &[u8]) -> Result<Decoded, ImageError> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| unreadable(file, &e))?;
@@ -63,9 +146,18 @@ pub fn process(file: &str, bytes: &[u8]) -> Result<Processed, ImageError> {
                 format: format!("{other:?}").to_uppercase(),
             });
         }
+        // Formats the decoder does not know by their content, such as HEIC, by their name.
         None => {
-            return Err(ImageError::NotAnImage {
-                file: file.to_string(),
+            return Err(if super::has_extension(file, &super::REFUSED) {
+                let extension = file.rsplit_once('.').map_or("", |(_, e)| e);
+                ImageError::Unsupported {
+                    file: file.to_string(),
+                    format: extension.to_uppercase(),
+                }
+            } else {
+                ImageError::NotAnImage {
+                    file: file.to_string(),
+                }
             });
         }
     };
@@ -84,36 +176,44 @@ pub fn process(file: &str, bytes: &[u8]) -> Result<Processed, ImageError> {
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let profile = decoder.icc_profile().ok().flatten();
     let image = DynamicImage::from_decoder(decoder).map_err(|e| codec(file, e))?;
+    Ok(Decoded {
+        image,
+        format,
+        width,
+        height,
+        orientation,
+        profile,
+    })
+}
 
-    let upright = orientation == Orientation::NoTransforms;
-    if upright && width <= WIDTHS[0] && format != ImageFormat::WebP && !carries_metadata(bytes) {
-        return Ok(Processed::AsIs { width, height });
-    }
-    let (encoding, image) = if has_transparency(&image) {
-        (Encoding::Png, DynamicImage::ImageRgba8(image.into_rgba8()))
-    } else if format == ImageFormat::Png {
-        (Encoding::Png, DynamicImage::ImageRgb8(image.into_rgb8()))
+/// The image resized to each of `targets` (upright sizes, smallest first), turned upright,
+/// converted to sRGB and encoded.
+fn encode_sizes(
+    file: &str,
+    decoded: Decoded,
+    encoding: Encoding,
+    targets: Vec<(u32, u32)>,
+) -> Result<Processed, ImageError> {
+    let turned = decoded.turned();
+    let Decoded {
+        image,
+        width,
+        height,
+        orientation,
+        profile,
+        ..
+    } = decoded;
+    let image = if encoding == Encoding::Jpeg || !has_transparency(&image) {
+        DynamicImage::ImageRgb8(image.into_rgb8())
     } else {
-        (Encoding::Jpeg, DynamicImage::ImageRgb8(image.into_rgb8()))
+        DynamicImage::ImageRgba8(image.into_rgba8())
     };
     let to_srgb = profile
         .as_deref()
         .and_then(|p| srgb_transform(p, image.color().has_alpha()));
-    let turned = matches!(
-        orientation,
-        Orientation::Rotate90
-            | Orientation::Rotate270
-            | Orientation::Rotate90FlipH
-            | Orientation::Rotate270FlipH
-    );
-    let (upright_width, upright_height) = if turned {
-        (height, width)
-    } else {
-        (width, height)
-    };
     let mut resizer = Resizer::new();
     let mut sizes = Vec::new();
-    for (target_width, target_height) in targets(upright_width, upright_height) {
+    for (target_width, target_height) in targets {
         let (w, h) = if turned {
             (target_height, target_width)
         } else {
@@ -200,9 +300,25 @@ fn has_transparency(image: &DynamicImage) -> bool {
     }
 }
 
-/// Whether a JPEG or PNG file holds anything besides its pixels: EXIF, XMP, a colour
+/// Whether a JPEG, PNG or WebP file holds anything besides its pixels: EXIF, XMP, a colour
 /// profile, comments, text. Unknown formats are taken to hold something.
 pub fn carries_metadata(bytes: &[u8]) -> bool {
+    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        let mut rest = &bytes[12..];
+        while rest.len() >= 8 {
+            let kind = &rest[..4];
+            if matches!(kind, b"EXIF" | b"XMP " | b"ICCP") {
+                return true;
+            }
+            let length = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
+            // Chunks are padded to an even length.
+            let Some(next) = rest.get(length.saturating_add(9) & !1..) else {
+                return false;
+            };
+            rest = next;
+        }
+        return false;
+    }
     if let Some(mut rest) = bytes.strip_prefix(b"\x89PNG\r\n\x1a\n") {
         while rest.len() >= 12 {
             let length = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
@@ -308,6 +424,9 @@ fn encode(file: &str, image: &DynamicImage, encoding: Encoding) -> Result<Vec<u8
             CompressionType::Fast,
             image::codecs::png::FilterType::Adaptive,
         )),
+        Encoding::WebP => {
+            image.write_with_encoder(image::codecs::webp::WebPEncoder::new_lossless(&mut bytes))
+        }
     };
     result.map_err(|e| damaged(file, &e))?;
     Ok(bytes)
@@ -383,6 +502,34 @@ mod tests {
         encoder.encode_image(&DynamicImage::new_rgb8(4, 4)).unwrap();
         assert!(carries_metadata(&with_exif));
         assert!(carries_metadata(b"GIF89a"));
+    }
+
+    #[test]
+    fn a_copy_is_stripped_only_when_it_carries_metadata() {
+        let mut plain = Vec::new();
+        DynamicImage::new_rgb8(900, 600)
+            .write_to(&mut Cursor::new(&mut plain), ImageFormat::WebP)
+            .unwrap();
+        assert!(!carries_metadata(&plain));
+        assert!(matches!(
+            strip("plain.webp", &plain),
+            Ok(Processed::AsIs { .. })
+        ));
+        // The same WebP with an EXIF chunk after its pixels.
+        let mut with_exif = plain.clone();
+        with_exif.extend(b"EXIF\x03\0\0\0MM\0\0");
+        let riff = u32::try_from(with_exif.len() - 8).unwrap();
+        with_exif[4..8].copy_from_slice(&riff.to_le_bytes());
+        assert!(carries_metadata(&with_exif));
+        let Ok(Processed::Renditions { encoding, sizes }) = strip("exif.webp", &with_exif) else {
+            panic!("stripped");
+        };
+        assert_eq!(encoding, Encoding::WebP);
+        assert_eq!(
+            (sizes.len(), sizes[0].width, sizes[0].height),
+            (1, 900, 600)
+        );
+        assert!(!carries_metadata(&sizes[0].bytes));
     }
 
     /// A flat colour, as a PNG with the Display P3 profile or with none.

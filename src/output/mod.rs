@@ -291,6 +291,12 @@ pub enum OutputError {
         url: String,
         other: String,
     },
+    #[error("this file and the image {other} would both be published as `{url}`")]
+    SameUrlAsImage {
+        file: PathBuf,
+        url: String,
+        other: String,
+    },
 }
 
 impl OutputError {
@@ -309,7 +315,8 @@ impl OutputError {
             | OutputError::NotOurs { folder: path, .. }
             | OutputError::NotAFolder(path)
             | OutputError::Replaces { file: path, .. }
-            | OutputError::SameUrl { file: path, .. } => path,
+            | OutputError::SameUrl { file: path, .. }
+            | OutputError::SameUrlAsImage { file: path, .. } => path,
         }
     }
 }
@@ -332,6 +339,9 @@ impl Hint for OutputError {
             OutputError::SameUrl { .. } => {
                 Some("keep the file in one place: static/ or beside the content".into())
             }
+            OutputError::SameUrlAsImage { .. } => Some(
+                "rename one of them: an image is published in sizes named after its file (`foto.jpg`, `foto-480.jpg`, `foto-800.jpg` …), as JPEG or PNG whatever its own format".into(),
+            ),
             OutputError::Io { source, .. }
                 if source.kind() == std::io::ErrorKind::PermissionDenied =>
             {
