@@ -309,6 +309,17 @@ impl Diagnostics {
         (Diagnostics(errors), Diagnostics(warnings))
     }
 
+    /// These errors with `warnings` after them: a failed run tells its warnings too.
+    pub fn with_warnings(mut self, warnings: Diagnostics) -> Self {
+        self.0.extend(warnings.0);
+        self
+    }
+
+    /// How many are errors, not warnings.
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| !d.warning).count()
+    }
+
     /// All diagnostics as a JSON array, on one line.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| "[]".to_string())
@@ -339,8 +350,16 @@ impl Diagnostics {
                 text.push('\n');
             }
         }
-        let n = self.0.len();
-        text.push_str(&format!("{n} error{}", if n == 1 { "" } else { "s" }));
+        let errors = self.error_count();
+        text.push_str(&format!(
+            "{errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        ));
+        let warnings = self.0.len() - errors;
+        if warnings > 0 {
+            let s = if warnings == 1 { "" } else { "s" };
+            text.push_str(&format!(", {warnings} warning{s}"));
+        }
         text
     }
 

@@ -153,8 +153,9 @@ fn main() -> ExitCode {
             };
             match format {
                 Format::Json => {
-                    let mut json =
-                        serde_json::json!({ "ok": true, "pages": built.pages, "errors": [] });
+                    let mut json = serde_json::json!({
+                        "ok": true, "pages": built.pages, "errors": [], "warnings": built.warnings
+                    });
                     if let Some(report) = &links {
                         json["external"] = serde_json::json!({
                             "links": report.links, "urls": report.urls, "asked": report.asked
@@ -230,10 +231,13 @@ fn options(site: SiteArgs, base_url: Option<String>) -> BuildOptions {
 fn fail(diagnostics: &Diagnostics, format: Format) -> ExitCode {
     match format {
         Format::Text => eprintln!("{}", diagnostics.report(colours())),
-        Format::Json => println!(
-            "{}",
-            serde_json::json!({ "ok": false, "errors": diagnostics })
-        ),
+        Format::Json => {
+            let (errors, warnings) = diagnostics.clone().split_warnings();
+            println!(
+                "{}",
+                serde_json::json!({ "ok": false, "errors": errors, "warnings": warnings })
+            );
+        }
     }
     ExitCode::from(1)
 }

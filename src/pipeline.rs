@@ -217,9 +217,9 @@ impl Pipeline {
             &harvest,
             &self.gallery,
         ));
-        let (diagnostics, warnings) = diagnostics.split_warnings();
-        if !diagnostics.is_empty() {
-            return Err(finish(diagnostics, &root));
+        let (errors, warnings) = diagnostics.split_warnings();
+        if !errors.is_empty() {
+            return Err(finish(errors.with_warnings(warnings), &root));
         }
         let mut built = built(&harvest, &output, started, &self.gallery);
         built.warnings = finish(warnings, &root);
@@ -283,10 +283,10 @@ impl Pipeline {
             harvest,
             &self.gallery,
         ));
-        let (diagnostics, warnings) = diagnostics.split_warnings();
-        if !diagnostics.is_empty() {
+        let (errors, warnings) = diagnostics.split_warnings();
+        if !errors.is_empty() {
             self.last = None;
-            return Some(Err(finish(diagnostics, &root)));
+            return Some(Err(finish(errors.with_warnings(warnings), &root)));
         }
         let mut built = built(harvest, &output, started, &self.gallery);
         built.warnings = finish(warnings, &root);

@@ -328,6 +328,61 @@ fn check_reports_errors_as_json() {
     assert_eq!(error["source_line"], "thems: [leren]");
 }
 
+/// Warnings are in the JSON too, each with its file and line and marked as a warning; with
+/// only warnings the check passes.
+#[test]
+fn check_reports_warnings_as_json() {
+    let site = Site::small();
+    site.write(
+        "content/schema.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\"/>",
+    );
+    let long = "lang ".repeat(60);
+    site.write(
+        "content/over.md",
+        &format!("---\ntitle: Over\n---\n\nTekst.\n\n![{long}](schema.svg)\n"),
+    );
+    let out = site.oogst(&["check", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "only a warning");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["errors"], serde_json::json!([]));
+    let warning = &json["warnings"][0];
+    assert_eq!(warning["file"], "content/over.md");
+    assert_eq!(warning["line"], 7);
+    assert_eq!(warning["col"], 1);
+    assert_eq!(warning["warning"], true);
+    assert_eq!(
+        warning["message"],
+        "the description of `schema.svg` is 299 characters long; screen readers read it whole"
+    );
+    assert_eq!(json["warnings"].as_array().map(Vec::len), Some(1));
+
+    // With an error besides, both are told, apart; the check fails.
+    site.write(
+        FIRST,
+        "---\ntitle: Eerste\nnumber: 1\nthems: [leren]\n---\n",
+    );
+    let out = site.oogst(&["check", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["ok"], false);
+    assert_eq!(
+        json["errors"][0]["file"],
+        "content/conclusions/01-eerste.md"
+    );
+    assert_eq!(json["errors"][0].get("warning"), None);
+    assert_eq!(json["warnings"][0]["file"], "content/over.md");
+    assert_eq!(json["warnings"][0]["warning"], true);
+    let out = site.oogst(&["check"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/over.md:7:1: warning: the description")
+            && stderr.ends_with("1 error, 1 warning\n"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_template_that_loops_nearly_forever_is_stopped() {
     let site = Site::small();

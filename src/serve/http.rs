@@ -57,6 +57,8 @@ impl Live {
 
     /// Keeps serving the last good site, and shows `errors` on open pages.
     pub fn fail(&self, errors: Diagnostics) {
+        // The overlay shows what stops the build; warnings are told in the terminal.
+        let (errors, _) = errors.split_warnings();
         self.events.send(&Event::errors(&errors));
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = Some(errors);
     }
