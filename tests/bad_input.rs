@@ -314,8 +314,14 @@ cases! {
         => Fails(&["content/over.md:5:1: error: the image content/bom.png is too large: 30000 × 30000 pixels"]);
     image_without_description: [Fixture("content/schema.png", "pixel.png"), Write(OVER, "---\ntitle: Over\n---\n\nZie ![](schema.png).\n")]
         => Fails(&["content/over.md:5:5: error: the image `schema.png` has no description", "![-](schema.png)"]);
-    front_matter_image_missing: [Write(OVER, "---\ntitle: Over\nimage: weg.jpg\n---\n\nTekst.\n")]
-        => Fails(&["content/over.md:3:1: error: `image`: `weg.jpg`: there is no file content/weg.jpg"]);
+    front_matter_image_missing: [Write(OVER, "---\ntitle: Over\nimage: weg.jpg\nimage_alt: Een flip-over\n---\n\nTekst.\n")]
+        => Fails(&["content/over.md:3:1: error: `image`: `weg.jpg`: there is no file content/weg.jpg", "\n1 error\n"]);
+    front_matter_image_without_description: [Fixture("content/schema.png", "pixel.png"), Write(OVER, "---\ntitle: Over\nimage: schema.png\n---\n\nTekst.\n")]
+        => Fails(&["content/over.md:3:1: error: the picture `schema.png` of `image` has no description", "add a line `image_alt: ...`", "og:image:alt"]);
+    front_matter_image_with_empty_description: [Fixture("content/schema.png", "pixel.png"), Write(OVER, "---\ntitle: Over\nimage: schema.png\nimage_alt: \" \"\n---\n")]
+        => Fails(&["content/over.md:3:1: error: the picture `schema.png` of `image` has no description"]);
+    front_matter_description_without_image: [Write(OVER, "---\ntitle: Over\nimage_alt: Een flip-over\n---\n")]
+        => Fails(&["content/over.md:3:1: error: `image_alt` describes a picture, but there is no `image`", "remove `image_alt:`"]);
     decorative_image: [Fixture("content/schema.png", "pixel.png"), Write(OVER, "---\ntitle: Over\n---\n\n![-](schema.png)\n")]
         => Builds(&["schema.png", "over/index.html"]);
     heic_from_a_phone: [Bytes("content/foto.heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"), Write(OVER, "---\ntitle: Over\n---\n\n![Flip-over](foto.heic)\n")]

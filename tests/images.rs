@@ -85,7 +85,7 @@ fn transparent_drawing() -> Vec<u8> {
 
 const SCHEMA_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="320" height="160" viewBox="0 0 320 160"><rect width="320" height="160" fill="#eef"/><text x="20" y="90">Schema</text></svg>"##;
 
-const BODY: &str = "---\ntitle: Eerste conclusie\nnumber: 1\nsummary: De eerste.\nthemes: [leren]\nimage: flip-over.jpg\n---\n\nTekst van de eerste.\n\n## Aanpak\n\n![De flip-over met de drie thema's](flip-over.jpg \"De flip-over na de eerste bijeenkomst\")\n\n![Het proces in vier stappen](proces.png)\n\nEen schema ![-](schema.svg) tussen de tekst.\n";
+const BODY: &str = "---\ntitle: Eerste conclusie\nnumber: 1\nsummary: De eerste.\nthemes: [leren]\nimage: flip-over.jpg\nimage_alt: De flip-over met de drie thema's\n---\n\nTekst van de eerste.\n\n## Aanpak\n\n![De flip-over met de drie thema's](flip-over.jpg \"De flip-over na de eerste bijeenkomst\")\n\n![Het proces in vier stappen](proces.png)\n\nEen schema ![-](schema.svg) tussen de tekst.\n";
 
 fn site_with_images() -> Site {
     let site = Site::new(SMALL_SITE);
@@ -251,6 +251,16 @@ fn images_are_shown_with_sizes_descriptions_and_captions() {
         page.attrs("meta[property='og:image']", "content"),
         ["https://example.org/conclusies/flip-over.jpg"]
     );
+    assert_eq!(
+        page.attrs("meta[property='og:image:alt']", "content"),
+        ["De flip-over met de drie thema's"],
+        "the description of `image_alt`"
+    );
+    assert_eq!(
+        list.attrs(".item-card img", "alt"),
+        [""],
+        "beside the title, the card's picture is decoration"
+    );
     // The print edition shows them too.
     let print = site.page("printversie/index.html");
     assert!(
@@ -361,7 +371,7 @@ fn a_broken_photo_is_an_error_at_the_line_that_shows_it() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("content/conclusions/01-eerste.md:13:1: error: the image content/conclusions/flip-over.jpg is damaged"),
+        stderr.contains("content/conclusions/01-eerste.md:14:1: error: the image content/conclusions/flip-over.jpg is damaged"),
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");

@@ -102,16 +102,44 @@ impl Kind {
     /// The front-matter keys this kind allows and requires.
     pub fn keys(self) -> Keys {
         const COMMON: &[&str] = &[
-            "title", "slug", "summary", "weight", "draft", "tags", "date", "extra", "image",
-        ];
-        const INTRO: &[&str] = &["title", "summary", "weight", "extra", "image"];
-        const THEME: &[&str] = &[
-            "title", "slug", "summary", "weight", "draft", "tags", "date", "extra", "number",
+            "title",
+            "slug",
+            "summary",
+            "weight",
+            "draft",
+            "tags",
+            "date",
+            "extra",
             "image",
+            "image_alt",
+        ];
+        const INTRO: &[&str] = &["title", "summary", "weight", "extra", "image", "image_alt"];
+        const THEME: &[&str] = &[
+            "title",
+            "slug",
+            "summary",
+            "weight",
+            "draft",
+            "tags",
+            "date",
+            "extra",
+            "number",
+            "image",
+            "image_alt",
         ];
         const CONCLUSION: &[&str] = &[
-            "title", "slug", "summary", "weight", "draft", "tags", "date", "extra", "number",
-            "themes", "image",
+            "title",
+            "slug",
+            "summary",
+            "weight",
+            "draft",
+            "tags",
+            "date",
+            "extra",
+            "number",
+            "themes",
+            "image",
+            "image_alt",
         ];
         const RECOMMENDATION: &[&str] = &[
             "title",
@@ -126,6 +154,7 @@ impl Kind {
             "themes",
             "conclusions",
             "image",
+            "image_alt",
         ];
         match self {
             Kind::Home | Kind::SectionIntro(_) => Keys {
@@ -278,6 +307,9 @@ pub struct FrontMatter {
     /// A picture for lists and for sharing: a file beside the content, or `/…` in `static/`.
     #[serde(default)]
     pub image: Option<String>,
+    /// What the picture of `image` shows, for where the page is shared (`og:image:alt`).
+    #[serde(default)]
+    pub image_alt: Option<String>,
 }
 
 /// Parses the front matter of a file of `kind`; positions are file lines.

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 pub use super::broken_link::BrokenLink;
 use super::figures::Figures;
-pub use super::figures::{DECORATIVE, Figure, FigureProblem};
+pub use super::figures::{DECORATIVE, DESCRIPTION_LENGTH, Figure, FigureProblem};
 use super::slug::slugify;
 use crate::diagnostics::{Position, Positions};
 

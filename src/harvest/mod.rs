@@ -16,11 +16,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::markdown::{Destination, Figure, Rendered};
+use crate::content::markdown::{DESCRIPTION_LENGTH, Destination, Figure, Rendered};
 use crate::content::slug::{slug_from_file_name, slugify};
 use crate::content::{Asset, Date, Document, Kind, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::images::Gallery;
+use crate::images::{DescriptionError, Gallery};
 use crate::routes::{Routes, Shape};
 pub use bodies::MarkdownCache;
 pub use error::LinkError;
@@ -57,6 +57,8 @@ pub struct Item {
     pub relations: Relations,
     /// The picture of its `image:` key, for lists and sharing.
     pub image: Option<Figure>,
+    /// What that picture shows (`image_alt:`), for sharing.
+    pub image_alt: String,
 }
 
 /// A file copied to the output as it is.
@@ -168,7 +170,10 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
     }
     diagnostics.extend(body_problems(&items, 0..items.len(), &targets.index));
     for (item, doc) in items.iter_mut().zip(&documents) {
-        item.image = front_image(doc, &targets, &routes, &mut diagnostics);
+        if let Some((figure, alt)) = front_image(doc, &targets, &routes, &mut diagnostics) {
+            item.image = Some(figure);
+            item.image_alt = alt;
+        }
     }
 
     relations::derive_backlinks(&mut items);
@@ -207,19 +212,45 @@ fn new_item(doc: &Document, routes: &Routes) -> Item {
         body: Arc::default(),
         relations: Relations::default(),
         image: None,
+        image_alt: String::new(),
     }
 }
 
-/// The picture an item's `image:` key names, resolved like an image in its body; a
-/// problem is told at the key.
+/// The picture an item's `image:` key names, resolved like an image in its body, and its
+/// description (`image_alt:`, required with it); a problem is told at its key.
 fn front_image(
     doc: &Document,
     targets: &LinkTargets,
     routes: &Routes,
     diagnostics: &mut Diagnostics,
-) -> Option<Figure> {
-    let written = doc.front.image.as_deref()?.trim();
+) -> Option<(Figure, String)> {
+    let front = &doc.front;
+    let alt = front
+        .image_alt
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default();
+    let Some(written) = front.image.as_deref().map(str::trim) else {
+        if front.image_alt.is_some() {
+            let at = doc.key_position("image_alt");
+            diagnostics.push(Diagnostic::new(
+                &doc.path,
+                at,
+                &DescriptionError::ImageAltAlone,
+            ));
+        }
+        return None;
+    };
     let at = || doc.key_position("image");
+    let length = alt.chars().count();
+    if alt.is_empty() {
+        let missing = DescriptionError::MissingImageAlt(written.to_string());
+        diagnostics.push(Diagnostic::new(&doc.path, at(), &missing));
+    } else if length > DESCRIPTION_LENGTH {
+        let at = doc.key_position("image_alt");
+        let long = DescriptionError::ImageAltTooLong(length);
+        diagnostics.push(Diagnostic::warning(&doc.path, at, &long));
+    }
     let problem = |message: String, hint: Option<String>| Diagnostic {
         file: doc.path.clone(),
         position: at(),
@@ -229,7 +260,7 @@ fn front_image(
         warning: false,
     };
     match links::resolve_link(written, doc, targets, &routes.urls) {
-        Destination::Image(figure) => return Some(figure),
+        Destination::Image(figure) => return Some((figure, alt.to_string())),
         Destination::Unusable { message, hint } => diagnostics.push(problem(message, hint)),
         Destination::Broken(reason) => {
             diagnostics.push(problem(format!("`image`: {reason}"), None))

@@ -46,6 +46,13 @@ pub enum DescriptionError {
     Missing(String),
     #[error("the description of `{0}` is {1} characters long; screen readers read it whole")]
     TooLong(String, usize),
+    /// `image:` in the front matter without `image_alt:`.
+    #[error("the picture `{0}` of `image` has no description")]
+    MissingImageAlt(String),
+    #[error("`image_alt` describes a picture, but there is no `image`")]
+    ImageAltAlone,
+    #[error("`image_alt` is {0} characters long; screen readers read it whole")]
+    ImageAltTooLong(usize),
 }
 
 impl Hint for DescriptionError {
@@ -56,6 +63,14 @@ impl Hint for DescriptionError {
             ),
             DescriptionError::TooLong(file, _) => format!(
                 "keep it under {} characters; say more in the text or in a caption: `![short]({file} \"caption\")`",
+                limits::DESCRIPTION_LENGTH
+            ),
+            DescriptionError::MissingImageAlt(_) => "add a line `image_alt: ...` that says what the picture shows: it is read out where the page is shared (`og:image:alt`)".into(),
+            DescriptionError::ImageAltAlone => {
+                "add `image:` with the picture it describes, or remove `image_alt:`".into()
+            }
+            DescriptionError::ImageAltTooLong(_) => format!(
+                "keep it under {} characters; say more in the text",
                 limits::DESCRIPTION_LENGTH
             ),
         })

@@ -44,7 +44,7 @@ pub mod limits {
     /// A source file larger than this is not read at all.
     pub const MAX_FILE_BYTES: u64 = 64 << 20;
     /// A description longer than this is a warning: screen readers cannot skip through it.
-    pub const DESCRIPTION_LENGTH: usize = 250;
+    pub use crate::content::markdown::DESCRIPTION_LENGTH;
 }
 
 /// Raised when the processing changes, so cached renditions of the old one are not used.

@@ -7,7 +7,7 @@ use crate::content::Kind;
 use std::sync::{Arc, OnceLock};
 
 use crate::content::Section;
-use crate::content::markdown::{Figure, Heading, Rendered};
+use crate::content::markdown::{Heading, Rendered};
 use crate::harvest::{Harvest, Item, ItemId};
 use crate::routes::{Generated, published};
 
@@ -105,11 +105,15 @@ pub struct ImageView {
     pub height: u32,
     /// The absolute URL when `base_url` has a host, else the link.
     pub url: String,
+    /// What it shows, for sharing (`og:image:alt`); a card shows it as decoration.
+    pub alt: String,
 }
 
 impl ImageView {
-    fn of(figure: &Figure, urls: &crate::routes::UrlMaker) -> ImageView {
-        ImageView {
+    fn of(item: &Item, urls: &crate::routes::UrlMaker) -> Option<ImageView> {
+        let figure = item.image.as_ref()?;
+        Some(ImageView {
+            alt: item.image_alt.clone(),
             src: figure.src.clone(),
             small: figure.small.clone(),
             srcset: figure.srcset.clone(),
@@ -118,7 +122,7 @@ impl ImageView {
             url: urls
                 .permalink(&figure.path)
                 .unwrap_or_else(|| figure.src.clone()),
-        }
+        })
     }
 }
 
@@ -319,7 +323,7 @@ impl<'h> Views<'h> {
                 n_themes: item.relations.themes.len(),
                 n_conclusions: item.relations.conclusions.len(),
                 n_recommendations: item.relations.recommendations.len(),
-                image: (item.image.as_ref()).map(|f| ImageView::of(f, &self.harvest.routes.urls)),
+                image: ImageView::of(item, &self.harvest.routes.urls),
             })
         });
         made.clone()
@@ -344,7 +348,7 @@ impl<'h> Views<'h> {
             .date
             .map(|d| format_date(d, h.config.language, self.strings));
         view.tags = item.tags.clone();
-        view.image = (item.image.as_ref()).map(|f| ImageView::of(f, &h.routes.urls));
+        view.image = ImageView::of(item, &h.routes.urls);
         view.extra = item.extra.clone();
         view.themes = self.refs(&item.relations.themes);
         view.conclusions = self.refs(&item.relations.conclusions);

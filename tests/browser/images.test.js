@@ -56,6 +56,7 @@ title: The wall of post-its
 number: 1
 themes: [sessions]
 image: wall.png
+image_alt: Post-its in four colours on a wall
 ---
 
 What the wall showed after the first session.
