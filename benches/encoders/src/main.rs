@@ -35,9 +35,8 @@ fn main() {
 /// The noisy photo of benches/photos.rs and the tests, upright.
 fn photo(width: u32, height: u32) -> DynamicImage {
     DynamicImage::ImageRgb8(RgbImage::from_fn(width, height, |x, y| {
-        let noise = (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729) ^ 1)
-            .wrapping_mul(2_654_435_761)
-            >> 26;
+        let noise =
+            (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729) ^ 1).wrapping_mul(2_654_435_761) >> 26;
         Rgb([
             (x * 180 / width) as u8 + noise as u8,
             (y * 180 / height) as u8 + noise as u8,
