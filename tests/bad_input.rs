@@ -320,6 +320,8 @@ cases! {
         => Fails(&["content/over.md:3:1: error: the picture `schema.png` of `image` has no description", "add a line `image_alt: ...`", "og:image:alt"]);
     front_matter_image_with_empty_description: [Fixture("content/schema.png", "pixel.png"), Write(OVER, "---\ntitle: Over\nimage: schema.png\nimage_alt: \" \"\n---\n")]
         => Fails(&["content/over.md:3:1: error: the picture `schema.png` of `image` has no description"]);
+    front_matter_image_with_a_long_description: [Fixture("content/schema.png", "pixel.png"), Write(OVER, "---\ntitle: Over\nimage: schema.png\nimage_alt: \"Een schema dat heel lang beschreven wordt, Een schema dat heel lang beschreven wordt, Een schema dat heel lang beschreven wordt, Een schema dat heel lang beschreven wordt, Een schema dat heel lang beschreven wordt, Een schema dat heel lang beschreven wordt.\"\n---\n")]
+        => Builds(&["schema.png", "over/index.html"]);
     front_matter_description_without_image: [Write(OVER, "---\ntitle: Over\nimage_alt: Een flip-over\n---\n")]
         => Fails(&["content/over.md:3:1: error: `image_alt` describes a picture, but there is no `image`", "remove `image_alt:`"]);
     decorative_image: [Fixture("content/schema.png", "pixel.png"), Write(OVER, "---\ntitle: Over\n---\n\n![-](schema.png)\n")]
