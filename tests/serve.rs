@@ -332,13 +332,14 @@ fn content_types_and_head_requests() {
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     );
     site.write("static/data.json", "{}");
-    site.write("content/conclusions/foto.png", "\u{89}PNG");
+    // An image beside the content is published only when a page shows it; a PDF always.
+    site.write("content/conclusions/verslag.pdf", "%PDF-1.7");
     let server = Server::start(site.root(), &[]);
     for (path, expected) in [
         ("/style.css", "text/css; charset=utf-8"),
         ("/logo.svg", "image/svg+xml"),
         ("/data.json", "application/json"),
-        ("/conclusies/foto.png", "image/png"),
+        ("/conclusies/verslag.pdf", "application/pdf"),
         ("/", "text/html; charset=utf-8"),
     ] {
         assert_eq!(
