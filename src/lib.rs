@@ -29,7 +29,8 @@ pub(crate) const PARALLEL_PIECE: usize = 16;
 
 use diagnostics::{Diagnostic, Diagnostics, Position};
 use output::{Discard, InMemory, Site, Staging};
-pub use pipeline::{Change, Pipeline};
+pub use pipeline::Change;
+pub use serve::Preview;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -61,7 +62,7 @@ pub struct Built {
 /// Builds the site in memory. Errors of every stage are collected and returned together.
 pub fn build_site(options: &BuildOptions) -> Result<(Site, Built), Diagnostics> {
     let memory = InMemory::default();
-    let built = Pipeline::new(options.clone()).run(&[], &memory)?;
+    let built = pipeline::run_once(options, &memory)?;
     Ok((memory.into_site(), built))
 }
 
@@ -73,13 +74,7 @@ pub fn build(options: &BuildOptions, out: &Path, force: bool) -> Result<Built, D
         |e: output::OutputError| Diagnostics::from(Diagnostic::new(out, Position::UNKNOWN, &e));
     output::check_output_folder(&options.root, out, force).map_err(at_out)?;
     let staging = Staging::new(out).map_err(at_out)?;
-    let mut pipeline = Pipeline::new(options.clone());
-    let built = pipeline.run(&[], &staging);
-    if built.is_ok() {
-        pipeline.prune_image_cache();
-    }
-    pipeline::drop_aside(pipeline);
-    let built = built?;
+    let built = pipeline::run_once(options, &staging)?;
     staging.commit().map_err(at_out)?;
 
     Ok(built)
@@ -87,10 +82,7 @@ pub fn build(options: &BuildOptions, out: &Path, force: bool) -> Result<Built, D
 
 /// Runs the whole pipeline, keeping nothing.
 pub fn check(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    let mut pipeline = Pipeline::new(options.clone());
-    let built = pipeline.run(&[], &Discard);
-    pipeline::drop_aside(pipeline);
-    built
+    pipeline::run_once(options, &Discard)
 }
 
 /// One line on what a build made and how long it took.

@@ -1,7 +1,6 @@
-//! The pipeline as one value that remembers its last run, so the preview server rebuilds
-//! only what changed: changed files are read and parsed again, bodies whose links cannot
-//! have changed are not rendered again, pages whose template input is unchanged are reused.
-//! `build` and `check` run it once.
+//! The pipeline: load → parse → link → render → emit, each stage a function of its inputs.
+//! `build` and `check` run the stages once ([`run_once`]); the preview server runs them
+//! again and again with what it remembers (`serve::Preview`), through the same functions.
 
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
@@ -15,10 +14,10 @@ use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
+use crate::harvest::{self, BodyMemo, Harvest, LinkInput};
 use crate::images::{self, Gallery};
 use crate::output::{Content, Counter, OutputError, Sink};
-use crate::render::Renderer;
+use crate::render::{RenderMemo, Renderer};
 use crate::routes::{self, Routes};
 use crate::theme::{StaticFile, Theme};
 use crate::{BuildOptions, Built};
@@ -37,261 +36,127 @@ pub enum Change {
 }
 
 /// Config, theme and compiled templates: everything but the content.
-struct Frame {
-    config: SiteConfig,
-    routes: Routes,
-    theme: Theme,
-    renderer: Option<Renderer>,
-    errors: Diagnostics,
+pub(crate) struct Frame {
+    pub(crate) config: SiteConfig,
+    pub(crate) routes: Routes,
+    pub(crate) theme: Theme,
+    pub(crate) renderer: Option<Renderer>,
+    pub(crate) errors: Diagnostics,
 }
 
 /// Every content file, parsed (or with the errors that stopped it).
 #[derive(Default)]
-struct ContentState {
-    documents: BTreeMap<String, Result<Document, Diagnostics>>,
+pub(crate) struct ContentState {
+    pub(crate) documents: BTreeMap<String, Result<Document, Diagnostics>>,
     assets: BTreeMap<String, Asset>,
     walk_errors: Diagnostics,
 }
 
-/// The pipeline with what it learnt from its last run.
-pub struct Pipeline {
-    options: BuildOptions,
-    /// Keep rendered pages to reuse in the next run (for the preview server).
-    remember: bool,
-    frame: Option<Frame>,
-    content: Option<ContentState>,
-    markdown: MarkdownCache,
-    /// The harvest of the last good run, when remembering.
-    last: Option<Harvest>,
-    /// Leave the files that hold every body (print edition, search index) for
-    /// [`Pipeline::finish_deferred`] after a quick rebuild.
-    defer: bool,
-    /// The print edition and search index served are older than the rest of the site.
-    deferred_pending: bool,
-    /// The site's images, each processed once while its file is unchanged.
-    gallery: Arc<Gallery>,
+/// Runs every stage once, putting every output file into `sink`; errors of every stage are
+/// returned together. Keeps nothing but the image cache on disk, pruned of what this build
+/// did not use when it succeeds.
+pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics> {
+    let started = Instant::now();
+    let root = options.root.as_path();
+    let gallery = Arc::new(Gallery::new(root));
+    // Theme and content are read side by side; bodies stay on disk until they are rendered.
+    let (frame, content) = rayon::join(
+        || load_frame(options),
+        || ContentState::load(&root.join("content"), true),
+    );
+    let mut frame = frame.map_err(|d| finish(d, root))?;
+    let (harvest, mut diagnostics) = link(&frame, &content, options.drafts, &gallery, None);
+    // Nothing is needed again, and a large site needs the room.
+    drop_aside(content);
+    let output = Counter::new(sink);
+    diagnostics.extend(render_and_emit(
+        root, &mut frame, &harvest, &gallery, None, &output,
+    ));
+    let built = conclude(root, diagnostics, &harvest, &output, started, &gallery);
+    if built.is_ok() {
+        gallery.prune_cache();
+    }
+    drop_aside((frame, harvest));
+    built
 }
 
-impl Pipeline {
-    /// A pipeline for one build.
-    pub fn new(options: BuildOptions) -> Self {
-        Pipeline {
-            remember: false,
-            frame: None,
-            content: None,
-            markdown: MarkdownCache::new(false),
-            last: None,
-            defer: false,
-            deferred_pending: false,
-            gallery: Arc::new(Gallery::new(&options.root)),
-            options,
-        }
-    }
-
-    /// A pipeline for many builds: it keeps rendered pages to reuse those that do not change.
-    pub fn remembering(options: BuildOptions) -> Self {
-        Pipeline {
-            remember: true,
-            markdown: MarkdownCache::new(true),
-            ..Pipeline::new(options)
-        }
-    }
-
-    /// After a quick rebuild of bodies, the files that hold every body (the print edition
-    /// and the search index) are left to [`Pipeline::finish_deferred`], so the changed pages
-    /// are out at once.
-    pub fn deferring_print(mut self) -> Self {
-        self.defer = true;
-        self
-    }
-
-    /// Makes the files a quick rebuild left behind: the print edition, and those files of
-    /// the search index that changed, each with its content. `None` when nothing waits.
-    pub fn finish_deferred(&mut self) -> Option<Result<Vec<(String, Content)>, Diagnostics>> {
-        if !std::mem::take(&mut self.deferred_pending) {
-            return None;
-        }
-        let (Some(frame), Some(harvest)) = (&mut self.frame, &self.last) else {
-            return None;
-        };
-        let renderer = frame.renderer.as_mut()?;
-        let root = &self.options.root;
-        Some(
-            renderer
-                .render_deferred(harvest, &frame.theme)
-                .map_err(|d| finish(d, root)),
-        )
-    }
-
-    /// Removes from the image cache what the last run did not use (see
-    /// [`Gallery::prune_cache`]); for a build that succeeded, whose images are all known.
-    pub fn prune_image_cache(&self) -> usize {
-        self.gallery.prune_cache()
-    }
-
-    pub fn options(&self) -> &BuildOptions {
-        &self.options
-    }
-
-    /// Runs the pipeline after `changes` (everything, the first time), putting every output
-    /// file into `sink`. Errors of every stage are returned together.
-    pub fn run(&mut self, changes: &[Change], sink: &dyn Sink) -> Result<Built, Diagnostics> {
-        let started = Instant::now();
-        if let Some(done) = self.run_bodies_only(changes, sink, started) {
-            return done;
-        }
-        self.last = None;
-        self.deferred_pending = false;
-        let root = self.options.root.clone();
-        let content_dir = root.join("content");
-        let frame_stale = self.frame.is_none()
-            || changes
-                .iter()
-                .any(|c| matches!(c, Change::Config | Change::Theme(_)));
-        if frame_stale {
-            self.frame = None;
-        }
-        // Theme and content are read side by side when both are needed.
-        let (frame, loaded) = rayon::join(
-            || frame_stale.then(|| load_frame(&self.options, self.remember)),
-            || {
-                self.content
-                    .is_none()
-                    .then(|| ContentState::load(&content_dir, !self.remember))
-            },
-        );
-        match (&mut self.content, loaded) {
-            (_, Some(loaded)) => self.content = Some(loaded),
-            (Some(content), None) => {
-                for change in changes {
-                    if let Change::Content(path) = change {
-                        content.update(&content_dir, path);
-                    }
-                }
-            }
-            (None, None) => {}
-        }
-        if let Some(frame) = frame {
-            self.frame = Some(frame.map_err(|d| finish(d, &root))?);
-        }
-        let (Some(frame), Some(content)) = (&mut self.frame, &self.content) else {
-            unreachable!("both are set above")
-        };
-        let mut diagnostics = frame.errors.clone();
-        diagnostics.extend(content.walk_errors.clone());
-        let mut documents = Vec::with_capacity(content.documents.len());
-        let mut failed = Vec::new();
-        for (rel, parsed) in &content.documents {
-            match parsed {
-                Ok(doc) => documents.push(doc),
-                Err(errors) => {
-                    diagnostics.extend(errors.clone());
-                    failed.push(rel.as_str());
-                }
+/// The link stage over what the load and parse stages gave: `frame` and `content`. Errors
+/// of those stages come first in the diagnostics returned.
+pub(crate) fn link(
+    frame: &Frame,
+    content: &ContentState,
+    drafts: bool,
+    gallery: &Arc<Gallery>,
+    memo: Option<&mut BodyMemo>,
+) -> (Harvest, Diagnostics) {
+    let mut diagnostics = frame.errors.clone();
+    diagnostics.extend(content.walk_errors.clone());
+    let mut documents = Vec::with_capacity(content.documents.len());
+    let mut failed = Vec::new();
+    for (rel, parsed) in &content.documents {
+        match parsed {
+            Ok(doc) => documents.push(doc),
+            Err(errors) => {
+                diagnostics.extend(errors.clone());
+                failed.push(rel.as_str());
             }
         }
-        let input = LinkInput {
-            config: frame.config.clone(),
-            routes: frame.routes.clone(),
-            documents,
-            failed,
-            content_assets: content.assets.values().collect(),
-            drafts: self.options.drafts,
-            gallery: self.gallery.clone(),
-        };
-        let (harvest, errors) = harvest::link(input, &mut self.markdown);
-        diagnostics.extend(errors);
-        if !self.remember {
-            // One build: nothing is needed again, and a large site needs the room.
-            drop_aside(self.content.take());
-        }
-
-        let output = Counter::new(sink);
-        if let Some(renderer) = &mut frame.renderer {
-            diagnostics.extend(renderer.render(&harvest, &frame.theme, &output));
-        }
-        diagnostics.extend(add_files(
-            &output,
-            &root,
-            &frame.theme,
-            &harvest,
-            &self.gallery,
-        ));
-        let (errors, warnings) = diagnostics.split_warnings();
-        if !errors.is_empty() {
-            return Err(finish(errors.with_warnings(warnings), &root));
-        }
-        let mut built = built(&harvest, &output, started, &self.gallery);
-        built.warnings = finish(warnings, &root);
-        self.last = Some(harvest);
-        Ok(built)
     }
+    let input = LinkInput {
+        config: frame.config.clone(),
+        routes: frame.routes.clone(),
+        documents,
+        failed,
+        content_assets: content.assets.values().collect(),
+        drafts,
+        gallery: gallery.clone(),
+    };
+    let (harvest, errors) = harvest::link(input, memo);
+    diagnostics.extend(errors);
+    (harvest, diagnostics)
+}
 
-    /// The quick way when only bodies of Markdown files changed, their front matter not:
-    /// those bodies are rendered again, and only the pages that show them. `None` when the
-    /// changes need the whole pipeline.
-    fn run_bodies_only(
-        &mut self,
-        changes: &[Change],
-        sink: &dyn Sink,
-        started: Instant,
-    ) -> Option<Result<Built, Diagnostics>> {
-        let root = self.options.root.clone();
-        let dir = root.join("content");
-        let (Some(frame), Some(content), Some(harvest)) =
-            (&mut self.frame, &mut self.content, &mut self.last)
-        else {
-            return None;
-        };
-        let mut documents = Vec::new();
-        for change in changes {
-            let Change::Content(path) = change else {
-                return None;
-            };
-            let rel = load::relative(&dir, path);
-            let Some(Ok(old)) = content.documents.get(&rel) else {
-                return None;
-            };
-            let doc = load::read_source(&dir, path)
-                .ok()
-                .and_then(|file| Document::parse(file).ok())?;
-            if doc.kind != old.kind || doc.front != old.front {
-                return None;
-            }
-            documents.push(doc);
-        }
-        if documents.is_empty() {
-            return None;
-        }
-        let (changed, problems) = harvest.replace_bodies(&documents.iter().collect::<Vec<_>>())?;
-        for doc in documents {
-            content.documents.insert(doc.rel.clone(), Ok(doc));
-        }
-        if !problems.is_empty() {
-            self.last = None;
-            return Some(Err(finish(problems, &root)));
-        }
-        let output = Counter::new(sink);
-        let renderer = frame.renderer.as_mut()?;
-        let mut diagnostics =
-            renderer.render_changed(harvest, &frame.theme, &output, &changed, self.defer);
-        self.deferred_pending = self.defer;
-        diagnostics.extend(add_files(
-            &output,
-            &root,
-            &frame.theme,
-            harvest,
-            &self.gallery,
-        ));
-        let (errors, warnings) = diagnostics.split_warnings();
-        if !errors.is_empty() {
-            self.last = None;
-            return Some(Err(finish(errors.with_warnings(warnings), &root)));
-        }
-        let mut built = built(harvest, &output, started, &self.gallery);
-        built.warnings = finish(warnings, &root);
-        Some(Ok(built))
+/// The render and emit stages: every page, the files beside them, static files and images
+/// of the site at `root` into `output`. Returns their problems.
+pub(crate) fn render_and_emit(
+    root: &Path,
+    frame: &mut Frame,
+    harvest: &Harvest,
+    gallery: &Gallery,
+    memo: Option<&mut RenderMemo>,
+    output: &Counter<'_>,
+) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    if let Some(renderer) = &mut frame.renderer {
+        diagnostics.extend(renderer.render(harvest, &frame.theme, output, memo));
     }
+    diagnostics.extend(add_files(output, root, &frame.theme, harvest, gallery));
+    diagnostics
+}
+
+/// What a run of the site at `root` made, with its warnings, when `diagnostics` hold nothing
+/// worse; else the errors, and the warnings after them. Both as [`finish`] gives them.
+pub(crate) fn conclude(
+    root: &Path,
+    diagnostics: Diagnostics,
+    harvest: &Harvest,
+    output: &Counter<'_>,
+    started: Instant,
+    gallery: &Gallery,
+) -> Result<Built, Diagnostics> {
+    let (errors, warnings) = diagnostics.split_warnings();
+    if !errors.is_empty() {
+        return Err(finish(errors.with_warnings(warnings), root));
+    }
+    let (pages, files) = output.counts();
+    Ok(Built {
+        images: gallery.counts(),
+        warnings: finish(warnings, root),
+        items: Section::ALL.map(|s| harvest.section(s).len()),
+        pages,
+        files,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Frees `value` on a thread of its own: a large harvest takes a while to free, and a
@@ -300,19 +165,9 @@ pub fn drop_aside<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
-fn built(harvest: &Harvest, output: &Counter<'_>, started: Instant, gallery: &Gallery) -> Built {
-    let (pages, files) = output.counts();
-    Built {
-        images: gallery.counts(),
-        warnings: Diagnostics::new(),
-        items: Section::ALL.map(|s| harvest.section(s).len()),
-        pages,
-        files,
-        elapsed: started.elapsed(),
-    }
-}
-
-fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnostics> {
+/// The load stage for everything but the content: config, routes, theme, compiled templates.
+/// A broken config stops the run; errors in the theme are carried to the end of the run.
+pub(crate) fn load_frame(options: &BuildOptions) -> Result<Frame, Diagnostics> {
     let root = options.root.as_path();
     let mut config = SiteConfig::load(root)?;
     let misnamed = routes::check_section_names(&config);
@@ -337,9 +192,7 @@ fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnosti
     let renderer = if theme.templates.is_empty() {
         None
     } else {
-        Renderer::new(&theme, remember)
-            .map_err(|d| errors.extend(d))
-            .ok()
+        Renderer::new(&theme).map_err(|d| errors.extend(d)).ok()
     };
     Ok(Frame {
         routes: Routes::new(&config),
@@ -352,7 +205,7 @@ fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnosti
 
 impl ContentState {
     /// Loads every file below `dir`; `lean` leaves bodies on disk until they are rendered.
-    fn load(dir: &Path, lean: bool) -> ContentState {
+    pub(crate) fn load(dir: &Path, lean: bool) -> ContentState {
         let (documents, assets, walk_errors) = load::load_content(dir, |file| {
             let rel = file.rel.clone();
             let mut parsed = Document::parse(file);
@@ -371,7 +224,7 @@ impl ContentState {
     }
 
     /// Takes in what is now at `path` (a file or folder below `dir`, or nothing).
-    fn update(&mut self, dir: &Path, path: &Path) {
+    pub(crate) fn update(&mut self, dir: &Path, path: &Path) {
         let Ok(below) = path.strip_prefix(dir) else {
             return;
         };
@@ -429,7 +282,7 @@ enum Owner {
 /// is; an image beside the content only through the sizes made of it, when a page shows it.
 /// None may replace a page or file oogst made, and no two of the site's files may have one
 /// path.
-fn add_files(
+pub(crate) fn add_files(
     output: &Counter<'_>,
     root: &Path,
     theme: &Theme,
@@ -549,6 +402,6 @@ fn pictures(harvest: &Harvest, gallery: &Gallery) -> Vec<(String, PathBuf, Conte
 }
 
 /// With their source lines, paths relative to the site root, sorted by file and line.
-fn finish(diagnostics: Diagnostics, root: &Path) -> Diagnostics {
+pub(crate) fn finish(diagnostics: Diagnostics, root: &Path) -> Diagnostics {
     diagnostics.with_source_lines().relative_to(root).sorted()
 }

@@ -11,7 +11,7 @@ use oogst::content::front_matter::{self, FrontMatter, Kind};
 use oogst::content::markdown::{self, BrokenLink, Destination};
 use oogst::content::{Document, SourceFile};
 use oogst::diagnostics::{Hint, Position, Positions};
-use oogst::harvest::{self, LinkInput, MarkdownCache};
+use oogst::harvest::{self, LinkInput};
 use oogst::images::{Gallery, process};
 use oogst::render::print;
 use oogst::routes::Routes;
@@ -275,7 +275,7 @@ pub fn link(data: &[u8]) {
         gallery: std::sync::Arc::new(Gallery::new(Path::new("/nonexistent/fuzz-site"))),
     };
     let failed: HashSet<String> = input.failed.iter().map(|rel| rel.to_string()).collect();
-    let (harvest, diagnostics) = harvest::link(input, &mut MarkdownCache::new(false));
+    let (harvest, diagnostics) = harvest::link(input, None);
 
     let mut reported: HashSet<&Path> = HashSet::new();
     for d in diagnostics.iter() {

@@ -3,6 +3,7 @@
 
 pub mod connection;
 pub mod http;
+mod preview;
 pub mod reload;
 pub mod watch;
 
@@ -18,8 +19,9 @@ use thiserror::Error;
 use crate::BuildOptions;
 use crate::diagnostics::Hint;
 use crate::output::InMemory;
-use crate::pipeline::{Change, Pipeline};
+use crate::pipeline::Change;
 use http::Live;
+pub use preview::Preview;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -71,7 +73,7 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
     let local = listener.local_addr().unwrap_or(addr);
     let url = site_url(local);
 
-    let mut pipeline = Pipeline::remembering(BuildOptions {
+    let mut preview = Preview::new(BuildOptions {
         root: options.root.clone(),
         base_url: Some(url.clone()),
         drafts: options.drafts,
@@ -79,7 +81,7 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
     .deferring_print();
     let live = Arc::new(Live::default());
     let memory = InMemory::default();
-    match pipeline.run(&[], &memory) {
+    match preview.run(&[], &memory) {
         Ok(built) => {
             for warning in built.warnings.iter() {
                 eprintln!("{warning}");
@@ -124,7 +126,7 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
 
     loop {
         let batch = next_batch(&wakes)?;
-        rebuild(&mut pipeline, &live, batch);
+        rebuild(&mut preview, &live, batch);
         let now = watch::existing_folders(&options.root);
         if now != watched {
             _watcher = watch::watch(&options.root, options.poll, changed(&sender))?;
@@ -172,16 +174,16 @@ fn next_batch(wakes: &Receiver<Wake>) -> Result<BTreeSet<Change>, ServeError> {
     }
 }
 
-fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
+fn rebuild(preview: &mut Preview, live: &Live, batch: BTreeSet<Change>) {
     let started = Instant::now();
-    let what = describe(&batch, &pipeline.options().root);
+    let what = describe(&batch, &preview.options().root);
     let css_only = batch.iter().all(|c| match c {
         Change::Static(p) | Change::Theme(p) => p.extension().is_some_and(|e| e == "css"),
         _ => false,
     });
     let changes: Vec<Change> = batch.into_iter().collect();
     let memory = InMemory::default();
-    match pipeline.run(&changes, &memory) {
+    match preview.run(&changes, &memory) {
         Ok(built) => {
             for warning in built.warnings.iter() {
                 eprintln!("{warning}");
@@ -194,7 +196,7 @@ fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
                 "{what} changed: rebuilt, {changed} of {pages} pages differ, in {} ms",
                 started.elapsed().as_millis()
             );
-            match pipeline.finish_deferred() {
+            match preview.finish_deferred() {
                 Some(Ok(files)) => {
                     for (file, content) in files {
                         live.patch(file, content);
