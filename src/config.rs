@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::content::Date;
+use crate::content::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
 use crate::yaml::{self, Keys, YamlError};
 
@@ -74,6 +76,9 @@ pub struct SiteConfig {
     /// The text it was read from, for the positions of its values in later errors.
     #[serde(skip)]
     source: String,
+    /// The day `site.yaml` was last changed: the date of a site that has no content yet.
+    #[serde(skip)]
+    pub date: Option<Date>,
 }
 
 /// The keys `site.yaml` may and must have.
@@ -167,13 +172,15 @@ impl SiteConfig {
                 );
             }
         };
-        Self::parse(&text).map_err(|errors| {
+        let mut config = Self::parse(&text).map_err(|errors| {
             let mut diagnostics = Diagnostics::new();
             for (position, error) in errors {
                 diagnostics.push(Diagnostic::new(&path, position, &error));
             }
             diagnostics
-        })
+        })?;
+        config.date = dates::modified(&path);
+        Ok(config)
     }
 
     pub(crate) fn parse(text: &str) -> Result<SiteConfig, Vec<(Position, ConfigError)>> {

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::content::dates::FileDates;
 use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
@@ -49,6 +50,8 @@ struct ContentState {
     documents: BTreeMap<String, Result<Document, Diagnostics>>,
     assets: BTreeMap<String, Asset>,
     walk_errors: Diagnostics,
+    /// The dates of the files, from the history read when the content was loaded.
+    dates: FileDates,
 }
 
 /// The pipeline with what it learnt from its last run.
@@ -250,10 +253,12 @@ impl Pipeline {
             let Some(Ok(old)) = content.documents.get(&rel) else {
                 return None;
             };
-            let doc = load::read_source(&dir, path)
+            let mut doc = load::read_source(&dir, path)
                 .ok()
                 .and_then(|file| Document::parse(file).ok())?;
-            if doc.kind != old.kind || doc.front != old.front {
+            doc.file_date = content.dates.of(&rel, path);
+            // A new date shows in lists, the feed and the sitemap, not only in the page.
+            if doc.kind != old.kind || doc.front != old.front || doc.file_date != old.file_date {
                 return None;
             }
             documents.push(doc);
@@ -351,11 +356,15 @@ fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnosti
 impl ContentState {
     /// Loads every file below `dir`; `lean` leaves bodies on disk until they are rendered.
     fn load(dir: &Path, lean: bool) -> ContentState {
+        let dates = FileDates::read(dir);
         let (documents, assets, walk_errors) = load::load_content(dir, |file| {
             let rel = file.rel.clone();
             let mut parsed = Document::parse(file);
-            if lean && let Ok(doc) = &mut parsed {
-                doc.leave_body_on_disk();
+            if let Ok(doc) = &mut parsed {
+                doc.file_date = dates.of(&doc.rel, &doc.path);
+                if lean {
+                    doc.leave_body_on_disk();
+                }
             }
             (rel, parsed)
         });
@@ -365,6 +374,7 @@ impl ContentState {
             documents,
             assets,
             walk_errors,
+            dates,
         }
     }
 
@@ -398,7 +408,11 @@ impl ContentState {
         if rel.ends_with(".md") {
             let parsed = load::read_source(dir, path)
                 .map_err(Diagnostics::from)
-                .and_then(Document::parse);
+                .and_then(Document::parse)
+                .map(|mut doc| {
+                    doc.file_date = self.dates.of(rel, path);
+                    doc
+                });
             self.documents.insert(rel.to_string(), parsed);
         } else {
             let asset = Asset {

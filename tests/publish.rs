@@ -353,6 +353,8 @@ fn the_feed_and_the_sitemap_are_valid_and_absolute() {
         "content/conclusions/02-tweede.md",
         "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [vak, leren]\ndate: 2026-03-05\ntags: [leren & werken]\n---\n\nTekst van de tweede.\n",
     );
+    // The other items are dated by their files, before the one with `date:`.
+    site.date_content_files("2026-01-01");
     site.build_ok(&[]);
     let feed_text = read(&site, "atom.xml");
     let feed = roxmltree::Document::parse(&feed_text).expect("the feed is XML");
@@ -565,6 +567,7 @@ fn pages_carry_open_graph_tags_and_items_a_line_to_cite_them() {
         "content/conclusions/02-tweede.md",
         "---\ntitle: Tweede conclusie\nnumber: 2\ndate: 2025-11-02\n---\n\nTekst.\n",
     );
+    site.date_content_files("2024-05-01");
     site.build_ok(&[]);
     let page = site.page("conclusies/eerste/index.html");
     let og = |property: &str| page.attrs(&format!("meta[property='og:{property}']"), "content");
@@ -576,8 +579,8 @@ fn pages_carry_open_graph_tags_and_items_a_line_to_cite_them() {
     assert_eq!(og("locale"), ["nl_NL"]);
     assert_eq!(
         page.text(".cite"),
-        "Zo verwijs je hiernaar: Testorganisatie. Conclusie 1: Eerste conclusie. Proefoogst. https://example.org/conclusies/eerste/",
-        "no date, no year"
+        "Zo verwijs je hiernaar: Testorganisatie (2024). Conclusie 1: Eerste conclusie. Proefoogst. https://example.org/conclusies/eerste/",
+        "the year of its file"
     );
     let dated = site.page("conclusies/tweede/index.html");
     assert!(
@@ -596,14 +599,14 @@ fn pages_carry_open_graph_tags_and_items_a_line_to_cite_them() {
 
     site.write(
         "site.yaml",
-        "title: Proefoogst\nbase_url: https://example.org/\nextra:\n  year: 2026\n",
+        "title: Proefoogst\nbase_url: https://example.org/\n",
     );
     site.build_ok(&[]);
     assert!(
         site.page("conclusies/eerste/index.html")
             .text(".cite")
-            .contains("Proefoogst (2026)."),
-        "the year of site.yaml's extra when the item has no date; the site title when there is no organisation"
+            .starts_with("Zo verwijs je hiernaar: Proefoogst (2024)."),
+        "the site title when there is no organisation"
     );
 }
 

@@ -183,7 +183,7 @@ impl Serialize for Toc {
 pub struct Citation {
     /// The organisation of `site.yaml`, else its author, else the site's title.
     pub author: String,
-    /// The year of the item's `date`, else `extra.year` of `site.yaml`, else none.
+    /// The year of the item's date (its `date:`, else its file's).
     pub year: Option<String>,
     /// The item's title, after its kind and number where it has one.
     pub title: String,
@@ -407,16 +407,7 @@ impl<'h> Views<'h> {
 
     fn citation(&self, item: &Item) -> Citation {
         let c = &self.harvest.config;
-        let year = item
-            .date
-            .map(|d| d.year.to_string())
-            .or_else(|| match c.extra.get("year") {
-                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
-                    Some(s.trim().to_string())
-                }
-                _ => None,
-            });
+        let year = item.date.map(|d| d.year.to_string());
         let title = match (item.kind, item.number) {
             (Kind::Item(Section::Conclusions | Section::Recommendations), Some(n)) => {
                 format!("{} {n}: {}", self.text(kind_name(item.kind)), item.title)
