@@ -127,6 +127,25 @@ pub enum ConfigError {
     },
 }
 
+/// A problem with `site.yaml` that does not stop the build.
+#[derive(Debug, Error)]
+pub enum ConfigWarning {
+    #[error(
+        "base URL `{0}` has no host: the feed, the sitemap, robots.txt and Open Graph need full URLs (https://...), so the sitemap lists no pages and robots.txt names no sitemap"
+    )]
+    NoHost(String),
+}
+
+impl Hint for ConfigWarning {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ConfigWarning::NoHost(_) => Some(format!(
+                "give the address the site will have: `base_url: https://example.org/harvest/` in {CONFIG_FILE}, or `oogst build --base-url https://example.org/harvest/`"
+            )),
+        }
+    }
+}
+
 impl Hint for ConfigError {
     fn hint(&self) -> Option<String> {
         match self {
@@ -201,6 +220,11 @@ impl SiteConfig {
     /// Where `key` is written in `site.yaml`.
     pub fn key_position(&self, key: &str) -> Position {
         yaml::key_position(&self.source, key)
+    }
+
+    /// Where `key` is written in `site.yaml`, if it is.
+    pub fn find_key(&self, key: &str) -> Option<Position> {
+        yaml::find_key(&self.source, key)
     }
 
     /// Where `value` is written under `key` in `site.yaml`.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::config::{CONFIG_FILE, ConfigWarning, SiteConfig};
 use crate::content::dates::FileDates;
 use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document, Section};
@@ -18,7 +18,7 @@ use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
 use crate::images::Gallery;
 use crate::output::{Content, Counter, OutputError, Sink};
 use crate::render::Renderer;
-use crate::routes::{self, Routes};
+use crate::routes::{self, Routes, UrlMaker};
 use crate::theme::{StaticFile, Theme};
 use crate::{BuildOptions, Built};
 
@@ -333,6 +333,17 @@ fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnosti
             .map_err(|e| Diagnostics::from(Diagnostic::new("--base-url", Position::UNKNOWN, &e)))?;
     }
     let mut errors = Diagnostics::new();
+    if !UrlMaker::new(&config.base_url).has_host() {
+        let warning = ConfigWarning::NoHost(config.base_url.clone());
+        errors.push(match (&options.base_url, config.find_key("base_url")) {
+            (Some(_), _) => Diagnostic::warning("--base-url", Position::UNKNOWN, &warning),
+            (None, at) => Diagnostic::warning(
+                root.join(CONFIG_FILE),
+                at.unwrap_or(Position::UNKNOWN),
+                &warning,
+            ),
+        });
+    }
     let theme = Theme::load(root, &config).unwrap_or_else(|d| {
         errors.extend(d);
         Theme::default()

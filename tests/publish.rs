@@ -444,14 +444,40 @@ fn the_feed_and_the_sitemap_are_valid_and_absolute() {
 fn without_a_host_the_files_use_paths_and_say_so() {
     let site = Site::small();
     site.write("site.yaml", "title: Proefoogst\nbase_url: /oogst/\n");
-    site.build_ok(&[]);
-    for file in ["atom.xml", "sitemap.xml"] {
-        let text = read(&site, file);
-        roxmltree::Document::parse(&text).expect("still XML");
-        assert!(text.contains("base_url has no host"), "{file} says so");
-        assert!(text.contains("/oogst/conclusies/eerste/"), "{file}: {text}");
+    let run = site.oogst(&["build"]).assert().success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "one warning:\n{stderr}");
+    assert!(
+        warnings[0].starts_with("site.yaml:2:1: warning: base URL `/oogst/` has no host"),
+        "{stderr}"
+    );
+    for needs in [
+        "the feed",
+        "the sitemap",
+        "robots.txt",
+        "Open Graph",
+        "--base-url",
+    ] {
+        assert!(stderr.contains(needs), "{needs} in:\n{stderr}");
     }
-    assert!(read(&site, "robots.txt").contains("Sitemap: /oogst/sitemap.xml"));
+
+    let feed = read(&site, "atom.xml");
+    roxmltree::Document::parse(&feed).expect("still XML");
+    assert!(feed.contains("base_url has no host"), "the feed says so");
+    assert!(feed.contains("/oogst/conclusies/eerste/"), "{feed}");
+    let sitemap = read(&site, "sitemap.xml");
+    let parsed = roxmltree::Document::parse(&sitemap).expect("still XML");
+    assert!(
+        !parsed.descendants().any(|n| n.has_tag_name("url")),
+        "no entry with a relative URL: {sitemap}"
+    );
+    assert!(
+        sitemap.contains("base_url has no host"),
+        "the sitemap says so"
+    );
+    let robots = read(&site, "robots.txt");
+    assert!(!robots.contains("Sitemap:"), "{robots}");
     let page = site.page("conclusies/eerste/index.html");
     assert!(page.attrs("meta[property='og:url']", "content").is_empty());
     assert_eq!(
@@ -459,6 +485,24 @@ fn without_a_host_the_files_use_paths_and_say_so() {
         ["/oogst/conclusies/eerste/"],
         "the cite line has the path"
     );
+
+    // The same from the command line, told there; a full URL there silences it.
+    site.write("site.yaml", "title: Proefoogst\n");
+    let run = site
+        .oogst(&["build", "--base-url", "/x/"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.starts_with("--base-url: warning: base URL `/x/` has no host"),
+        "{stderr}"
+    );
+    let run = site
+        .oogst(&["build", "--base-url", "https://example.org/x/"])
+        .assert()
+        .success();
+    assert!(!String::from_utf8_lossy(&run.get_output().stderr).contains("warning"));
+    assert!(read(&site, "robots.txt").contains("Sitemap: https://example.org/x/sitemap.xml"));
 }
 
 #[test]

@@ -176,10 +176,14 @@ struct SitemapUrl {
 }
 
 /// The sitemap (sitemaps.org 0.9): every page a reader may land on, not the search page
-/// nor the 404 page; items with their date as `lastmod`.
+/// nor the 404 page; items with their date as `lastmod`. None without a host: a sitemap
+/// holds full URLs only.
 fn sitemap(views: &Views<'_>) -> Sitemap {
     let h = views.harvest;
     let routes = &h.routes;
+    if !routes.urls.has_host() {
+        return Sitemap { urls: Vec::new() };
+    }
     let url = |path: &str, date: Option<Date>| SitemapUrl {
         loc: routes.urls.public(path),
         lastmod: date.map(|d| d.to_string()),
