@@ -71,6 +71,9 @@ pub struct SiteConfig {
     pub sections: SectionNames,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// Where a source file can be edited: the file's path from the site root is added to it.
+    #[serde(default)]
+    pub edit_url: Option<String>,
     #[serde(default, deserialize_with = "yaml::mapping_or_nothing")]
     pub extra: yaml::Mapping,
     /// The text it was read from, for the positions of its values in later errors.
@@ -94,6 +97,7 @@ pub const KEYS: Keys = Keys {
         "description",
         "sections",
         "markdown",
+        "edit_url",
         "extra",
     ],
     required: &["title"],
@@ -117,6 +121,8 @@ pub enum ConfigError {
     Missing(PathBuf),
     #[error("base URL `{0}` is not a URL or a path")]
     BadBaseUrl(String),
+    #[error("`edit_url` `{0}` is not a web address (http:// or https://)")]
+    BadEditUrl(String),
     #[error("{CONFIG_FILE} is not valid UTF-8 text (first bad byte at offset {0})")]
     NotUtf8(usize),
     #[error("the URL name `{name}` of section `{section}` {problem}")]
@@ -155,6 +161,9 @@ impl Hint for ConfigError {
             ConfigError::BadBaseUrl(_) => {
                 Some("write it as `https://example.org/harvest/` or as a path such as `/harvest/`".into())
             }
+            ConfigError::BadEditUrl(_) => Some(
+                "give the address where your repository edits a file, up to the branch, e.g. `https://gitlab.com/org/harvest/-/edit/main/`; each page adds its file's path (`content/conclusions/01-x.md`)".into(),
+            ),
             ConfigError::Yaml(e) => e.hint(),
             ConfigError::Unreadable(_) => None,
             ConfigError::NotUtf8(_) => Some("save the file as UTF-8 in your editor".into()),
@@ -211,10 +220,24 @@ impl SiteConfig {
                 .collect::<Vec<_>>()
         })?;
         config.source = text.to_string();
+        let mut errors = Vec::new();
+        if let Some(edit_url) = &config.edit_url {
+            match web_address(edit_url) {
+                Some(url) => config.edit_url = Some(url),
+                None => errors.push((
+                    yaml::value_position(text, "edit_url", edit_url),
+                    ConfigError::BadEditUrl(edit_url.clone()),
+                )),
+            }
+        }
         let base_url = config.base_url.clone();
-        config
+        let config = config
             .with_base_url(&base_url)
-            .map_err(|e| vec![(yaml::key_position(text, "base_url"), e)])
+            .map_err(|e| errors.push((yaml::key_position(text, "base_url"), e)));
+        match config {
+            Ok(config) if errors.is_empty() => Ok(config),
+            _ => Err(errors),
+        }
     }
 
     /// Where `key` is written in `site.yaml`.
@@ -246,6 +269,21 @@ impl SiteConfig {
     }
 }
 
+/// `url` as an address below which paths are added (ending in `/`), when it is an
+/// absolute http(s) URL with a host.
+fn web_address(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '`');
+    if host.is_empty() || url.contains(bad) {
+        return None;
+    }
+    Some(format!("{}/", url.trim_end_matches('/')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +297,29 @@ mod tests {
         let config = config.with_base_url("/").unwrap();
         assert_eq!(config.base_url, "/");
         assert!(config.with_base_url("example.org").is_err());
+    }
+
+    #[test]
+    fn edit_urls_are_web_addresses() {
+        let config = SiteConfig::parse("title: T\nedit_url: https://gitlab.com/o/h/-/edit/main")
+            .ok()
+            .unwrap();
+        assert_eq!(
+            config.edit_url.as_deref(),
+            Some("https://gitlab.com/o/h/-/edit/main/")
+        );
+        for bad in [
+            "gitlab.com/o/h",
+            "https://",
+            "ftp://x.org/",
+            "https://x.org/a b",
+        ] {
+            let Err(errors) = SiteConfig::parse(&format!("title: T\nedit_url: \"{bad}\"\n")) else {
+                panic!("{bad} must fail")
+            };
+            assert_eq!((errors[0].0.line, errors[0].0.col), (2, 11), "{bad}");
+            assert!(errors[0].1.hint().unwrap().contains("/-/edit/main/"));
+        }
     }
 
     #[test]

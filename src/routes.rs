@@ -14,6 +14,8 @@ pub struct Routes {
     sections: [String; 3],
     /// Turns the paths here into links and absolute URLs.
     pub urls: UrlMaker,
+    /// `edit_url` of `site.yaml`, ending in `/`.
+    edit: Option<String>,
 }
 
 impl Routes {
@@ -23,7 +25,19 @@ impl Routes {
             language: config.language,
             sections: Section::ALL.map(|section| section_url_name(config, section)),
             urls: UrlMaker::new(&config.base_url),
+            edit: config.edit_url.clone(),
         }
+    }
+
+    /// Where the content file at `rel` (below `content/`) is edited, when `site.yaml` has an
+    /// `edit_url`: it, then the file's path from the site root, each part URL-encoded.
+    pub fn edit_url(&self, rel: &str) -> Option<String> {
+        let base = self.edit.as_ref()?;
+        let parts: Vec<String> = std::iter::once("content")
+            .chain(rel.split('/'))
+            .map(|part| percent_encoding::utf8_percent_encode(part, PATH_PART).to_string())
+            .collect();
+        Some(format!("{base}{}", parts.join("/")))
     }
 
     /// The URL name of a section: in the site's language, unless `site.yaml` names it.
@@ -248,6 +262,13 @@ impl Made {
     }
 }
 
+/// What is encoded in a part of a URL path: all but letters, digits and `-._~`.
+const PATH_PART: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// The site-relative path of the page for URLs that lead nowhere.
 pub const NOT_FOUND: &str = "404.html";
 
@@ -460,6 +481,12 @@ mod tests {
         );
         assert_eq!(routes.asset("themes/a.png"), "onderwerpen/a.png");
         assert_eq!(routes.asset("img/a.png"), "img/a.png");
+        assert_eq!(routes.edit_url("a.md"), None);
+        let editable = Routes::new(&config("title: T\nedit_url: https://x.org/edit/main\n"));
+        assert_eq!(
+            editable.edit_url("conclusions/01 één.md").as_deref(),
+            Some("https://x.org/edit/main/content/conclusions/01%20%C3%A9%C3%A9n.md")
+        );
         let english = Routes::new(&config("title: T\nlanguage: en\n"));
         assert_eq!(english.list_page(Section::Themes, 3), "themes/page/3/");
         assert_eq!(english.made(Made::Generated(Generated::Search)), "search/");

@@ -342,6 +342,8 @@ cases! {
         => Fails(&["site.yaml:2:11: error: wrong value for `sections`: expected a mapping of `key: value` lines, found a list"]);
     site_yaml_two_sections_one_url: [Write("site.yaml", "title: Proefoogst\nsections:\n  themes: delen\n  conclusions: Delen\n")]
         => Fails(&["site.yaml:4:3: error: the URL name `Delen` of section `conclusions` makes the URL `/delen/` of themes"]);
+    site_yaml_edit_url_not_a_web_address: [Write("site.yaml", "title: Proefoogst\nedit_url: gitlab.com/org/harvest\n")]
+        => Fails(&["site.yaml:2:11: error: `edit_url` `gitlab.com/org/harvest` is not a web address", "/-/edit/main/"]);
     site_yaml_section_without_letters: [Write("site.yaml", "title: Proefoogst\nsections: {themes: \"?\"}\n")]
         => Fails(&["site.yaml:2:12: error: the URL name `?` of section `themes` has no letters or digits"]);
     site_yaml_section_over_a_generated_page: [Write("site.yaml", "title: Proefoogst\nsections: {themes: relatieoverzicht}\n")]

@@ -631,3 +631,65 @@ fn raw_html_in_bodies_is_kept_unless_the_site_asks_for_safe_markdown() {
     );
     assert!(safe.text(".prose").contains("Zie dit"));
 }
+
+#[test]
+fn edit_url_gives_every_content_page_a_link_to_its_source_file() {
+    let site = Site::small();
+    site.write(
+        "site.yaml",
+        "title: Proefoogst\nbase_url: https://example.org/\nedit_url: https://gitlab.com/org/harvest/-/edit/main\n",
+    );
+    site.build_ok(&[]);
+    let edit = |rel: &str| {
+        let page = site.page(rel);
+        (page.text(".edit-link"), page.attrs(".edit-link a", "href"))
+    };
+    let base = "https://gitlab.com/org/harvest/-/edit/main/content/";
+    for (page, source) in [
+        ("conclusies/eerste/index.html", "conclusions/01-eerste.md"),
+        (
+            "aanbevelingen/doe-dat/index.html",
+            "recommendations/02-doe-dat.md",
+        ),
+        ("themas/leren/index.html", "themes/leren.md"),
+        ("over/index.html", "over.md"),
+        ("index.html", "_index.md"),
+    ] {
+        assert_eq!(
+            edit(page),
+            (
+                "Bewerk deze pagina".to_string(),
+                vec![format!("{base}{source}")]
+            ),
+            "{page}"
+        );
+    }
+    for made in [
+        "printversie/index.html",
+        "relatieoverzicht/index.html",
+        "404.html",
+    ] {
+        assert!(edit(made).1.is_empty(), "{made} has no source file");
+    }
+
+    site.write(
+        "site.yaml",
+        "title: Proefoogst\nlanguage: en\nedit_url: https://github.com/org/harvest/edit/main/\n",
+    );
+    site.build_ok(&[]);
+    assert_eq!(
+        edit("conclusions/eerste/index.html"),
+        (
+            "Edit this page".to_string(),
+            vec![
+                "https://github.com/org/harvest/edit/main/content/conclusions/01-eerste.md"
+                    .to_string()
+            ]
+        )
+    );
+
+    // Without edit_url, no link.
+    site.write("site.yaml", "title: Proefoogst\n");
+    site.build_ok(&[]);
+    assert!(edit("conclusies/eerste/index.html").1.is_empty());
+}

@@ -150,6 +150,8 @@ pub struct PageView {
     pub cite: Option<Citation>,
     /// The picture of its `image:` key.
     pub image: Option<ImageView>,
+    /// Where its source file is edited, when `site.yaml` has an `edit_url`.
+    pub edit_url: Option<String>,
 }
 
 /// A page's body as HTML, shared with the harvest rather than copied: templates see a string.
@@ -346,6 +348,7 @@ impl<'h> Views<'h> {
         view.tags = item.tags.clone();
         view.image = (item.image.as_ref()).map(|f| ImageView::of(f, &h.routes.urls));
         view.extra = item.extra.clone();
+        view.edit_url = h.routes.edit_url(&item.rel);
         view.themes = self.refs(&item.relations.themes);
         view.conclusions = self.refs(&item.relations.conclusions);
         view.recommendations = self.refs(&item.relations.recommendations);
@@ -402,6 +405,7 @@ impl<'h> Views<'h> {
             section_url: None,
             cite: None,
             image: None,
+            edit_url: None,
         }
     }
 
