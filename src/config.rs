@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::brand::{Brand, BrandError};
 use crate::content::Date;
 use crate::content::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
@@ -71,6 +72,9 @@ pub struct SiteConfig {
     pub sections: SectionNames,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// The organisation's accent colour, logo and font.
+    #[serde(default)]
+    pub brand: Brand,
     /// Where a source file can be edited: the file's path from the site root is added to it.
     #[serde(default)]
     pub edit_url: Option<String>,
@@ -98,6 +102,7 @@ pub const KEYS: Keys = Keys {
         "sections",
         "markdown",
         "edit_url",
+        "brand",
         "extra",
     ],
     required: &["title"],
@@ -121,6 +126,11 @@ pub enum ConfigError {
     Missing(PathBuf),
     #[error("base URL `{0}` is not a URL or a path")]
     BadBaseUrl(String),
+    #[error("`brand.{key}`: {error}")]
+    Brand {
+        key: &'static str,
+        error: BrandError,
+    },
     #[error("`edit_url` `{0}` is not a web address (http:// or https://)")]
     BadEditUrl(String),
     #[error("{CONFIG_FILE} is not valid UTF-8 text (first bad byte at offset {0})")]
@@ -164,6 +174,7 @@ impl Hint for ConfigError {
             ConfigError::BadEditUrl(_) => Some(
                 "give the address where your repository edits a file, up to the branch, e.g. `https://gitlab.com/org/harvest/-/edit/main/`; each page adds its file's path (`content/conclusions/01-x.md`)".into(),
             ),
+            ConfigError::Brand { error, .. } => error.hint(),
             ConfigError::Yaml(e) => e.hint(),
             ConfigError::Unreadable(_) => None,
             ConfigError::NotUtf8(_) => Some("save the file as UTF-8 in your editor".into()),
@@ -220,7 +231,12 @@ impl SiteConfig {
                 .collect::<Vec<_>>()
         })?;
         config.source = text.to_string();
-        let mut errors = Vec::new();
+        let mut errors: Vec<_> = (config.brand.check().into_iter())
+            .map(|(key, error)| {
+                let at = yaml::value_position(text, "brand", key);
+                (at, ConfigError::Brand { key, error })
+            })
+            .collect();
         if let Some(edit_url) = &config.edit_url {
             match web_address(edit_url) {
                 Some(url) => config.edit_url = Some(url),

@@ -4,6 +4,8 @@
 //! parse ([`content`]) → link ([`harvest`]) → render ([`render`]) → emit ([`output`]).
 //! [`build`] writes the emitted site to disk; [`check`] runs everything but the writing.
 
+pub mod assets;
+pub mod brand;
 pub mod colour;
 pub mod config;
 pub mod content;

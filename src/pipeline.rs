@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::assets::Fingerprinted;
 use crate::config::{CONFIG_FILE, ConfigWarning, SiteConfig};
 use crate::content::dates::FileDates;
 use crate::content::load::{self, is_ignored};
@@ -71,6 +72,8 @@ pub struct Pipeline {
     deferred_pending: bool,
     /// The site's images, each processed once while its file is unchanged.
     gallery: Arc<Gallery>,
+    /// The files published under their hash, as the last full run read them.
+    fingerprinted: Fingerprinted,
 }
 
 impl Pipeline {
@@ -85,6 +88,7 @@ impl Pipeline {
             defer: false,
             deferred_pending: false,
             gallery: Arc::new(Gallery::new(&options.root)),
+            fingerprinted: Fingerprinted::default(),
             options,
         }
     }
@@ -180,6 +184,10 @@ impl Pipeline {
         };
         let mut diagnostics = frame.errors.clone();
         diagnostics.extend(content.walk_errors.clone());
+        let (fingerprinted, problems) = Fingerprinted::read(&root, &frame.theme, &frame.config);
+        diagnostics.extend(problems);
+        frame.routes.assets = fingerprinted.names.clone();
+        self.fingerprinted = fingerprinted;
         let mut documents = Vec::with_capacity(content.documents.len());
         let mut failed = Vec::new();
         for (rel, parsed) in &content.documents {
@@ -214,7 +222,7 @@ impl Pipeline {
         diagnostics.extend(add_files(
             &output,
             &root,
-            &frame.theme,
+            (&frame.theme, &self.fingerprinted),
             &harvest,
             &self.gallery,
         ));
@@ -282,7 +290,7 @@ impl Pipeline {
         diagnostics.extend(add_files(
             &output,
             &root,
-            &frame.theme,
+            (&frame.theme, &self.fingerprinted),
             harvest,
             &self.gallery,
         ));
@@ -436,12 +444,13 @@ impl ContentState {
 }
 
 /// Theme static files, the site's `static/` (which wins over them), files beside the content
-/// (which win over the theme's too), each copied as it is. None may replace a page or file
-/// oogst made, and `static/` and the content may not both have a file for one path.
+/// (which win over the theme's too), each copied as it is, the stylesheet and script under
+/// their hash, and the brand's logo. None may replace a page or file oogst made, and
+/// `static/` and the content may not both have a file for one path.
 fn add_files(
     output: &Counter<'_>,
     root: &Path,
-    theme: &Theme,
+    (theme, fingerprinted): (&Theme, &Fingerprinted),
     harvest: &Harvest,
     gallery: &Gallery,
 ) -> Diagnostics {
@@ -483,7 +492,11 @@ fn add_files(
         }
         files.insert(path, (source.clone(), Content::Copy(source), true));
     }
-    for (path, (source, content, _)) in files {
+    let logo = fingerprinted
+        .logo()
+        .map(|(path, content, source)| (path, (source.to_path_buf(), content, false)));
+    for (path, (source, content, _)) in files.into_iter().chain(logo) {
+        let (path, content) = fingerprinted.instead_of(&path).unwrap_or((path, content));
         if let Err(e) = output.add(path, content, &source) {
             diagnostics.push(Diagnostic::new(
                 e.path().to_path_buf(),

@@ -6,6 +6,9 @@ use crate::content::slug::slugify;
 use crate::content::{Kind, Section};
 use crate::diagnostics::Position;
 
+mod assets;
+pub use assets::{AssetNames, FINGERPRINTED};
+
 /// The URL names of a site's sections and pages, and its URL maker.
 #[derive(Debug, Clone)]
 pub struct Routes {
@@ -16,6 +19,9 @@ pub struct Routes {
     pub urls: UrlMaker,
     /// `edit_url` of `site.yaml`, ending in `/`.
     edit: Option<String>,
+    /// Where the theme's stylesheet and script and the brand's logo are published: under
+    /// names with a hash of their content, set when their files are read.
+    pub assets: AssetNames,
 }
 
 impl Routes {
@@ -26,6 +32,7 @@ impl Routes {
             sections: Section::ALL.map(|section| section_url_name(config, section)),
             urls: UrlMaker::new(&config.base_url),
             edit: config.edit_url.clone(),
+            assets: AssetNames::default(),
         }
     }
 
@@ -272,7 +279,7 @@ const PATH_PART: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
 /// The site-relative path of the page for URLs that lead nowhere.
 pub const NOT_FOUND: &str = "404.html";
 
-/// The stylesheet, a static file of the theme.
+/// The stylesheet, a static file of the theme (published under its hash, see [`AssetNames`]).
 pub const STYLESHEET: &str = "style.css";
 
 /// Items on one list page of a section: a page must not grow with the site.

@@ -313,6 +313,26 @@ fn a_stylesheet_change_swaps_css_without_a_reload() {
 }
 
 #[test]
+fn a_change_to_the_theme_stylesheet_is_served_under_its_new_name() {
+    let site = Site::small();
+    site.write("static/style.css", "body { color: black }");
+    let server = Server::start(site.root(), &[]);
+    let before = server.stylesheet();
+    assert_eq!(server.get(&before).text(), "body { color: black }");
+    let events = server.events();
+    site.write("static/style.css", "body { color: navy }");
+    let event = events.next_matching("event: ", WAIT).expect("an event");
+    assert!(event.contains("event: css"), "{event}");
+    let after = server.stylesheet();
+    assert_ne!(before, after, "a new name for new content");
+    assert_eq!(server.get(&after).text(), "body { color: navy }");
+    assert_eq!(
+        server.get(&after).header("content-type"),
+        Some("text/css; charset=utf-8")
+    );
+}
+
+#[test]
 fn unknown_paths_get_the_404_page_and_folders_redirect() {
     let site = Site::small();
     let server = Server::start(site.root(), &[]);
@@ -335,7 +355,7 @@ fn content_types_and_head_requests() {
     site.write("content/conclusions/foto.png", "\u{89}PNG");
     let server = Server::start(site.root(), &[]);
     for (path, expected) in [
-        ("/style.css", "text/css; charset=utf-8"),
+        (server.stylesheet().as_str(), "text/css; charset=utf-8"),
         ("/logo.svg", "image/svg+xml"),
         ("/data.json", "application/json"),
         ("/conclusies/foto.png", "image/png"),

@@ -281,8 +281,12 @@ impl<'h> Views<'h> {
                 url: h.routes.urls.link(&routes.generated(Generated::Search)),
             },
             pages: h.pages.iter().map(|&id| self.link_to(id)).collect(),
-            stylesheet: h.routes.urls.link(crate::routes::STYLESHEET),
-            search_script: h.routes.urls.link(published::SEARCH_SCRIPT),
+            stylesheet: routes
+                .urls
+                .link(&routes.assets.path(crate::routes::STYLESHEET)),
+            search_script: routes
+                .urls
+                .link(&routes.assets.path(published::SEARCH_SCRIPT)),
             search_index: h.routes.urls.link(published::SEARCH_MANIFEST),
             feed: h.routes.urls.link(published::FEED),
             open_data: h.routes.urls.link(published::OPEN_DATA),
