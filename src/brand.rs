@@ -97,6 +97,8 @@ pub enum BrandError {
     BadFont(String),
     #[error("`accent_dark` is given without `accent`")]
     DarkWithoutLight,
+    #[error("no colour is given")]
+    Empty,
 }
 
 impl Hint for BrandError {
@@ -121,6 +123,9 @@ impl Hint for BrandError {
                     .into(),
             ),
             BrandError::DarkWithoutLight => Some("add `accent:`, the colour for light mode".into()),
+            BrandError::Empty => Some(
+                "in YAML, `#` starts a comment: quote the colour, `accent: \"#154273\"`".into(),
+            ),
         }
     }
 }

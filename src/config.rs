@@ -231,12 +231,7 @@ impl SiteConfig {
                 .collect::<Vec<_>>()
         })?;
         config.source = text.to_string();
-        let mut errors: Vec<_> = (config.brand.check().into_iter())
-            .map(|(key, error)| {
-                let at = yaml::value_position(text, "brand", key);
-                (at, ConfigError::Brand { key, error })
-            })
-            .collect();
+        let mut errors = brand_errors(text, &mut config.brand);
         if let Some(edit_url) = &config.edit_url {
             match web_address(edit_url) {
                 Some(url) => config.edit_url = Some(url),
@@ -283,6 +278,26 @@ impl SiteConfig {
         self.base_url = format!("{}/", trimmed.trim_end_matches('/'));
         Ok(self)
     }
+}
+
+/// Every problem with `brand:`, where it is written.
+fn brand_errors(text: &str, brand: &mut Brand) -> Vec<(Position, ConfigError)> {
+    let at = |key| yaml::value_position(text, "brand", key);
+    let mut errors: Vec<_> = (brand.check().into_iter())
+        .map(|(key, error)| (at(key), ConfigError::Brand { key, error }))
+        .collect();
+    // `accent: #154273` unquoted is a key with a comment after it.
+    let brand_at = yaml::key_position(text, "brand");
+    for (key, value) in [
+        ("accent", &brand.accent),
+        ("accent_dark", &brand.accent_dark),
+    ] {
+        if value.is_none() && at(key) != brand_at {
+            let error = BrandError::Empty;
+            errors.push((at(key), ConfigError::Brand { key, error }));
+        }
+    }
+    errors
 }
 
 /// `url` as an address below which paths are added (ending in `/`), when it is an

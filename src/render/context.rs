@@ -33,6 +33,21 @@ pub struct SiteView {
     /// The link to the home page (the base path).
     pub home_url: String,
     pub extra: serde_json::Value,
+    pub brand: BrandView,
+}
+
+/// The organisation's look from `brand:` in `site.yaml`, each part none when not given.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BrandView {
+    /// The accent in light mode and in print (`#154273`), and in dark mode (given, or a
+    /// shade of the same hue that passes on the dark background).
+    pub accent: Option<String>,
+    pub accent_dark: Option<String>,
+    /// A CSS font stack, checked to hold nothing that ends a declaration.
+    pub font: Option<String>,
+    /// The URL of the logo, and its text alternative (`logo_alt`, else the site's title).
+    pub logo: Option<String>,
+    pub logo_alt: String,
 }
 
 /// Links every page needs: sections, generated pages, standalone pages, assets.
@@ -250,6 +265,21 @@ impl<'h> Views<'h> {
             base_url: c.base_url.clone(),
             home_url: self.harvest.routes.urls.link(""),
             extra: serde_json::to_value(&c.extra).unwrap_or_default(),
+            brand: self.brand(),
+        }
+    }
+
+    fn brand(&self) -> BrandView {
+        let (brand, routes) = (&self.harvest.config.brand, &self.harvest.routes);
+        BrandView {
+            accent: brand.palette.map(|p| p.light.to_string()),
+            accent_dark: brand.palette.map(|p| p.dark.to_string()),
+            font: brand.font.as_ref().map(|f| f.trim().to_string()),
+            logo: routes.assets.logo().map(|path| routes.urls.link(path)),
+            logo_alt: (brand.logo_alt.as_ref()).map_or_else(
+                || self.harvest.config.title.clone(),
+                |alt| alt.trim().to_string(),
+            ),
         }
     }
 
