@@ -18,7 +18,7 @@ use crate::output::{Content, Counter, OutputError, Sink};
 use crate::render::{RenderMemo, Renderer};
 use crate::routes::{self, Routes};
 use crate::theme::{StaticFile, Theme};
-use crate::{BuildOptions, Built};
+use crate::{BuildOptions, Built, PdfOutcome, pdf};
 
 /// What changed on disk since the last run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,10 +67,17 @@ pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagno
     // Nothing is needed again, and a large site needs the room.
     drop_aside(content);
     let output = Counter::new(sink);
-    diagnostics.extend(render_and_emit(
-        root, &mut frame, &harvest, &gallery, None, &output,
-    ));
-    let built = conclude(diagnostics, &harvest, &output, started, &gallery);
+    let pdf = render_and_emit(
+        root,
+        &mut frame,
+        &harvest,
+        &gallery,
+        None,
+        &output,
+        &mut diagnostics,
+        false,
+    );
+    let built = conclude(diagnostics, &harvest, &output, started, &gallery, pdf);
     if built.is_ok() {
         gallery.prune_cache();
     }
@@ -114,8 +121,10 @@ pub(crate) fn link(
     (harvest, diagnostics)
 }
 
-/// The render and emit stages: every page, the files beside them, static files and images
-/// of the site at `root` into `output`. Returns their problems.
+/// The render and emit stages: the PDF edition (unless the run has failed already, or it is
+/// to be made `pdf_later`), every page, the files beside them, static files and images of
+/// the site at `root` into `output`. Their problems are added to `diagnostics`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn render_and_emit(
     root: &Path,
     frame: &mut Frame,
@@ -123,13 +132,87 @@ pub(crate) fn render_and_emit(
     gallery: &Gallery,
     memo: Option<&mut RenderMemo>,
     output: &Counter<'_>,
-) -> Diagnostics {
-    let mut diagnostics = Diagnostics::new();
+    diagnostics: &mut Diagnostics,
+    pdf_later: bool,
+) -> PdfOutcome {
+    let pdf = match diagnostics.has_errors() {
+        true => PdfOutcome::Off,
+        false => pdf_stage(harvest, frame, output, pdf_later),
+    };
+    if let PdfOutcome::Failed(errors) = &pdf {
+        diagnostics.extend(errors.clone());
+    }
     if let Some(renderer) = &mut frame.renderer {
         diagnostics.extend(renderer.render(harvest, &frame.theme, output, memo));
     }
     diagnostics.extend(add_files(output, root, &frame.theme, harvest, gallery));
-    diagnostics
+    pdf
+}
+
+/// Whether the harvest gets a PDF edition: `Later` if it does, else why not.
+pub(crate) fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
+    let settings = harvest.config.pdf;
+    let items: usize = Section::ALL.iter().map(|&s| harvest.section(s).len()).sum();
+    if !settings.enabled {
+        PdfOutcome::Off
+    } else if items > settings.max_items {
+        PdfOutcome::TooLarge {
+            items,
+            max: settings.max_items,
+        }
+    } else {
+        let bytes = harvest.items.iter().map(|i| i.body.html.len()).sum();
+        match bytes > pdf::MAX_TEXT_BYTES {
+            true => PdfOutcome::TooLong {
+                bytes,
+                max: pdf::MAX_TEXT_BYTES,
+            },
+            false => PdfOutcome::Later,
+        }
+    }
+}
+
+/// Makes the PDF edition into `output` (or, `later`, leaves it for the caller) and tells the
+/// renderer what the pages link to.
+fn pdf_stage(
+    harvest: &Harvest,
+    frame: &mut Frame,
+    output: &Counter<'_>,
+    later: bool,
+) -> PdfOutcome {
+    let outcome = match wants_pdf(harvest) {
+        PdfOutcome::Later if !later => match pdf::make(harvest, &frame.theme) {
+            Ok(report) => {
+                let made = PdfOutcome::Made {
+                    bytes: report.bytes.len(),
+                    elapsed: report.elapsed,
+                };
+                let path = harvest.routes.pdf().to_string();
+                let source = frame
+                    .theme
+                    .pdf_templates
+                    .get(pdf::MAIN_TEMPLATE)
+                    .map(|t| t.origin.display_path())
+                    .unwrap_or_default();
+                match output.add(path, Content::Bytes(report.bytes), &source) {
+                    Ok(()) => made,
+                    Err(e) => PdfOutcome::Failed(
+                        Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e).into(),
+                    ),
+                }
+            }
+            Err(errors) => PdfOutcome::Failed(errors),
+        },
+        other => other,
+    };
+    if let Some(renderer) = &mut frame.renderer {
+        renderer.link_pdf(match &outcome {
+            PdfOutcome::Made { bytes, .. } => Some(Some(*bytes)),
+            PdfOutcome::Later => Some(None),
+            _ => None,
+        });
+    }
+    outcome
 }
 
 /// What a run made, with its warnings, when `diagnostics` hold nothing worse; else the errors.
@@ -139,6 +222,7 @@ pub(crate) fn conclude(
     output: &Counter<'_>,
     started: Instant,
     gallery: &Gallery,
+    pdf: PdfOutcome,
 ) -> Result<Built, Diagnostics> {
     let (errors, warnings) = diagnostics.split_warnings();
     if !errors.is_empty() {
@@ -152,6 +236,7 @@ pub(crate) fn conclude(
         pages,
         files,
         elapsed: started.elapsed(),
+        pdf,
     })
 }
 

@@ -788,6 +788,9 @@ fn bytes_of(content: &Content) -> Vec<u8> {
 #[test]
 fn a_deferred_quick_rebuild_ends_as_a_clean_build() {
     let site = search_site();
+    // The PDF is not deferred but made apart (the preview server's thread; tests/pdf.rs).
+    let yaml = std::fs::read_to_string(site.path("site.yaml")).expect("site.yaml");
+    site.write("site.yaml", &format!("{yaml}pdf: false\n"));
     let mut pipeline = Preview::new(options(&site)).deferring_print();
     pipeline.run(&[], &InMemory::default()).expect("builds");
     let file = "content/conclusions/03-ontwikkeling.md";
