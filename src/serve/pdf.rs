@@ -57,6 +57,7 @@ impl PdfMaker {
     }
 
     fn run(&self, live: &Live) {
+        yield_to_rebuilds();
         loop {
             let (path, prepared) = {
                 let mut queue = self.lock();
@@ -80,5 +81,16 @@ impl PdfMaker {
                 }
             }
         }
+    }
+}
+
+/// Lowers the priority of the calling thread, so making a PDF takes only what rebuilds and
+/// answers leave of the processors. (On Linux a thread has a priority of its own; elsewhere
+/// this does nothing.)
+fn yield_to_rebuilds() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority reads only its arguments; `who` 0 is the calling thread on Linux.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
     }
 }
