@@ -50,6 +50,69 @@ pub struct MarkdownConfig {
     pub safe: bool,
 }
 
+/// The PDF edition: `pdf: false` switches it off, `pdf: {max_items: N}` sets the size of
+/// harvest above which it is left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(from = "PdfSetting", into = "PdfSetting")]
+pub struct PdfConfig {
+    pub enabled: bool,
+    pub max_items: usize,
+}
+
+impl Default for PdfConfig {
+    fn default() -> Self {
+        PdfConfig {
+            enabled: true,
+            max_items: crate::pdf::DEFAULT_MAX_ITEMS,
+        }
+    }
+}
+
+/// How `pdf:` may be written: a switch, or its settings.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(untagged)]
+enum PdfSetting {
+    Switch(bool),
+    Settings(PdfSettings),
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct PdfSettings {
+    #[serde(default = "default_max_items")]
+    max_items: usize,
+}
+
+fn default_max_items() -> usize {
+    crate::pdf::DEFAULT_MAX_ITEMS
+}
+
+impl From<PdfSetting> for PdfConfig {
+    fn from(setting: PdfSetting) -> Self {
+        match setting {
+            PdfSetting::Switch(enabled) => PdfConfig {
+                enabled,
+                ..PdfConfig::default()
+            },
+            PdfSetting::Settings(s) => PdfConfig {
+                enabled: true,
+                max_items: s.max_items,
+            },
+        }
+    }
+}
+
+impl From<PdfConfig> for PdfSetting {
+    fn from(config: PdfConfig) -> Self {
+        match config.enabled {
+            false => PdfSetting::Switch(false),
+            true => PdfSetting::Settings(PdfSettings {
+                max_items: config.max_items,
+            }),
+        }
+    }
+}
+
 /// The parsed `site.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SiteConfig {
@@ -78,6 +141,8 @@ pub struct SiteConfig {
     /// Where a source file can be edited: the file's path from the site root is added to it.
     #[serde(default)]
     pub edit_url: Option<String>,
+    #[serde(default)]
+    pub pdf: PdfConfig,
     #[serde(default, deserialize_with = "yaml::mapping_or_nothing")]
     pub extra: yaml::Mapping,
     /// The text it was read from, for the positions of its values in later errors.
@@ -103,6 +168,7 @@ pub const KEYS: Keys = Keys {
         "markdown",
         "edit_url",
         "brand",
+        "pdf",
         "extra",
     ],
     required: &["title"],
@@ -358,6 +424,19 @@ mod tests {
         let config = SiteConfig::parse("title: T\n").ok().unwrap();
         assert_eq!(config.language, Language::Nl);
         assert_eq!(config.theme, "default");
+    }
+
+    #[test]
+    fn the_pdf_is_on_unless_switched_off() {
+        let on = SiteConfig::parse("title: T\n").ok().unwrap();
+        assert_eq!(on.pdf, PdfConfig::default());
+        let off = SiteConfig::parse("title: T\npdf: false\n").ok().unwrap();
+        assert!(!off.pdf.enabled);
+        let small = SiteConfig::parse("title: T\npdf: {max_items: 20}\n")
+            .ok()
+            .unwrap();
+        assert_eq!((small.pdf.enabled, small.pdf.max_items), (true, 20));
+        assert!(SiteConfig::parse("title: T\npdf: {max_itemz: 20}\n").is_err());
     }
 
     #[test]

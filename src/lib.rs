@@ -14,6 +14,7 @@ pub mod external;
 pub mod harvest;
 pub mod images;
 pub mod output;
+pub mod pdf;
 pub mod pipeline;
 pub mod render;
 pub mod routes;
@@ -31,7 +32,8 @@ pub(crate) const PARALLEL_PIECE: usize = 16;
 
 use diagnostics::{Diagnostic, Diagnostics, Position};
 use output::{Discard, InMemory, Site, Staging};
-pub use pipeline::{Change, Pipeline};
+pub use pipeline::Change;
+pub use serve::Preview;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -58,12 +60,31 @@ pub struct Built {
     pub images: (usize, usize),
     /// Problems told that did not stop the build.
     pub warnings: Diagnostics,
+    /// What became of the PDF edition.
+    pub pdf: PdfOutcome,
+}
+
+/// What a build did about the PDF edition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PdfOutcome {
+    /// Made, of this many bytes, in this time.
+    Made { bytes: usize, elapsed: Duration },
+    /// Switched off in `site.yaml`.
+    Off,
+    /// Left out: the harvest has more items than `pdf.max_items`.
+    TooLarge { items: usize, max: usize },
+    /// Left out: the bodies hold more text than a report (bytes of HTML, the limit).
+    TooLong { bytes: usize, max: usize },
+    /// To be made after the run ([`Preview::prepare_pdf`]).
+    Later,
+    /// Its template or the PDF/UA check failed.
+    Failed(Diagnostics),
 }
 
 /// Builds the site in memory. Errors of every stage are collected and returned together.
 pub fn build_site(options: &BuildOptions) -> Result<(Site, Built), Diagnostics> {
     let memory = InMemory::default();
-    let built = Pipeline::new(options.clone()).run(&[], &memory)?;
+    let built = pipeline::run_once(options, &memory)?;
     Ok((memory.into_site(), built))
 }
 
@@ -75,13 +96,7 @@ pub fn build(options: &BuildOptions, out: &Path, force: bool) -> Result<Built, D
         |e: output::OutputError| Diagnostics::from(Diagnostic::new(out, Position::UNKNOWN, &e));
     output::check_output_folder(&options.root, out, force).map_err(at_out)?;
     let staging = Staging::new(out).map_err(at_out)?;
-    let mut pipeline = Pipeline::new(options.clone());
-    let built = pipeline.run(&[], &staging);
-    if built.is_ok() {
-        pipeline.prune_image_cache();
-    }
-    pipeline::drop_aside(pipeline);
-    let built = built?;
+    let built = pipeline::run_once(options, &staging)?;
     staging.commit().map_err(at_out)?;
 
     Ok(built)
@@ -89,19 +104,33 @@ pub fn build(options: &BuildOptions, out: &Path, force: bool) -> Result<Built, D
 
 /// Runs the whole pipeline, keeping nothing.
 pub fn check(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    let mut pipeline = Pipeline::new(options.clone());
-    let built = pipeline.run(&[], &Discard);
-    pipeline::drop_aside(pipeline);
-    built
+    pipeline::run_once(options, &Discard)
 }
 
-/// One line on what a build made and how long it took.
+/// One line on what a build made and how long it took, and one on a PDF left out.
 pub fn summary(built: &Built) -> String {
     let [themes, conclusions, recommendations] = built.items;
-    format!(
+    let mut line = format!(
         "built {} pages ({themes} themes, {conclusions} conclusions, {recommendations} recommendations, {} files in all) in {} ms",
         built.pages,
         built.files,
         built.elapsed.as_millis()
-    )
+    );
+    match &built.pdf {
+        PdfOutcome::Made { bytes, elapsed } => line.push_str(&format!(
+            "; the PDF ({} kB) took {} ms",
+            bytes.div_ceil(1000),
+            elapsed.as_millis()
+        )),
+        PdfOutcome::TooLarge { items, max } => line.push_str(&format!(
+            "\nleft the PDF out: {items} items are more than a report holds (pdf.max_items is {max}; raise it in site.yaml to make one)"
+        )),
+        PdfOutcome::TooLong { bytes, max } => line.push_str(&format!(
+            "\nleft the PDF out: its bodies hold {} MB of text, more than a report holds ({} MB)",
+            bytes / 1_000_000,
+            max / 1_000_000
+        )),
+        _ => {}
+    }
+    line
 }

@@ -1,7 +1,6 @@
-//! The pipeline as one value that remembers its last run, so the preview server rebuilds
-//! only what changed: changed files are read and parsed again, bodies whose links cannot
-//! have changed are not rendered again, pages whose template input is unchanged are reused.
-//! `build` and `check` run it once.
+//! The pipeline: load → parse → link → render → emit, each stage a function of its inputs.
+//! `build` and `check` run the stages once ([`run_once`]); the preview server runs them
+//! again and again with what it remembers (`serve::Preview`), through the same functions.
 
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
@@ -15,13 +14,13 @@ use crate::content::dates::FileDates;
 use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::harvest::{self, Harvest, LinkInput, MarkdownCache};
+use crate::harvest::{self, BodyMemo, Harvest, LinkInput};
 use crate::images::Gallery;
 use crate::output::{Content, Counter, OutputError, Sink};
-use crate::render::Renderer;
+use crate::render::{RenderMemo, Renderer};
 use crate::routes::{self, Routes, UrlMaker};
 use crate::theme::{StaticFile, Theme};
-use crate::{BuildOptions, Built};
+use crate::{BuildOptions, Built, PdfOutcome, pdf};
 
 /// What changed on disk since the last run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,272 +36,220 @@ pub enum Change {
 }
 
 /// Config, theme and compiled templates: everything but the content.
-struct Frame {
-    config: SiteConfig,
-    routes: Routes,
-    theme: Theme,
-    renderer: Option<Renderer>,
-    errors: Diagnostics,
+pub(crate) struct Frame {
+    pub(crate) config: SiteConfig,
+    pub(crate) routes: Routes,
+    pub(crate) theme: Theme,
+    pub(crate) renderer: Option<Renderer>,
+    pub(crate) errors: Diagnostics,
+    /// The files published under their hash, as the last run read them.
+    pub(crate) fingerprinted: Fingerprinted,
 }
 
 /// Every content file, parsed (or with the errors that stopped it).
 #[derive(Default)]
-struct ContentState {
-    documents: BTreeMap<String, Result<Document, Diagnostics>>,
+pub(crate) struct ContentState {
+    pub(crate) documents: BTreeMap<String, Result<Document, Diagnostics>>,
     assets: BTreeMap<String, Asset>,
     walk_errors: Diagnostics,
     /// The dates of the files, from the history read when the content was loaded.
-    dates: FileDates,
+    pub(crate) dates: FileDates,
 }
 
-/// The pipeline with what it learnt from its last run.
-pub struct Pipeline {
-    options: BuildOptions,
-    /// Keep rendered pages to reuse in the next run (for the preview server).
-    remember: bool,
-    frame: Option<Frame>,
-    content: Option<ContentState>,
-    markdown: MarkdownCache,
-    /// The harvest of the last good run, when remembering.
-    last: Option<Harvest>,
-    /// Leave the files that hold every body (print edition, search index) for
-    /// [`Pipeline::finish_deferred`] after a quick rebuild.
-    defer: bool,
-    /// The print edition and search index served are older than the rest of the site.
-    deferred_pending: bool,
-    /// The site's images, each processed once while its file is unchanged.
-    gallery: Arc<Gallery>,
-    /// The files published under their hash, as the last full run read them.
-    fingerprinted: Fingerprinted,
+/// Runs every stage once, putting every output file into `sink`; errors of every stage are
+/// returned together. Keeps nothing but the image cache on disk, pruned of what this build
+/// did not use when it succeeds.
+pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics> {
+    let started = Instant::now();
+    let root = options.root.as_path();
+    let gallery = Arc::new(Gallery::new(root));
+    // Theme and content are read side by side; bodies stay on disk until they are rendered.
+    let (frame, content) = rayon::join(
+        || load_frame(options),
+        || ContentState::load(&root.join("content"), true),
+    );
+    let mut frame = frame.map_err(|d| finish(d, root))?;
+    let (harvest, mut diagnostics) = link(root, &mut frame, &content, options.drafts, &gallery, None);
+    // Nothing is needed again, and a large site needs the room.
+    drop_aside(content);
+    let output = Counter::new(sink);
+    let pdf = render_and_emit(
+        root,
+        &mut frame,
+        &harvest,
+        &gallery,
+        None,
+        &output,
+        &mut diagnostics,
+        false,
+    );
+    let built = conclude(diagnostics, &harvest, &output, started, &gallery, pdf);
+    if built.is_ok() {
+        gallery.prune_cache();
+    }
+    drop_aside((frame, harvest));
+    built.map_err(|d| finish(d, root))
 }
 
-impl Pipeline {
-    /// A pipeline for one build.
-    pub fn new(options: BuildOptions) -> Self {
-        Pipeline {
-            remember: false,
-            frame: None,
-            content: None,
-            markdown: MarkdownCache::new(false),
-            last: None,
-            defer: false,
-            deferred_pending: false,
-            gallery: Arc::new(Gallery::new(&options.root)),
-            fingerprinted: Fingerprinted::default(),
-            options,
+/// The link stage over what the load and parse stages gave: `frame` and `content`. Errors
+/// of those stages come first in the diagnostics returned. The files published under their
+/// hash are read first (they may have changed without the frame), so routes know their names.
+pub(crate) fn link(
+    root: &Path,
+    frame: &mut Frame,
+    content: &ContentState,
+    drafts: bool,
+    gallery: &Arc<Gallery>,
+    memo: Option<&mut BodyMemo>,
+) -> (Harvest, Diagnostics) {
+    let mut diagnostics = frame.errors.clone();
+    diagnostics.extend(content.walk_errors.clone());
+    let (fingerprinted, problems) = Fingerprinted::read(root, &frame.theme, &frame.config);
+    diagnostics.extend(problems);
+    frame.routes.assets = fingerprinted.names.clone();
+    frame.fingerprinted = fingerprinted;
+    let mut documents = Vec::with_capacity(content.documents.len());
+    let mut failed = Vec::new();
+    for (rel, parsed) in &content.documents {
+        match parsed {
+            Ok(doc) => documents.push(doc),
+            Err(errors) => {
+                diagnostics.extend(errors.clone());
+                failed.push(rel.as_str());
+            }
         }
     }
+    let input = LinkInput {
+        config: frame.config.clone(),
+        routes: frame.routes.clone(),
+        documents,
+        failed,
+        content_assets: content.assets.values().collect(),
+        drafts,
+        gallery: gallery.clone(),
+    };
+    let (harvest, errors) = harvest::link(input, memo);
+    diagnostics.extend(errors);
+    (harvest, diagnostics)
+}
 
-    /// A pipeline for many builds: it keeps rendered pages to reuse those that do not change.
-    pub fn remembering(options: BuildOptions) -> Self {
-        Pipeline {
-            remember: true,
-            markdown: MarkdownCache::new(true),
-            ..Pipeline::new(options)
+/// The render and emit stages: the PDF edition (unless the run has failed already, or it is
+/// to be made `pdf_later`), every page, the files beside them, static files and images of
+/// the site at `root` into `output`. Their problems are added to `diagnostics`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn render_and_emit(
+    root: &Path,
+    frame: &mut Frame,
+    harvest: &Harvest,
+    gallery: &Gallery,
+    memo: Option<&mut RenderMemo>,
+    output: &Counter<'_>,
+    diagnostics: &mut Diagnostics,
+    pdf_later: bool,
+) -> PdfOutcome {
+    let pdf = match diagnostics.has_errors() {
+        true => PdfOutcome::Off,
+        false => pdf_stage(harvest, frame, output, pdf_later),
+    };
+    if let PdfOutcome::Failed(errors) = &pdf {
+        diagnostics.extend(errors.clone());
+    }
+    if let Some(renderer) = &mut frame.renderer {
+        diagnostics.extend(renderer.render(harvest, &frame.theme, output, memo));
+    }
+    diagnostics.extend(add_files(output, root, frame, harvest, gallery));
+    pdf
+}
+
+/// Whether the harvest gets a PDF edition: `Later` if it does, else why not.
+pub(crate) fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
+    let settings = harvest.config.pdf;
+    let items: usize = Section::ALL.iter().map(|&s| harvest.section(s).len()).sum();
+    if !settings.enabled {
+        PdfOutcome::Off
+    } else if items > settings.max_items {
+        PdfOutcome::TooLarge {
+            items,
+            max: settings.max_items,
         }
-    }
-
-    /// After a quick rebuild of bodies, the files that hold every body (the print edition
-    /// and the search index) are left to [`Pipeline::finish_deferred`], so the changed pages
-    /// are out at once.
-    pub fn deferring_print(mut self) -> Self {
-        self.defer = true;
-        self
-    }
-
-    /// Makes the files a quick rebuild left behind: the print edition, and those files of
-    /// the search index that changed, each with its content. `None` when nothing waits.
-    pub fn finish_deferred(&mut self) -> Option<Result<Vec<(String, Content)>, Diagnostics>> {
-        if !std::mem::take(&mut self.deferred_pending) {
-            return None;
-        }
-        let (Some(frame), Some(harvest)) = (&mut self.frame, &self.last) else {
-            return None;
-        };
-        let renderer = frame.renderer.as_mut()?;
-        let root = &self.options.root;
-        Some(
-            renderer
-                .render_deferred(harvest, &frame.theme)
-                .map_err(|d| finish(d, root)),
-        )
-    }
-
-    /// Removes from the image cache what the last run did not use (see
-    /// [`Gallery::prune_cache`]); for a build that succeeded, whose images are all known.
-    pub fn prune_image_cache(&self) -> usize {
-        self.gallery.prune_cache()
-    }
-
-    pub fn options(&self) -> &BuildOptions {
-        &self.options
-    }
-
-    /// Runs the pipeline after `changes` (everything, the first time), putting every output
-    /// file into `sink`. Errors of every stage are returned together.
-    pub fn run(&mut self, changes: &[Change], sink: &dyn Sink) -> Result<Built, Diagnostics> {
-        let started = Instant::now();
-        if let Some(done) = self.run_bodies_only(changes, sink, started) {
-            return done;
-        }
-        self.last = None;
-        self.deferred_pending = false;
-        let root = self.options.root.clone();
-        let content_dir = root.join("content");
-        let frame_stale = self.frame.is_none()
-            || changes
-                .iter()
-                .any(|c| matches!(c, Change::Config | Change::Theme(_)));
-        if frame_stale {
-            self.frame = None;
-        }
-        // Theme and content are read side by side when both are needed.
-        let (frame, loaded) = rayon::join(
-            || frame_stale.then(|| load_frame(&self.options, self.remember)),
-            || {
-                self.content
-                    .is_none()
-                    .then(|| ContentState::load(&content_dir, !self.remember))
+    } else {
+        let bytes = harvest.items.iter().map(|i| i.body.html.len()).sum();
+        match bytes > pdf::MAX_TEXT_BYTES {
+            true => PdfOutcome::TooLong {
+                bytes,
+                max: pdf::MAX_TEXT_BYTES,
             },
-        );
-        match (&mut self.content, loaded) {
-            (_, Some(loaded)) => self.content = Some(loaded),
-            (Some(content), None) => {
-                for change in changes {
-                    if let Change::Content(path) = change {
-                        content.update(&content_dir, path);
-                    }
+            false => PdfOutcome::Later,
+        }
+    }
+}
+
+/// Makes the PDF edition into `output` (or, `later`, leaves it for the caller) and tells the
+/// renderer what the pages link to.
+fn pdf_stage(
+    harvest: &Harvest,
+    frame: &mut Frame,
+    output: &Counter<'_>,
+    later: bool,
+) -> PdfOutcome {
+    let outcome = match wants_pdf(harvest) {
+        PdfOutcome::Later if !later => match pdf::make(harvest, &frame.theme) {
+            Ok(report) => {
+                let made = PdfOutcome::Made {
+                    bytes: report.bytes.len(),
+                    elapsed: report.elapsed,
+                };
+                let path = harvest.routes.pdf().to_string();
+                let source = frame
+                    .theme
+                    .pdf_templates
+                    .get(pdf::MAIN_TEMPLATE)
+                    .map(|t| t.origin.display_path())
+                    .unwrap_or_default();
+                match output.add(path, Content::Bytes(report.bytes), &source) {
+                    Ok(()) => made,
+                    Err(e) => PdfOutcome::Failed(
+                        Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e).into(),
+                    ),
                 }
             }
-            (None, None) => {}
-        }
-        if let Some(frame) = frame {
-            self.frame = Some(frame.map_err(|d| finish(d, &root))?);
-        }
-        let (Some(frame), Some(content)) = (&mut self.frame, &self.content) else {
-            unreachable!("both are set above")
-        };
-        let mut diagnostics = frame.errors.clone();
-        diagnostics.extend(content.walk_errors.clone());
-        let (fingerprinted, problems) = Fingerprinted::read(&root, &frame.theme, &frame.config);
-        diagnostics.extend(problems);
-        frame.routes.assets = fingerprinted.names.clone();
-        self.fingerprinted = fingerprinted;
-        let mut documents = Vec::with_capacity(content.documents.len());
-        let mut failed = Vec::new();
-        for (rel, parsed) in &content.documents {
-            match parsed {
-                Ok(doc) => documents.push(doc),
-                Err(errors) => {
-                    diagnostics.extend(errors.clone());
-                    failed.push(rel.as_str());
-                }
-            }
-        }
-        let input = LinkInput {
-            config: frame.config.clone(),
-            routes: frame.routes.clone(),
-            documents,
-            failed,
-            content_assets: content.assets.values().collect(),
-            drafts: self.options.drafts,
-            gallery: self.gallery.clone(),
-        };
-        let (harvest, errors) = harvest::link(input, &mut self.markdown);
-        diagnostics.extend(errors);
-        if !self.remember {
-            // One build: nothing is needed again, and a large site needs the room.
-            drop_aside(self.content.take());
-        }
-
-        let output = Counter::new(sink);
-        if let Some(renderer) = &mut frame.renderer {
-            diagnostics.extend(renderer.render(&harvest, &frame.theme, &output));
-        }
-        diagnostics.extend(add_files(
-            &output,
-            &root,
-            (&frame.theme, &self.fingerprinted),
-            &harvest,
-            &self.gallery,
-        ));
-        let (diagnostics, warnings) = diagnostics.split_warnings();
-        if !diagnostics.is_empty() {
-            return Err(finish(diagnostics, &root));
-        }
-        let mut built = built(&harvest, &output, started, &self.gallery);
-        built.warnings = finish(warnings, &root);
-        self.last = Some(harvest);
-        Ok(built)
+            Err(errors) => PdfOutcome::Failed(errors),
+        },
+        other => other,
+    };
+    if let Some(renderer) = &mut frame.renderer {
+        renderer.link_pdf(match &outcome {
+            PdfOutcome::Made { bytes, .. } => Some(Some(*bytes)),
+            PdfOutcome::Later => Some(None),
+            _ => None,
+        });
     }
+    outcome
+}
 
-    /// The quick way when only bodies of Markdown files changed, their front matter not:
-    /// those bodies are rendered again, and only the pages that show them. `None` when the
-    /// changes need the whole pipeline.
-    fn run_bodies_only(
-        &mut self,
-        changes: &[Change],
-        sink: &dyn Sink,
-        started: Instant,
-    ) -> Option<Result<Built, Diagnostics>> {
-        let root = self.options.root.clone();
-        let dir = root.join("content");
-        let (Some(frame), Some(content), Some(harvest)) =
-            (&mut self.frame, &mut self.content, &mut self.last)
-        else {
-            return None;
-        };
-        let mut documents = Vec::new();
-        for change in changes {
-            let Change::Content(path) = change else {
-                return None;
-            };
-            let rel = load::relative(&dir, path);
-            let Some(Ok(old)) = content.documents.get(&rel) else {
-                return None;
-            };
-            let mut doc = load::read_source(&dir, path)
-                .ok()
-                .and_then(|file| Document::parse(file).ok())?;
-            doc.file_date = content.dates.of(&rel, path);
-            // A new date shows in lists, the feed and the sitemap, not only in the page.
-            if doc.kind != old.kind || doc.front != old.front || doc.file_date != old.file_date {
-                return None;
-            }
-            documents.push(doc);
-        }
-        if documents.is_empty() {
-            return None;
-        }
-        let (changed, problems) = harvest.replace_bodies(&documents.iter().collect::<Vec<_>>())?;
-        for doc in documents {
-            content.documents.insert(doc.rel.clone(), Ok(doc));
-        }
-        if !problems.is_empty() {
-            self.last = None;
-            return Some(Err(finish(problems, &root)));
-        }
-        let output = Counter::new(sink);
-        let renderer = frame.renderer.as_mut()?;
-        let mut diagnostics =
-            renderer.render_changed(harvest, &frame.theme, &output, &changed, self.defer);
-        self.deferred_pending = self.defer;
-        diagnostics.extend(add_files(
-            &output,
-            &root,
-            (&frame.theme, &self.fingerprinted),
-            harvest,
-            &self.gallery,
-        ));
-        let (diagnostics, warnings) = diagnostics.split_warnings();
-        if !diagnostics.is_empty() {
-            self.last = None;
-            return Some(Err(finish(diagnostics, &root)));
-        }
-        let mut built = built(harvest, &output, started, &self.gallery);
-        built.warnings = finish(warnings, &root);
-        Some(Ok(built))
+/// What a run made, with its warnings, when `diagnostics` hold nothing worse; else the errors.
+pub(crate) fn conclude(
+    diagnostics: Diagnostics,
+    harvest: &Harvest,
+    output: &Counter<'_>,
+    started: Instant,
+    gallery: &Gallery,
+    pdf: PdfOutcome,
+) -> Result<Built, Diagnostics> {
+    let (errors, warnings) = diagnostics.split_warnings();
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    let (pages, files) = output.counts();
+    Ok(Built {
+        images: gallery.counts(),
+        warnings,
+        items: Section::ALL.map(|s| harvest.section(s).len()),
+        pages,
+        files,
+        elapsed: started.elapsed(),
+        pdf,
+    })
 }
 
 /// Frees `value` on a thread of its own: a large harvest takes a while to free, and a
@@ -311,19 +258,9 @@ pub fn drop_aside<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
-fn built(harvest: &Harvest, output: &Counter<'_>, started: Instant, gallery: &Gallery) -> Built {
-    let (pages, files) = output.counts();
-    Built {
-        images: gallery.counts(),
-        warnings: Diagnostics::new(),
-        items: Section::ALL.map(|s| harvest.section(s).len()),
-        pages,
-        files,
-        elapsed: started.elapsed(),
-    }
-}
-
-fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnostics> {
+/// The load stage for everything but the content: config, routes, theme, compiled templates.
+/// A broken config stops the run; errors in the theme are carried to the end of the run.
+pub(crate) fn load_frame(options: &BuildOptions) -> Result<Frame, Diagnostics> {
     let root = options.root.as_path();
     let mut config = SiteConfig::load(root)?;
     let misnamed = routes::check_section_names(&config);
@@ -359,9 +296,7 @@ fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnosti
     let renderer = if theme.templates.is_empty() {
         None
     } else {
-        Renderer::new(&theme, remember)
-            .map_err(|d| errors.extend(d))
-            .ok()
+        Renderer::new(&theme).map_err(|d| errors.extend(d)).ok()
     };
     Ok(Frame {
         routes: Routes::new(&config),
@@ -369,12 +304,13 @@ fn load_frame(options: &BuildOptions, remember: bool) -> Result<Frame, Diagnosti
         theme,
         renderer,
         errors,
+        fingerprinted: Fingerprinted::default(),
     })
 }
 
 impl ContentState {
     /// Loads every file below `dir`; `lean` leaves bodies on disk until they are rendered.
-    fn load(dir: &Path, lean: bool) -> ContentState {
+    pub(crate) fn load(dir: &Path, lean: bool) -> ContentState {
         let dates = FileDates::read(dir);
         let (documents, assets, walk_errors) = load::load_content(dir, |file| {
             let rel = file.rel.clone();
@@ -398,7 +334,7 @@ impl ContentState {
     }
 
     /// Takes in what is now at `path` (a file or folder below `dir`, or nothing).
-    fn update(&mut self, dir: &Path, path: &Path) {
+    pub(crate) fn update(&mut self, dir: &Path, path: &Path) {
         let Ok(below) = path.strip_prefix(dir) else {
             return;
         };
@@ -447,13 +383,14 @@ impl ContentState {
 /// (which win over the theme's too), each copied as it is, the stylesheet and script under
 /// their hash, and the brand's logo. None may replace a page or file oogst made, and
 /// `static/` and the content may not both have a file for one path.
-fn add_files(
+pub(crate) fn add_files(
     output: &Counter<'_>,
     root: &Path,
-    (theme, fingerprinted): (&Theme, &Fingerprinted),
+    frame: &Frame,
     harvest: &Harvest,
     gallery: &Gallery,
 ) -> Diagnostics {
+    let (theme, fingerprinted) = (&frame.theme, &frame.fingerprinted);
     let (statics, mut diagnostics) = load::list_assets(&root.join("static"));
     let processed = add_pictures(output, harvest, gallery, &mut diagnostics);
     // Output path → where the file comes from, its content, whether it is the site's own.
@@ -540,6 +477,6 @@ fn add_pictures(
 }
 
 /// With their source lines, paths relative to the site root, sorted by file and line.
-fn finish(diagnostics: Diagnostics, root: &Path) -> Diagnostics {
+pub(crate) fn finish(diagnostics: Diagnostics, root: &Path) -> Diagnostics {
     diagnostics.with_source_lines().relative_to(root).sorted()
 }

@@ -15,6 +15,8 @@ pub struct Routes {
     language: Language,
     /// The URL name of each section, in [`Section::ALL`] order.
     sections: [String; 3],
+    /// The file name of the PDF edition, made from the site's title.
+    pdf: String,
     /// Turns the paths here into links and absolute URLs.
     pub urls: UrlMaker,
     /// `edit_url` of `site.yaml`, ending in `/`.
@@ -30,6 +32,7 @@ impl Routes {
         Routes {
             language: config.language,
             sections: Section::ALL.map(|section| section_url_name(config, section)),
+            pdf: pdf_file_name(&config.title),
             urls: UrlMaker::new(&config.base_url),
             edit: config.edit_url.clone(),
             assets: AssetNames::default(),
@@ -75,6 +78,11 @@ impl Routes {
     /// The site-relative path of a generated page: `printversie/`.
     pub fn generated(&self, page: Generated) -> String {
         page_path(&[page.url_name(self.language)])
+    }
+
+    /// The site-relative path of the PDF edition: `oogst-van-de-cop.pdf`.
+    pub fn pdf(&self) -> &str {
+        &self.pdf
     }
 
     /// The site-relative path of the page of the content file at `rel` (below `content/`),
@@ -136,6 +144,14 @@ impl Routes {
         }
         pages.push(Made::NotFound);
         pages
+    }
+}
+
+/// The PDF's file name: the title slugified, or `harvest.pdf` for a title with no letters.
+fn pdf_file_name(title: &str) -> String {
+    match slugify(title) {
+        slug if slug.is_empty() => "harvest.pdf".to_string(),
+        slug => format!("{slug}.pdf"),
     }
 }
 

@@ -612,12 +612,13 @@ mod fuzz_targets;
 fn fuzz_inputs_replay() {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     type Target = fn(&[u8]);
-    let targets: [(&str, Target); 5] = [
+    let targets: [(&str, Target); 6] = [
         ("front_matter", fuzz_targets::front_matter),
         ("yaml", fuzz_targets::yaml),
         ("markdown", fuzz_targets::markdown),
         ("link", fuzz_targets::link),
         ("image", fuzz_targets::image),
+        ("pdf_markup", fuzz_targets::pdf_markup),
     ];
     let mut replayed = 0;
     for (name, target) in targets {

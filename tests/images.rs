@@ -373,7 +373,7 @@ fn a_broken_photo_is_an_error_at_the_line_that_shows_it() {
 #[test]
 fn serve_processes_only_the_images_that_changed() {
     use oogst::output::InMemory;
-    use oogst::{BuildOptions, Change, Pipeline};
+    use oogst::{BuildOptions, Change, Preview};
     let site = Site::new(SMALL_SITE);
     site.write(FIRST, BODY);
     let photo = site.path("content/conclusions/flip-over.jpg");
@@ -384,12 +384,12 @@ fn serve_processes_only_the_images_that_changed() {
     )
     .unwrap();
     site.write("content/conclusions/schema.svg", SCHEMA_SVG);
-    let mut pipeline = Pipeline::remembering(BuildOptions {
+    let mut pipeline = Preview::new(BuildOptions {
         root: site.root().to_path_buf(),
         base_url: None,
         drafts: false,
     });
-    let run = |pipeline: &mut Pipeline, changes: &[Change]| {
+    let run = |pipeline: &mut Preview, changes: &[Change]| {
         let memory = InMemory::default();
         let built = pipeline.run(changes, &memory).expect("builds");
         (built.images, memory.into_site())

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use common::Site;
 use oogst::output::InMemory;
-use oogst::{BuildOptions, Change, Pipeline};
+use oogst::{BuildOptions, Change, Preview};
 
 fn options(site: &Site) -> BuildOptions {
     BuildOptions {
@@ -16,12 +16,21 @@ fn options(site: &Site) -> BuildOptions {
     }
 }
 
-fn files(pipeline: &mut Pipeline, changes: &[Change]) -> BTreeMap<String, Vec<u8>> {
+fn files(pipeline: &mut Preview, changes: &[Change]) -> BTreeMap<String, Vec<u8>> {
     let memory = InMemory::default();
     pipeline
         .run(changes, &memory)
         .unwrap_or_else(|e| panic!("{e}"));
-    let site = memory.into_site();
+    contents(&memory.into_site())
+}
+
+/// A clean build, as `oogst build` makes it.
+fn clean_build(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    let (built, _) = oogst::build_site(&options(site)).unwrap_or_else(|e| panic!("{e}"));
+    contents(&built)
+}
+
+fn contents(site: &oogst::output::Site) -> BTreeMap<String, Vec<u8>> {
     site.paths()
         .map(|p| {
             (
@@ -33,9 +42,9 @@ fn files(pipeline: &mut Pipeline, changes: &[Change]) -> BTreeMap<String, Vec<u8
 }
 
 /// Rebuilds `incremental` after `changes` and compares it with a clean build.
-fn assert_same_as_clean(site: &Site, incremental: &mut Pipeline, changes: &[Change]) {
+fn assert_same_as_clean(site: &Site, incremental: &mut Preview, changes: &[Change]) {
     let rebuilt = files(incremental, changes);
-    let clean = files(&mut Pipeline::new(options(site)), &[]);
+    let clean = clean_build(site);
     assert_eq!(
         rebuilt.keys().collect::<Vec<_>>(),
         clean.keys().collect::<Vec<_>>(),
@@ -49,7 +58,7 @@ fn assert_same_as_clean(site: &Site, incremental: &mut Pipeline, changes: &[Chan
 #[test]
 fn a_series_of_edits_rebuilds_to_the_clean_result() {
     let site = Site::small();
-    let mut pipeline = Pipeline::remembering(options(&site));
+    let mut pipeline = Preview::new(options(&site));
     files(&mut pipeline, &[]);
     let content = |rel: &str| Change::Content(site.path(rel));
 
@@ -161,7 +170,7 @@ fn a_series_of_edits_rebuilds_to_the_clean_result() {
 #[test]
 fn body_only_edits_rebuild_to_the_clean_result() {
     let site = Site::small();
-    let mut pipeline = Pipeline::remembering(options(&site));
+    let mut pipeline = Preview::new(options(&site));
     files(&mut pipeline, &[]);
     let content = |rel: &str| Change::Content(site.path(rel));
     let first = "content/conclusions/01-eerste.md";
@@ -225,7 +234,7 @@ fn body_only_edits_rebuild_to_the_clean_result() {
 #[test]
 fn a_new_folder_of_content_is_taken_in_whole() {
     let site = Site::small();
-    let mut pipeline = Pipeline::remembering(options(&site));
+    let mut pipeline = Preview::new(options(&site));
     files(&mut pipeline, &[]);
     site.write("content/bijlagen/a.md", "---\ntitle: A\n---\n");
     site.write("content/bijlagen/b.md", "---\ntitle: B\n---\n");

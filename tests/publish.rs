@@ -12,7 +12,7 @@ use std::process::Command;
 use common::{SMALL_SITE, Site};
 use oogst::output::{Content, InMemory};
 use oogst::render::publish::{OpenHarvest, OpenKind};
-use oogst::{BuildOptions, Change, Pipeline};
+use oogst::{BuildOptions, Change, Preview};
 
 /// Words for the search tests: Dutch forms that must meet at their stem.
 const SEARCH_SITE: &[(&str, &str)] = &[
@@ -838,7 +838,10 @@ fn bytes_of(content: &Content) -> Vec<u8> {
 #[test]
 fn a_deferred_quick_rebuild_ends_as_a_clean_build() {
     let site = search_site();
-    let mut pipeline = Pipeline::remembering(options(&site)).deferring_print();
+    // The PDF is not deferred but made apart (the preview server's thread; tests/pdf.rs).
+    let yaml = std::fs::read_to_string(site.path("site.yaml")).expect("site.yaml");
+    site.write("site.yaml", &format!("{yaml}pdf: false\n"));
+    let mut pipeline = Preview::new(options(&site)).deferring_print();
     pipeline.run(&[], &InMemory::default()).expect("builds");
     let file = "content/conclusions/03-ontwikkeling.md";
     site.write(
@@ -865,11 +868,7 @@ fn a_deferred_quick_rebuild_ends_as_a_clean_build() {
     }
     assert!(pipeline.finish_deferred().is_none(), "nothing waits now");
 
-    let clean = InMemory::default();
-    Pipeline::new(options(&site))
-        .run(&[], &clean)
-        .expect("builds");
-    let clean = clean.into_site();
+    let (clean, _) = oogst::build_site(&options(&site)).expect("builds");
     let paths: Vec<&str> = clean.paths().collect();
     assert_eq!(served.paths().collect::<Vec<_>>(), paths);
     for path in paths {

@@ -11,8 +11,9 @@ use oogst::content::front_matter::{self, FrontMatter, Kind};
 use oogst::content::markdown::{self, BrokenLink, Destination};
 use oogst::content::{Document, SourceFile};
 use oogst::diagnostics::{Hint, Position, Positions};
-use oogst::harvest::{self, LinkInput, MarkdownCache};
+use oogst::harvest::{self, LinkInput};
 use oogst::images::{Gallery, process};
+use oogst::pdf::markup::{self, BodyLabels, LinkTarget};
 use oogst::render::print;
 use oogst::routes::Routes;
 use oogst::yaml::{self, YamlError};
@@ -275,7 +276,7 @@ pub fn link(data: &[u8]) {
         gallery: std::sync::Arc::new(Gallery::new(Path::new("/nonexistent/fuzz-site"))),
     };
     let failed: HashSet<String> = input.failed.iter().map(|rel| rel.to_string()).collect();
-    let (harvest, diagnostics) = harvest::link(input, &mut MarkdownCache::new(false));
+    let (harvest, diagnostics) = harvest::link(input, None);
 
     let mut reported: HashSet<&Path> = HashSet::new();
     for d in diagnostics.iter() {
@@ -326,4 +327,41 @@ pub fn image(data: &[u8]) {
         }
         Err(error) => assert!(error.to_string().contains("fuzz.jpg"), "{error}"),
     }
+}
+
+/// (e) Markdown to Typst markup for the PDF: whatever the body, the markup is valid Typst,
+/// and text escaped for it shows as the same characters.
+pub fn pdf_markup(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let resolve = |dest: &str| match dest.strip_prefix("@/") {
+        Some(file) => LinkTarget::Label(file.to_string()),
+        None if dest.contains(':') => LinkTarget::Url(dest.to_string()),
+        None => LinkTarget::Text,
+    };
+    let headings: Vec<String> = (0..4).map(|n| format!("item#h{n}")).collect();
+    let labels = BodyLabels {
+        resolve: &resolve,
+        headings: &headings,
+        footnotes: "item#",
+    };
+    let typst = markup::to_typst(body, &labels);
+    let errors = markup::syntax_errors(&typst);
+    assert!(errors.is_empty(), "{errors:?} in {typst:?} from {body:?}");
+
+    let mut escaped = String::new();
+    markup::escape_text(body, &mut escaped);
+    let shown: String = body
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    assert_eq!(markup::plain_text(&escaped), Some(shown), "{escaped:?}");
 }

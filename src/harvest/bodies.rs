@@ -15,40 +15,31 @@ use crate::content::markdown::{self, Rendered};
 use crate::diagnostics::Diagnostics;
 use crate::routes::UrlMaker;
 
-/// Rendered bodies of earlier builds, by content path; an entry is reused while the body
-/// and everything its links can point to are unchanged.
-#[derive(Debug)]
-pub struct MarkdownCache {
+/// What the link stage remembers between runs: rendered bodies by content path, each
+/// reused while the body and everything its links can point to are unchanged.
+#[derive(Debug, Default)]
+pub struct BodyMemo {
     entries: HashMap<String, (u64, Arc<Rendered>)>,
-    /// Whether bodies are kept for the next build; a one-time build does not even make the
-    /// keys to find them by.
-    keep: bool,
 }
 
-impl MarkdownCache {
-    pub fn new(keep: bool) -> Self {
-        MarkdownCache {
-            entries: HashMap::default(),
-            keep,
-        }
-    }
-}
-
-/// Renders the body of every document (in parallel), reusing those `cache` holds for the
-/// same input; unreadable bodies are reported and left empty.
+/// Renders the body of every document (in parallel), reusing those `memo` holds for the
+/// same input; unreadable bodies are reported and left empty. Without a memo (one build)
+/// not even the keys to find bodies by are made.
 pub(super) fn render_bodies(
     documents: &[&Document],
     targets: &LinkTargets,
     urls: &UrlMaker,
     safe: bool,
-    cache: &mut MarkdownCache,
+    memo: Option<&mut BodyMemo>,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Arc<Rendered>>, u64) {
-    let fingerprint = if cache.keep {
+    let keep = memo.is_some();
+    let fingerprint = if keep {
         targets_fingerprint(targets, urls, safe)
     } else {
         0
     };
+    let known = memo.as_deref();
     let rendered: Vec<_> = documents
         .par_iter()
         .with_max_len(crate::PARALLEL_PIECE)
@@ -57,12 +48,12 @@ pub(super) fn render_bodies(
                 Ok(body) => body,
                 Err(unreadable) => return (Arc::default(), Some(unreadable)),
             };
-            let key = if cache.keep {
+            let key = if keep {
                 body_key(doc, &body, fingerprint)
             } else {
                 0
             };
-            if let Some((cached_key, rendered)) = cache.entries.get(&doc.rel)
+            if let Some((cached_key, rendered)) = known.and_then(|m| m.entries.get(&doc.rel))
                 && *cached_key == key
                 && rendered
                     .figures
@@ -82,8 +73,8 @@ pub(super) fn render_bodies(
         diagnostics.extend(unreadable.map(Diagnostics::from).unwrap_or_default());
         bodies.push(body);
     }
-    if cache.keep {
-        cache.entries = documents
+    if let Some(memo) = memo {
+        memo.entries = documents
             .iter()
             .zip(&bodies)
             .map(|(doc, body)| (doc.rel.clone(), (body.source_key, body.clone())))

@@ -22,7 +22,7 @@ use crate::content::{Asset, Date, Document, Kind, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::Gallery;
 use crate::routes::{Routes, Shape};
-pub use bodies::MarkdownCache;
+pub use bodies::BodyMemo;
 pub use error::LinkError;
 use index::Index;
 use links::{LinkTargets, body_problems};
@@ -104,8 +104,9 @@ pub struct LinkInput<'a> {
     pub gallery: Arc<Gallery>,
 }
 
-/// Links parsed documents into a harvest; every problem is reported together.
-pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagnostics) {
+/// Links parsed documents into a harvest; every problem is reported together. With a memo
+/// (the preview server's), bodies rendered by an earlier run are reused while unchanged.
+pub fn link(input: LinkInput<'_>, memo: Option<&mut BodyMemo>) -> (Harvest, Diagnostics) {
     let LinkInput {
         config,
         routes,
@@ -156,7 +157,7 @@ pub fn link(input: LinkInput<'_>, cache: &mut MarkdownCache) -> (Harvest, Diagno
         &targets,
         &routes.urls,
         safe,
-        cache,
+        memo,
         &mut diagnostics,
     );
     targets.fingerprint = fingerprint;

@@ -69,6 +69,17 @@ pub struct Nav {
     /// The Atom feed and `harvest.json`.
     pub feed: String,
     pub open_data: String,
+    /// The PDF edition, once there is one.
+    pub pdf: Option<PdfLink>,
+}
+
+/// The link to the PDF edition, with its size as a reader sees it (`245 kB`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PdfLink {
+    pub title: String,
+    pub url: String,
+    /// Unknown while the preview server is still making it.
+    pub size: Option<String>,
 }
 
 /// A view made into a template value once per render and shared by every page that shows
@@ -320,6 +331,17 @@ impl<'h> Views<'h> {
             search_index: h.routes.urls.link(published::SEARCH_MANIFEST),
             feed: h.routes.urls.link(published::FEED),
             open_data: h.routes.urls.link(published::OPEN_DATA),
+            pdf: None,
+        }
+    }
+
+    /// The link to the PDF edition of `bytes` bytes.
+    pub fn pdf_link(&self, bytes: Option<usize>) -> PdfLink {
+        let h = self.harvest;
+        PdfLink {
+            title: self.text("pdf_download"),
+            url: h.routes.urls.link(h.routes.pdf()),
+            size: bytes.map(|b| file_size(b, h.config.language)),
         }
     }
 
@@ -492,4 +514,17 @@ fn format_date(
         (Some(name), _) => format!("{} {name} {}", date.day, date.year),
         (None, _) => date.to_string(),
     }
+}
+
+/// A file size as readers write it: `245 kB`, `1,2 MB` (with the language's decimal mark).
+pub fn file_size(bytes: usize, language: Language) -> String {
+    if bytes < 1_000_000 {
+        return format!("{} kB", bytes.div_ceil(1000).max(1));
+    }
+    let tenths = bytes.div_ceil(100_000);
+    let mark = match language {
+        Language::Nl => ',',
+        Language::En => '.',
+    };
+    format!("{}{mark}{} MB", tenths / 10, tenths % 10)
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 
 use super::Renderer;
 use super::context::Views;
-use super::memo::{Inputs, Remembered};
+use super::memo::{Inputs, Pages, Remembered};
 use super::runner::{self, RunError};
 use super::template_error::{TemplateError, locate, too_long};
 use crate::content::{Kind, Section};
@@ -58,11 +58,14 @@ impl Renderer {
     }
 
     /// Renders one page; returns its output file (site-relative), its input key and its HTML.
+    /// With `known` pages (a memo's), a page whose input is unchanged is not rendered again,
+    /// and the page is returned to be remembered; without, it streams into `output`.
     pub(super) fn render_job(
         &self,
         job: &Job,
         views: &Views<'_>,
         global_hash: Option<u64>,
+        known: Option<&Pages>,
         output: &Counter<'_>,
     ) -> Result<Option<Remembered>, Box<(Diagnostic, String)>> {
         if self.gave_up.load(Ordering::Relaxed) {
@@ -182,8 +185,7 @@ impl Renderer {
                 .map_err(|e| unwritable(OutputError::io(std::path::Path::new(&file), e)))?;
             return Ok(None);
         };
-        let known = self.memo.as_ref().and_then(|memo| memo.pages.get(&file));
-        let html = match known {
+        let html = match known.and_then(|pages| pages.get(&file)) {
             Some((known, html)) if *known == key => html.clone(),
             _ => {
                 let mut html = Vec::new();

@@ -1,21 +1,32 @@
-//! What a remembering renderer keeps between builds: each page with a hash of its template
-//! input, so a page whose input did not change is not rendered again.
+//! What the render stage remembers between runs of the preview server: each page with a
+//! hash of its template input, so a page whose input did not change is not rendered again;
+//! the files beside the pages; the search index's stems.
 
-use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use serde::Serialize;
 use tera::Context;
 
+use super::search::SearchMemo;
+
 /// A page to remember: its output file, the hash of its template input, its HTML.
 pub(super) type Remembered = (String, u64, Arc<Vec<u8>>);
 
-/// Pages of the previous build with a hash of what their templates were given.
-#[derive(Debug, Default)]
-pub(super) struct RenderMemo {
-    pub(super) pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
+/// Pages of an earlier run by output file, with a hash of what their templates were given.
+pub(super) type Pages = HashMap<String, (u64, Arc<Vec<u8>>)>;
+
+/// What the render stage remembers between runs. One build keeps none; the preview
+/// server keeps one over all its runs.
+#[derive(Default)]
+pub struct RenderMemo {
+    pub(super) pages: Pages,
+    /// The files beside the pages (feed, sitemap, open data, search index) as the last
+    /// run made them: a quick rebuild puts them out again.
+    pub(super) published: BTreeMap<String, Arc<Vec<u8>>>,
+    pub(super) search: SearchMemo,
 }
 
 /// A template context, and a hash of everything put into it when pages are remembered.

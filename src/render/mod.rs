@@ -30,9 +30,10 @@ use crate::routes::{Generated, Made, file_of, published};
 use crate::theme::{TemplateSource, Theme};
 use context::Views;
 use jobs::Job;
-use memo::{Inputs, RenderMemo};
+use memo::Inputs;
+pub use memo::RenderMemo;
 use print::SharedEdition;
-use search::SearchIndex;
+use search::SearchMemo;
 pub use template_error::TemplateError;
 use template_error::locate;
 
@@ -46,19 +47,15 @@ pub struct Renderer {
     gave_up: AtomicBool,
     /// The templates compiled, to tell where an error is.
     templates: BTreeMap<String, TemplateSource>,
-    memo: Option<RenderMemo>,
     /// What the `print_body` function gives templates, set when the print edition is rendered.
     print_edition: SharedEdition,
-    search: SearchIndex,
-    /// The files beside the pages (feed, sitemap, open data, search index) as the last
-    /// render made them, when remembering: a quick rebuild puts them out again.
-    published: Option<BTreeMap<String, Arc<Vec<u8>>>>,
+    /// The PDF edition the pages link to, with its size when known; `None`: no link.
+    pdf: Option<Option<usize>>,
 }
 
 impl Renderer {
     /// Compiles every template of the theme; syntax errors name the template file and line.
-    /// With `remember`, rendered pages are kept to reuse in the next [`Renderer::render`].
-    pub fn new(theme: &Theme, remember: bool) -> Result<Renderer, Diagnostics> {
+    pub fn new(theme: &Theme) -> Result<Renderer, Diagnostics> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         let print_edition = SharedEdition::default();
@@ -79,28 +76,40 @@ impl Renderer {
             limit: runner::render_limit(),
             gave_up: AtomicBool::new(false),
             templates: theme.templates.clone(),
-            memo: remember.then(RenderMemo::default),
             print_edition,
-            search: SearchIndex::new(remember),
-            published: remember.then(BTreeMap::new),
+            pdf: None,
         })
     }
 
-    /// Renders every page of the harvest into `site`; all failing pages are reported.
+    /// Pages link to the PDF edition from now on, with its size in bytes when known;
+    /// `None`: they do not link to one.
+    pub fn link_pdf(&mut self, pdf: Option<Option<usize>>) {
+        self.pdf = pdf;
+    }
+
+    /// The links of every page, with the PDF edition's when there is one.
+    fn nav(&self, views: &Views<'_>) -> context::Nav {
+        let mut nav = views.nav();
+        nav.pdf = self.pdf.map(|bytes| views.pdf_link(bytes));
+        nav
+    }
+
+    /// Renders every page of the harvest into `output`; all failing pages are reported.
     ///
-    /// A page whose template input is the same as in this renderer's previous build is not
-    /// rendered again.
+    /// With a memo, a page whose template input is the same as in the memo's last run is
+    /// not rendered again, and the memo keeps what this run made.
     pub fn render(
         &mut self,
         harvest: &Harvest,
         theme: &Theme,
         output: &Counter<'_>,
+        mut memo: Option<&mut RenderMemo>,
     ) -> Diagnostics {
         *self.gave_up.get_mut() = false;
         let views = Views::new(harvest, &theme.strings);
-        let mut global = Inputs::new(self.memo.as_ref().map(|_| 0));
+        let mut global = Inputs::new(memo.is_some().then_some(0));
         global.insert("site", &views.site());
-        global.insert("nav", &views.nav());
+        global.insert("nav", &self.nav(&views));
         global.insert("t", &theme.strings);
         let global_hash = global.key();
         // A copy is made only when a run given up still holds the templates.
@@ -112,9 +121,13 @@ impl Renderer {
         // Big pages hold copies of their bodies while they render: one at a time, so two
         // never hold theirs at once.
         let one_big_page = Mutex::new(());
+        // The pages of the last run are looked up while this run's are gathered.
+        let known = memo.as_deref_mut().map(|m| std::mem::take(&mut m.pages));
+        let (published, search) = match memo.as_deref_mut() {
+            Some(m) => (Some(&mut m.published), Some(&mut m.search)),
+            None => (None, None),
+        };
         // The files beside the pages are made meanwhile, on whatever core the pages leave.
-        let mut search = std::mem::take(&mut self.search);
-        let mut published = self.published.take();
         let this = &*self;
         let (results, mut diagnostics) = rayon::join(
             || {
@@ -124,18 +137,13 @@ impl Renderer {
                         let _big = job
                             .is_big(harvest)
                             .then(|| one_big_page.lock().unwrap_or_else(|e| e.into_inner()));
-                        this.render_job(job, &views, global_hash, output)
+                        this.render_job(job, &views, global_hash, known.as_ref(), output)
                     })
                     .collect::<Vec<_>>()
             },
-            || publish(this, &mut search, &mut published, &views, theme, output),
+            || publish(this, search, published, &views, theme, output),
         );
-        self.search = search;
-        self.published = published;
-        if let Some(memo) = self.memo.as_mut() {
-            memo.pages.clear();
-        }
-        let mut memo = self.memo.as_mut();
+        drop(known);
         let mut failures: Vec<(Diagnostic, Vec<String>)> = Vec::new();
         for result in results {
             match result {
@@ -170,17 +178,21 @@ impl Renderer {
         diagnostics
     }
 
-    /// Builds the search index again into the remembered files; returns the files that
+    /// Builds the search index again into the memo's files; returns the files that
     /// changed. Files of the index that are no longer made are forgotten.
-    fn refresh_search(&mut self, harvest: &Harvest, theme: &Theme) -> Vec<(String, Content)> {
+    fn refresh_search(
+        harvest: &Harvest,
+        theme: &Theme,
+        memo: &mut RenderMemo,
+    ) -> Vec<(String, Content)> {
         let mut files = Vec::new();
-        self.search
-            .files(harvest, &theme.strings, &mut |path, bytes| {
-                files.push((path, bytes))
-            });
-        let Some(published) = &mut self.published else {
-            return Vec::new();
-        };
+        search::files(
+            harvest,
+            &theme.strings,
+            Some(&mut memo.search),
+            &mut |path, bytes| files.push((path, bytes)),
+        );
+        let published = &mut memo.published;
         let made: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         published.retain(|path, _| {
             !path.starts_with(published::SEARCH_INDEX) || made.contains(path.as_str())
@@ -200,7 +212,7 @@ impl Renderer {
     /// Renders again only the pages of `changed` items (after their bodies changed and
     /// nothing else did), and, unless `defer`, the files that hold every body: the print
     /// edition and the search index. Puts every file into `output`, the others as the
-    /// previous render made them. Needs a remembering renderer.
+    /// memo's last run made them.
     pub fn render_changed(
         &mut self,
         harvest: &Harvest,
@@ -208,6 +220,7 @@ impl Renderer {
         output: &Counter<'_>,
         changed: &[ItemId],
         defer: bool,
+        memo: &mut RenderMemo,
     ) -> Diagnostics {
         let mut jobs: Vec<Job> = changed
             .iter()
@@ -219,13 +232,12 @@ impl Renderer {
         if !defer {
             jobs.push(Job::PRINT);
         }
-        let mut diagnostics = self.rerender(harvest, theme, &jobs);
+        let mut diagnostics = self.rerender(harvest, theme, &jobs, memo);
         if !defer {
-            self.refresh_search(harvest, theme);
+            Self::refresh_search(harvest, theme, memo);
         }
-        let pages = self.memo.iter().flat_map(|m| m.pages.iter());
-        let files = pages.map(|(file, (_, html))| (file, html));
-        for (file, bytes) in files.chain(self.published.iter().flatten()) {
+        let pages = memo.pages.iter().map(|(file, (_, html))| (file, html));
+        for (file, bytes) in pages.chain(&memo.published) {
             if let Err(e) = output.put(file.clone(), Content::Shared(bytes.clone())) {
                 diagnostics.push(Diagnostic::new(
                     e.path().to_path_buf(),
@@ -243,9 +255,10 @@ impl Renderer {
         &mut self,
         harvest: &Harvest,
         theme: &Theme,
+        memo: &mut RenderMemo,
     ) -> Result<Vec<(String, Content)>, Diagnostics> {
-        let mut files = vec![self.render_print(harvest, theme)?];
-        files.extend(self.refresh_search(harvest, theme));
+        let mut files = vec![self.render_print(harvest, theme, memo)?];
+        files.extend(Self::refresh_search(harvest, theme, memo));
         Ok(files)
     }
 
@@ -254,17 +267,14 @@ impl Renderer {
         &mut self,
         harvest: &Harvest,
         theme: &Theme,
+        memo: &mut RenderMemo,
     ) -> Result<(String, Content), Diagnostics> {
-        let diagnostics = self.rerender(harvest, theme, &[Job::PRINT]);
+        let diagnostics = self.rerender(harvest, theme, &[Job::PRINT], memo);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
         let file = file_of(&harvest.routes.generated(Generated::PrintEdition));
-        let html = self
-            .memo
-            .as_ref()
-            .and_then(|m| m.pages.get(&file))
-            .map(|(_, html)| html.clone());
+        let html = memo.pages.get(&file).map(|(_, html)| html.clone());
         Ok((file, Content::Shared(html.unwrap_or_default())))
     }
 
@@ -299,27 +309,36 @@ impl Renderer {
     }
 
     /// Renders `jobs` into the memo.
-    fn rerender(&mut self, harvest: &Harvest, theme: &Theme, jobs: &[Job]) -> Diagnostics {
+    fn rerender(
+        &mut self,
+        harvest: &Harvest,
+        theme: &Theme,
+        jobs: &[Job],
+        memo: &mut RenderMemo,
+    ) -> Diagnostics {
         *self.gave_up.get_mut() = false;
         let views = Views::new(harvest, &theme.strings);
         let mut global = Inputs::new(Some(0));
         global.insert("site", &views.site());
-        global.insert("nav", &views.nav());
+        global.insert("nav", &self.nav(&views));
         global.insert("t", &theme.strings);
         let global_hash = global.key();
         let results: Vec<_> = jobs
             .par_iter()
             .with_max_len(crate::PARALLEL_PIECE)
-            .map(|job| self.render_job(job, &views, global_hash, &Counter::new(&Discard)))
+            .map(|job| {
+                let known = Some(&memo.pages);
+                self.render_job(job, &views, global_hash, known, &Counter::new(&Discard))
+            })
             .collect();
         let mut diagnostics = Diagnostics::new();
         for result in results {
-            match (result, self.memo.as_mut()) {
-                (Ok(Some((file, key, html))), Some(memo)) => {
+            match result {
+                Ok(Some((file, key, html))) => {
                     memo.pages.insert(file, (key, html));
                 }
-                (Err(failure), _) => diagnostics.push(failure.0),
-                _ => {}
+                Ok(None) => {}
+                Err(failure) => diagnostics.push(failure.0),
             }
         }
         diagnostics
@@ -330,8 +349,8 @@ impl Renderer {
 /// file as soon as it is made.
 fn publish(
     renderer: &Renderer,
-    search: &mut SearchIndex,
-    published: &mut Option<BTreeMap<String, Arc<Vec<u8>>>>,
+    search: Option<&mut SearchMemo>,
+    mut published: Option<&mut BTreeMap<String, Arc<Vec<u8>>>>,
     views: &Views<'_>,
     theme: &Theme,
     output: &Counter<'_>,
@@ -367,7 +386,7 @@ fn publish(
             Err(diagnostic) => failed.push(diagnostic),
         }
     }
-    search.files(views.harvest, &theme.strings, &mut emit);
+    search::files(views.harvest, &theme.strings, search, &mut emit);
     // The open data can be large: written as it is made unless it is to be kept.
     let path = published::OPEN_DATA;
     if let Some(published) = published.as_mut() {

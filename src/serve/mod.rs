@@ -3,6 +3,8 @@
 
 pub mod connection;
 pub mod http;
+mod pdf;
+mod preview;
 pub mod reload;
 pub mod watch;
 
@@ -18,8 +20,10 @@ use thiserror::Error;
 use crate::BuildOptions;
 use crate::diagnostics::Hint;
 use crate::output::InMemory;
-use crate::pipeline::{Change, Pipeline};
+use crate::pipeline::Change;
 use http::Live;
+use pdf::PdfMaker;
+pub use preview::Preview;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -71,21 +75,24 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
     let local = listener.local_addr().unwrap_or(addr);
     let url = site_url(local);
 
-    let mut pipeline = Pipeline::remembering(BuildOptions {
+    let mut preview = Preview::new(BuildOptions {
         root: options.root.clone(),
         base_url: Some(url.clone()),
         drafts: options.drafts,
     })
-    .deferring_print();
+    .deferring_print()
+    .making_pdf_later();
     let live = Arc::new(Live::default());
+    let pdf = PdfMaker::start(live.clone());
     let memory = InMemory::default();
-    match pipeline.run(&[], &memory) {
+    match preview.run(&[], &memory) {
         Ok(built) => {
             for warning in built.warnings.iter() {
                 eprintln!("{warning}");
             }
             println!("{}", crate::summary(&built));
             live.publish(memory.into_site(), false);
+            make_pdf(&mut preview, &live, &pdf);
         }
         Err(errors) => {
             eprintln!("{errors}");
@@ -124,7 +131,8 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
 
     loop {
         let batch = next_batch(&wakes)?;
-        rebuild(&mut pipeline, &live, batch);
+        rebuild(&mut preview, &live, batch, &pdf);
+        make_pdf(&mut preview, &live, &pdf);
         let now = watch::existing_folders(&options.root);
         if now != watched {
             _watcher = watch::watch(&options.root, options.poll, changed(&sender))?;
@@ -172,16 +180,28 @@ fn next_batch(wakes: &Receiver<Wake>) -> Result<BTreeSet<Change>, ServeError> {
     }
 }
 
-fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
+/// Hands what the PDF of the last good run is made from to the thread that makes it.
+fn make_pdf(preview: &mut Preview, live: &Live, pdf: &PdfMaker) {
+    match preview.prepare_pdf() {
+        Some(Ok((path, prepared))) => pdf.make(path, prepared),
+        Some(Err(errors)) => {
+            eprintln!("the PDF: {errors}");
+            live.fail(errors);
+        }
+        None => {}
+    }
+}
+
+fn rebuild(preview: &mut Preview, live: &Live, batch: BTreeSet<Change>, pdf: &PdfMaker) {
     let started = Instant::now();
-    let what = describe(&batch, &pipeline.options().root);
+    let what = describe(&batch, &preview.options().root);
     let css_only = batch.iter().all(|c| match c {
         Change::Static(p) | Change::Theme(p) => p.extension().is_some_and(|e| e == "css"),
         _ => false,
     });
     let changes: Vec<Change> = batch.into_iter().collect();
     let memory = InMemory::default();
-    match pipeline.run(&changes, &memory) {
+    match preview.run(&changes, &memory) {
         Ok(built) => {
             for warning in built.warnings.iter() {
                 eprintln!("{warning}");
@@ -190,11 +210,12 @@ fn rebuild(pipeline: &mut Pipeline, live: &Live, batch: BTreeSet<Change>) {
             let changed = site.changed_from(&live.site());
             let pages = site.page_count();
             live.publish(site, css_only);
+            pdf.keep_last(live);
             println!(
                 "{what} changed: rebuilt, {changed} of {pages} pages differ, in {} ms",
                 started.elapsed().as_millis()
             );
-            match pipeline.finish_deferred() {
+            match preview.finish_deferred() {
                 Some(Ok(files)) => {
                     for (file, content) in files {
                         live.patch(file, content);

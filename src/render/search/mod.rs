@@ -102,12 +102,13 @@ impl Strings {
     }
 }
 
-/// Builds the index; with a memory, keeps the stems of each item to reuse while the item is
-/// unchanged (for the preview server, which builds again and again).
+/// What the search index remembers between runs: the numbers of the stems, and the stems
+/// of each item with a key of its text, reused while the item is unchanged (for the preview
+/// server, which builds again and again).
 #[derive(Default)]
-pub struct SearchIndex {
+pub struct SearchMemo {
     stems: Mutex<Stems>,
-    memory: Option<FxHashMap<String, (u64, Arc<ItemTerms>)>>,
+    terms: FxHashMap<String, (u64, Arc<ItemTerms>)>,
 }
 
 /// The items that go into the index, in the order of their numbers there.
@@ -116,33 +117,27 @@ fn indexed_items(harvest: &Harvest) -> Vec<ItemId> {
     sections.chain(&harvest.pages).copied().collect()
 }
 
-impl SearchIndex {
-    pub fn new(remember: bool) -> Self {
-        SearchIndex {
-            stems: Mutex::default(),
-            memory: remember.then(FxHashMap::default),
-        }
-    }
-
-    /// Makes the files of the index of `harvest`, giving each to `emit` (site-relative path
-    /// and bytes) as soon as it is made. `strings` are the theme's UI strings.
-    pub fn files(
-        &mut self,
-        harvest: &Harvest,
-        strings: &serde_json::Map<String, serde_json::Value>,
-        emit: &mut dyn FnMut(String, Vec<u8>),
-    ) {
-        let items = indexed_items(harvest);
-        let language = harvest.config.language;
-        if self.memory.is_none() {
-            // Numbers of stems are kept only as long as the items that use them.
-            self.stems = Mutex::default();
-        }
-        let mut postings: Vec<Postings> = Vec::new();
-        let mut remembered = self.memory.as_ref().map(|_| FxHashMap::default());
+/// Makes the files of the index of `harvest`, giving each to `emit` (site-relative path and
+/// bytes) as soon as it is made. `strings` are the theme's UI strings. With a memo, the
+/// stems of unchanged items are taken from it, and it is given those of this run.
+pub fn files(
+    harvest: &Harvest,
+    strings: &serde_json::Map<String, serde_json::Value>,
+    memo: Option<&mut SearchMemo>,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
+    let items = indexed_items(harvest);
+    let language = harvest.config.language;
+    let keep = memo.is_some();
+    // Without a memo, numbers of stems are kept only as long as the items that use them.
+    let mut fresh = SearchMemo::default();
+    let memo = memo.unwrap_or(&mut fresh);
+    let mut postings: Vec<Postings> = Vec::new();
+    let mut remembered = FxHashMap::default();
+    {
         // A tokenizer for each thread, kept over all blocks: it knows the words it met.
         let tokenizers: Vec<Mutex<Tokenizer>> = (0..rayon::current_num_threads())
-            .map(|_| Mutex::new(Tokenizer::new(language, &self.stems)))
+            .map(|_| Mutex::new(Tokenizer::new(language, &memo.stems)))
             .collect();
         for (block_number, block) in items.chunks(BLOCK).enumerate() {
             let terms: Vec<(u64, Arc<ItemTerms>)> = block
@@ -153,11 +148,11 @@ impl SearchIndex {
                         .lock()
                         .unwrap_or_else(|e| e.into_inner());
                     let item = &harvest.items[id];
-                    let Some(memory) = &self.memory else {
+                    if !keep {
                         return (0, Arc::new(tokenizer.item_terms(item)));
-                    };
+                    }
                     let key = item_key(item);
-                    match memory.get(&item.rel) {
+                    match memo.terms.get(&item.rel) {
                         Some((known, terms)) if *known == key => (key, terms.clone()),
                         _ => (key, Arc::new(tokenizer.item_terms(item))),
                     }
@@ -172,42 +167,40 @@ impl SearchIndex {
                     }
                     postings[stem].push(doc, weight);
                 }
-                if let Some(remembered) = &mut remembered {
+                if keep {
                     remembered.insert(harvest.items[id].rel.clone(), (key, terms));
                 }
             }
         }
-        if remembered.is_some() {
-            self.memory = remembered;
-        }
-        let stems = self.stems.lock().unwrap_or_else(|e| e.into_inner());
-        let mut firsts = Vec::new();
-        terms_files(&stems.names, &postings, &mut |first, bytes| {
-            let path = format!("{}terms-{}.json", published::SEARCH_INDEX, firsts.len());
-            firsts.push(first);
-            emit(path, bytes);
-        });
-        drop(postings);
-        for (n, chunk) in items.chunks(DOCS_PER_FILE).enumerate() {
-            let path = format!("{}docs-{n}.json", published::SEARCH_INDEX);
-            emit(path, docs_file(harvest, chunk));
-        }
-        let manifest = Manifest {
-            format: FORMAT,
-            version: VERSION,
-            language: language.code(),
-            stopwords: stopwords(language),
-            min_word: MIN_WORD,
-            max_word: MAX_WORD,
-            docs: items.len(),
-            docs_per_file: DOCS_PER_FILE,
-            terms: &firsts,
-            strings: Strings::of(strings),
-        };
-        // Serialising strings and numbers cannot fail.
-        let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
-        emit(published::SEARCH_MANIFEST.to_string(), bytes);
     }
+    memo.terms = remembered;
+    let stems = memo.stems.lock().unwrap_or_else(|e| e.into_inner());
+    let mut firsts = Vec::new();
+    terms_files(&stems.names, &postings, &mut |first, bytes| {
+        let path = format!("{}terms-{}.json", published::SEARCH_INDEX, firsts.len());
+        firsts.push(first);
+        emit(path, bytes);
+    });
+    drop(postings);
+    for (n, chunk) in items.chunks(DOCS_PER_FILE).enumerate() {
+        let path = format!("{}docs-{n}.json", published::SEARCH_INDEX);
+        emit(path, docs_file(harvest, chunk));
+    }
+    let manifest = Manifest {
+        format: FORMAT,
+        version: VERSION,
+        language: language.code(),
+        stopwords: stopwords(language),
+        min_word: MIN_WORD,
+        max_word: MAX_WORD,
+        docs: items.len(),
+        docs_per_file: DOCS_PER_FILE,
+        terms: &firsts,
+        strings: Strings::of(strings),
+    };
+    // Serialising strings and numbers cannot fail.
+    let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
+    emit(published::SEARCH_MANIFEST.to_string(), bytes);
 }
 
 /// A hash of everything an item's stems come from.

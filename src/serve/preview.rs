@@ -1,0 +1,271 @@
+//! What the preview server remembers between rebuilds, in one place: the config, theme and
+//! compiled templates, every content file parsed, the last harvest, and the memo of each
+//! stage. A rebuild reads and parses only the files that changed, renders again only the
+//! bodies whose links could have changed, and reuses every page whose template input is
+//! the same; the result equals a clean build, byte for byte.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::content::Document;
+use crate::content::load;
+use crate::diagnostics::Diagnostics;
+use crate::harvest::{BodyMemo, Harvest};
+use crate::images::Gallery;
+use crate::output::{Content, Counter, Sink};
+use crate::pipeline::{
+    self, Change, ContentState, Frame, add_files, conclude, finish, load_frame, render_and_emit,
+    wants_pdf,
+};
+use crate::render::RenderMemo;
+use crate::{BuildOptions, Built, PdfOutcome, pdf};
+
+/// The pipeline as the preview server runs it, with everything it remembers.
+pub struct Preview {
+    options: BuildOptions,
+    frame: Option<Frame>,
+    /// Every content file as last read; bodies are kept in memory.
+    content: Option<ContentState>,
+    /// The harvest of the last good run.
+    last: Option<Harvest>,
+    bodies: BodyMemo,
+    render: RenderMemo,
+    /// The site's images, each processed once while its file is unchanged.
+    gallery: Arc<Gallery>,
+    /// Leave the files that hold every body (print edition, search index) for
+    /// [`Preview::finish_deferred`] after a quick rebuild.
+    defer: bool,
+    /// The print edition and search index served are older than the rest of the site.
+    deferred_pending: bool,
+    /// Leave the PDF edition to [`Preview::prepare_pdf`] (the preview server makes it on a
+    /// thread of its own).
+    pdf_later: bool,
+    /// The PDF served is older than the rest of the site.
+    pdf_pending: bool,
+}
+
+impl Preview {
+    pub fn new(options: BuildOptions) -> Self {
+        Preview {
+            frame: None,
+            content: None,
+            last: None,
+            bodies: BodyMemo::default(),
+            render: RenderMemo::default(),
+            gallery: Arc::new(Gallery::new(&options.root)),
+            defer: false,
+            deferred_pending: false,
+            pdf_later: false,
+            pdf_pending: false,
+            options,
+        }
+    }
+
+    /// After a quick rebuild of bodies, the files that hold every body (the print edition
+    /// and the search index) are left to [`Preview::finish_deferred`], so the changed pages
+    /// are out at once.
+    pub fn deferring_print(mut self) -> Self {
+        self.defer = true;
+        self
+    }
+
+    /// Leaves the PDF edition out of every run: [`Preview::prepare_pdf`] gathers what it
+    /// is made from after a run, to be made elsewhere. Pages link to it without its size.
+    pub fn making_pdf_later(mut self) -> Self {
+        self.pdf_later = true;
+        self
+    }
+
+    /// What the PDF edition of the last good run is made from, with the path it goes to;
+    /// `None` when it is up to date or not wanted.
+    pub fn prepare_pdf(&mut self) -> Option<Result<(String, pdf::Prepared), Diagnostics>> {
+        if !std::mem::take(&mut self.pdf_pending) {
+            return None;
+        }
+        let (Some(frame), Some(harvest)) = (&self.frame, &self.last) else {
+            return None;
+        };
+        let path = harvest.routes.pdf().to_string();
+        let root = &self.options.root;
+        Some(
+            pdf::prepare(harvest, &frame.theme)
+                .map(|prepared| (path, prepared))
+                .map_err(|d| finish(d, root)),
+        )
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// Makes the files a quick rebuild left behind: the print edition, and those files of
+    /// the search index that changed, each with its content. `None` when nothing waits.
+    pub fn finish_deferred(&mut self) -> Option<Result<Vec<(String, Content)>, Diagnostics>> {
+        if !std::mem::take(&mut self.deferred_pending) {
+            return None;
+        }
+        let (Some(frame), Some(harvest)) = (&mut self.frame, &self.last) else {
+            return None;
+        };
+        let renderer = frame.renderer.as_mut()?;
+        let root = &self.options.root;
+        Some(
+            renderer
+                .render_deferred(harvest, &frame.theme, &mut self.render)
+                .map_err(|d| finish(d, root)),
+        )
+    }
+
+    /// Runs the pipeline after `changes` (everything, the first time), putting every output
+    /// file into `sink`. Errors of every stage are returned together.
+    pub fn run(&mut self, changes: &[Change], sink: &dyn Sink) -> Result<Built, Diagnostics> {
+        let started = Instant::now();
+        if let Some(done) = self.run_bodies_only(changes, sink, started) {
+            return done;
+        }
+        self.last = None;
+        self.deferred_pending = false;
+        self.pdf_pending = false;
+        let root = self.options.root.clone();
+        let content_dir = root.join("content");
+        let frame_stale = self.frame.is_none()
+            || changes
+                .iter()
+                .any(|c| matches!(c, Change::Config | Change::Theme(_)));
+        if frame_stale {
+            self.frame = None;
+            // Pages were made by the templates being replaced.
+            self.render = RenderMemo::default();
+        }
+        // Theme and content are read side by side when both are needed.
+        let (frame, loaded) = rayon::join(
+            || frame_stale.then(|| load_frame(&self.options)),
+            || {
+                self.content
+                    .is_none()
+                    .then(|| ContentState::load(&content_dir, false))
+            },
+        );
+        match (&mut self.content, loaded) {
+            (_, Some(loaded)) => self.content = Some(loaded),
+            (Some(content), None) => {
+                for change in changes {
+                    if let Change::Content(path) = change {
+                        content.update(&content_dir, path);
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+        if let Some(frame) = frame {
+            self.frame = Some(frame.map_err(|d| finish(d, &root))?);
+        }
+        let (Some(frame), Some(content)) = (&mut self.frame, &self.content) else {
+            unreachable!("both are set above")
+        };
+        let drafts = self.options.drafts;
+        let (harvest, mut diagnostics) = pipeline::link(
+            &root,
+            frame,
+            content,
+            drafts,
+            &self.gallery,
+            Some(&mut self.bodies),
+        );
+        let output = Counter::new(sink);
+        let pdf = render_and_emit(
+            &root,
+            frame,
+            &harvest,
+            &self.gallery,
+            Some(&mut self.render),
+            &output,
+            &mut diagnostics,
+            self.pdf_later,
+        );
+        let pending = pdf == PdfOutcome::Later;
+        let built = conclude(diagnostics, &harvest, &output, started, &self.gallery, pdf)
+            .map_err(|d| finish(d, &root))?;
+        self.pdf_pending = pending;
+        self.last = Some(harvest);
+        Ok(built)
+    }
+
+    /// The quick way when only bodies of Markdown files changed, their front matter not:
+    /// those bodies are rendered again, and only the pages that show them. `None` when the
+    /// changes need the whole pipeline.
+    fn run_bodies_only(
+        &mut self,
+        changes: &[Change],
+        sink: &dyn Sink,
+        started: Instant,
+    ) -> Option<Result<Built, Diagnostics>> {
+        let root = self.options.root.clone();
+        let (Some(frame), Some(content), Some(harvest)) =
+            (&mut self.frame, &mut self.content, &mut self.last)
+        else {
+            return None;
+        };
+        // A PDF made in the run holds every body and links from every page with its size.
+        if !self.pdf_later && wants_pdf(harvest) == PdfOutcome::Later {
+            return None;
+        }
+        let documents = changed_bodies(&root.join("content"), content, changes)?;
+        let (changed, problems) = harvest.replace_bodies(&documents.iter().collect::<Vec<_>>())?;
+        for doc in documents {
+            content.documents.insert(doc.rel.clone(), Ok(doc));
+        }
+        if !problems.is_empty() {
+            self.last = None;
+            return Some(Err(finish(problems, &root)));
+        }
+        let output = Counter::new(sink);
+        let renderer = frame.renderer.as_mut()?;
+        let mut diagnostics = renderer.render_changed(
+            harvest,
+            &frame.theme,
+            &output,
+            &changed,
+            self.defer,
+            &mut self.render,
+        );
+        self.deferred_pending = self.defer;
+        self.pdf_pending = self.pdf_later && wants_pdf(harvest) == PdfOutcome::Later;
+        diagnostics.extend(add_files(&output, &root, frame, harvest, &self.gallery));
+        let pdf = match self.pdf_pending {
+            true => PdfOutcome::Later,
+            false => PdfOutcome::Off,
+        };
+        let built = conclude(diagnostics, harvest, &output, started, &self.gallery, pdf);
+        if built.is_err() {
+            self.last = None;
+        }
+        Some(built.map_err(|d| finish(d, &root)))
+    }
+}
+
+/// The documents of `changes` parsed anew, when every change is to a Markdown file whose
+/// kind and front matter stayed as they were; else `None`.
+fn changed_bodies(dir: &Path, content: &ContentState, changes: &[Change]) -> Option<Vec<Document>> {
+    let mut documents = Vec::new();
+    for change in changes {
+        let Change::Content(path) = change else {
+            return None;
+        };
+        let rel = load::relative(dir, path);
+        let Some(Ok(old)) = content.documents.get(&rel) else {
+            return None;
+        };
+        let mut doc = load::read_source(dir, path)
+            .ok()
+            .and_then(|file| Document::parse(file).ok())?;
+        doc.file_date = content.dates.of(&rel, path);
+        // A new date shows in lists, the feed and the sitemap, not only in the page.
+        if doc.kind != old.kind || doc.front != old.front || doc.file_date != old.file_date {
+            return None;
+        }
+        documents.push(doc);
+    }
+    (!documents.is_empty()).then_some(documents)
+}
