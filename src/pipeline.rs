@@ -69,7 +69,8 @@ pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagno
         || ContentState::load(&root.join("content"), true),
     );
     let mut frame = frame.map_err(|d| finish(d, root))?;
-    let (harvest, mut diagnostics) = link(root, &mut frame, &content, options.drafts, &gallery, None);
+    let (harvest, mut diagnostics) =
+        link(root, &mut frame, &content, options.drafts, &gallery, None);
     // Nothing is needed again, and a large site needs the room.
     drop_aside(content);
     let output = Counter::new(sink);
