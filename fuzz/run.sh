@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes oogst's front matter, YAML and Markdown code with cargo-fuzz (libFuzzer).
+# Fuzzes what oogst parses (front matter, YAML, Markdown, links, image files, Markdown to
+# Typst for the PDF) with cargo-fuzz (libFuzzer).
 #
 #   bash fuzz/run.sh [SECONDS]    fuzz every target; SECONDS (default 60) is the fuzzing
 #                                 time of all targets together, split evenly. Installs
@@ -13,7 +14,7 @@
 # fuzz/corpus/<target>/ (not kept in git); the seeds are in fuzz/seeds/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")"
-TARGETS=(front_matter yaml markdown link)
+TARGETS=(front_matter yaml markdown link image pdf_markup)
 
 replay() {
     echo "== replaying fuzz/seeds and fuzz/regressions as a test (stable toolchain)"

@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::brand::{Brand, BrandError};
+use crate::content::Date;
+use crate::content::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
 use crate::yaml::{self, Keys, YamlError};
 
@@ -47,6 +50,69 @@ pub struct MarkdownConfig {
     pub safe: bool,
 }
 
+/// The PDF edition: `pdf: false` switches it off, `pdf: {max_items: N}` sets the size of
+/// harvest above which it is left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(from = "PdfSetting", into = "PdfSetting")]
+pub struct PdfConfig {
+    pub enabled: bool,
+    pub max_items: usize,
+}
+
+impl Default for PdfConfig {
+    fn default() -> Self {
+        PdfConfig {
+            enabled: true,
+            max_items: crate::pdf::DEFAULT_MAX_ITEMS,
+        }
+    }
+}
+
+/// How `pdf:` may be written: a switch, or its settings.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(untagged)]
+enum PdfSetting {
+    Switch(bool),
+    Settings(PdfSettings),
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct PdfSettings {
+    #[serde(default = "default_max_items")]
+    max_items: usize,
+}
+
+fn default_max_items() -> usize {
+    crate::pdf::DEFAULT_MAX_ITEMS
+}
+
+impl From<PdfSetting> for PdfConfig {
+    fn from(setting: PdfSetting) -> Self {
+        match setting {
+            PdfSetting::Switch(enabled) => PdfConfig {
+                enabled,
+                ..PdfConfig::default()
+            },
+            PdfSetting::Settings(s) => PdfConfig {
+                enabled: true,
+                max_items: s.max_items,
+            },
+        }
+    }
+}
+
+impl From<PdfConfig> for PdfSetting {
+    fn from(config: PdfConfig) -> Self {
+        match config.enabled {
+            false => PdfSetting::Switch(false),
+            true => PdfSetting::Settings(PdfSettings {
+                max_items: config.max_items,
+            }),
+        }
+    }
+}
+
 /// The parsed `site.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SiteConfig {
@@ -69,11 +135,22 @@ pub struct SiteConfig {
     pub sections: SectionNames,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// The organisation's accent colour, logo and font.
+    #[serde(default)]
+    pub brand: Brand,
+    /// Where a source file can be edited: the file's path from the site root is added to it.
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    #[serde(default)]
+    pub pdf: PdfConfig,
     #[serde(default, deserialize_with = "yaml::mapping_or_nothing")]
     pub extra: yaml::Mapping,
     /// The text it was read from, for the positions of its values in later errors.
     #[serde(skip)]
     source: String,
+    /// The day `site.yaml` was last changed: the date of a site that has no content yet.
+    #[serde(skip)]
+    pub date: Option<Date>,
 }
 
 /// The keys `site.yaml` may and must have.
@@ -89,6 +166,9 @@ pub const KEYS: Keys = Keys {
         "description",
         "sections",
         "markdown",
+        "edit_url",
+        "brand",
+        "pdf",
         "extra",
     ],
     required: &["title"],
@@ -112,6 +192,13 @@ pub enum ConfigError {
     Missing(PathBuf),
     #[error("base URL `{0}` is not a URL or a path")]
     BadBaseUrl(String),
+    #[error("`brand.{key}`: {error}")]
+    Brand {
+        key: &'static str,
+        error: BrandError,
+    },
+    #[error("`edit_url` `{0}` is not a web address (http:// or https://)")]
+    BadEditUrl(String),
     #[error("{CONFIG_FILE} is not valid UTF-8 text (first bad byte at offset {0})")]
     NotUtf8(usize),
     #[error("the URL name `{name}` of section `{section}` {problem}")]
@@ -120,6 +207,25 @@ pub enum ConfigError {
         name: String,
         problem: String,
     },
+}
+
+/// A problem with `site.yaml` that does not stop the build.
+#[derive(Debug, Error)]
+pub enum ConfigWarning {
+    #[error(
+        "base URL `{0}` has no host: the feed, the sitemap, robots.txt and Open Graph need full URLs (https://...), so the sitemap lists no pages and robots.txt names no sitemap"
+    )]
+    NoHost(String),
+}
+
+impl Hint for ConfigWarning {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ConfigWarning::NoHost(_) => Some(format!(
+                "give the address the site will have: `base_url: https://example.org/harvest/` in {CONFIG_FILE}, or `oogst build --base-url https://example.org/harvest/`"
+            )),
+        }
+    }
 }
 
 impl Hint for ConfigError {
@@ -131,6 +237,10 @@ impl Hint for ConfigError {
             ConfigError::BadBaseUrl(_) => {
                 Some("write it as `https://example.org/harvest/` or as a path such as `/harvest/`".into())
             }
+            ConfigError::BadEditUrl(_) => Some(
+                "give the address where your repository edits a file, up to the branch, e.g. `https://gitlab.com/org/harvest/-/edit/main/`; each page adds its file's path (`content/conclusions/01-x.md`)".into(),
+            ),
+            ConfigError::Brand { error, .. } => error.hint(),
             ConfigError::Yaml(e) => e.hint(),
             ConfigError::Unreadable(_) => None,
             ConfigError::NotUtf8(_) => Some("save the file as UTF-8 in your editor".into()),
@@ -167,13 +277,15 @@ impl SiteConfig {
                 );
             }
         };
-        Self::parse(&text).map_err(|errors| {
+        let mut config = Self::parse(&text).map_err(|errors| {
             let mut diagnostics = Diagnostics::new();
             for (position, error) in errors {
                 diagnostics.push(Diagnostic::new(&path, position, &error));
             }
             diagnostics
-        })
+        })?;
+        config.date = dates::modified(&path);
+        Ok(config)
     }
 
     pub(crate) fn parse(text: &str) -> Result<SiteConfig, Vec<(Position, ConfigError)>> {
@@ -185,15 +297,34 @@ impl SiteConfig {
                 .collect::<Vec<_>>()
         })?;
         config.source = text.to_string();
+        let mut errors = brand_errors(text, &mut config.brand);
+        if let Some(edit_url) = &config.edit_url {
+            match web_address(edit_url) {
+                Some(url) => config.edit_url = Some(url),
+                None => errors.push((
+                    yaml::value_position(text, "edit_url", edit_url),
+                    ConfigError::BadEditUrl(edit_url.clone()),
+                )),
+            }
+        }
         let base_url = config.base_url.clone();
-        config
+        let config = config
             .with_base_url(&base_url)
-            .map_err(|e| vec![(yaml::key_position(text, "base_url"), e)])
+            .map_err(|e| errors.push((yaml::key_position(text, "base_url"), e)));
+        match config {
+            Ok(config) if errors.is_empty() => Ok(config),
+            _ => Err(errors),
+        }
     }
 
     /// Where `key` is written in `site.yaml`.
     pub fn key_position(&self, key: &str) -> Position {
         yaml::key_position(&self.source, key)
+    }
+
+    /// Where `key` is written in `site.yaml`, if it is.
+    pub fn find_key(&self, key: &str) -> Option<Position> {
+        yaml::find_key(&self.source, key)
     }
 
     /// Where `value` is written under `key` in `site.yaml`.
@@ -215,6 +346,41 @@ impl SiteConfig {
     }
 }
 
+/// Every problem with `brand:`, where it is written.
+fn brand_errors(text: &str, brand: &mut Brand) -> Vec<(Position, ConfigError)> {
+    let at = |key| yaml::value_position(text, "brand", key);
+    let mut errors: Vec<_> = (brand.check().into_iter())
+        .map(|(key, error)| (at(key), ConfigError::Brand { key, error }))
+        .collect();
+    // `accent: #154273` unquoted is a key with a comment after it.
+    let brand_at = yaml::key_position(text, "brand");
+    for (key, value) in [
+        ("accent", &brand.accent),
+        ("accent_dark", &brand.accent_dark),
+    ] {
+        if value.is_none() && at(key) != brand_at {
+            let error = BrandError::Empty;
+            errors.push((at(key), ConfigError::Brand { key, error }));
+        }
+    }
+    errors
+}
+
+/// `url` as an address below which paths are added (ending in `/`), when it is an
+/// absolute http(s) URL with a host.
+fn web_address(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '`');
+    if host.is_empty() || url.contains(bad) {
+        return None;
+    }
+    Some(format!("{}/", url.trim_end_matches('/')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,10 +397,46 @@ mod tests {
     }
 
     #[test]
+    fn edit_urls_are_web_addresses() {
+        let config = SiteConfig::parse("title: T\nedit_url: https://gitlab.com/o/h/-/edit/main")
+            .ok()
+            .unwrap();
+        assert_eq!(
+            config.edit_url.as_deref(),
+            Some("https://gitlab.com/o/h/-/edit/main/")
+        );
+        for bad in [
+            "gitlab.com/o/h",
+            "https://",
+            "ftp://x.org/",
+            "https://x.org/a b",
+        ] {
+            let Err(errors) = SiteConfig::parse(&format!("title: T\nedit_url: \"{bad}\"\n")) else {
+                panic!("{bad} must fail")
+            };
+            assert_eq!((errors[0].0.line, errors[0].0.col), (2, 11), "{bad}");
+            assert!(errors[0].1.hint().unwrap().contains("/-/edit/main/"));
+        }
+    }
+
+    #[test]
     fn defaults_to_dutch_and_the_default_theme() {
         let config = SiteConfig::parse("title: T\n").ok().unwrap();
         assert_eq!(config.language, Language::Nl);
         assert_eq!(config.theme, "default");
+    }
+
+    #[test]
+    fn the_pdf_is_on_unless_switched_off() {
+        let on = SiteConfig::parse("title: T\n").ok().unwrap();
+        assert_eq!(on.pdf, PdfConfig::default());
+        let off = SiteConfig::parse("title: T\npdf: false\n").ok().unwrap();
+        assert!(!off.pdf.enabled);
+        let small = SiteConfig::parse("title: T\npdf: {max_items: 20}\n")
+            .ok()
+            .unwrap();
+        assert_eq!((small.pdf.enabled, small.pdf.max_items), (true, 20));
+        assert!(SiteConfig::parse("title: T\npdf: {max_itemz: 20}\n").is_err());
     }
 
     #[test]

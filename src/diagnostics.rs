@@ -281,6 +281,11 @@ impl Diagnostics {
         self.0.len()
     }
 
+    /// Whether one of them is an error, not only a warning.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| !d.warning)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }

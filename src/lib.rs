@@ -4,6 +4,8 @@
 //! parse ([`content`]) → link ([`harvest`]) → render ([`render`]) → emit ([`output`]).
 //! [`build`] writes the emitted site to disk; [`check`] runs everything but the writing.
 
+pub mod assets;
+pub mod brand;
 pub mod colour;
 pub mod config;
 pub mod content;
@@ -12,6 +14,7 @@ pub mod external;
 pub mod harvest;
 pub mod images;
 pub mod output;
+pub mod pdf;
 pub mod pipeline;
 pub mod render;
 pub mod routes;
@@ -57,6 +60,25 @@ pub struct Built {
     pub images: (usize, usize),
     /// Problems told that did not stop the build.
     pub warnings: Diagnostics,
+    /// What became of the PDF edition.
+    pub pdf: PdfOutcome,
+}
+
+/// What a build did about the PDF edition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PdfOutcome {
+    /// Made, of this many bytes, in this time.
+    Made { bytes: usize, elapsed: Duration },
+    /// Switched off in `site.yaml`.
+    Off,
+    /// Left out: the harvest has more items than `pdf.max_items`.
+    TooLarge { items: usize, max: usize },
+    /// Left out: the bodies hold more text than a report (bytes of HTML, the limit).
+    TooLong { bytes: usize, max: usize },
+    /// To be made after the run ([`Preview::prepare_pdf`]).
+    Later,
+    /// Its template or the PDF/UA check failed.
+    Failed(Diagnostics),
 }
 
 /// Builds the site in memory. Errors of every stage are collected and returned together.
@@ -85,13 +107,30 @@ pub fn check(options: &BuildOptions) -> Result<Built, Diagnostics> {
     pipeline::run_once(options, &Discard)
 }
 
-/// One line on what a build made and how long it took.
+/// One line on what a build made and how long it took, and one on a PDF left out.
 pub fn summary(built: &Built) -> String {
     let [themes, conclusions, recommendations] = built.items;
-    format!(
+    let mut line = format!(
         "built {} pages ({themes} themes, {conclusions} conclusions, {recommendations} recommendations, {} files in all) in {} ms",
         built.pages,
         built.files,
         built.elapsed.as_millis()
-    )
+    );
+    match &built.pdf {
+        PdfOutcome::Made { bytes, elapsed } => line.push_str(&format!(
+            "; the PDF ({} kB) took {} ms",
+            bytes.div_ceil(1000),
+            elapsed.as_millis()
+        )),
+        PdfOutcome::TooLarge { items, max } => line.push_str(&format!(
+            "\nleft the PDF out: {items} items are more than a report holds (pdf.max_items is {max}; raise it in site.yaml to make one)"
+        )),
+        PdfOutcome::TooLong { bytes, max } => line.push_str(&format!(
+            "\nleft the PDF out: its bodies hold {} MB of text, more than a report holds ({} MB)",
+            bytes / 1_000_000,
+            max / 1_000_000
+        )),
+        _ => {}
+    }
+    line
 }

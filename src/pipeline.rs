@@ -10,7 +10,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::assets::Fingerprinted;
+use crate::config::{CONFIG_FILE, ConfigWarning, SiteConfig};
+use crate::content::dates::FileDates;
 use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
@@ -18,9 +20,9 @@ use crate::harvest::{self, BodyMemo, Harvest, LinkInput};
 use crate::images::{self, Gallery};
 use crate::output::{Content, Counter, OutputError, Sink};
 use crate::render::{RenderMemo, Renderer};
-use crate::routes::{self, Routes};
+use crate::routes::{self, Routes, UrlMaker};
 use crate::theme::{StaticFile, Theme};
-use crate::{BuildOptions, Built};
+use crate::{BuildOptions, Built, PdfOutcome, pdf};
 
 /// What changed on disk since the last run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -42,6 +44,8 @@ pub(crate) struct Frame {
     pub(crate) theme: Theme,
     pub(crate) renderer: Option<Renderer>,
     pub(crate) errors: Diagnostics,
+    /// The files published under their hash, as the last run read them.
+    pub(crate) fingerprinted: Fingerprinted,
 }
 
 /// Every content file, parsed (or with the errors that stopped it).
@@ -50,6 +54,8 @@ pub(crate) struct ContentState {
     pub(crate) documents: BTreeMap<String, Result<Document, Diagnostics>>,
     assets: BTreeMap<String, Asset>,
     walk_errors: Diagnostics,
+    /// The dates of the files, from the history read when the content was loaded.
+    pub(crate) dates: FileDates,
 }
 
 /// Runs every stage once, putting every output file into `sink`; errors of every stage are
@@ -65,14 +71,22 @@ pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagno
         || ContentState::load(&root.join("content"), true),
     );
     let mut frame = frame.map_err(|d| finish(d, root))?;
-    let (harvest, mut diagnostics) = link(&frame, &content, options.drafts, &gallery, None);
+    let (harvest, mut diagnostics) =
+        link(root, &mut frame, &content, options.drafts, &gallery, None);
     // Nothing is needed again, and a large site needs the room.
     drop_aside(content);
     let output = Counter::new(sink);
-    diagnostics.extend(render_and_emit(
-        root, &mut frame, &harvest, &gallery, None, &output,
-    ));
-    let built = conclude(root, diagnostics, &harvest, &output, started, &gallery);
+    let pdf = render_and_emit(
+        root,
+        &mut frame,
+        &harvest,
+        &gallery,
+        None,
+        &output,
+        &mut diagnostics,
+        false,
+    );
+    let built = conclude(root, diagnostics, &harvest, &output, started, &gallery, pdf);
     if built.is_ok() {
         gallery.prune_cache();
     }
@@ -81,9 +95,11 @@ pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagno
 }
 
 /// The link stage over what the load and parse stages gave: `frame` and `content`. Errors
-/// of those stages come first in the diagnostics returned.
+/// of those stages come first in the diagnostics returned. The files published under their
+/// hash are read first (they may have changed without the frame), so routes know their names.
 pub(crate) fn link(
-    frame: &Frame,
+    root: &Path,
+    frame: &mut Frame,
     content: &ContentState,
     drafts: bool,
     gallery: &Arc<Gallery>,
@@ -91,6 +107,10 @@ pub(crate) fn link(
 ) -> (Harvest, Diagnostics) {
     let mut diagnostics = frame.errors.clone();
     diagnostics.extend(content.walk_errors.clone());
+    let (fingerprinted, problems) = Fingerprinted::read(root, &frame.theme, &frame.config);
+    diagnostics.extend(problems);
+    frame.routes.assets = fingerprinted.names.clone();
+    frame.fingerprinted = fingerprinted;
     let mut documents = Vec::with_capacity(content.documents.len());
     let mut failed = Vec::new();
     for (rel, parsed) in &content.documents {
@@ -116,8 +136,10 @@ pub(crate) fn link(
     (harvest, diagnostics)
 }
 
-/// The render and emit stages: every page, the files beside them, static files and images
-/// of the site at `root` into `output`. Returns their problems.
+/// The render and emit stages: the PDF edition (unless the run has failed already, or it is
+/// to be made `pdf_later`), every page, the files beside them, static files and images of
+/// the site at `root` into `output`. Their problems are added to `diagnostics`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn render_and_emit(
     root: &Path,
     frame: &mut Frame,
@@ -125,13 +147,87 @@ pub(crate) fn render_and_emit(
     gallery: &Gallery,
     memo: Option<&mut RenderMemo>,
     output: &Counter<'_>,
-) -> Diagnostics {
-    let mut diagnostics = Diagnostics::new();
+    diagnostics: &mut Diagnostics,
+    pdf_later: bool,
+) -> PdfOutcome {
+    let pdf = match diagnostics.has_errors() {
+        true => PdfOutcome::Off,
+        false => pdf_stage(harvest, frame, output, pdf_later),
+    };
+    if let PdfOutcome::Failed(errors) = &pdf {
+        diagnostics.extend(errors.clone());
+    }
     if let Some(renderer) = &mut frame.renderer {
         diagnostics.extend(renderer.render(harvest, &frame.theme, output, memo));
     }
-    diagnostics.extend(add_files(output, root, &frame.theme, harvest, gallery));
-    diagnostics
+    diagnostics.extend(add_files(output, root, frame, harvest, gallery));
+    pdf
+}
+
+/// Whether the harvest gets a PDF edition: `Later` if it does, else why not.
+pub(crate) fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
+    let settings = harvest.config.pdf;
+    let items: usize = Section::ALL.iter().map(|&s| harvest.section(s).len()).sum();
+    if !settings.enabled {
+        PdfOutcome::Off
+    } else if items > settings.max_items {
+        PdfOutcome::TooLarge {
+            items,
+            max: settings.max_items,
+        }
+    } else {
+        let bytes = harvest.items.iter().map(|i| i.body.html.len()).sum();
+        match bytes > pdf::MAX_TEXT_BYTES {
+            true => PdfOutcome::TooLong {
+                bytes,
+                max: pdf::MAX_TEXT_BYTES,
+            },
+            false => PdfOutcome::Later,
+        }
+    }
+}
+
+/// Makes the PDF edition into `output` (or, `later`, leaves it for the caller) and tells the
+/// renderer what the pages link to.
+fn pdf_stage(
+    harvest: &Harvest,
+    frame: &mut Frame,
+    output: &Counter<'_>,
+    later: bool,
+) -> PdfOutcome {
+    let outcome = match wants_pdf(harvest) {
+        PdfOutcome::Later if !later => match pdf::make(harvest, &frame.theme) {
+            Ok(report) => {
+                let made = PdfOutcome::Made {
+                    bytes: report.bytes.len(),
+                    elapsed: report.elapsed,
+                };
+                let path = harvest.routes.pdf().to_string();
+                let source = frame
+                    .theme
+                    .pdf_templates
+                    .get(pdf::MAIN_TEMPLATE)
+                    .map(|t| t.origin.display_path())
+                    .unwrap_or_default();
+                match output.add(path, Content::Bytes(report.bytes), &source) {
+                    Ok(()) => made,
+                    Err(e) => PdfOutcome::Failed(
+                        Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e).into(),
+                    ),
+                }
+            }
+            Err(errors) => PdfOutcome::Failed(errors),
+        },
+        other => other,
+    };
+    if let Some(renderer) = &mut frame.renderer {
+        renderer.link_pdf(match &outcome {
+            PdfOutcome::Made { bytes, .. } => Some(Some(*bytes)),
+            PdfOutcome::Later => Some(None),
+            _ => None,
+        });
+    }
+    outcome
 }
 
 /// What a run of the site at `root` made, with its warnings, when `diagnostics` hold nothing
@@ -143,6 +239,7 @@ pub(crate) fn conclude(
     output: &Counter<'_>,
     started: Instant,
     gallery: &Gallery,
+    pdf: PdfOutcome,
 ) -> Result<Built, Diagnostics> {
     let (errors, warnings) = diagnostics.split_warnings();
     if !errors.is_empty() {
@@ -156,6 +253,7 @@ pub(crate) fn conclude(
         pages,
         files,
         elapsed: started.elapsed(),
+        pdf,
     })
 }
 
@@ -185,6 +283,17 @@ pub(crate) fn load_frame(options: &BuildOptions) -> Result<Frame, Diagnostics> {
             .map_err(|e| Diagnostics::from(Diagnostic::new("--base-url", Position::UNKNOWN, &e)))?;
     }
     let mut errors = Diagnostics::new();
+    if !UrlMaker::new(&config.base_url).has_host() {
+        let warning = ConfigWarning::NoHost(config.base_url.clone());
+        errors.push(match (&options.base_url, config.find_key("base_url")) {
+            (Some(_), _) => Diagnostic::warning("--base-url", Position::UNKNOWN, &warning),
+            (None, at) => Diagnostic::warning(
+                root.join(CONFIG_FILE),
+                at.unwrap_or(Position::UNKNOWN),
+                &warning,
+            ),
+        });
+    }
     let theme = Theme::load(root, &config).unwrap_or_else(|d| {
         errors.extend(d);
         Theme::default()
@@ -200,17 +309,22 @@ pub(crate) fn load_frame(options: &BuildOptions) -> Result<Frame, Diagnostics> {
         theme,
         renderer,
         errors,
+        fingerprinted: Fingerprinted::default(),
     })
 }
 
 impl ContentState {
     /// Loads every file below `dir`; `lean` leaves bodies on disk until they are rendered.
     pub(crate) fn load(dir: &Path, lean: bool) -> ContentState {
+        let dates = FileDates::read(dir);
         let (documents, assets, walk_errors) = load::load_content(dir, |file| {
             let rel = file.rel.clone();
             let mut parsed = Document::parse(file);
-            if lean && let Ok(doc) = &mut parsed {
-                doc.leave_body_on_disk();
+            if let Ok(doc) = &mut parsed {
+                doc.file_date = dates.of(&doc.rel, &doc.path);
+                if lean {
+                    doc.leave_body_on_disk();
+                }
             }
             (rel, parsed)
         });
@@ -220,6 +334,7 @@ impl ContentState {
             documents,
             assets,
             walk_errors,
+            dates,
         }
     }
 
@@ -253,7 +368,11 @@ impl ContentState {
         if rel.ends_with(".md") {
             let parsed = load::read_source(dir, path)
                 .map_err(Diagnostics::from)
-                .and_then(Document::parse);
+                .and_then(Document::parse)
+                .map(|mut doc| {
+                    doc.file_date = self.dates.of(rel, path);
+                    doc
+                });
             self.documents.insert(rel.to_string(), parsed);
         } else {
             let asset = Asset {
@@ -280,15 +399,17 @@ enum Owner {
 /// wins over the theme) and files beside the content (which win over the theme's too). A
 /// raster image in `static/` is published stripped of its metadata, every other file as it
 /// is; an image beside the content only through the sizes made of it, when a page shows it.
+/// The stylesheet and script are published under their hash, with the brand's logo.
 /// None may replace a page or file oogst made, and no two of the site's files may have one
 /// path.
 pub(crate) fn add_files(
     output: &Counter<'_>,
     root: &Path,
-    theme: &Theme,
+    frame: &Frame,
     harvest: &Harvest,
     gallery: &Gallery,
 ) -> Diagnostics {
+    let (theme, fingerprinted) = (&frame.theme, &frame.fingerprinted);
     let (statics, mut diagnostics) = load::list_assets(&root.join("static"));
     // Output path → where the file comes from, its content, whose it is.
     let mut files: BTreeMap<String, (PathBuf, Content, Owner)> = theme
@@ -361,7 +482,11 @@ pub(crate) fn add_files(
         }
     }
     diagnostics.extend(unusable);
-    for (path, (source, content, _)) in files {
+    let logo = fingerprinted
+        .logo()
+        .map(|(path, content, source)| (path, (source.to_path_buf(), content, Owner::Site)));
+    for (path, (source, content, _)) in files.into_iter().chain(logo) {
+        let (path, content) = fingerprinted.instead_of(&path).unwrap_or((path, content));
         if let Err(e) = output.add(path, content, &source) {
             diagnostics.push(Diagnostic::new(
                 e.path().to_path_buf(),

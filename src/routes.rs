@@ -6,14 +6,24 @@ use crate::content::slug::slugify;
 use crate::content::{Kind, Section};
 use crate::diagnostics::Position;
 
+mod assets;
+pub use assets::{AssetNames, FINGERPRINTED};
+
 /// The URL names of a site's sections and pages, and its URL maker.
 #[derive(Debug, Clone)]
 pub struct Routes {
     language: Language,
     /// The URL name of each section, in [`Section::ALL`] order.
     sections: [String; 3],
+    /// The file name of the PDF edition, made from the site's title.
+    pdf: String,
     /// Turns the paths here into links and absolute URLs.
     pub urls: UrlMaker,
+    /// `edit_url` of `site.yaml`, ending in `/`.
+    edit: Option<String>,
+    /// Where the theme's stylesheet and script and the brand's logo are published: under
+    /// names with a hash of their content, set when their files are read.
+    pub assets: AssetNames,
 }
 
 impl Routes {
@@ -22,8 +32,22 @@ impl Routes {
         Routes {
             language: config.language,
             sections: Section::ALL.map(|section| section_url_name(config, section)),
+            pdf: pdf_file_name(&config.title),
             urls: UrlMaker::new(&config.base_url),
+            edit: config.edit_url.clone(),
+            assets: AssetNames::default(),
         }
+    }
+
+    /// Where the content file at `rel` (below `content/`) is edited, when `site.yaml` has an
+    /// `edit_url`: it, then the file's path from the site root, each part URL-encoded.
+    pub fn edit_url(&self, rel: &str) -> Option<String> {
+        let base = self.edit.as_ref()?;
+        let parts: Vec<String> = std::iter::once("content")
+            .chain(rel.split('/'))
+            .map(|part| percent_encoding::utf8_percent_encode(part, PATH_PART).to_string())
+            .collect();
+        Some(format!("{base}{}", parts.join("/")))
     }
 
     /// The URL name of a section: in the site's language, unless `site.yaml` names it.
@@ -54,6 +78,11 @@ impl Routes {
     /// The site-relative path of a generated page: `printversie/`.
     pub fn generated(&self, page: Generated) -> String {
         page_path(&[page.url_name(self.language)])
+    }
+
+    /// The site-relative path of the PDF edition: `oogst-van-de-cop.pdf`.
+    pub fn pdf(&self) -> &str {
+        &self.pdf
     }
 
     /// The site-relative path of the page of the content file at `rel` (below `content/`),
@@ -115,6 +144,14 @@ impl Routes {
         }
         pages.push(Made::NotFound);
         pages
+    }
+}
+
+/// The PDF's file name: the title slugified, or `harvest.pdf` for a title with no letters.
+fn pdf_file_name(title: &str) -> String {
+    match slugify(title) {
+        slug if slug.is_empty() => "harvest.pdf".to_string(),
+        slug => format!("{slug}.pdf"),
     }
 }
 
@@ -248,10 +285,17 @@ impl Made {
     }
 }
 
+/// What is encoded in a part of a URL path: all but letters, digits and `-._~`.
+const PATH_PART: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// The site-relative path of the page for URLs that lead nowhere.
 pub const NOT_FOUND: &str = "404.html";
 
-/// The stylesheet, a static file of the theme.
+/// The stylesheet, a static file of the theme (published under its hash, see [`AssetNames`]).
 pub const STYLESHEET: &str = "style.css";
 
 /// Items on one list page of a section: a page must not grow with the site.
@@ -460,6 +504,12 @@ mod tests {
         );
         assert_eq!(routes.asset("themes/a.png"), "onderwerpen/a.png");
         assert_eq!(routes.asset("img/a.png"), "img/a.png");
+        assert_eq!(routes.edit_url("a.md"), None);
+        let editable = Routes::new(&config("title: T\nedit_url: https://x.org/edit/main\n"));
+        assert_eq!(
+            editable.edit_url("conclusions/01 één.md").as_deref(),
+            Some("https://x.org/edit/main/content/conclusions/01%20%C3%A9%C3%A9n.md")
+        );
         let english = Routes::new(&config("title: T\nlanguage: en\n"));
         assert_eq!(english.list_page(Section::Themes, 3), "themes/page/3/");
         assert_eq!(english.made(Made::Generated(Generated::Search)), "search/");

@@ -70,6 +70,9 @@ pub struct Theme {
     pub strings: serde_json::Map<String, serde_json::Value>,
     /// Output path → file.
     pub static_files: BTreeMap<String, StaticFile>,
+    /// The Typst templates of the PDF edition, by their name in the theme's `pdf/` folder
+    /// (`harvest.typ`); a site overrides them in `templates/pdf/`.
+    pub pdf_templates: BTreeMap<String, TemplateSource>,
 }
 
 #[derive(Debug, Error)]
@@ -111,6 +114,7 @@ impl Theme {
         let folder = root.join("themes").join(&config.theme);
         if folder.is_dir() {
             theme.overlay_templates(&folder.join("templates"), &mut diagnostics);
+            theme.overlay_pdf_templates(&folder.join("pdf"), &mut diagnostics);
             let (files, errors) = list_assets(&folder.join("static"));
             diagnostics.extend(errors);
             for file in files {
@@ -153,6 +157,15 @@ impl Theme {
                         origin: Origin::BuiltIn(rel),
                     },
                 );
+            } else if let Some(name) = rel.strip_prefix("pdf/") {
+                let rel: &'static str = file.path().to_str().unwrap_or_default();
+                theme.pdf_templates.insert(
+                    name.to_string(),
+                    TemplateSource {
+                        text: file.contents_utf8().unwrap_or_default().to_string(),
+                        origin: Origin::BuiltIn(rel),
+                    },
+                );
             } else if let Some(name) = rel.strip_prefix("static/") {
                 theme
                     .static_files
@@ -162,7 +175,8 @@ impl Theme {
         theme
     }
 
-    /// Templates in `dir` replace those of the same name.
+    /// Templates in `dir` replace those of the same name; Typst files in its `pdf/` folder
+    /// replace PDF templates.
     fn overlay_templates(&mut self, dir: &Path, diagnostics: &mut Diagnostics) {
         let (files, errors) = list_assets(dir);
         diagnostics.extend(errors);
@@ -173,7 +187,36 @@ impl Theme {
                         text,
                         origin: Origin::Disk(file.path),
                     };
-                    self.templates.insert(file.rel, source);
+                    match file.rel.strip_prefix("pdf/") {
+                        Some(name) if name.ends_with(".typ") => {
+                            self.pdf_templates.insert(name.to_string(), source)
+                        }
+                        _ => self.templates.insert(file.rel, source),
+                    };
+                }
+                Err(e) => diagnostics.push(Diagnostic::new(
+                    &file.path,
+                    Position::UNKNOWN,
+                    &ThemeError::Io(e),
+                )),
+            }
+        }
+    }
+}
+
+impl Theme {
+    /// Typst files in a theme's `pdf/` folder replace the PDF templates of the same name.
+    fn overlay_pdf_templates(&mut self, dir: &Path, diagnostics: &mut Diagnostics) {
+        let (files, errors) = list_assets(dir);
+        diagnostics.extend(errors);
+        for file in files.into_iter().filter(|f| f.rel.ends_with(".typ")) {
+            match std::fs::read_to_string(&file.path) {
+                Ok(text) => {
+                    let source = TemplateSource {
+                        text,
+                        origin: Origin::Disk(file.path),
+                    };
+                    self.pdf_templates.insert(file.rel, source);
                 }
                 Err(e) => diagnostics.push(Diagnostic::new(
                     &file.path,

@@ -352,6 +352,26 @@ cases! {
         => Fails(&["site.yaml:2:11: error: wrong value for `sections`: expected a mapping of `key: value` lines, found a list"]);
     site_yaml_two_sections_one_url: [Write("site.yaml", "title: Proefoogst\nsections:\n  themes: delen\n  conclusions: Delen\n")]
         => Fails(&["site.yaml:4:3: error: the URL name `Delen` of section `conclusions` makes the URL `/delen/` of themes"]);
+    site_yaml_edit_url_not_a_web_address: [Write("site.yaml", "title: Proefoogst\nedit_url: gitlab.com/org/harvest\n")]
+        => Fails(&["site.yaml:2:11: error: `edit_url` `gitlab.com/org/harvest` is not a web address", "/-/edit/main/"]);
+    site_yaml_brand_not_a_colour: [Write("site.yaml", "title: Proefoogst\nbrand:\n  accent: navy\n")]
+        => Fails(&["site.yaml:3:3: error: `brand.accent`: `navy` is not a colour", "`#rrggbb`"]);
+    site_yaml_brand_colour_unquoted: [Write("site.yaml", "title: Proefoogst\nbrand:\n  accent: #154273\n")]
+        => Fails(&["site.yaml:3:3: error: `brand.accent`: no colour is given", "quote the colour"]);
+    site_yaml_brand_colour_too_light: [Write("site.yaml", "title: Proefoogst\nbrand:\n  accent: \"#77aaff\"\n")]
+        => Fails(&["site.yaml:3:3: error: `brand.accent`: the colour #77aaff has a contrast of 1.88:1", "need 4.5:1", "nearest colour of the same hue that passes is `#"]);
+    site_yaml_brand_dark_accent_too_dark: [Write("site.yaml", "title: Proefoogst\nbrand: {accent: \"#154273\", accent_dark: \"#0b2a4a\"}\n")]
+        => Fails(&["site.yaml:2:28: error: `brand.accent_dark`: the colour #0b2a4a has a contrast of 1.07:1", "in dark mode"]);
+    site_yaml_brand_font_breaks_out: [Write("site.yaml", "title: Proefoogst\nbrand:\n  font: \"Arial} body{display:none\"\n")]
+        => Fails(&["site.yaml:3:3: error: `brand.font`: the font stack"]);
+    site_yaml_brand_unknown_key: [Write("site.yaml", "title: Proefoogst\nbrand:\n  acent: \"#154273\"\n")]
+        => Fails(&["site.yaml:3:3: error: invalid YAML: unknown field `acent`"]);
+    site_yaml_brand_logo_missing: [Write("site.yaml", "title: Proefoogst\nbrand:\n  logo: static/logo.svg\n")]
+        => Fails(&["site.yaml:3:3: error: `brand.logo`: there is no file `static/logo.svg`"]);
+    site_yaml_brand_logo_not_an_image: [Write("static/logo.png", "not a picture"), Write("site.yaml", "title: Proefoogst\nbrand:\n  logo: static/logo.png\n")]
+        => Fails(&["site.yaml:3:3: error: `brand.logo`: `static/logo.png` is not a PNG, JPEG, GIF, WebP or SVG image"]);
+    site_yaml_brand_logo_outside_the_site: [Write("site.yaml", "title: Proefoogst\nbrand:\n  logo: ../logo.svg\n")]
+        => Fails(&["site.yaml:3:3: error: `brand.logo`: `../logo.svg` is not a path inside the site folder"]);
     site_yaml_section_without_letters: [Write("site.yaml", "title: Proefoogst\nsections: {themes: \"?\"}\n")]
         => Fails(&["site.yaml:2:12: error: the URL name `?` of section `themes` has no letters or digits"]);
     site_yaml_section_over_a_generated_page: [Write("site.yaml", "title: Proefoogst\nsections: {themes: relatieoverzicht}\n")]
@@ -403,6 +423,8 @@ cases! {
         => Builds(&["over/index.html"]);
     leap_day: [Write(OVER, "---\ntitle: Over\ndate: 2024-02-29\n---\n")]
         => Builds(&["over/index.html"]);
+    brand_with_accent_logo_and_font: [Fixture("static/logo.png", "pixel.png"), Write("site.yaml", "title: Proefoogst\nbrand:\n  accent: \"#154273\"\n  logo: static/logo.png\n  font: '\"Noto Sans\", sans-serif'\n")]
+        => Builds(&["index.html", "logo.png"]);
     empty_template_override: [Write("templates/conclusion.html", "")]
         => Builds(&["conclusies/eerste/index.html"]);
 
@@ -633,12 +655,13 @@ mod fuzz_targets;
 fn fuzz_inputs_replay() {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     type Target = fn(&[u8]);
-    let targets: [(&str, Target); 5] = [
+    let targets: [(&str, Target); 6] = [
         ("front_matter", fuzz_targets::front_matter),
         ("yaml", fuzz_targets::yaml),
         ("markdown", fuzz_targets::markdown),
         ("link", fuzz_targets::link),
         ("image", fuzz_targets::image),
+        ("pdf_markup", fuzz_targets::pdf_markup),
     ];
     let mut replayed = 0;
     for (name, target) in targets {

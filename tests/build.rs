@@ -320,25 +320,94 @@ fn files_beside_content_and_static_files_are_copied() {
         "schema"
     );
     assert!(site.path("public/logo.svg").exists());
+    let page = site.page("conclusies/eerste/index.html");
+    let stylesheet = &page.attrs("link[rel=stylesheet]", "href")[0];
     assert!(
-        site.path("public/style.css").exists(),
+        site.path(&format!("public{stylesheet}")).exists(),
         "the theme's stylesheet"
     );
-    let page = site.page("conclusies/eerste/index.html");
     assert_eq!(
         page.attrs(".prose a:not(.heading-anchor)", "href"),
         ["/conclusies/schema.txt"]
     );
 }
 
+/// The stylesheet and script as the home page names them (below `/sub/`), with their bytes.
+fn theme_assets(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let home = site.page("index.html");
+    let mut names = home.attrs("link[rel=stylesheet]", "href");
+    names.extend(home.attrs("script[src]", "src"));
+    names
+        .into_iter()
+        .map(|url| {
+            let file = url.strip_prefix("/sub/").unwrap_or(&url);
+            let bytes = std::fs::read(site.path("public").join(file))
+                .unwrap_or_else(|e| panic!("{url} is published: {e}"));
+            (url, bytes)
+        })
+        .collect()
+}
+
 #[test]
-fn a_static_file_replaces_the_theme_file_of_its_name() {
-    let site = Site::small();
+fn the_stylesheet_and_script_are_published_under_a_hash_of_their_content() {
+    let site = Site::new(&[
+        (
+            "site.yaml",
+            "title: T\nbase_url: https://example.org/sub/\n",
+        ),
+        ("content/over.md", "---\ntitle: Over\n---\n"),
+    ]);
+    site.build_ok(&[]);
+    let first = theme_assets(&site);
+    let [(css, _), (js, js_bytes)] = first.as_slice() else {
+        panic!("one stylesheet and one script: {first:?}")
+    };
+    let hashed = |url: &str, stem: &str, extension: &str| {
+        let name = url.strip_prefix("/sub/").unwrap_or_default();
+        let hash = name
+            .strip_prefix(stem)
+            .and_then(|rest| rest.strip_suffix(extension))
+            .unwrap_or_default();
+        hash.len() == 8 && hash.chars().all(|c| c.is_ascii_hexdigit())
+    };
+    assert!(hashed(css, "style.", ".css"), "{css}");
+    assert!(hashed(js, "search.", ".js"), "{js}");
+    let output = site.output();
+    assert!(!output.contains_key("style.css") && !output.contains_key("search.js"));
+    for page in [
+        "over/index.html",
+        "zoeken/index.html",
+        "404.html",
+        "printversie/index.html",
+    ] {
+        assert_eq!(
+            site.page(page).attrs("link[rel=stylesheet]", "href"),
+            [css.as_str()],
+            "{page}"
+        );
+    }
+
+    // A stylesheet of the site's own replaces the theme's, under a name of its own.
     site.write("static/style.css", "body { color: navy }");
     site.build_ok(&[]);
+    let second = theme_assets(&site);
+    assert_ne!(second[0].0, *css, "a changed stylesheet gets a new name");
+    assert_eq!(second[0].1, b"body { color: navy }");
     assert_eq!(
-        std::fs::read_to_string(site.path("public/style.css")).unwrap(),
-        "body { color: navy }"
+        second[1],
+        (js.clone(), js_bytes.clone()),
+        "the script kept its name"
+    );
+    site.write("static/style.css", "body { color: teal }");
+    site.build_ok(&[]);
+    let third = theme_assets(&site);
+    assert_ne!(third[0].0, second[0].0);
+    assert!(
+        !site
+            .output()
+            .keys()
+            .any(|p| p.ends_with(".css") && format!("/sub/{p}") != third[0].0),
+        "only the stylesheet in use is published"
     );
 }
 
@@ -630,4 +699,66 @@ fn raw_html_in_bodies_is_kept_unless_the_site_asks_for_safe_markdown() {
             .any(|h| h.contains("javascript"))
     );
     assert!(safe.text(".prose").contains("Zie dit"));
+}
+
+#[test]
+fn edit_url_gives_every_content_page_a_link_to_its_source_file() {
+    let site = Site::small();
+    site.write(
+        "site.yaml",
+        "title: Proefoogst\nbase_url: https://example.org/\nedit_url: https://gitlab.com/org/harvest/-/edit/main\n",
+    );
+    site.build_ok(&[]);
+    let edit = |rel: &str| {
+        let page = site.page(rel);
+        (page.text(".edit-link"), page.attrs(".edit-link a", "href"))
+    };
+    let base = "https://gitlab.com/org/harvest/-/edit/main/content/";
+    for (page, source) in [
+        ("conclusies/eerste/index.html", "conclusions/01-eerste.md"),
+        (
+            "aanbevelingen/doe-dat/index.html",
+            "recommendations/02-doe-dat.md",
+        ),
+        ("themas/leren/index.html", "themes/leren.md"),
+        ("over/index.html", "over.md"),
+        ("index.html", "_index.md"),
+    ] {
+        assert_eq!(
+            edit(page),
+            (
+                "Bewerk deze pagina".to_string(),
+                vec![format!("{base}{source}")]
+            ),
+            "{page}"
+        );
+    }
+    for made in [
+        "printversie/index.html",
+        "relatieoverzicht/index.html",
+        "404.html",
+    ] {
+        assert!(edit(made).1.is_empty(), "{made} has no source file");
+    }
+
+    site.write(
+        "site.yaml",
+        "title: Proefoogst\nlanguage: en\nedit_url: https://github.com/org/harvest/edit/main/\n",
+    );
+    site.build_ok(&[]);
+    assert_eq!(
+        edit("conclusions/eerste/index.html"),
+        (
+            "Edit this page".to_string(),
+            vec![
+                "https://github.com/org/harvest/edit/main/content/conclusions/01-eerste.md"
+                    .to_string()
+            ]
+        )
+    );
+
+    // Without edit_url, no link.
+    site.write("site.yaml", "title: Proefoogst\n");
+    site.build_ok(&[]);
+    assert!(edit("conclusies/eerste/index.html").1.is_empty());
 }

@@ -175,14 +175,16 @@ fn requests_during_rebuilds_always_get_a_whole_site() {
 fn a_hundred_concurrent_connections_get_answers_without_errors() {
     let site = Site::small();
     let server = Arc::new(Server::start(site.root(), &[]));
+    let stylesheet = server.stylesheet();
     let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let deadline = Instant::now() + Duration::from_secs(3);
     let started = Instant::now();
     let clients: Vec<_> = (0..100)
         .map(|n| {
             let (server, ok, failed) = (server.clone(), ok.clone(), failed.clone());
+            let stylesheet = stylesheet.clone();
             std::thread::spawn(move || {
-                let paths = ["/", "/conclusies/eerste/", "/style.css", "/themas/leren/"];
+                let paths = ["/", "/conclusies/eerste/", &stylesheet, "/themas/leren/"];
                 let mut i = n;
                 while Instant::now() < deadline {
                     let response = server.get(paths[i % paths.len()]);

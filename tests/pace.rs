@@ -26,7 +26,8 @@ fn requests_are_answered_after_a_long_pause_with_nothing_in_between() {
     let server = Server::start(site.root(), &[]);
     assert_eq!(server.get("/").status, 200);
     pause();
-    for path in ["/", "/conclusies/tweede/", "/style.css"] {
+    let stylesheet = server.stylesheet();
+    for path in ["/", "/conclusies/tweede/", stylesheet.as_str()] {
         assert_eq!(server.get(path).status, 200, "{path} after a pause");
     }
     pause();
@@ -144,10 +145,9 @@ fn an_idle_keep_alive_connection_is_closed_but_the_server_stays() {
         .set_read_timeout(Some(IDLE_TIMEOUT * 4))
         .expect("timeout");
     // Two requests on one connection, the way a browser reuses it.
+    let request = format!("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", server.stylesheet());
     for _ in 0..2 {
-        stream
-            .write_all(b"GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n")
-            .expect("send");
+        stream.write_all(request.as_bytes()).expect("send");
         assert_eq!(read_answer(&mut stream), 200);
     }
     let started = Instant::now();

@@ -353,6 +353,8 @@ fn the_feed_and_the_sitemap_are_valid_and_absolute() {
         "content/conclusions/02-tweede.md",
         "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [vak, leren]\ndate: 2026-03-05\ntags: [leren & werken]\n---\n\nTekst van de tweede.\n",
     );
+    // The other items are dated by their files, before the one with `date:`.
+    site.date_content_files("2026-01-01");
     site.build_ok(&[]);
     let feed_text = read(&site, "atom.xml");
     let feed = roxmltree::Document::parse(&feed_text).expect("the feed is XML");
@@ -442,14 +444,40 @@ fn the_feed_and_the_sitemap_are_valid_and_absolute() {
 fn without_a_host_the_files_use_paths_and_say_so() {
     let site = Site::small();
     site.write("site.yaml", "title: Proefoogst\nbase_url: /oogst/\n");
-    site.build_ok(&[]);
-    for file in ["atom.xml", "sitemap.xml"] {
-        let text = read(&site, file);
-        roxmltree::Document::parse(&text).expect("still XML");
-        assert!(text.contains("base_url has no host"), "{file} says so");
-        assert!(text.contains("/oogst/conclusies/eerste/"), "{file}: {text}");
+    let run = site.oogst(&["build"]).assert().success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "one warning:\n{stderr}");
+    assert!(
+        warnings[0].starts_with("site.yaml:2:1: warning: base URL `/oogst/` has no host"),
+        "{stderr}"
+    );
+    for needs in [
+        "the feed",
+        "the sitemap",
+        "robots.txt",
+        "Open Graph",
+        "--base-url",
+    ] {
+        assert!(stderr.contains(needs), "{needs} in:\n{stderr}");
     }
-    assert!(read(&site, "robots.txt").contains("Sitemap: /oogst/sitemap.xml"));
+
+    let feed = read(&site, "atom.xml");
+    roxmltree::Document::parse(&feed).expect("still XML");
+    assert!(feed.contains("base_url has no host"), "the feed says so");
+    assert!(feed.contains("/oogst/conclusies/eerste/"), "{feed}");
+    let sitemap = read(&site, "sitemap.xml");
+    let parsed = roxmltree::Document::parse(&sitemap).expect("still XML");
+    assert!(
+        !parsed.descendants().any(|n| n.has_tag_name("url")),
+        "no entry with a relative URL: {sitemap}"
+    );
+    assert!(
+        sitemap.contains("base_url has no host"),
+        "the sitemap says so"
+    );
+    let robots = read(&site, "robots.txt");
+    assert!(!robots.contains("Sitemap:"), "{robots}");
     let page = site.page("conclusies/eerste/index.html");
     assert!(page.attrs("meta[property='og:url']", "content").is_empty());
     assert_eq!(
@@ -457,6 +485,24 @@ fn without_a_host_the_files_use_paths_and_say_so() {
         ["/oogst/conclusies/eerste/"],
         "the cite line has the path"
     );
+
+    // The same from the command line, told there; a full URL there silences it.
+    site.write("site.yaml", "title: Proefoogst\n");
+    let run = site
+        .oogst(&["build", "--base-url", "/x/"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.starts_with("--base-url: warning: base URL `/x/` has no host"),
+        "{stderr}"
+    );
+    let run = site
+        .oogst(&["build", "--base-url", "https://example.org/x/"])
+        .assert()
+        .success();
+    assert!(!String::from_utf8_lossy(&run.get_output().stderr).contains("warning"));
+    assert!(read(&site, "robots.txt").contains("Sitemap: https://example.org/x/sitemap.xml"));
 }
 
 #[test]
@@ -565,6 +611,7 @@ fn pages_carry_open_graph_tags_and_items_a_line_to_cite_them() {
         "content/conclusions/02-tweede.md",
         "---\ntitle: Tweede conclusie\nnumber: 2\ndate: 2025-11-02\n---\n\nTekst.\n",
     );
+    site.date_content_files("2024-05-01");
     site.build_ok(&[]);
     let page = site.page("conclusies/eerste/index.html");
     let og = |property: &str| page.attrs(&format!("meta[property='og:{property}']"), "content");
@@ -576,8 +623,8 @@ fn pages_carry_open_graph_tags_and_items_a_line_to_cite_them() {
     assert_eq!(og("locale"), ["nl_NL"]);
     assert_eq!(
         page.text(".cite"),
-        "Zo verwijs je hiernaar: Testorganisatie. Conclusie 1: Eerste conclusie. Proefoogst. https://example.org/conclusies/eerste/",
-        "no date, no year"
+        "Zo verwijs je hiernaar: Testorganisatie (2024). Conclusie 1: Eerste conclusie. Proefoogst. https://example.org/conclusies/eerste/",
+        "the year of its file"
     );
     let dated = site.page("conclusies/tweede/index.html");
     assert!(
@@ -596,14 +643,14 @@ fn pages_carry_open_graph_tags_and_items_a_line_to_cite_them() {
 
     site.write(
         "site.yaml",
-        "title: Proefoogst\nbase_url: https://example.org/\nextra:\n  year: 2026\n",
+        "title: Proefoogst\nbase_url: https://example.org/\n",
     );
     site.build_ok(&[]);
     assert!(
         site.page("conclusies/eerste/index.html")
             .text(".cite")
-            .contains("Proefoogst (2026)."),
-        "the year of site.yaml's extra when the item has no date; the site title when there is no organisation"
+            .starts_with("Zo verwijs je hiernaar: Proefoogst (2024)."),
+        "the site title when there is no organisation"
     );
 }
 
@@ -656,12 +703,15 @@ fn the_search_page_explains_itself_without_javascript() {
         ["/zoeken/"]
     );
     assert_eq!(home.attrs("header form.site-search input", "name"), ["q"]);
-    assert_eq!(
-        home.attrs("script[src]", "src"),
-        ["/search.js"],
-        "the script from the theme's static files"
+    let scripts = home.attrs("script[src]", "src");
+    let [script] = scripts.as_slice() else {
+        panic!("one script: {scripts:?}")
+    };
+    assert!(
+        script.starts_with("/search.") && script.ends_with(".js"),
+        "the script from the theme's static files, under its hash: {script}"
     );
-    assert!(site.path("public/search.js").exists());
+    assert!(site.path(&format!("public{script}")).exists());
     assert_eq!(
         home.attrs("link[type='application/atom+xml']", "href"),
         ["/atom.xml"]
@@ -788,6 +838,9 @@ fn bytes_of(content: &Content) -> Vec<u8> {
 #[test]
 fn a_deferred_quick_rebuild_ends_as_a_clean_build() {
     let site = search_site();
+    // The PDF is not deferred but made apart (the preview server's thread; tests/pdf.rs).
+    let yaml = std::fs::read_to_string(site.path("site.yaml")).expect("site.yaml");
+    site.write("site.yaml", &format!("{yaml}pdf: false\n"));
     let mut pipeline = Preview::new(options(&site)).deferring_print();
     pipeline.run(&[], &InMemory::default()).expect("builds");
     let file = "content/conclusions/03-ontwikkeling.md";

@@ -8,6 +8,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
+echo "== the PDF tools tests/pdf.rs reads with"
+bash tests/pdf-tools.sh
 echo "== cargo test"
 cargo test --locked --all-targets
 echo "== serve at a writer's pace (90 s: edits with idle gaps longer than every timeout)"

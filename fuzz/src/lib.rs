@@ -4,4 +4,4 @@
 #[path = "targets.rs"]
 mod targets;
 
-pub use targets::{front_matter, image, link, markdown, yaml};
+pub use targets::{front_matter, image, link, markdown, pdf_markup, yaml};

@@ -13,6 +13,7 @@ use oogst::content::{Document, SourceFile};
 use oogst::diagnostics::{Hint, Position, Positions};
 use oogst::harvest::{self, LinkInput};
 use oogst::images::{Gallery, process};
+use oogst::pdf::markup::{self, BodyLabels, LinkTarget};
 use oogst::render::print;
 use oogst::routes::Routes;
 use oogst::yaml::{self, YamlError};
@@ -335,4 +336,41 @@ pub fn image(data: &[u8]) {
         }
         Err(error) => assert!(error.to_string().contains("fuzz.webp"), "{error}"),
     }
+}
+
+/// (e) Markdown to Typst markup for the PDF: whatever the body, the markup is valid Typst,
+/// and text escaped for it shows as the same characters.
+pub fn pdf_markup(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let resolve = |dest: &str| match dest.strip_prefix("@/") {
+        Some(file) => LinkTarget::Label(file.to_string()),
+        None if dest.contains(':') => LinkTarget::Url(dest.to_string()),
+        None => LinkTarget::Text,
+    };
+    let headings: Vec<String> = (0..4).map(|n| format!("item#h{n}")).collect();
+    let labels = BodyLabels {
+        resolve: &resolve,
+        headings: &headings,
+        footnotes: "item#",
+    };
+    let typst = markup::to_typst(body, &labels);
+    let errors = markup::syntax_errors(&typst);
+    assert!(errors.is_empty(), "{errors:?} in {typst:?} from {body:?}");
+
+    let mut escaped = String::new();
+    markup::escape_text(body, &mut escaped);
+    let shown: String = body
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    assert_eq!(markup::plain_text(&escaped), Some(shown), "{escaped:?}");
 }

@@ -44,13 +44,15 @@ impl FileDates {
 
     /// The date of the content file `rel` at `path`.
     pub fn of(&self, rel: &str, path: &Path) -> Option<Date> {
-        if let Some(date) = self.committed.get(rel) {
-            return Some(*date);
-        }
-        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
-        let seconds = modified.duration_since(UNIX_EPOCH).ok()?.as_secs();
-        Some(day_of(seconds))
+        self.committed.get(rel).copied().or_else(|| modified(path))
     }
+}
+
+/// The day the file at `path` was last changed.
+pub fn modified(path: &Path) -> Option<Date> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    let seconds = modified.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(day_of(seconds))
 }
 
 /// The day of each file's newest commit, from `git log -z --format=%x00%x01%ct

@@ -37,6 +37,9 @@ pub struct Document {
     pub yaml_line: usize,
     /// The file line on which the body starts.
     pub body_line: usize,
+    /// The day of the file's last commit, else of its last change (see [`dates`]): its
+    /// date when the front matter gives none. Set where the file is loaded.
+    pub file_date: Option<Date>,
 }
 
 impl Document {
@@ -70,6 +73,7 @@ impl Document {
             on_disk: None,
             yaml_line,
             body_line,
+            file_date: None,
         })
     }
 
@@ -122,6 +126,11 @@ impl Document {
     /// The file position of the front-matter `key`.
     pub fn key_position(&self, key: &str) -> Position {
         crate::yaml::key_position(self.yaml(), key).below(self.yaml_line - 1)
+    }
+
+    /// The date the item has: its `date:`, else the date of its file.
+    pub fn date(&self) -> Option<Date> {
+        self.front.date.or(self.file_date)
     }
 
     /// The file name without `.md`.

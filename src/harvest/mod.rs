@@ -47,6 +47,7 @@ pub struct Item {
     pub summary_from_body: bool,
     pub weight: i64,
     pub draft: bool,
+    /// Its `date:`, else the day of its file's last commit or change.
     pub date: Option<Date>,
     pub tags: Vec<String>,
     pub extra: serde_json::Value,
@@ -206,7 +207,7 @@ fn new_item(doc: &Document, routes: &Routes) -> Item {
         summary_from_body: false,
         weight: front.weight.unwrap_or(0),
         draft: front.draft,
-        date: front.date,
+        date: doc.date(),
         tags: front.tags.clone(),
         extra: serde_json::to_value(&front.extra).unwrap_or(serde_json::Value::Null),
         path,

@@ -33,6 +33,21 @@ pub struct SiteView {
     /// The link to the home page (the base path).
     pub home_url: String,
     pub extra: serde_json::Value,
+    pub brand: BrandView,
+}
+
+/// The organisation's look from `brand:` in `site.yaml`, each part none when not given.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BrandView {
+    /// The accent in light mode and in print (`#154273`), and in dark mode (given, or a
+    /// shade of the same hue that passes on the dark background).
+    pub accent: Option<String>,
+    pub accent_dark: Option<String>,
+    /// A CSS font stack, checked to hold nothing that ends a declaration.
+    pub font: Option<String>,
+    /// The URL of the logo, and its text alternative (`logo_alt`, else the site's title).
+    pub logo: Option<String>,
+    pub logo_alt: String,
 }
 
 /// Links every page needs: sections, generated pages, standalone pages, assets.
@@ -54,6 +69,17 @@ pub struct Nav {
     /// The Atom feed and `harvest.json`.
     pub feed: String,
     pub open_data: String,
+    /// The PDF edition, once there is one.
+    pub pdf: Option<PdfLink>,
+}
+
+/// The link to the PDF edition, with its size as a reader sees it (`245 kB`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PdfLink {
+    pub title: String,
+    pub url: String,
+    /// Unknown while the preview server is still making it.
+    pub size: Option<String>,
 }
 
 /// A view made into a template value once per render and shared by every page that shows
@@ -154,6 +180,8 @@ pub struct PageView {
     pub cite: Option<Citation>,
     /// The picture of its `image:` key.
     pub image: Option<ImageView>,
+    /// Where its source file is edited, when `site.yaml` has an `edit_url`.
+    pub edit_url: Option<String>,
 }
 
 /// A page's body as HTML, shared with the harvest rather than copied: templates see a string.
@@ -187,7 +215,7 @@ impl Serialize for Toc {
 pub struct Citation {
     /// The organisation of `site.yaml`, else its author, else the site's title.
     pub author: String,
-    /// The year of the item's `date`, else `extra.year` of `site.yaml`, else none.
+    /// The year of the item's date (its `date:`, else its file's).
     pub year: Option<String>,
     /// The item's title, after its kind and number where it has one.
     pub title: String,
@@ -252,6 +280,21 @@ impl<'h> Views<'h> {
             base_url: c.base_url.clone(),
             home_url: self.harvest.routes.urls.link(""),
             extra: serde_json::to_value(&c.extra).unwrap_or_default(),
+            brand: self.brand(),
+        }
+    }
+
+    fn brand(&self) -> BrandView {
+        let (brand, routes) = (&self.harvest.config.brand, &self.harvest.routes);
+        BrandView {
+            accent: brand.palette.map(|p| p.light.to_string()),
+            accent_dark: brand.palette.map(|p| p.dark.to_string()),
+            font: brand.font.as_ref().map(|f| f.trim().to_string()),
+            logo: routes.assets.logo().map(|path| routes.urls.link(path)),
+            logo_alt: (brand.logo_alt.as_ref()).map_or_else(
+                || self.harvest.config.title.clone(),
+                |alt| alt.trim().to_string(),
+            ),
         }
     }
 
@@ -283,11 +326,26 @@ impl<'h> Views<'h> {
                 url: h.routes.urls.link(&routes.generated(Generated::Search)),
             },
             pages: h.pages.iter().map(|&id| self.link_to(id)).collect(),
-            stylesheet: h.routes.urls.link(crate::routes::STYLESHEET),
-            search_script: h.routes.urls.link(published::SEARCH_SCRIPT),
+            stylesheet: routes
+                .urls
+                .link(&routes.assets.path(crate::routes::STYLESHEET)),
+            search_script: routes
+                .urls
+                .link(&routes.assets.path(published::SEARCH_SCRIPT)),
             search_index: h.routes.urls.link(published::SEARCH_MANIFEST),
             feed: h.routes.urls.link(published::FEED),
             open_data: h.routes.urls.link(published::OPEN_DATA),
+            pdf: None,
+        }
+    }
+
+    /// The link to the PDF edition of `bytes` bytes.
+    pub fn pdf_link(&self, bytes: Option<usize>) -> PdfLink {
+        let h = self.harvest;
+        PdfLink {
+            title: self.text("pdf_download"),
+            url: h.routes.urls.link(h.routes.pdf()),
+            size: bytes.map(|b| file_size(b, h.config.language)),
         }
     }
 
@@ -350,6 +408,7 @@ impl<'h> Views<'h> {
         view.tags = item.tags.clone();
         view.image = ImageView::of(item, &h.routes.urls);
         view.extra = item.extra.clone();
+        view.edit_url = h.routes.edit_url(&item.rel);
         view.themes = self.refs(&item.relations.themes);
         view.conclusions = self.refs(&item.relations.conclusions);
         view.recommendations = self.refs(&item.relations.recommendations);
@@ -406,21 +465,13 @@ impl<'h> Views<'h> {
             section_url: None,
             cite: None,
             image: None,
+            edit_url: None,
         }
     }
 
     fn citation(&self, item: &Item) -> Citation {
         let c = &self.harvest.config;
-        let year = item
-            .date
-            .map(|d| d.year.to_string())
-            .or_else(|| match c.extra.get("year") {
-                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
-                    Some(s.trim().to_string())
-                }
-                _ => None,
-            });
+        let year = item.date.map(|d| d.year.to_string());
         let title = match (item.kind, item.number) {
             (Kind::Item(Section::Conclusions | Section::Recommendations), Some(n)) => {
                 format!("{} {n}: {}", self.text(kind_name(item.kind)), item.title)
@@ -467,4 +518,17 @@ fn format_date(
         (Some(name), _) => format!("{} {name} {}", date.day, date.year),
         (None, _) => date.to_string(),
     }
+}
+
+/// A file size as readers write it: `245 kB`, `1,2 MB` (with the language's decimal mark).
+pub fn file_size(bytes: usize, language: Language) -> String {
+    if bytes < 1_000_000 {
+        return format!("{} kB", bytes.div_ceil(1000).max(1));
+    }
+    let tenths = bytes.div_ceil(100_000);
+    let mark = match language {
+        Language::Nl => ',',
+        Language::En => '.',
+    };
+    format!("{}{mark}{} MB", tenths / 10, tenths % 10)
 }

@@ -98,6 +98,7 @@ impl Views<'_> {
         let link = |n: usize| h.routes.urls.link(&self.section_page_path(section, n));
         if number > 1 {
             view.content = Body::default();
+            view.edit_url = None;
             view.toc = Toc::default();
             view.url = link(number);
             view.permalink = h

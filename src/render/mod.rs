@@ -49,6 +49,8 @@ pub struct Renderer {
     templates: BTreeMap<String, TemplateSource>,
     /// What the `print_body` function gives templates, set when the print edition is rendered.
     print_edition: SharedEdition,
+    /// The PDF edition the pages link to, with its size when known; `None`: no link.
+    pdf: Option<Option<usize>>,
 }
 
 impl Renderer {
@@ -75,7 +77,21 @@ impl Renderer {
             gave_up: AtomicBool::new(false),
             templates: theme.templates.clone(),
             print_edition,
+            pdf: None,
         })
+    }
+
+    /// Pages link to the PDF edition from now on, with its size in bytes when known;
+    /// `None`: they do not link to one.
+    pub fn link_pdf(&mut self, pdf: Option<Option<usize>>) {
+        self.pdf = pdf;
+    }
+
+    /// The links of every page, with the PDF edition's when there is one.
+    fn nav(&self, views: &Views<'_>) -> context::Nav {
+        let mut nav = views.nav();
+        nav.pdf = self.pdf.map(|bytes| views.pdf_link(bytes));
+        nav
     }
 
     /// Renders every page of the harvest into `output`; all failing pages are reported.
@@ -93,7 +109,7 @@ impl Renderer {
         let views = Views::new(harvest, &theme.strings);
         let mut global = Inputs::new(memo.is_some().then_some(0));
         global.insert("site", &views.site());
-        global.insert("nav", &views.nav());
+        global.insert("nav", &self.nav(&views));
         global.insert("t", &theme.strings);
         let global_hash = global.key();
         // A copy is made only when a run given up still holds the templates.
@@ -304,7 +320,7 @@ impl Renderer {
         let views = Views::new(harvest, &theme.strings);
         let mut global = Inputs::new(Some(0));
         global.insert("site", &views.site());
-        global.insert("nav", &views.nav());
+        global.insert("nav", &self.nav(&views));
         global.insert("t", &theme.strings);
         let global_hash = global.key();
         let results: Vec<_> = jobs

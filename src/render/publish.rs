@@ -19,9 +19,6 @@ use crate::routes::{Generated, Made, published};
 /// The newest this many items are in the feed.
 pub const FEED_LIMIT: usize = 100;
 
-/// What `updated` says when no item has a date: a fixed moment, so builds stay reproducible.
-const NO_DATE: &str = "1970-01-01T00:00:00Z";
-
 /// The templates of the feed, the sitemap and `robots.txt`, named after the files they make.
 pub const TEMPLATES: [&str; 3] = [published::FEED, published::SITEMAP, published::ROBOTS];
 
@@ -107,10 +104,9 @@ fn feed(views: &Views<'_>) -> Feed {
     let c = &h.config;
     let mut items: Vec<ItemId> = published_items(h).collect();
     // Stable: items of the same date keep their reading order.
-    items.sort_by_key(|&id| std::cmp::Reverse(h.items[id].date.map(|d| (d.year, d.month, d.day))));
+    items.sort_by_key(|&id| std::cmp::Reverse(h.items[id].date));
     items.truncate(FEED_LIMIT);
-    let newest = items.first().and_then(|&id| h.items[id].date);
-    let updated = newest.map_or_else(|| NO_DATE.to_string(), timestamp);
+    let updated = timestamp(newest_date(h));
     let entries = items
         .iter()
         .map(|&id| {
@@ -141,6 +137,21 @@ fn feed(views: &Views<'_>) -> Feed {
     }
 }
 
+/// The newest date of any page of the harvest; for a site without content, the date of
+/// `site.yaml` (the first day of the Unix clock only where neither can be read).
+fn newest_date(h: &Harvest) -> Date {
+    h.items
+        .iter()
+        .filter_map(|item| item.date)
+        .max()
+        .or(h.config.date)
+        .unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        })
+}
+
 /// `Conclusie 3: title` for numbered items, the title for others.
 fn entry_title(views: &Views<'_>, item: &Item) -> String {
     match (item.kind, item.number) {
@@ -165,10 +176,14 @@ struct SitemapUrl {
 }
 
 /// The sitemap (sitemaps.org 0.9): every page a reader may land on, not the search page
-/// nor the 404 page; items with their date as `lastmod`.
+/// nor the 404 page; items with their date as `lastmod`. None without a host: a sitemap
+/// holds full URLs only.
 fn sitemap(views: &Views<'_>) -> Sitemap {
     let h = views.harvest;
     let routes = &h.routes;
+    if !routes.urls.has_host() {
+        return Sitemap { urls: Vec::new() };
+    }
     let url = |path: &str, date: Option<Date>| SitemapUrl {
         loc: routes.urls.public(path),
         lastmod: date.map(|d| d.to_string()),

@@ -3,6 +3,7 @@
 
 pub mod connection;
 pub mod http;
+mod pdf;
 mod preview;
 pub mod reload;
 pub mod watch;
@@ -21,6 +22,7 @@ use crate::diagnostics::Hint;
 use crate::output::InMemory;
 use crate::pipeline::Change;
 use http::Live;
+use pdf::PdfMaker;
 pub use preview::Preview;
 
 /// How to serve.
@@ -78,8 +80,10 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
         base_url: Some(url.clone()),
         drafts: options.drafts,
     })
-    .deferring_print();
+    .deferring_print()
+    .making_pdf_later();
     let live = Arc::new(Live::default());
+    let pdf = PdfMaker::start(live.clone());
     let memory = InMemory::default();
     match preview.run(&[], &memory) {
         Ok(built) => {
@@ -88,6 +92,7 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
             }
             println!("{}", crate::summary(&built));
             live.publish(memory.into_site(), false);
+            make_pdf(&mut preview, &live, &pdf);
         }
         Err(errors) => {
             eprintln!("{errors}");
@@ -126,7 +131,8 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
 
     loop {
         let batch = next_batch(&wakes)?;
-        rebuild(&mut preview, &live, batch);
+        rebuild(&mut preview, &live, batch, &pdf);
+        make_pdf(&mut preview, &live, &pdf);
         let now = watch::existing_folders(&options.root);
         if now != watched {
             _watcher = watch::watch(&options.root, options.poll, changed(&sender))?;
@@ -174,7 +180,19 @@ fn next_batch(wakes: &Receiver<Wake>) -> Result<BTreeSet<Change>, ServeError> {
     }
 }
 
-fn rebuild(preview: &mut Preview, live: &Live, batch: BTreeSet<Change>) {
+/// Hands what the PDF of the last good run is made from to the thread that makes it.
+fn make_pdf(preview: &mut Preview, live: &Live, pdf: &PdfMaker) {
+    match preview.prepare_pdf() {
+        Some(Ok((path, prepared))) => pdf.make(path, prepared),
+        Some(Err(errors)) => {
+            eprintln!("the PDF: {errors}");
+            live.fail(errors);
+        }
+        None => {}
+    }
+}
+
+fn rebuild(preview: &mut Preview, live: &Live, batch: BTreeSet<Change>, pdf: &PdfMaker) {
     let started = Instant::now();
     let what = describe(&batch, &preview.options().root);
     let css_only = batch.iter().all(|c| match c {
@@ -192,6 +210,7 @@ fn rebuild(preview: &mut Preview, live: &Live, batch: BTreeSet<Change>) {
             let changed = site.changed_from(&live.site());
             let pages = site.page_count();
             live.publish(site, css_only);
+            pdf.keep_last(live);
             println!(
                 "{what} changed: rebuilt, {changed} of {pages} pages differ, in {} ms",
                 started.elapsed().as_millis()

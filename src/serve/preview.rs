@@ -16,9 +16,10 @@ use crate::images::Gallery;
 use crate::output::{Content, Counter, Sink};
 use crate::pipeline::{
     self, Change, ContentState, Frame, add_files, conclude, finish, load_frame, render_and_emit,
+    wants_pdf,
 };
 use crate::render::RenderMemo;
-use crate::{BuildOptions, Built};
+use crate::{BuildOptions, Built, PdfOutcome, pdf};
 
 /// The pipeline as the preview server runs it, with everything it remembers.
 pub struct Preview {
@@ -37,6 +38,11 @@ pub struct Preview {
     defer: bool,
     /// The print edition and search index served are older than the rest of the site.
     deferred_pending: bool,
+    /// Leave the PDF edition to [`Preview::prepare_pdf`] (the preview server makes it on a
+    /// thread of its own).
+    pdf_later: bool,
+    /// The PDF served is older than the rest of the site.
+    pdf_pending: bool,
 }
 
 impl Preview {
@@ -50,6 +56,8 @@ impl Preview {
             gallery: Arc::new(Gallery::new(&options.root)),
             defer: false,
             deferred_pending: false,
+            pdf_later: false,
+            pdf_pending: false,
             options,
         }
     }
@@ -60,6 +68,31 @@ impl Preview {
     pub fn deferring_print(mut self) -> Self {
         self.defer = true;
         self
+    }
+
+    /// Leaves the PDF edition out of every run: [`Preview::prepare_pdf`] gathers what it
+    /// is made from after a run, to be made elsewhere. Pages link to it without its size.
+    pub fn making_pdf_later(mut self) -> Self {
+        self.pdf_later = true;
+        self
+    }
+
+    /// What the PDF edition of the last good run is made from, with the path it goes to;
+    /// `None` when it is up to date or not wanted.
+    pub fn prepare_pdf(&mut self) -> Option<Result<(String, pdf::Prepared), Diagnostics>> {
+        if !std::mem::take(&mut self.pdf_pending) {
+            return None;
+        }
+        let (Some(frame), Some(harvest)) = (&self.frame, &self.last) else {
+            return None;
+        };
+        let path = harvest.routes.pdf().to_string();
+        let root = &self.options.root;
+        Some(
+            pdf::prepare(harvest, &frame.theme)
+                .map(|prepared| (path, prepared))
+                .map_err(|d| finish(d, root)),
+        )
     }
 
     pub fn options(&self) -> &BuildOptions {
@@ -93,6 +126,7 @@ impl Preview {
         }
         self.last = None;
         self.deferred_pending = false;
+        self.pdf_pending = false;
         let root = self.options.root.clone();
         let content_dir = root.join("content");
         let frame_stale = self.frame.is_none()
@@ -132,6 +166,7 @@ impl Preview {
         };
         let drafts = self.options.drafts;
         let (harvest, mut diagnostics) = pipeline::link(
+            &root,
             frame,
             content,
             drafts,
@@ -139,14 +174,17 @@ impl Preview {
             Some(&mut self.bodies),
         );
         let output = Counter::new(sink);
-        diagnostics.extend(render_and_emit(
+        let pdf = render_and_emit(
             &root,
             frame,
             &harvest,
             &self.gallery,
             Some(&mut self.render),
             &output,
-        ));
+            &mut diagnostics,
+            self.pdf_later,
+        );
+        let pending = pdf == PdfOutcome::Later;
         let built = conclude(
             &root,
             diagnostics,
@@ -154,7 +192,9 @@ impl Preview {
             &output,
             started,
             &self.gallery,
+            pdf,
         )?;
+        self.pdf_pending = pending;
         self.last = Some(harvest);
         Ok(built)
     }
@@ -174,6 +214,10 @@ impl Preview {
         else {
             return None;
         };
+        // A PDF made in the run holds every body and links from every page with its size.
+        if !self.pdf_later && wants_pdf(harvest) == PdfOutcome::Later {
+            return None;
+        }
         let documents = changed_bodies(&root.join("content"), content, changes)?;
         let (changed, problems) = harvest.replace_bodies(&documents.iter().collect::<Vec<_>>())?;
         for doc in documents {
@@ -194,14 +238,21 @@ impl Preview {
             &mut self.render,
         );
         self.deferred_pending = self.defer;
-        diagnostics.extend(add_files(
-            &output,
+        self.pdf_pending = self.pdf_later && wants_pdf(harvest) == PdfOutcome::Later;
+        diagnostics.extend(add_files(&output, &root, frame, harvest, &self.gallery));
+        let pdf = match self.pdf_pending {
+            true => PdfOutcome::Later,
+            false => PdfOutcome::Off,
+        };
+        let built = conclude(
             &root,
-            &frame.theme,
+            diagnostics,
             harvest,
+            &output,
+            started,
             &self.gallery,
-        ));
-        let built = conclude(&root, diagnostics, harvest, &output, started, &self.gallery);
+            pdf,
+        );
         if built.is_err() {
             self.last = None;
         }
@@ -221,10 +272,12 @@ fn changed_bodies(dir: &Path, content: &ContentState, changes: &[Change]) -> Opt
         let Some(Ok(old)) = content.documents.get(&rel) else {
             return None;
         };
-        let doc = load::read_source(dir, path)
+        let mut doc = load::read_source(dir, path)
             .ok()
             .and_then(|file| Document::parse(file).ok())?;
-        if doc.kind != old.kind || doc.front != old.front {
+        doc.file_date = content.dates.of(&rel, path);
+        // A new date shows in lists, the feed and the sitemap, not only in the page.
+        if doc.kind != old.kind || doc.front != old.front || doc.file_date != old.file_date {
             return None;
         }
         documents.push(doc);

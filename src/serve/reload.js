@@ -27,14 +27,26 @@
     document.body.append(overlay);
   };
   events.addEventListener("reload", () => location.reload());
-  events.addEventListener("css", (m) => {
+  events.addEventListener("css", async (m) => {
     clear();
     const version = JSON.parse(m.data).version;
-    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+    // The theme's stylesheet is named after its content: the page as served now names the
+    // new one. Other stylesheets keep their name and are asked for again.
+    let names = [];
+    try {
+      const page = await fetch(location.href, { cache: "no-store" });
+      const html = new DOMParser().parseFromString(await page.text(), "text/html");
+      names = [...html.querySelectorAll('link[rel="stylesheet"]')].map((l) => l.getAttribute("href"));
+    } catch (_) { /* each stylesheet is asked for again below */ }
+    document.querySelectorAll('link[rel="stylesheet"]').forEach((link, i) => {
+      if (names[i] && names[i] !== link.getAttribute("href")) {
+        link.setAttribute("href", names[i]);
+        return;
+      }
       const url = new URL(link.href);
       url.searchParams.set("oogst", version);
       link.href = url.href;
-    }
+    });
   });
   events.addEventListener("errors", (m) => show(JSON.parse(m.data)));
   events.addEventListener("ok", clear);

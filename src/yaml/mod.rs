@@ -14,7 +14,7 @@ use serde_saphyr::{Location, Spanned};
 use crate::diagnostics::{Position, did_you_mean};
 pub use error::{Expected, Found, Syntax, YamlError};
 use error::{syntax_error, value_error};
-pub use places::{key_position, value_position};
+pub use places::{find_key, key_position, value_position};
 
 /// A free map of values (`extra:`), as templates see it.
 pub type Mapping = serde_json::Map<String, serde_json::Value>;

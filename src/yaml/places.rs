@@ -146,9 +146,14 @@ fn places(text: &str) -> Option<Vec<Place>> {
 
 /// Where a top-level `key:` is written in `text` (line 1 column 1 if it is not there).
 pub fn key_position(text: &str, key: &str) -> Position {
+    find_key(text, key).unwrap_or(Position::new(1, 1))
+}
+
+/// Where a top-level `key:` is written in `text`, if it is.
+pub fn find_key(text: &str, key: &str) -> Option<Position> {
     places(text)
         .and_then(|places| places.into_iter().find(|p| p.key == key))
-        .map_or(Position::new(1, 1), |place| place.at)
+        .map(|place| place.at)
 }
 
 /// Where `value` is written under the top-level `key` (as its value, an item of its list or

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real-browser tests of sites built by oogst (see tests/browser/README.md).
 # Installs what a fresh Debian machine lacks (Chromium from apt, the npm packages from
-# the committed lockfile), builds the release binary and runs the node:test files.
+# the committed lockfile), builds the binary (debug, as `cargo test` does; OOGST_BIN
+# picks another) and runs the node:test files.
 # Screenshots and PDFs go to artifacts/browser/ under the repository root.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -39,10 +40,12 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-echo "== browser tests: cargo build --release"
-cargo build --release --locked --quiet
+# The debug binary: the one `cargo test` built already (a release build would compile
+# Typst a second time, for sites that build in well under a second either way).
+echo "== browser tests: cargo build"
+cargo build --locked --quiet
 target_dir="${CARGO_TARGET_DIR:-$repo/target}"
-export OOGST_BIN="$target_dir/release/oogst"
+export OOGST_BIN="${OOGST_BIN:-$target_dir/debug/oogst}"
 
 mkdir -p "$repo/artifacts/browser"
 rm -f "$repo"/artifacts/browser/*.png "$repo"/artifacts/browser/*.pdf

@@ -97,6 +97,14 @@ impl Site {
         std::fs::write(path, text).expect("write a file");
     }
 
+    /// Sets the modification time of every file below `content/` to noon (UTC) of
+    /// `YYYY-MM-DD`: the date of an item without `date:` outside git.
+    pub fn date_content_files(&self, date: &str) {
+        for (rel, _) in files_below(&self.path("content")) {
+            set_modified(&self.path("content").join(rel), date);
+        }
+    }
+
     /// `oogst <args> --root <site>`.
     pub fn oogst(&self, args: &[&str]) -> Command {
         let mut cmd = oogst();
@@ -123,6 +131,33 @@ impl Site {
     pub fn output(&self) -> BTreeMap<String, Vec<u8>> {
         files_below(&self.path("public"))
     }
+}
+
+/// Sets the modification time of the file at `path` to noon (UTC) of `YYYY-MM-DD`.
+pub fn set_modified(path: &Path, date: &str) {
+    let seconds = unix_seconds(date) + 12 * 3600;
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(time))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// Seconds from 1970-01-01 to the start of `YYYY-MM-DD` (UTC).
+pub fn unix_seconds(date: &str) -> u64 {
+    let parts: Vec<i64> = date
+        .split('-')
+        .map(|p| p.parse().expect("a number"))
+        .collect();
+    let (y, m, d) = (parts[0], parts[1], parts[2]);
+    // Days from civil, after the proleptic Gregorian calendar.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    ((era * 146_097 + doe - 719_468) * 86_400) as u64
 }
 
 pub fn oogst() -> Command {

@@ -104,6 +104,14 @@ impl Server {
         ))
     }
 
+    /// The path of the stylesheet the home page names (published under its hash).
+    pub fn stylesheet(&self) -> String {
+        let home = self.get("/").text();
+        let link = "rel=\"stylesheet\" href=\"";
+        let at = home.find(link).expect("a stylesheet link") + link.len();
+        home[at..at + home[at..].find('"').expect("a closing quote")].to_string()
+    }
+
     /// Sends `raw` bytes and reads the whole response.
     pub fn request(&self, raw: &str) -> Response {
         self.request_within(raw, Duration::from_secs(10))

@@ -1,0 +1,349 @@
+//! The harvest as a Typst module the template imports: every text a string literal or
+//! converted Markdown, so nothing a writer wrote is ever read as Typst code.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use super::markup::{self, BodyLabels, LinkTarget, string_literal};
+use crate::content::front_matter;
+use crate::content::{Kind, Section};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::harvest::{Harvest, Item, ItemId};
+
+/// The path the template imports the harvest from.
+pub const DATA_PATH: &str = "/harvest-data.typ";
+
+/// A Typst value, written out as code.
+enum Value {
+    None,
+    Str(String),
+    Int(i64),
+    /// An item's body as Typst markup made by [`markup::to_typst`], and its source file.
+    Body(String, PathBuf),
+    Array(Vec<Value>),
+    Dict(Vec<(String, Value)>),
+}
+
+/// The module's text, with where each body is in it.
+#[derive(Default)]
+pub struct Module {
+    /// The Typst source.
+    pub text: String,
+    /// The byte range of each item's body in `text`, with the item's source file.
+    pub bodies: Vec<(std::ops::Range<usize>, PathBuf)>,
+}
+
+impl Module {
+    fn write(&mut self, value: &Value) {
+        let out = &mut self.text;
+        match value {
+            Value::None => out.push_str("none"),
+            Value::Str(text) => string_literal(text, out),
+            Value::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Value::Body(markup, source) => {
+                out.push('[');
+                let start = out.len();
+                out.push_str(markup);
+                self.bodies.push((start..out.len(), source.clone()));
+                self.text.push(']');
+            }
+            Value::Array(values) => {
+                out.push('(');
+                for value in values {
+                    self.write(value);
+                    self.text.push_str(", ");
+                }
+                self.text.push(')');
+            }
+            Value::Dict(entries) if entries.is_empty() => out.push_str("(:)"),
+            Value::Dict(entries) => {
+                out.push('(');
+                for (key, value) in entries {
+                    string_literal(key, &mut self.text);
+                    self.text.push_str(": ");
+                    self.write(value);
+                    self.text.push_str(",\n");
+                }
+                self.text.push(')');
+            }
+        }
+    }
+}
+
+fn dict(entries: Vec<(&str, Value)>) -> Value {
+    Value::Dict(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
+fn text(value: &Option<String>) -> Value {
+    value.clone().map_or(Value::None, Value::Str)
+}
+
+/// UI strings as a dictionary; texts stay strings, lists of texts stay lists.
+fn strings(strings: &serde_json::Map<String, serde_json::Value>) -> Value {
+    let entries = strings
+        .iter()
+        .map(|(key, value)| (key.clone(), json(value)));
+    Value::Dict(entries.collect())
+}
+
+fn json(value: &serde_json::Value) -> Value {
+    match value {
+        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::Array(list) => Value::Array(list.iter().map(json).collect()),
+        serde_json::Value::Number(n) => n.as_i64().map_or(Value::Str(n.to_string()), Value::Int),
+        serde_json::Value::Bool(b) => Value::Str(b.to_string()),
+        _ => Value::None,
+    }
+}
+
+/// The label of an item's place in the report: its content path.
+pub fn item_label(item: &Item) -> String {
+    item.rel.clone()
+}
+
+/// What the harvest module is made of besides the harvest.
+pub struct Cover<'a> {
+    /// The theme's UI strings in the site's language.
+    pub strings: &'a serde_json::Map<String, serde_json::Value>,
+    /// The report's date, written out in the site's language.
+    pub date: String,
+}
+
+/// Writes the harvest module; problems (unreadable bodies) are returned with it.
+pub fn harvest_module(harvest: &Harvest, cover: &Cover<'_>) -> (Module, Diagnostics) {
+    let labels: HashMap<&str, ItemId> = harvest
+        .items
+        .iter()
+        .enumerate()
+        .map(|(id, item)| (item.rel.as_str(), id))
+        .collect();
+    let bodies: Vec<Result<String, Diagnostic>> = harvest
+        .items
+        .par_iter()
+        .with_max_len(crate::PARALLEL_PIECE)
+        .map(|item| body(item, harvest, &labels))
+        .collect();
+    let mut diagnostics = Diagnostics::new();
+    let mut bodies: Vec<String> = bodies
+        .into_iter()
+        .map(|b| {
+            b.unwrap_or_else(|d| {
+                diagnostics.push(d);
+                String::new()
+            })
+        })
+        .collect();
+    let config = &harvest.config;
+    let mut item = |id: ItemId| item_value(harvest, id, std::mem::take(&mut bodies[id]));
+
+    let home = harvest.home.map_or(Value::None, &mut item);
+    let sections: Vec<Value> = Section::ALL
+        .iter()
+        .map(|&section| {
+            let intro = harvest
+                .intros
+                .get(&section)
+                .map_or(Value::None, |&id| item(id));
+            let items = harvest
+                .section(section)
+                .iter()
+                .map(|&id| item(id))
+                .collect();
+            dict(vec![
+                ("key", Value::Str(section.folder().to_string())),
+                ("label", Value::Str(format!("section:{}", section.folder()))),
+                ("intro", intro),
+                ("items", Value::Array(items)),
+            ])
+        })
+        .collect();
+    let pages = harvest.pages.iter().map(|&id| item(id)).collect();
+
+    let site = dict(vec![
+        ("title", Value::Str(config.title.clone())),
+        ("subtitle", text(&config.subtitle)),
+        ("organisation", text(&config.organisation)),
+        ("author", text(&config.author)),
+        ("description", text(&config.description)),
+        ("language", Value::Str(config.language.code().to_string())),
+        ("date", Value::Str(cover.date.clone())),
+    ]);
+    let mut module = Module {
+        text: String::with_capacity(bodies_len(harvest) * 5 / 4 + 4096),
+        bodies: Vec::new(),
+    };
+    module
+        .text
+        .push_str("// Made by oogst from the harvest: not to be edited.\n");
+    for (name, value) in [
+        ("site", site),
+        ("t", strings(cover.strings)),
+        ("home", home),
+        ("sections", Value::Array(sections)),
+        ("pages", Value::Array(pages)),
+        ("matrix", matrix(harvest)),
+    ] {
+        module.text.push_str(&format!("#let {name} = "));
+        module.write(&value);
+        module.text.push('\n');
+    }
+    (module, diagnostics)
+}
+
+fn bodies_len(harvest: &Harvest) -> usize {
+    harvest.items.iter().map(|i| i.body.html.len()).sum()
+}
+
+/// An item as the template sees it: label, kind, number, title, summary, body, relations.
+fn item_value(harvest: &Harvest, id: ItemId, body: String) -> Value {
+    let item = &harvest.items[id];
+    let kind = match item.kind {
+        Kind::Home => "home",
+        Kind::SectionIntro(_) => "intro",
+        Kind::Item(Section::Themes) => "theme",
+        Kind::Item(Section::Conclusions) => "conclusion",
+        Kind::Item(Section::Recommendations) => "recommendation",
+        Kind::Page => "page",
+    };
+    let related = |key: &'static str, ids: &[ItemId]| {
+        (
+            key,
+            Value::Array(ids.iter().map(|&id| reference(harvest, id)).collect()),
+        )
+    };
+    let r = &item.relations;
+    dict(vec![
+        ("label", Value::Str(item_label(item))),
+        ("kind", Value::Str(kind.to_string())),
+        (
+            "number",
+            item.number.map_or(Value::None, |n| Value::Int(n.into())),
+        ),
+        ("title", Value::Str(item.title.clone())),
+        ("summary", Value::Str(item.summary.clone())),
+        ("body", Value::Body(body, item.source.clone())),
+        (
+            "relations",
+            dict(vec![
+                related("themes", &r.themes),
+                related("conclusions", &r.conclusions),
+                related("recommendations", &r.recommendations),
+            ]),
+        ),
+    ])
+}
+
+/// Another item, as a relation or matrix entry names it.
+fn reference(harvest: &Harvest, id: ItemId) -> Value {
+    let item = &harvest.items[id];
+    dict(vec![
+        ("label", Value::Str(item_label(item))),
+        (
+            "number",
+            item.number.map_or(Value::None, |n| Value::Int(n.into())),
+        ),
+        ("title", Value::Str(item.title.clone())),
+    ])
+}
+
+/// Recommendations against the conclusions and themes they answer.
+fn matrix(harvest: &Harvest) -> Value {
+    let refs =
+        |ids: &[ItemId]| Value::Array(ids.iter().map(|&id| reference(harvest, id)).collect());
+    let labels = |ids: &[ItemId]| {
+        Value::Array(
+            ids.iter()
+                .map(|&id| Value::Str(item_label(&harvest.items[id])))
+                .collect(),
+        )
+    };
+    let rows = harvest
+        .section(Section::Recommendations)
+        .iter()
+        .map(|&id| {
+            let r = &harvest.items[id].relations;
+            dict(vec![
+                ("recommendation", reference(harvest, id)),
+                ("conclusions", labels(&r.conclusions)),
+                ("themes", labels(&r.themes)),
+            ])
+        })
+        .collect();
+    dict(vec![
+        ("conclusions", refs(harvest.section(Section::Conclusions))),
+        ("themes", refs(harvest.section(Section::Themes))),
+        ("rows", Value::Array(rows)),
+    ])
+}
+
+/// An item's body as Typst markup, read again from its file (the harvest keeps HTML only).
+fn body(
+    item: &Item,
+    harvest: &Harvest,
+    labels: &HashMap<&str, ItemId>,
+) -> Result<String, Diagnostic> {
+    let unreadable =
+        |e: &dyn crate::diagnostics::Hint| Diagnostic::new(&item.source, Position::UNKNOWN, e);
+    let text = std::fs::read_to_string(&item.source)
+        .map_err(|e| unreadable(&crate::content::load::LoadError::Io(e)))?;
+    let split = front_matter::split(&text).map_err(|e| unreadable(&e))?;
+    let own = item_label(item);
+    let headings: Vec<String> = item
+        .body
+        .headings
+        .iter()
+        .map(|h| format!("{own}#{}", h.id))
+        .collect();
+    let resolve = |dest: &str| link_target(dest, item, harvest, labels);
+    let labels = BodyLabels {
+        resolve: &resolve,
+        headings: &headings,
+        footnotes: &format!("{own}#"),
+    };
+    Ok(markup::to_typst(split.body, &labels))
+}
+
+/// Where a link in `item`'s body leads in the report.
+fn link_target(
+    dest: &str,
+    item: &Item,
+    harvest: &Harvest,
+    labels: &HashMap<&str, ItemId>,
+) -> LinkTarget {
+    let heading = |target: &Item, anchor: &str| {
+        if target.body.headings.iter().any(|h| h.id == anchor) {
+            LinkTarget::Label(format!("{}#{anchor}", item_label(target)))
+        } else {
+            LinkTarget::Label(item_label(target))
+        }
+    };
+    if let Some(target) = dest.strip_prefix("@/") {
+        let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+        return match labels.get(file) {
+            Some(&id) if anchor.is_empty() => LinkTarget::Label(item_label(&harvest.items[id])),
+            Some(&id) => heading(&harvest.items[id], anchor),
+            None => LinkTarget::Text,
+        };
+    }
+    if let Some(anchor) = dest.strip_prefix('#') {
+        return match item.body.headings.iter().any(|h| h.id == anchor) {
+            true => heading(item, anchor),
+            false => LinkTarget::Text,
+        };
+    }
+    let scheme = dest.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("http" | "https" | "mailto") => LinkTarget::Url(dest.to_string()),
+        _ => LinkTarget::Text,
+    }
+}

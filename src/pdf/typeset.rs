@@ -1,0 +1,215 @@
+//! Laying the report out with Typst and exporting it as a tagged PDF/UA-1 file.
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::syntax::FileId;
+use typst::{World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use super::world::{ReportWorld, file_id};
+use super::{MAIN_TEMPLATE, PdfError, Report, data};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::harvest::Harvest;
+use crate::theme::{Origin, Theme};
+
+/// A report ready to be laid out: its files in a world of their own, so the slow part can
+/// run on another thread while the harvest changes.
+pub struct Prepared {
+    world: ReportWorld,
+    origins: Vec<(FileId, PathBuf)>,
+    /// Where each item's body is in the harvest module, and its source file.
+    bodies: Vec<(std::ops::Range<usize>, PathBuf)>,
+    data_id: FileId,
+    main_origin: Origin,
+    title: String,
+    today: Option<Datetime>,
+}
+
+/// Gathers what the report of `harvest` is made from: the theme's PDF templates and the
+/// harvest as a Typst module (bodies read again from their files and converted).
+pub fn prepare(harvest: &Harvest, theme: &Theme) -> Result<Prepared, Diagnostics> {
+    let today = today();
+    let cover = data::Cover {
+        strings: &theme.strings,
+        date: written_date(today, &theme.strings),
+    };
+    let (module, diagnostics) = data::harvest_module(harvest, &cover);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let at_theme = |e: PdfError| Diagnostics::from(Diagnostic::new("pdf", Position::UNKNOWN, &e));
+    let main_source = theme
+        .pdf_templates
+        .get(MAIN_TEMPLATE)
+        .ok_or_else(|| at_theme(PdfError::NoTemplate))?;
+    let id = |path: &str| file_id(path).ok_or_else(|| at_theme(PdfError::BadPath(path.into())));
+    let data_id = id(data::DATA_PATH)?;
+    let mut files = vec![(data_id, module.text)];
+    let mut origins = vec![(
+        data_id,
+        PathBuf::from(format!("<generated>{}", data::DATA_PATH)),
+    )];
+    for (name, source) in &theme.pdf_templates {
+        let file = id(&format!("/pdf/{name}"))?;
+        files.push((file, source.text.clone()));
+        origins.push((file, source.origin.display_path()));
+    }
+    let main = id(&format!("/pdf/{MAIN_TEMPLATE}"))?;
+    Ok(Prepared {
+        world: ReportWorld::new(main, files, today),
+        bodies: module.bodies,
+        data_id,
+        origins,
+        main_origin: main_source.origin.clone(),
+        title: harvest.config.title.clone(),
+        today,
+    })
+}
+
+impl Prepared {
+    /// Lays the report out and exports it as PDF/UA-1; an error in a template is reported
+    /// at its file and line, a report that cannot meet PDF/UA-1 is not made.
+    pub fn make(self) -> Result<Report, Diagnostics> {
+        let started = std::time::Instant::now();
+        let located = |d: &SourceDiagnostic, error: PdfError| self.locate(d, error);
+        let compiled = typst::compile::<PagedDocument>(&self.world).output;
+        let document = compiled.map_err(|errors| {
+            collect(
+                errors
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .map(|d| located(d, PdfError::Template(message(d)))),
+            )
+        })?;
+        let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| {
+            Diagnostics::from(self.locate_nothing(PdfError::NotAccessible(e.message().to_string())))
+        })?;
+        let options = PdfOptions {
+            ident: Smart::Custom(self.title.clone()),
+            creator: Smart::Custom(Some("oogst".into())),
+            timestamp: self.today.map(Timestamp::new_utc),
+            standards,
+            tagged: true,
+            ..PdfOptions::default()
+        };
+        let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
+            collect(
+                errors
+                    .iter()
+                    .map(|d| located(d, PdfError::NotAccessible(message(d)))),
+            )
+        })?;
+        // Typst keeps what it laid out for the next run; a preview server makes many.
+        typst::comemo::evict(10);
+        Ok(Report {
+            bytes,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// The diagnostic at the file and line of the template it points into.
+    fn locate(&self, d: &SourceDiagnostic, error: PdfError) -> Diagnostic {
+        let place = d.span.id().and_then(|id| {
+            let range = self.world.range(d.span)?;
+            // A problem in a body is the writer's: told at the content file.
+            if id == self.data_id
+                && let Some((_, source)) =
+                    self.bodies.iter().find(|(r, _)| r.contains(&range.start))
+            {
+                return Some((source.clone(), Position::UNKNOWN));
+            }
+            let path = self.origins.iter().find(|(o, _)| *o == id)?.1.clone();
+            let source = self.world.source(id).ok()?;
+            let (line, col) = source.lines().byte_to_line_column(range.start)?;
+            Some((path, Position::new(line + 1, col + 1)))
+        });
+        match place {
+            Some((path, position)) => Diagnostic::new(path, position, &error),
+            None => self.locate_nothing(error),
+        }
+    }
+
+    fn locate_nothing(&self, error: PdfError) -> Diagnostic {
+        Diagnostic::new(self.main_origin.display_path(), Position::UNKNOWN, &error)
+    }
+}
+
+fn collect(list: impl IntoIterator<Item = Diagnostic>) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    for d in list {
+        diagnostics.push(d);
+    }
+    diagnostics
+}
+
+/// A Typst diagnostic's message with its hints.
+fn message(d: &SourceDiagnostic) -> String {
+    let mut text = d.message.to_string();
+    for hint in &d.hints {
+        text.push_str(&format!(" (hint: {})", hint.v));
+    }
+    text
+}
+
+/// Today's date (UTC), or the one `SOURCE_DATE_EPOCH` gives, for builds that must repeat.
+fn today() -> Option<Datetime> {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    let (year, month, day) = civil_date(seconds / 86_400);
+    Datetime::from_ymd(year, month, day)
+}
+
+/// Year, month and day of a count of days since 1970-01-01 (the proleptic Gregorian calendar).
+fn civil_date(days: u64) -> (i32, u8, u8) {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    (year, month, day)
+}
+
+/// `30 november 2026`, with the month names of the theme's UI strings.
+fn written_date(
+    date: Option<Datetime>,
+    strings: &serde_json::Map<String, serde_json::Value>,
+) -> String {
+    let Some(date) = date else {
+        return String::new();
+    };
+    let (Some(year), Some(month), Some(day)) = (date.year(), date.month(), date.day()) else {
+        return String::new();
+    };
+    let name = strings
+        .get("months")
+        .and_then(|m| m.get(usize::from(month).saturating_sub(1)))
+        .and_then(|m| m.as_str())
+        .map_or_else(|| month.to_string(), str::to_string);
+    format!("{day} {name} {year}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_become_dates() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(20_422), (2025, 11, 30));
+        assert_eq!(civil_date(11_016), (2000, 2, 29));
+    }
+}
