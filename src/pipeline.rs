@@ -152,7 +152,7 @@ pub(crate) fn render_and_emit(
 ) -> PdfOutcome {
     let pdf = match diagnostics.has_errors() {
         true => PdfOutcome::Off,
-        false => pdf_stage(harvest, frame, output, pdf_later),
+        false => pdf_stage(harvest, frame, gallery, output, pdf_later),
     };
     if let PdfOutcome::Failed(errors) = &pdf {
         diagnostics.extend(errors.clone());
@@ -192,11 +192,12 @@ pub(crate) fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
 fn pdf_stage(
     harvest: &Harvest,
     frame: &mut Frame,
+    gallery: &Gallery,
     output: &Counter<'_>,
     later: bool,
 ) -> PdfOutcome {
     let outcome = match wants_pdf(harvest) {
-        PdfOutcome::Later if !later => match pdf::make(harvest, &frame.theme) {
+        PdfOutcome::Later if !later => match pdf::make(harvest, &frame.theme, gallery) {
             Ok(report) => {
                 let made = PdfOutcome::Made {
                     bytes: report.bytes.len(),

@@ -438,12 +438,6 @@ fn serve_processes_only_the_images_that_changed() {
 }
 
 /// A photo in the `static/` folder, written from the root as `/img/…`.
-fn write_bytes(site: &Site, rel: &str, bytes: &[u8]) {
-    let path = site.path(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
-
 /// A 600 × 400 JPEG with nothing but its pixels.
 fn plain_jpeg() -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -460,14 +454,14 @@ fn plain_jpeg() -> Vec<u8> {
 fn nothing_unpublished_leaks_and_no_file_carries_metadata() {
     let site = site_with_images();
     let photo = photo_on_its_side(1200, 900, 7);
-    write_bytes(&site, "content/conclusions/ongebruikt.jpg", &photo);
-    write_bytes(&site, "content/conclusions/concept-foto.jpg", &photo);
+    site.write_bytes("content/conclusions/ongebruikt.jpg", &photo);
+    site.write_bytes("content/conclusions/concept-foto.jpg", &photo);
     site.write(
         "content/conclusions/03-concept.md",
         "---\ntitle: Concept\nnumber: 3\ndraft: true\n---\n\n![Het concept](concept-foto.jpg)\n",
     );
-    write_bytes(&site, "static/img/kaart.jpg", &photo);
-    write_bytes(&site, "static/img/plain.jpg", &plain_jpeg());
+    site.write_bytes("static/img/kaart.jpg", &photo);
+    site.write_bytes("static/img/plain.jpg", &plain_jpeg());
     site.write("static/img/schema.svg", SCHEMA_SVG);
     build(&site);
     let out = site.output();
@@ -513,7 +507,7 @@ fn two_files_for_one_output_name_are_an_error_naming_both() {
     DynamicImage::new_rgb8(900, 600)
         .write_to(&mut Cursor::new(&mut webp), image::ImageFormat::WebP)
         .unwrap();
-    write_bytes(&site, "content/conclusions/flip-over.webp", &webp);
+    site.write_bytes("content/conclusions/flip-over.webp", &webp);
     site.write(
         FIRST,
         &BODY.replace(
@@ -521,7 +515,7 @@ fn two_files_for_one_output_name_are_an_error_naming_both() {
             "![Dezelfde flip-over als WebP](flip-over.webp)\n\nEen schema",
         ),
     );
-    write_bytes(&site, "static/conclusies/proces-480.png", &plain_jpeg());
+    site.write_bytes("static/conclusies/proces-480.png", &plain_jpeg());
     let out = site.oogst(&["build"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what tests/pdf.rs reads the PDF edition with, where a fresh Debian machine
-# lacks it: poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm) and qpdf.
+# lacks it: poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm, pdfimages) and qpdf.
 set -euo pipefail
 
 as_root() {
@@ -10,7 +10,7 @@ as_root() {
 }
 
 missing=()
-for tool in pdftotext pdfinfo pdffonts pdftoppm; do
+for tool in pdftotext pdfinfo pdffonts pdftoppm pdfimages; do
   command -v "$tool" >/dev/null || { missing+=(poppler-utils); break; }
 done
 command -v qpdf >/dev/null || missing+=(qpdf)

@@ -476,3 +476,53 @@ fn serve_makes_the_pdf_after_the_reload_and_again_after_an_edit() {
         "the PDF served is old"
     );
 }
+
+/// A photo made here: `width` × `height`, a gradient.
+fn photo(width: u32, height: u32) -> Vec<u8> {
+    let photo = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 140])
+    });
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(photo)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Jpeg,
+        )
+        .expect("encode the photo");
+    bytes
+}
+
+#[test]
+fn images_a_body_shows_are_in_the_pdf_with_their_description_and_caption() {
+    let site = Site::small();
+    site.write_bytes("content/conclusions/flip-over.jpg", &photo(2400, 1500));
+    site.write_bytes("content/conclusions/rand.jpg", &photo(900, 40));
+    site.write(
+        "content/conclusions/02-tweede.md",
+        "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nDe sessie.\n\n\
+         ![De flip-over met de vier knelpunten](flip-over.jpg \"Flip-over van de tweede sessie\")\n\n\
+         ![-](rand.jpg)\n\nEn verder.\n",
+    );
+    site.build_ok(&[]);
+    let pdf = site.path("public/proefoogst.pdf");
+
+    // One image: the photo in its largest published size; the decorative one is left out.
+    let list = tool("pdfimages", &["-list", path_str(&pdf)]);
+    let images: Vec<&str> = list.lines().skip(2).collect();
+    assert_eq!(images.len(), 1, "{list}");
+    let columns: Vec<&str> = images[0].split_whitespace().collect();
+    assert_eq!((columns[3], columns[4]), ("1600", "1000"), "{list}");
+
+    // The caption is text under it; the description is the image's alternative text.
+    let text = squeeze(&tool("pdftotext", &[path_str(&pdf), "-"]));
+    assert!(text.contains("Flip-over van de tweede sessie"), "{text}");
+    assert!(
+        !text.contains("De flip-over met de vier knelpunten"),
+        "{text}"
+    );
+    let structure = uncompressed(&pdf);
+    assert!(
+        structure.contains("/Alt (De flip-over met de vier knelpunten)"),
+        "no /Alt with the description"
+    );
+}

@@ -354,6 +354,7 @@ pub fn pdf_markup(data: &[u8]) {
         resolve: &resolve,
         headings: &headings,
         footnotes: "item#",
+        image: &|dest: &str| dest.ends_with(".jpg").then(|| format!("/images/{dest}")),
     };
     let typst = markup::to_typst(body, &labels);
     let errors = markup::syntax_errors(&typst);

@@ -35,6 +35,8 @@ pub struct Figure {
     pub height: u32,
     /// The file it is made from.
     pub source: PathBuf,
+    /// The destination as the body writes it (`flip-over.jpg`), when a body shows it.
+    pub written: String,
     /// A hash of the file's bytes and the processing: a body showing it is up to date while
     /// this is unchanged.
     pub key: u128,
@@ -189,7 +191,8 @@ impl<'a, 'r, I: Iterator<Item = (Event<'a>, Range<usize>)>> Figures<'a, 'r, I> {
         self.shown += 1;
         let mut img = String::with_capacity(200);
         match (self.resolve)(&dest) {
-            Destination::Image(figure) => {
+            Destination::Image(mut figure) => {
+                figure.written = dest.clone();
                 img.push_str(&format!("<img src=\"{}\"", escape(&figure.src)));
                 if !figure.srcset.is_empty() {
                     img.push_str(&format!(

@@ -116,6 +116,7 @@ impl Picture {
             height: largest.height,
             source: self.source.clone(),
             key: self.key,
+            written: String::new(),
         }
     }
 }

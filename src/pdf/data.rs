@@ -1,6 +1,8 @@
 //! The harvest as a Typst module the template imports: every text a string literal or
 //! converted Markdown, so nothing a writer wrote is ever read as Typst code.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::PathBuf;
 
@@ -12,6 +14,7 @@ use crate::content::front_matter;
 use crate::content::{Kind, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{Harvest, Item, ItemId};
+use crate::images::Gallery;
 
 /// The path the template imports the harvest from.
 pub const DATA_PATH: &str = "/harvest-data.typ";
@@ -34,6 +37,8 @@ pub struct Module {
     pub text: String,
     /// The byte range of each item's body in `text`, with the item's source file.
     pub bodies: Vec<(std::ops::Range<usize>, PathBuf)>,
+    /// The images the bodies show: their path in the report, the file they are made of.
+    pub images: BTreeMap<String, PathBuf>,
 }
 
 impl Module {
@@ -119,28 +124,38 @@ pub struct Cover<'a> {
     pub date: String,
 }
 
-/// Writes the harvest module; problems (unreadable bodies) are returned with it.
-pub fn harvest_module(harvest: &Harvest, cover: &Cover<'_>) -> (Module, Diagnostics) {
+/// Writes the harvest module; problems (unreadable bodies) are returned with it. Images the
+/// bodies show are taken from `gallery`, in their largest size.
+pub fn harvest_module(
+    harvest: &Harvest,
+    gallery: &Gallery,
+    cover: &Cover<'_>,
+) -> (Module, Diagnostics) {
     let labels: HashMap<&str, ItemId> = harvest
         .items
         .iter()
         .enumerate()
         .map(|(id, item)| (item.rel.as_str(), id))
         .collect();
-    let bodies: Vec<Result<String, Diagnostic>> = harvest
+    let bodies: Vec<Result<(String, Images), Diagnostic>> = harvest
         .items
         .par_iter()
         .with_max_len(crate::PARALLEL_PIECE)
-        .map(|item| body(item, harvest, &labels))
+        .map(|item| body(item, harvest, gallery, &labels))
         .collect();
     let mut diagnostics = Diagnostics::new();
+    let mut images = BTreeMap::new();
     let mut bodies: Vec<String> = bodies
         .into_iter()
-        .map(|b| {
-            b.unwrap_or_else(|d| {
+        .map(|b| match b {
+            Ok((body, shown)) => {
+                images.extend(shown);
+                body
+            }
+            Err(d) => {
                 diagnostics.push(d);
                 String::new()
-            })
+            }
         })
         .collect();
     let config = &harvest.config;
@@ -181,6 +196,7 @@ pub fn harvest_module(harvest: &Harvest, cover: &Cover<'_>) -> (Module, Diagnost
     let mut module = Module {
         text: String::with_capacity(bodies_len(harvest) * 5 / 4 + 4096),
         bodies: Vec::new(),
+        images,
     };
     module
         .text
@@ -286,12 +302,17 @@ fn matrix(harvest: &Harvest) -> Value {
     ])
 }
 
-/// An item's body as Typst markup, read again from its file (the harvest keeps HTML only).
+/// Images a body shows: their path in the report, the file they are made of.
+type Images = Vec<(String, PathBuf)>;
+
+/// An item's body as Typst markup, read again from its file (the harvest keeps HTML only),
+/// with the images it shows.
 fn body(
     item: &Item,
     harvest: &Harvest,
+    gallery: &Gallery,
     labels: &HashMap<&str, ItemId>,
-) -> Result<String, Diagnostic> {
+) -> Result<(String, Images), Diagnostic> {
     let unreadable =
         |e: &dyn crate::diagnostics::Hint| Diagnostic::new(&item.source, Position::UNKNOWN, e);
     let text = std::fs::read_to_string(&item.source)
@@ -305,12 +326,26 @@ fn body(
         .map(|h| format!("{own}#{}", h.id))
         .collect();
     let resolve = |dest: &str| link_target(dest, item, harvest, labels);
+    let shown = RefCell::new(Vec::new());
+    let image = |dest: &str| {
+        let figure = item.body.figures.iter().find(|f| f.written == dest)?;
+        let picture = gallery.known(&figure.source)?;
+        let (largest, _) = picture.files().last()?;
+        let extension = largest.rsplit_once('.').map_or("jpg", |(_, e)| e);
+        let file = format!("/images/{:032x}.{extension}", picture.key);
+        shown
+            .borrow_mut()
+            .push((file.clone(), figure.source.clone()));
+        Some(file)
+    };
     let labels = BodyLabels {
         resolve: &resolve,
         headings: &headings,
         footnotes: &format!("{own}#"),
+        image: &image,
     };
-    Ok(markup::to_typst(split.body, &labels))
+    let markup = markup::to_typst(split.body, &labels);
+    Ok((markup, shown.into_inner()))
 }
 
 /// Where a link in `item`'s body leads in the report.

@@ -89,6 +89,12 @@ struct Converter<'r> {
     code: Option<(String, String)>,
     /// An image's description gathered until its end: it stands for the image.
     image_depth: usize,
+    /// The image being read, when the report has its file: its path there and its caption;
+    /// its description is gathered in `alt`.
+    picture: Option<(String, String)>,
+    alt: String,
+    /// Where the report has the file of each image a body shows.
+    image_file: &'r dyn Fn(&str) -> Option<String>,
     /// What each open link or heading closes with.
     closers: Vec<String>,
 }
@@ -102,6 +108,9 @@ pub struct BodyLabels<'a> {
     pub headings: &'a [String],
     /// Starts the labels of the body's footnotes, which must differ from every other body's.
     pub footnotes: &'a str,
+    /// The path in the report of the file of an image the body shows (by its destination as
+    /// written); `None` when it has none, and the image's description stands for it.
+    pub image: &'a dyn Fn(&str) -> Option<String>,
 }
 
 /// Converts a Markdown body to Typst markup.
@@ -119,6 +128,9 @@ pub fn to_typst(body: &str, labels: &BodyLabels<'_>) -> String {
         nested_definitions: 0,
         code: None,
         image_depth: 0,
+        picture: None,
+        alt: String::new(),
+        image_file: labels.image,
         closers: Vec::new(),
     };
     for event in Parser::new_ext(body, options()) {
@@ -133,6 +145,15 @@ impl Converter<'_> {
             match event {
                 Event::Text(text) => return code.push_str(&text),
                 Event::End(TagEnd::CodeBlock) => {}
+                _ => return,
+            }
+        }
+        if self.picture.is_some() {
+            // The description of an image shown: its alternative text, not text of its own.
+            match event {
+                Event::Text(text) | Event::Code(text) => return self.alt.push_str(&text),
+                Event::SoftBreak | Event::HardBreak => return self.alt.push(' '),
+                Event::Start(_) | Event::End(_) => {}
                 _ => return,
             }
         }
@@ -250,7 +271,13 @@ impl Converter<'_> {
                 };
                 self.closers.push(closer.to_string());
             }
-            Tag::Image { .. } => self.image_depth = 1,
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                self.image_depth = 1;
+                self.alt.clear();
+                self.picture = (self.image_file)(&dest_url).map(|file| (file, title.to_string()));
+            }
             Tag::HtmlBlock
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
@@ -265,6 +292,9 @@ impl Converter<'_> {
         if self.image_depth > 0 {
             if tag == TagEnd::Image {
                 self.image_depth -= 1;
+                if self.image_depth == 0 {
+                    self.picture_end();
+                }
             }
             return;
         }
@@ -312,6 +342,32 @@ impl Converter<'_> {
             | TagEnd::Subscript
             | TagEnd::MetadataBlock(_) => {}
         }
+    }
+
+    /// Ends an image the report has the file of: a figure with its description as the
+    /// image's alternative text and its title as the caption; an image marked decorative is
+    /// left out (a PDF has no use for decoration without meaning).
+    fn picture_end(&mut self) {
+        let Some((file, caption)) = self.picture.take() else {
+            return;
+        };
+        let description = self.alt.trim();
+        if description.is_empty() || description == crate::content::markdown::DECORATIVE {
+            return;
+        }
+        let out = &mut self.out;
+        out.push_str("\n#figure(image(");
+        string_literal(&file, out);
+        out.push_str(", alt: ");
+        string_literal(description, out);
+        out.push_str(", width: 100%)");
+        let caption = caption.trim();
+        if !caption.is_empty() {
+            out.push_str(", caption: [");
+            escape_text(caption, out);
+            out.push(']');
+        }
+        out.push_str(")\n");
     }
 
     /// Puts each footnote's text where it is first referred to; later references to the
@@ -401,6 +457,7 @@ mod tests {
             resolve: &resolve,
             headings: &headings,
             footnotes: "here#",
+            image: &|dest: &str| (dest == "foto.jpg").then(|| "/images/1.jpg".to_string()),
         };
         let markup = to_typst(body, &labels);
         assert_eq!(syntax_errors(&markup), Vec::<String>::new(), "in {markup}");
@@ -426,6 +483,22 @@ mod tests {
             plain_text(&line_start).as_deref(),
             Some("= kop - lijst 1. een #x")
         );
+    }
+
+    #[test]
+    fn an_image_with_a_file_becomes_a_described_figure() {
+        let shown = convert("Zie:\n\n![De *flip-over* #1](foto.jpg \"Sessie [2]\")\n");
+        assert!(
+            shown.contains(
+                r#"#figure(image("/images/1.jpg", alt: "De flip-over #1", width: 100%), caption: [Sessie \[2\]])"#
+            ),
+            "{shown}"
+        );
+        assert_eq!(syntax_errors(&shown), Vec::<String>::new());
+        // Decoration is left out; an image without a file keeps its description as text.
+        assert!(!convert("![-](foto.jpg)").contains("image("));
+        let unresolved = convert("![Een kaart](elders.png)");
+        assert!(unresolved.contains("Een kaart") && !unresolved.contains("image("));
     }
 
     #[test]

@@ -21,6 +21,7 @@ use thiserror::Error;
 use crate::diagnostics::{Diagnostic, Position};
 use crate::diagnostics::{Diagnostics, Hint};
 use crate::harvest::Harvest;
+use crate::images::Gallery;
 use crate::theme::Theme;
 #[cfg(feature = "pdf")]
 pub use typeset::{Prepared, prepare};
@@ -52,6 +53,9 @@ pub enum PdfError {
     BadPath(String),
     #[error("this oogst was built without the PDF edition (the `pdf` feature)")]
     NotBuiltIn,
+    /// A processed image the report shows could not be read back.
+    #[error("the image {} could not be read back for the PDF", .0.display())]
+    ImageGone(std::path::PathBuf),
 }
 
 impl Hint for PdfError {
@@ -80,9 +84,9 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
-/// Makes the report of `harvest` with the theme's PDF template.
-pub fn make(harvest: &Harvest, theme: &Theme) -> Result<Report, Diagnostics> {
-    prepare(harvest, theme)?.make()
+/// Makes the report of `harvest` with the theme's PDF template and the images of `gallery`.
+pub fn make(harvest: &Harvest, theme: &Theme, gallery: &Gallery) -> Result<Report, Diagnostics> {
+    prepare(harvest, theme, gallery)?.make()
 }
 
 /// Without the `pdf` feature, a report cannot be made: [`prepare`] says so.
@@ -98,7 +102,11 @@ impl Prepared {
 
 /// Without the `pdf` feature: an error saying the PDF cannot be made by this binary.
 #[cfg(not(feature = "pdf"))]
-pub fn prepare(_harvest: &Harvest, _theme: &Theme) -> Result<Prepared, Diagnostics> {
+pub fn prepare(
+    _harvest: &Harvest,
+    _theme: &Theme,
+    _gallery: &Gallery,
+) -> Result<Prepared, Diagnostics> {
     let error = PdfError::NotBuiltIn;
     Err(Diagnostic::new("site.yaml", Position::UNKNOWN, &error).into())
 }

@@ -14,6 +14,7 @@ use super::world::{ReportWorld, file_id};
 use super::{MAIN_TEMPLATE, PdfError, Report, data};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::Harvest;
+use crate::images::Gallery;
 use crate::theme::{Origin, Theme};
 
 /// A report ready to be laid out: its files in a world of their own, so the slow part can
@@ -30,14 +31,33 @@ pub struct Prepared {
 }
 
 /// Gathers what the report of `harvest` is made from: the theme's PDF templates and the
-/// harvest as a Typst module (bodies read again from their files and converted).
-pub fn prepare(harvest: &Harvest, theme: &Theme) -> Result<Prepared, Diagnostics> {
+/// harvest as a Typst module (bodies read again from their files and converted), and the
+/// images the bodies show, from `gallery`.
+pub fn prepare(
+    harvest: &Harvest,
+    theme: &Theme,
+    gallery: &Gallery,
+) -> Result<Prepared, Diagnostics> {
     let today = today();
     let cover = data::Cover {
         strings: &theme.strings,
         date: written_date(today, &theme.strings),
     };
-    let (module, diagnostics) = data::harvest_module(harvest, &cover);
+    let (module, mut diagnostics) = data::harvest_module(harvest, gallery, &cover);
+    let mut binaries = Vec::with_capacity(module.images.len());
+    for (path, source) in &module.images {
+        let largest = gallery
+            .known(source)
+            .and_then(|p| p.files().last().map(|(_, c)| c));
+        let Some(Ok(bytes)) = largest.map(|content| content.bytes().map(|b| b.into_owned())) else {
+            let error = PdfError::ImageGone(source.clone());
+            diagnostics.push(Diagnostic::new(source, Position::UNKNOWN, &error));
+            continue;
+        };
+        if let Some(id) = file_id(path) {
+            binaries.push((id, bytes));
+        }
+    }
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -60,7 +80,7 @@ pub fn prepare(harvest: &Harvest, theme: &Theme) -> Result<Prepared, Diagnostics
     }
     let main = id(&format!("/pdf/{MAIN_TEMPLATE}"))?;
     Ok(Prepared {
-        world: ReportWorld::new(main, files, today),
+        world: ReportWorld::new(main, files, binaries, today),
         bodies: module.bodies,
         data_id,
         origins,

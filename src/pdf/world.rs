@@ -35,6 +35,8 @@ pub struct ReportWorld {
     library: LazyHash<Library>,
     main: FileId,
     sources: HashMap<FileId, Source>,
+    /// Files that are no Typst text: the images the bodies show.
+    binaries: HashMap<FileId, Bytes>,
     today: Option<Datetime>,
 }
 
@@ -45,8 +47,14 @@ pub fn file_id(path: &str) -> Option<FileId> {
 }
 
 impl ReportWorld {
-    /// A world whose main file is `main`, holding `files` (path → Typst text) and no others.
-    pub fn new(main: FileId, files: Vec<(FileId, String)>, today: Option<Datetime>) -> Self {
+    /// A world whose main file is `main`, holding `files` (path → Typst text), `binaries`
+    /// (path → bytes) and no others.
+    pub fn new(
+        main: FileId,
+        files: Vec<(FileId, String)>,
+        binaries: Vec<(FileId, Vec<u8>)>,
+        today: Option<Datetime>,
+    ) -> Self {
         let sources = files
             .into_iter()
             .map(|(id, text)| (id, Source::new(id, text)))
@@ -55,6 +63,10 @@ impl ReportWorld {
             library: LazyHash::new(Library::default()),
             main,
             sources,
+            binaries: binaries
+                .into_iter()
+                .map(|(id, bytes)| (id, Bytes::new(bytes)))
+                .collect(),
             today,
         }
     }
@@ -78,10 +90,14 @@ impl World for ReportWorld {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        self.sources
-            .get(&id)
-            .map(|source| Bytes::from_string(source.clone()))
-            .ok_or_else(|| not_here(id))
+        match self.binaries.get(&id) {
+            Some(bytes) => Ok(bytes.clone()),
+            None => self
+                .sources
+                .get(&id)
+                .map(|source| Bytes::from_string(source.clone()))
+                .ok_or_else(|| not_here(id)),
+        }
     }
 
     fn font(&self, index: usize) -> Option<Font> {

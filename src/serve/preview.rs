@@ -89,7 +89,7 @@ impl Preview {
         let path = harvest.routes.pdf().to_string();
         let root = &self.options.root;
         Some(
-            pdf::prepare(harvest, &frame.theme)
+            pdf::prepare(harvest, &frame.theme, &self.gallery)
                 .map(|prepared| (path, prepared))
                 .map_err(|d| finish(d, root)),
         )

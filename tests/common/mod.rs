@@ -92,9 +92,13 @@ impl Site {
     }
 
     pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
         let path = self.path(rel);
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folders");
-        std::fs::write(path, text).expect("write a file");
+        std::fs::write(path, bytes).expect("write a file");
     }
 
     /// Sets the modification time of every file below `content/` to noon (UTC) of
