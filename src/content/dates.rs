@@ -74,7 +74,7 @@ fn last_commits(log: &str) -> HashMap<String, Date> {
 }
 
 /// The day (UTC) of a time in seconds since 1970.
-fn day_of(seconds: u64) -> Date {
+pub fn day_of(seconds: u64) -> Date {
     // Days since 1970-01-01 to a civil date, after the proleptic Gregorian calendar.
     let days = (seconds / 86_400) as i64 + 719_468;
     let era = days.div_euclid(146_097);

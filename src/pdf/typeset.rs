@@ -185,22 +185,8 @@ fn today() -> Option<Datetime> {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs())
         });
-    let (year, month, day) = civil_date(seconds / 86_400);
-    Datetime::from_ymd(year, month, day)
-}
-
-/// Year, month and day of a count of days since 1970-01-01 (the proleptic Gregorian calendar).
-fn civil_date(days: u64) -> (i32, u8, u8) {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    (year, month, day)
+    let date = crate::content::dates::day_of(seconds);
+    Datetime::from_ymd(i32::from(date.year), date.month, date.day)
 }
 
 /// `30 november 2026`, with the month names of the theme's UI strings.
@@ -220,16 +206,4 @@ fn written_date(
         .and_then(|m| m.as_str())
         .map_or_else(|| month.to_string(), str::to_string);
     format!("{day} {name} {year}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_become_dates() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(20_422), (2025, 11, 30));
-        assert_eq!(civil_date(11_016), (2000, 2, 29));
-    }
 }
