@@ -2,7 +2,7 @@
 //! nothing in a body can become a Typst command, and every structure is written as a
 //! function call, so nothing depends on indentation or on where a line starts.
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, Parser, Tag, TagEnd};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Where a link in a body leads in the report.
@@ -14,16 +14,6 @@ pub enum LinkTarget {
     Url(String),
     /// Nowhere the report can reach: the link text stays, as text.
     Text,
-}
-
-/// Markdown options the site uses, minus what only HTML can show.
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_SMART_PUNCTUATION
 }
 
 /// Text escaped for Typst markup: every ASCII punctuation mark behind a backslash (so none
@@ -133,7 +123,7 @@ pub fn to_typst(body: &str, labels: &BodyLabels<'_>) -> String {
         image_file: labels.image,
         closers: Vec::new(),
     };
-    for event in Parser::new_ext(body, options()) {
+    for event in Parser::new_ext(body, crate::content::markdown::options()) {
         converter.event(event);
     }
     converter.finish()
