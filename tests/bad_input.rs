@@ -95,13 +95,15 @@ fn check(edits: &[Edit], expect: Expect) {
                     );
                 }
             }
+            let warnings = stderr.lines().filter(|l| l.contains(": warning: ")).count();
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let mut count = format!("{} error{}", errors.len(), plural(errors.len()));
+            if warnings > 0 {
+                count.push_str(&format!(", {warnings} warning{}", plural(warnings)));
+            }
             assert!(
-                stderr.ends_with(&format!(
-                    "{} error{}\n",
-                    errors.len(),
-                    if errors.len() == 1 { "" } else { "s" }
-                )),
-                "the count closes the report:\n{stderr}"
+                stderr.ends_with(&format!("{count}\n")),
+                "the count ({count}) closes the report:\n{stderr}"
             );
             assert!(site.output() == before, "the previous output is untouched");
         }
@@ -368,8 +370,8 @@ cases! {
         => Fails(&["site.yaml:3:3: error: invalid YAML: unknown field `acent`"]);
     site_yaml_brand_logo_missing: [Write("site.yaml", "title: Proefoogst\nbrand:\n  logo: static/logo.svg\n")]
         => Fails(&["site.yaml:3:3: error: `brand.logo`: there is no file `static/logo.svg`"]);
-    site_yaml_brand_logo_not_an_image: [Write("static/logo.png", "not a picture"), Write("site.yaml", "title: Proefoogst\nbrand:\n  logo: static/logo.png\n")]
-        => Fails(&["site.yaml:3:3: error: `brand.logo`: `static/logo.png` is not a PNG, JPEG, GIF, WebP or SVG image"]);
+    site_yaml_brand_logo_not_an_image: [Write("brand/logo.png", "not a picture"), Write("site.yaml", "title: Proefoogst\nbrand:\n  logo: brand/logo.png\n")]
+        => Fails(&["site.yaml:3:3: error: `brand.logo`: `brand/logo.png` is not a PNG, JPEG, GIF, WebP or SVG image"]);
     site_yaml_brand_logo_outside_the_site: [Write("site.yaml", "title: Proefoogst\nbrand:\n  logo: ../logo.svg\n")]
         => Fails(&["site.yaml:3:3: error: `brand.logo`: `../logo.svg` is not a path inside the site folder"]);
     site_yaml_section_without_letters: [Write("site.yaml", "title: Proefoogst\nsections: {themes: \"?\"}\n")]
