@@ -71,8 +71,9 @@ pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagno
         || ContentState::load(&root.join("content"), true),
     );
     let mut frame = frame.map_err(|d| finish(d, root))?;
-    let (harvest, mut diagnostics) =
-        link(root, &mut frame, &content, options.drafts, &gallery, None);
+    let problems = load_assets(root, &mut frame);
+    let (harvest, mut diagnostics) = link(&frame, &content, options.drafts, &gallery, None);
+    diagnostics.extend(problems);
     // Nothing is needed again, and a large site needs the room.
     drop_aside(content);
     let output = Counter::new(sink);
@@ -94,12 +95,20 @@ pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagno
     built
 }
 
+/// The load stage for the files published under their hash (stylesheet, script, logo): read
+/// at every run, as they can change while config and theme do not; the routes learn their
+/// names. Returns the problems found.
+pub(crate) fn load_assets(root: &Path, frame: &mut Frame) -> Diagnostics {
+    let (fingerprinted, problems) = Fingerprinted::read(root, &frame.theme, &frame.config);
+    frame.routes.assets = fingerprinted.names.clone();
+    frame.fingerprinted = fingerprinted;
+    problems
+}
+
 /// The link stage over what the load and parse stages gave: `frame` and `content`. Errors
-/// of those stages come first in the diagnostics returned. The files published under their
-/// hash are read first (they may have changed without the frame), so routes know their names.
+/// of those stages come first in the diagnostics returned.
 pub(crate) fn link(
-    root: &Path,
-    frame: &mut Frame,
+    frame: &Frame,
     content: &ContentState,
     drafts: bool,
     gallery: &Arc<Gallery>,
@@ -107,10 +116,6 @@ pub(crate) fn link(
 ) -> (Harvest, Diagnostics) {
     let mut diagnostics = frame.errors.clone();
     diagnostics.extend(content.walk_errors.clone());
-    let (fingerprinted, problems) = Fingerprinted::read(root, &frame.theme, &frame.config);
-    diagnostics.extend(problems);
-    frame.routes.assets = fingerprinted.names.clone();
-    frame.fingerprinted = fingerprinted;
     let mut documents = Vec::with_capacity(content.documents.len());
     let mut failed = Vec::new();
     for (rel, parsed) in &content.documents {

@@ -165,14 +165,15 @@ impl Preview {
             unreachable!("both are set above")
         };
         let drafts = self.options.drafts;
+        let problems = pipeline::load_assets(&root, frame);
         let (harvest, mut diagnostics) = pipeline::link(
-            &root,
             frame,
             content,
             drafts,
             &self.gallery,
             Some(&mut self.bodies),
         );
+        diagnostics.extend(problems);
         let output = Counter::new(sink);
         let pdf = render_and_emit(
             &root,
