@@ -535,3 +535,60 @@ fn two_files_for_one_output_name_are_an_error_naming_both() {
     assert!(stderr.contains("rename one of them"), "{stderr}");
     assert_eq!(site.output(), before, "the previous site is untouched");
 }
+
+#[test]
+fn a_body_edit_that_makes_a_description_too_long_is_a_warning_in_serve_as_in_build() {
+    use oogst::output::InMemory;
+    use oogst::{BuildOptions, Change, Preview};
+    let site = Site::new(SMALL_SITE);
+    site.write(FIRST, BODY);
+    std::fs::write(
+        site.path("content/conclusions/flip-over.jpg"),
+        photo_on_its_side(1600, 1200, 4),
+    )
+    .unwrap();
+    site.write("content/conclusions/schema.svg", SCHEMA_SVG);
+    std::fs::write(
+        site.path("content/conclusions/proces.png"),
+        transparent_drawing(),
+    )
+    .unwrap();
+    let mut preview = Preview::new(BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: None,
+        drafts: false,
+    })
+    // As `oogst serve` runs it: the PDF apart, so a body edit takes the quick rebuild.
+    .making_pdf_later();
+    let too_long = "the description of `flip-over.jpg` is";
+    let first = preview.run(&[], &InMemory::default()).expect("builds");
+    assert!(!first.warnings.to_string().contains(too_long));
+
+    // A pause, then only the body changes: the quick rebuild.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let long = "Een lange beschrijving van de flip-over. ".repeat(8);
+    let body = std::fs::read_to_string(site.path(FIRST)).unwrap();
+    let start = body.find("![").expect("an image in the body") + 2;
+    let end = start + body[start..].find(']').expect("its description ends");
+    site.write(FIRST, &format!("{}{long}{}", &body[..start], &body[end..]));
+    let rebuilt = preview
+        .run(&[Change::Content(site.path(FIRST))], &InMemory::default())
+        .unwrap_or_else(|e| panic!("a long description is no error: {e}"));
+    assert!(
+        rebuilt.warnings.to_string().contains(too_long),
+        "{}",
+        rebuilt.warnings
+    );
+
+    let (_, clean) = oogst::build_site(&BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: None,
+        drafts: false,
+    })
+    .expect("a clean build succeeds too");
+    assert!(
+        clean.warnings.to_string().contains(too_long),
+        "{}",
+        clean.warnings
+    );
+}

@@ -224,20 +224,22 @@ impl Preview {
         for doc in documents {
             content.documents.insert(doc.rel.clone(), Ok(doc));
         }
-        if !problems.is_empty() {
+        // Warnings (a long image description) go on to the report, as in a full run.
+        if problems.has_errors() {
             self.last = None;
             return Some(Err(finish(problems, &root)));
         }
         let output = Counter::new(sink);
         let renderer = frame.renderer.as_mut()?;
-        let mut diagnostics = renderer.render_changed(
+        let mut diagnostics = problems;
+        diagnostics.extend(renderer.render_changed(
             harvest,
             &frame.theme,
             &output,
             &changed,
             self.defer,
             &mut self.render,
-        );
+        ));
         self.deferred_pending = self.defer;
         self.pdf_pending = self.pdf_later && wants_pdf(harvest) == PdfOutcome::Later;
         diagnostics.extend(add_files(&output, &root, frame, harvest, &self.gallery));
