@@ -194,7 +194,7 @@ pub(crate) fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
 
 /// Makes the PDF edition into `output` (or, `later`, leaves it for the caller) and tells the
 /// renderer what the pages link to.
-fn pdf_stage(
+pub(crate) fn pdf_stage(
     harvest: &Harvest,
     frame: &mut Frame,
     gallery: &Gallery,

@@ -255,7 +255,7 @@ impl Shape {
 }
 
 /// A page oogst makes that is not a content file's own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Made {
     /// The home page, when there is no `content/_index.md`.
     Home,
@@ -307,7 +307,7 @@ pub fn list_pages(items: usize) -> usize {
 }
 
 /// The pages oogst makes that have no source file and no place in a section.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Generated {
     Matrix,
     PrintEdition,

@@ -10,8 +10,10 @@ pub mod section;
 pub mod slug;
 
 use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 pub use front_matter::{Date, FrontMatter, Kind, Reference};
 pub use load::{Asset, SourceFile};
@@ -40,6 +42,8 @@ pub struct Document {
     /// The day of the file's last commit, else of its last change (see [`dates`]): its
     /// date when the front matter gives none. Set where the file is loaded.
     pub file_date: Option<Date>,
+    /// A hash of the body, made the first time it is asked for (see [`Document::body_hash`]).
+    body_hash: OnceLock<u64>,
 }
 
 impl Document {
@@ -74,6 +78,17 @@ impl Document {
             yaml_line,
             body_line,
             file_date: None,
+            body_hash: OnceLock::new(),
+        })
+    }
+
+    /// A hash of the body `body` (as [`Document::body`] gives it), made once per document:
+    /// a document is parsed again when its file changes, so an unchanged one keeps its hash.
+    pub fn body_hash(&self, body: &str) -> u64 {
+        *self.body_hash.get_or_init(|| {
+            let mut hasher = rustc_hash::FxHasher::default();
+            body.hash(&mut hasher);
+            hasher.finish()
         })
     }
 

@@ -1,8 +1,8 @@
 //! Bodies: Markdown rendered with its links resolved, reused from earlier builds while
 //! nothing they depend on changed.
 
-use rustc_hash::FxHashMap as HashMap;
-use std::collections::hash_map::DefaultHasher;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet, FxHasher};
+use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -11,15 +11,25 @@ use rayon::prelude::*;
 use super::links::{LinkTargets, body_problems, resolve_link};
 use super::{Harvest, ItemId, SUMMARY_LENGTH, shorten};
 use crate::content::Document;
-use crate::content::markdown::{self, Rendered};
+use crate::content::markdown::{self, Destination, Rendered};
 use crate::diagnostics::Diagnostics;
 use crate::routes::UrlMaker;
 
 /// What the link stage remembers between runs: rendered bodies by content path, each
-/// reused while the body and everything its links can point to are unchanged.
+/// reused while its text is unchanged and each `@/` link in it leads where it led.
 #[derive(Debug, Default)]
 pub struct BodyMemo {
-    entries: HashMap<String, (u64, Arc<Rendered>)>,
+    entries: HashMap<String, Remembered>,
+}
+
+/// A rendered body with what it was made from.
+#[derive(Debug)]
+struct Remembered {
+    /// A hash of the body's text, place and the lookups other than pages (see [`body_key`]).
+    key: u64,
+    body: Arc<Rendered>,
+    /// Each `@/` link of the body with what it became: the pages it depends on.
+    links: Vec<(String, Destination)>,
 }
 
 /// Renders the body of every document (in parallel), reusing those `memo` holds for the
@@ -46,63 +56,80 @@ pub(super) fn render_bodies(
         .map(|doc| {
             let body = match doc.body() {
                 Ok(body) => body,
-                Err(unreadable) => return (Arc::default(), Some(unreadable)),
+                Err(unreadable) => return (Arc::default(), None, Some(unreadable)),
             };
             let key = if keep {
                 body_key(doc, &body, fingerprint)
             } else {
                 0
             };
-            if let Some((cached_key, rendered)) = known.and_then(|m| m.entries.get(&doc.rel))
-                && *cached_key == key
-                && rendered
+            if let Some(known) = known.and_then(|m| m.entries.get(&doc.rel))
+                && known.key == key
+                && known
+                    .body
                     .figures
                     .iter()
                     .all(|f| targets.gallery.is_current(&f.source, f.key))
+                && known
+                    .links
+                    .iter()
+                    .all(|(dest, was)| resolve_link(dest, doc, targets, urls) == *was)
             {
-                return (rendered.clone(), None);
+                return (known.body.clone(), None, None);
             }
-            let resolve = |dest: &str| resolve_link(dest, doc, targets, urls);
+            let links = RefCell::new(Vec::new());
+            let resolve = |dest: &str| {
+                let destination = resolve_link(dest, doc, targets, urls);
+                if keep && dest.starts_with("@/") {
+                    links
+                        .borrow_mut()
+                        .push((dest.to_string(), destination.clone()));
+                }
+                destination
+            };
             let mut rendered = markdown::render(&body, doc.body_line, &resolve, safe);
             rendered.source_key = key;
-            (Arc::new(rendered), None)
+            (Arc::new(rendered), Some(links.into_inner()), None)
         })
         .collect();
     let mut bodies = Vec::with_capacity(rendered.len());
-    for (body, unreadable) in rendered {
+    let mut fresh = Vec::new();
+    for (doc, (body, links, unreadable)) in documents.iter().zip(rendered) {
         diagnostics.extend(unreadable.map(Diagnostics::from).unwrap_or_default());
+        if let Some(links) = links {
+            fresh.push((doc.rel.clone(), body.clone(), links));
+        }
         bodies.push(body);
     }
     if let Some(memo) = memo {
-        memo.entries = documents
-            .iter()
-            .zip(&bodies)
-            .map(|(doc, body)| (doc.rel.clone(), (body.source_key, body.clone())))
-            .collect();
+        // Bodies rendered anew are remembered; those of files that are gone forgotten.
+        if memo.entries.len() + fresh.len() > documents.len() {
+            let rels: HashSet<&str> = documents.iter().map(|d| d.rel.as_str()).collect();
+            memo.entries.retain(|rel, _| rels.contains(rel.as_str()));
+        }
+        for (rel, body, links) in fresh {
+            let key = body.source_key;
+            memo.entries.insert(rel, Remembered { key, body, links });
+        }
     }
     (bodies, fingerprint)
 }
 
-/// A hash of everything a body's links can resolve to: page paths, what is missing and why,
-/// files beside the content, the base URL.
+/// A hash of what a body's links can resolve to besides pages (each `@/` link is checked
+/// on its own): the files beside the content, the base URL, whether raw HTML is kept.
 fn targets_fingerprint(targets: &LinkTargets, urls: &UrlMaker, safe: bool) -> u64 {
-    let index = &targets.index;
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FxHasher::default();
     (urls.base_path(), safe).hash(&mut hasher);
-    index.rels.hash(&mut hasher);
-    targets.paths.hash(&mut hasher);
-    let mut missing: Vec<_> = index.missing.iter().collect();
-    missing.sort();
-    missing.hash(&mut hasher);
     let mut assets: Vec<_> = targets.asset_paths.iter().collect();
     assets.sort();
     assets.hash(&mut hasher);
     hasher.finish()
 }
 
+/// A hash of a body's text and place.
 fn body_key(doc: &Document, body: &str, targets: u64) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    (body, doc.body_line, &doc.path, targets).hash(&mut hasher);
+    let mut hasher = FxHasher::default();
+    (doc.body_hash(body), doc.body_line, &doc.path, targets).hash(&mut hasher);
     hasher.finish()
 }
 

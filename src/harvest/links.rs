@@ -26,7 +26,8 @@ pub(super) struct LinkTargets {
     pub(super) asset_paths: HashMap<String, (String, PathBuf)>,
     /// The images of the site, processed as bodies ask for them.
     pub(super) gallery: Arc<Gallery>,
-    /// A hash of all the above, part of every body's cache key.
+    /// A hash of the lookups a body depends on besides pages (its `@/` links are checked
+    /// one by one), part of every body's cache key.
     pub(super) fingerprint: u64,
 }
 

@@ -342,6 +342,11 @@ fn shorten(text: &str, max: usize) -> String {
 
 impl Harvest {
     /// The items of a section, in reading order.
+    /// The item of the content file at `rel` (`conclusions/01-x.md`), if it is published.
+    pub fn item_of(&self, rel: &str) -> Option<ItemId> {
+        self.links.index.by_rel.get(rel).copied()
+    }
+
     pub fn section(&self, section: Section) -> &[ItemId] {
         self.sections.get(&section).map_or(&[], Vec::as_slice)
     }

@@ -369,6 +369,7 @@ impl<'h> Views<'h> {
     }
 
     pub fn item_ref(&self, id: ItemId) -> ItemRef {
+        super::affected::shown(id);
         let made = self.refs[id].get_or_init(|| {
             let item = &self.harvest.items[id];
             Shared::of(&ItemRefFields {

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::Renderer;
-use super::context::Views;
+use super::affected;
+use super::context::{PageView, Views};
 use super::memo::{Inputs, Pages, Remembered};
 use super::runner::{self, RunError};
 use super::template_error::{TemplateError, locate, too_long};
@@ -16,7 +17,7 @@ use crate::output::{Content, Counter, OutputError};
 use crate::routes::{Generated, Made, file_of};
 
 /// A page to render: an item's own, or one the routes make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Job {
     Item(ItemId),
     Made(Made),
@@ -25,12 +26,28 @@ pub(super) enum Job {
 impl Job {
     /// The print edition, which holds every body.
     pub(super) const PRINT: Job = Job::Made(Made::Generated(Generated::PrintEdition));
+    /// The relation matrix, which shows every recommendation.
+    pub(super) const MATRIX: Job = Job::Made(Made::Generated(Generated::Matrix));
+
+    /// Whether the page shows every item: the print edition and the relation matrix, which
+    /// the preview server makes after the others when an edit reaches them.
+    pub(super) fn holds_every_item(&self) -> bool {
+        matches!(*self, Job::PRINT | Job::MATRIX)
+    }
 }
 
 /// A page whose body has more HTML than this is big (see [`Job::is_big`]).
 const BIG_BODY: usize = 4 << 20;
 
 impl Job {
+    /// The page's path below the site's root.
+    pub(super) fn path(&self, harvest: &Harvest) -> String {
+        match *self {
+            Job::Item(id) => harvest.items[id].path.clone(),
+            Job::Made(made) => harvest.routes.made(made),
+        }
+    }
+
     /// Whether the page holds much HTML: the print edition, an item with a long body.
     pub(super) fn is_big(&self, harvest: &Harvest) -> bool {
         match *self {
@@ -73,9 +90,89 @@ impl Renderer {
             return Ok(None);
         }
         let harvest = views.harvest;
-        let routes = &harvest.routes;
+        let _routes = &harvest.routes;
         let mut inputs = Inputs::new(global_hash);
-        let (template, path, mut page) = match *job {
+        let record = global_hash.is_some();
+        let ((template, path, mut page), shows) =
+            affected::recording(record, || self.inputs(job, views, &mut inputs));
+        // The context holds its own copy of the page: a long body is not held twice more.
+        let url = std::mem::take(&mut page.url);
+        drop(page);
+        let file = file_of(&path);
+        let fail = |error: tera::Error| {
+            let diagnostic = locate(
+                &error,
+                &self.templates,
+                Some(template),
+                |template, message| TemplateError::Render { template, message },
+            );
+            Box::new((diagnostic, url.clone()))
+        };
+        let unwritable = |e: OutputError| {
+            Box::new((
+                Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e),
+                url.clone(),
+            ))
+        };
+        let failed = |error: RunError| match error {
+            RunError::Template(error) => fail(error),
+            RunError::Output(e) => unwritable(OutputError::io(std::path::Path::new(&file), e)),
+            RunError::TooLong(limit) => {
+                self.gave_up.store(true, Ordering::Relaxed);
+                Box::new((too_long(template, &self.templates, limit), url.clone()))
+            }
+        };
+        let Some(key) = inputs.key() else {
+            // One build: the page streams into the sink and is not kept.
+            self.rendered.fetch_add(1, Ordering::Relaxed);
+            let mut writer = output.open(&file).map_err(unwritable)?;
+            runner::run(
+                &self.tera,
+                template,
+                inputs.context,
+                self.limit,
+                true,
+                &mut writer,
+            )
+            .map_err(failed)?;
+            writer
+                .flush()
+                .map_err(|e| unwritable(OutputError::io(std::path::Path::new(&file), e)))?;
+            return Ok(None);
+        };
+        let html = match known.and_then(|pages| pages.get(&file)) {
+            Some((known, html)) if *known == key => html.clone(),
+            _ => {
+                self.rendered.fetch_add(1, Ordering::Relaxed);
+                let mut html = Vec::new();
+                let context = inputs.context;
+                runner::run(&self.tera, template, context, self.limit, false, &mut html)
+                    .map_err(failed)?;
+                Arc::new(html)
+            }
+        };
+        output
+            .put(file.clone(), Content::Shared(html.clone()))
+            .map_err(unwritable)?;
+        Ok(Some(Remembered {
+            file,
+            key,
+            html,
+            shows,
+        }))
+    }
+
+    /// The template, page path and page view of `job`, with its template input put into
+    /// `inputs`.
+    fn inputs(
+        &self,
+        job: &Job,
+        views: &Views<'_>,
+        inputs: &mut Inputs,
+    ) -> (&'static str, String, PageView) {
+        let harvest = views.harvest;
+        let routes = &harvest.routes;
+        let (template, path, page) = match *job {
             Job::Item(id) => {
                 let item = &harvest.items[id];
                 let template = match item.kind {
@@ -141,63 +238,6 @@ impl Renderer {
         }
         inputs.insert("page", &page);
         inputs.insert("template", template);
-        // The context holds its own copy of the page: a long body is not held twice more.
-        let url = std::mem::take(&mut page.url);
-        drop(page);
-        let file = file_of(&path);
-        let fail = |error: tera::Error| {
-            let diagnostic = locate(
-                &error,
-                &self.templates,
-                Some(template),
-                |template, message| TemplateError::Render { template, message },
-            );
-            Box::new((diagnostic, url.clone()))
-        };
-        let unwritable = |e: OutputError| {
-            Box::new((
-                Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e),
-                url.clone(),
-            ))
-        };
-        let failed = |error: RunError| match error {
-            RunError::Template(error) => fail(error),
-            RunError::Output(e) => unwritable(OutputError::io(std::path::Path::new(&file), e)),
-            RunError::TooLong(limit) => {
-                self.gave_up.store(true, Ordering::Relaxed);
-                Box::new((too_long(template, &self.templates, limit), url.clone()))
-            }
-        };
-        let Some(key) = inputs.key() else {
-            // One build: the page streams into the sink and is not kept.
-            let mut writer = output.open(&file).map_err(unwritable)?;
-            runner::run(
-                &self.tera,
-                template,
-                inputs.context,
-                self.limit,
-                true,
-                &mut writer,
-            )
-            .map_err(failed)?;
-            writer
-                .flush()
-                .map_err(|e| unwritable(OutputError::io(std::path::Path::new(&file), e)))?;
-            return Ok(None);
-        };
-        let html = match known.and_then(|pages| pages.get(&file)) {
-            Some((known, html)) if *known == key => html.clone(),
-            _ => {
-                let mut html = Vec::new();
-                let context = inputs.context;
-                runner::run(&self.tera, template, context, self.limit, false, &mut html)
-                    .map_err(failed)?;
-                Arc::new(html)
-            }
-        };
-        output
-            .put(file.clone(), Content::Shared(html.clone()))
-            .map_err(unwritable)?;
-        Ok(Some((file, key, html)))
+        (template, path, page)
     }
 }

@@ -10,10 +10,19 @@ use std::sync::Arc;
 use serde::Serialize;
 use tera::Context;
 
+use super::affected::{PageOf, Shows};
+use super::jobs::Job;
 use super::search::SearchMemo;
+use crate::harvest::{Harvest, ItemId};
 
-/// A page to remember: its output file, the hash of its template input, its HTML.
-pub(super) type Remembered = (String, u64, Arc<Vec<u8>>);
+/// A page to remember: its output file, the hash of its template input, its HTML, and
+/// the items whose cards it shows.
+pub(super) struct Remembered {
+    pub(super) file: String,
+    pub(super) key: u64,
+    pub(super) html: Arc<Vec<u8>>,
+    pub(super) shows: Vec<ItemId>,
+}
 
 /// Pages of an earlier run by output file, with a hash of what their templates were given.
 pub(super) type Pages = HashMap<String, (u64, Arc<Vec<u8>>)>;
@@ -27,6 +36,20 @@ pub struct RenderMemo {
     /// run made them: a quick rebuild puts them out again.
     pub(super) published: BTreeMap<String, Arc<Vec<u8>>>,
     pub(super) search: SearchMemo,
+    /// Which pages show which items (see [`super::affected`]).
+    pub(super) shows: Shows,
+    /// The hash of what every page is given (site, navigation, interface strings) in the
+    /// last run.
+    pub(super) global: Option<u64>,
+}
+
+impl RenderMemo {
+    /// Keeps a page `job` made, with the items it shows.
+    pub(super) fn remember(&mut self, job: Job, harvest: &Harvest, page: Remembered) {
+        let shows = page.shows.iter().map(|&id| harvest.items[id].rel.clone());
+        self.shows.insert(PageOf::of(job, harvest), shows.collect());
+        self.pages.insert(page.file, (page.key, page.html));
+    }
 }
 
 /// A template context, and a hash of everything put into it when pages are remembered.

@@ -8,6 +8,8 @@ pub mod print;
 pub mod publish;
 pub mod search;
 
+mod affected;
+mod again;
 mod jobs;
 mod memo;
 mod runner;
@@ -15,21 +17,19 @@ mod template_error;
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::harvest::{Harvest, ItemId};
-use crate::output::{Content, Counter, Discard, OutputError};
-use crate::routes::{Generated, Made, file_of, published};
+use crate::harvest::Harvest;
+use crate::output::{Content, Counter, OutputError};
+use crate::routes::published;
 use crate::theme::{TemplateSource, Theme};
 use context::Views;
-use jobs::Job;
 use memo::Inputs;
 pub use memo::RenderMemo;
 use print::SharedEdition;
@@ -45,6 +45,8 @@ pub struct Renderer {
     limit: Duration,
     /// Whether the current render gave up a page that took longer than `limit`.
     gave_up: AtomicBool,
+    /// How many pages the last render ran their template for (the others were reused).
+    rendered: AtomicUsize,
     /// The templates compiled, to tell where an error is.
     templates: BTreeMap<String, TemplateSource>,
     /// What the `print_body` function gives templates, set when the print edition is rendered.
@@ -75,10 +77,16 @@ impl Renderer {
             tera: Arc::new(tera),
             limit: runner::render_limit(),
             gave_up: AtomicBool::new(false),
+            rendered: AtomicUsize::new(0),
             templates: theme.templates.clone(),
             print_edition,
             pdf: None,
         })
+    }
+
+    /// How many pages the last render ran their template for; the others it reused.
+    pub fn pages_rendered(&self) -> usize {
+        self.rendered.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Pages link to the PDF edition from now on, with its size in bytes when known;
@@ -94,6 +102,16 @@ impl Renderer {
         nav
     }
 
+    /// What every page is given (the site, the navigation, the interface strings), hashed
+    /// when pages are remembered (`keyed`).
+    fn global(&self, views: &Views<'_>, theme: &Theme, keyed: bool) -> Inputs {
+        let mut global = Inputs::new(keyed.then_some(0));
+        global.insert("site", &views.site());
+        global.insert("nav", &self.nav(views));
+        global.insert("t", &theme.strings);
+        global
+    }
+
     /// Renders every page of the harvest into `output`; all failing pages are reported.
     ///
     /// With a memo, a page whose template input is the same as in the memo's last run is
@@ -106,11 +124,9 @@ impl Renderer {
         mut memo: Option<&mut RenderMemo>,
     ) -> Diagnostics {
         *self.gave_up.get_mut() = false;
+        *self.rendered.get_mut() = 0;
         let views = Views::new(harvest, &theme.strings);
-        let mut global = Inputs::new(memo.is_some().then_some(0));
-        global.insert("site", &views.site());
-        global.insert("nav", &self.nav(&views));
-        global.insert("t", &theme.strings);
+        let global = self.global(&views, theme, memo.is_some());
         let global_hash = global.key();
         // A copy is made only when a run given up still holds the templates.
         Arc::make_mut(&mut self.tera)
@@ -145,11 +161,15 @@ impl Renderer {
         );
         drop(known);
         let mut failures: Vec<(Diagnostic, Vec<String>)> = Vec::new();
-        for result in results {
+        if let Some(memo) = memo.as_mut() {
+            memo.shows.clear();
+            memo.global = global_hash;
+        }
+        for (job, result) in jobs.iter().zip(results) {
             match result {
-                Ok(Some((file, key, html))) => {
+                Ok(Some(page)) => {
                     if let Some(memo) = memo.as_mut() {
-                        memo.pages.insert(file, (key, html));
+                        memo.remember(*job, harvest, page);
                     }
                 }
                 Ok(None) => {}
@@ -176,106 +196,6 @@ impl Renderer {
             diagnostics.push(diagnostic);
         }
         diagnostics
-    }
-
-    /// Builds the search index again into the memo's files; returns the files that
-    /// changed. Files of the index that are no longer made are forgotten.
-    fn refresh_search(
-        harvest: &Harvest,
-        theme: &Theme,
-        memo: &mut RenderMemo,
-    ) -> Vec<(String, Content)> {
-        let mut files = Vec::new();
-        search::files(
-            harvest,
-            &theme.strings,
-            Some(&mut memo.search),
-            &mut |path, bytes| files.push((path, bytes)),
-        );
-        let published = &mut memo.published;
-        let made: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-        published.retain(|path, _| {
-            !path.starts_with(published::SEARCH_INDEX) || made.contains(path.as_str())
-        });
-        let mut changed = Vec::new();
-        for (path, bytes) in files {
-            if published.get(&path).is_some_and(|known| **known == bytes) {
-                continue;
-            }
-            let shared = Arc::new(bytes);
-            published.insert(path.clone(), shared.clone());
-            changed.push((path, Content::Shared(shared)));
-        }
-        changed
-    }
-
-    /// Renders again only the pages of `changed` items (after their bodies changed and
-    /// nothing else did), and, unless `defer`, the files that hold every body: the print
-    /// edition and the search index. Puts every file into `output`, the others as the
-    /// memo's last run made them.
-    pub fn render_changed(
-        &mut self,
-        harvest: &Harvest,
-        theme: &Theme,
-        output: &Counter<'_>,
-        changed: &[ItemId],
-        defer: bool,
-        memo: &mut RenderMemo,
-    ) -> Diagnostics {
-        let mut jobs: Vec<Job> = changed
-            .iter()
-            .map(|&id| match harvest.items[id].kind {
-                Kind::SectionIntro(section) => Job::Made(Made::List(section, 1)),
-                _ => Job::Item(id),
-            })
-            .collect();
-        if !defer {
-            jobs.push(Job::PRINT);
-        }
-        let mut diagnostics = self.rerender(harvest, theme, &jobs, memo);
-        if !defer {
-            Self::refresh_search(harvest, theme, memo);
-        }
-        let pages = memo.pages.iter().map(|(file, (_, html))| (file, html));
-        for (file, bytes) in pages.chain(&memo.published) {
-            if let Err(e) = output.put(file.clone(), Content::Shared(bytes.clone())) {
-                diagnostics.push(Diagnostic::new(
-                    e.path().to_path_buf(),
-                    Position::UNKNOWN,
-                    &e,
-                ));
-            }
-        }
-        diagnostics
-    }
-
-    /// Makes what [`Renderer::render_changed`] deferred: the print edition, and the search
-    /// index. Returns the files that changed, with their content.
-    pub fn render_deferred(
-        &mut self,
-        harvest: &Harvest,
-        theme: &Theme,
-        memo: &mut RenderMemo,
-    ) -> Result<Vec<(String, Content)>, Diagnostics> {
-        let mut files = vec![self.render_print(harvest, theme, memo)?];
-        files.extend(Self::refresh_search(harvest, theme, memo));
-        Ok(files)
-    }
-
-    /// Renders the print edition again; returns its file and content.
-    fn render_print(
-        &mut self,
-        harvest: &Harvest,
-        theme: &Theme,
-        memo: &mut RenderMemo,
-    ) -> Result<(String, Content), Diagnostics> {
-        let diagnostics = self.rerender(harvest, theme, &[Job::PRINT], memo);
-        if !diagnostics.is_empty() {
-            return Err(diagnostics);
-        }
-        let file = file_of(&harvest.routes.generated(Generated::PrintEdition));
-        let html = memo.pages.get(&file).map(|(_, html)| html.clone());
-        Ok((file, Content::Shared(html.unwrap_or_default())))
     }
 
     /// Renders the template of the feed, the sitemap or `robots.txt` (named after its file).
@@ -306,42 +226,6 @@ impl Renderer {
                 ))
             }
         }
-    }
-
-    /// Renders `jobs` into the memo.
-    fn rerender(
-        &mut self,
-        harvest: &Harvest,
-        theme: &Theme,
-        jobs: &[Job],
-        memo: &mut RenderMemo,
-    ) -> Diagnostics {
-        *self.gave_up.get_mut() = false;
-        let views = Views::new(harvest, &theme.strings);
-        let mut global = Inputs::new(Some(0));
-        global.insert("site", &views.site());
-        global.insert("nav", &self.nav(&views));
-        global.insert("t", &theme.strings);
-        let global_hash = global.key();
-        let results: Vec<_> = jobs
-            .par_iter()
-            .with_max_len(crate::PARALLEL_PIECE)
-            .map(|job| {
-                let known = Some(&memo.pages);
-                self.render_job(job, &views, global_hash, known, &Counter::new(&Discard))
-            })
-            .collect();
-        let mut diagnostics = Diagnostics::new();
-        for result in results {
-            match result {
-                Ok(Some((file, key, html))) => {
-                    memo.pages.insert(file, (key, html));
-                }
-                Ok(None) => {}
-                Err(failure) => diagnostics.push(failure.0),
-            }
-        }
-        diagnostics
     }
 }
 

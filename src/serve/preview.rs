@@ -15,8 +15,8 @@ use crate::harvest::{BodyMemo, Harvest};
 use crate::images::Gallery;
 use crate::output::{Content, Counter, Sink};
 use crate::pipeline::{
-    self, Change, ContentState, Frame, add_files, conclude, finish, load_frame, render_and_emit,
-    wants_pdf,
+    self, Change, ContentState, Frame, add_files, conclude, finish, load_frame, pdf_stage,
+    render_and_emit, wants_pdf,
 };
 use crate::render::RenderMemo;
 use crate::{BuildOptions, Built, PdfOutcome, pdf};
@@ -95,6 +95,12 @@ impl Preview {
         )
     }
 
+    /// How many pages the last run ran their template for; it reused the others.
+    pub fn pages_rendered(&self) -> usize {
+        let renderer = self.frame.as_ref().and_then(|f| f.renderer.as_ref());
+        renderer.map_or(0, |r| r.pages_rendered())
+    }
+
     pub fn options(&self) -> &BuildOptions {
         &self.options
     }
@@ -124,7 +130,8 @@ impl Preview {
         if let Some(done) = self.run_bodies_only(changes, sink, started) {
             return done;
         }
-        self.last = None;
+        // The harvest before this run, to find what the run changed; kept only if it succeeds.
+        let before = self.last.take();
         self.deferred_pending = false;
         self.pdf_pending = false;
         let root = self.options.root.clone();
@@ -175,16 +182,49 @@ impl Preview {
         );
         diagnostics.extend(problems);
         let output = Counter::new(sink);
-        let pdf = render_and_emit(
-            &root,
-            frame,
-            &harvest,
-            &self.gallery,
-            Some(&mut self.render),
-            &output,
-            &mut diagnostics,
-            self.pdf_later,
-        );
+        // After an edit of content only, the pages it reaches; else every page.
+        let edited = (!frame_stale && !diagnostics.has_errors())
+            .then_some(before.as_ref())
+            .flatten()
+            .filter(|_| self.pdf_later || wants_pdf(&harvest) != PdfOutcome::Later);
+        let quick = edited.and_then(|before| {
+            let changed: Vec<String> = changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::Content(path) => Some(load::relative(&content_dir, path)),
+                    _ => None,
+                })
+                .collect();
+            let changed = changed.iter().map(String::as_str).collect();
+            let pdf = pdf_stage(&harvest, frame, &self.gallery, &output, true);
+            let renderer = frame.renderer.as_mut()?;
+            let rendered = renderer.render_affected(
+                before,
+                &harvest,
+                &frame.theme,
+                &output,
+                &changed,
+                self.defer,
+                &mut self.render,
+            )?;
+            diagnostics.extend(rendered);
+            diagnostics.extend(add_files(&output, &root, frame, &harvest, &self.gallery));
+            Some(pdf)
+        });
+        self.deferred_pending = quick.is_some() && self.defer;
+        let pdf = match quick {
+            Some(pdf) => pdf,
+            None => render_and_emit(
+                &root,
+                frame,
+                &harvest,
+                &self.gallery,
+                Some(&mut self.render),
+                &output,
+                &mut diagnostics,
+                self.pdf_later,
+            ),
+        };
         let pending = pdf == PdfOutcome::Later;
         let built = conclude(
             &root,

@@ -1,0 +1,229 @@
+//! The dependency map of the preview's renders: which pages show which items, and which
+//! pages an edit reaches. Every page records the items whose card (kind, number, title,
+//! summary, URL, image, how many relations) its template input holds; after an edit, the
+//! pages to render again are found from that map and from comparing the harvest before
+//! and after, instead of rendering every page.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use super::jobs::Job;
+use super::lists::GLANCE_LIMIT;
+use crate::content::{Kind, Section};
+use crate::harvest::{Harvest, Item, ItemId};
+use crate::routes::{LIST_PAGE_SIZE, Made};
+
+/// A page, named so that it is found again after items are added or removed (which
+/// renumbers them).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum PageOf {
+    /// An item's own page, by the content path of its file.
+    Item(String),
+    Made(Made),
+}
+
+impl PageOf {
+    pub(super) fn of(job: Job, harvest: &Harvest) -> PageOf {
+        match job {
+            Job::Item(id) => PageOf::Item(harvest.items[id].rel.clone()),
+            Job::Made(made) => PageOf::Made(made),
+        }
+    }
+}
+
+/// For each page, the content paths of the items whose card it shows.
+pub(super) type Shows = HashMap<PageOf, Vec<String>>;
+
+thread_local! {
+    /// The items shown by the pages whose template input this thread is making, innermost
+    /// last: a page that waits for others may run one of them on its own thread.
+    static SHOWN: RefCell<Vec<Vec<ItemId>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Records the items whose cards `make` puts into a page's template input.
+pub(super) fn recording<T>(record: bool, make: impl FnOnce() -> T) -> (T, Vec<ItemId>) {
+    if !record {
+        return (make(), Vec::new());
+    }
+    SHOWN.with(|shown| shown.borrow_mut().push(Vec::new()));
+    let made = make();
+    let mut ids = SHOWN
+        .with(|shown| shown.borrow_mut().pop())
+        .unwrap_or_default();
+    ids.sort_unstable();
+    ids.dedup();
+    (made, ids)
+}
+
+/// Notes that the page being made shows the card of item `id`.
+pub(super) fn shown(id: ItemId) {
+    SHOWN.with(|shown| {
+        if let Some(page) = shown.borrow_mut().last_mut() {
+            page.push(id);
+        }
+    });
+}
+
+/// The pages to render again after the content files `changed` were edited, added or
+/// removed, turning `before` into `after`: the pages of items that changed or whose
+/// relations or neighbours did, every page that shows an item whose card changed or that
+/// is gone, the list pages whose items changed, and the home page and relation matrix
+/// when a section's order did.
+pub(super) fn affected(
+    before: &Harvest,
+    after: &Harvest,
+    changed: &HashSet<&str>,
+    shows: &Shows,
+) -> Vec<Job> {
+    let mut jobs: HashSet<Job> = HashSet::new();
+    let mut cards: HashSet<&str> = HashSet::new();
+    let (was, is) = (neighbours(before), neighbours(after));
+    for (id, item) in after.items.iter().enumerate() {
+        let Some(old) = before.item_of(&item.rel) else {
+            jobs.insert(own_page(after, id));
+            continue;
+        };
+        let then = &before.items[old];
+        if !same_card(then, item) {
+            cards.insert(&item.rel);
+        }
+        let same = !changed.contains(item.rel.as_str())
+            && std::sync::Arc::ptr_eq(&then.body, &item.body)
+            && same_relations(before, then, after, item)
+            && rels(before, was[old]) == rels(after, is[id]);
+        if !same {
+            jobs.insert(own_page(after, id));
+        }
+    }
+    cards.extend(
+        before
+            .items
+            .iter()
+            .filter(|item| after.item_of(&item.rel).is_none())
+            .map(|item| item.rel.as_str()),
+    );
+    let made: HashSet<Made> = after
+        .routes
+        .made_pages(&after.shape())
+        .into_iter()
+        .collect();
+    for (page, items) in shows {
+        if !items.iter().any(|rel| cards.contains(rel.as_str())) {
+            continue;
+        }
+        match page {
+            PageOf::Item(rel) => jobs.extend(after.item_of(rel).map(|id| own_page(after, id))),
+            PageOf::Made(m) => jobs.extend(made.contains(m).then_some(Job::Made(*m))),
+        }
+    }
+    for section in Section::ALL {
+        jobs.extend(reordered(before, after, section));
+    }
+    // The pages that show every item follow later, with the other files that hold them all.
+    jobs.retain(|job| !job.holds_every_item());
+    jobs.into_iter().collect()
+}
+
+/// The page an item's template input goes to: a section intro is its first list page.
+pub(super) fn own_page(harvest: &Harvest, id: ItemId) -> Job {
+    match harvest.items[id].kind {
+        Kind::SectionIntro(section) => Job::Made(Made::List(section, 1)),
+        _ => Job::Item(id),
+    }
+}
+
+/// Whether two versions of an item look the same where other pages show them.
+fn same_card(a: &Item, b: &Item) -> bool {
+    let r = (&a.relations, &b.relations);
+    a.kind == b.kind
+        && a.number == b.number
+        && a.slug == b.slug
+        && a.title == b.title
+        && a.summary == b.summary
+        && a.path == b.path
+        && a.image == b.image
+        && a.image_alt == b.image_alt
+        && r.0.themes.len() == r.1.themes.len()
+        && r.0.conclusions.len() == r.1.conclusions.len()
+        && r.0.recommendations.len() == r.1.recommendations.len()
+}
+
+/// Whether two versions of an item relate to the same items, in the same order.
+fn same_relations(before: &Harvest, a: &Item, after: &Harvest, b: &Item) -> bool {
+    let (r, s) = (&a.relations, &b.relations);
+    [
+        (&r.themes, &s.themes),
+        (&r.conclusions, &s.conclusions),
+        (&r.recommendations, &s.recommendations),
+    ]
+    .into_iter()
+    .all(|(x, y)| {
+        x.len() == y.len()
+            && x.iter()
+                .zip(y)
+                .all(|(&i, &j)| before.items[i].rel == after.items[j].rel)
+    })
+}
+
+/// Each item's previous and next item in its section's reading order.
+fn neighbours(harvest: &Harvest) -> Vec<[Option<ItemId>; 2]> {
+    let mut around = vec![[None, None]; harvest.items.len()];
+    for section in Section::ALL {
+        let list = harvest.section(section);
+        for (at, &id) in list.iter().enumerate() {
+            around[id] = [
+                at.checked_sub(1).map(|p| list[p]),
+                list.get(at + 1).copied(),
+            ];
+        }
+    }
+    around
+}
+
+/// The content paths of `ids`.
+fn rels(harvest: &Harvest, ids: [Option<ItemId>; 2]) -> [Option<&str>; 2] {
+    ids.map(|id| id.map(|id| harvest.items[id].rel.as_str()))
+}
+
+/// The pages that list a section's items, when its items or their order changed: the list
+/// pages whose items changed (all of them when their number did), the home page when its
+/// glance or counts did, the relation matrix (which lists every section in order).
+fn reordered(before: &Harvest, after: &Harvest, section: Section) -> Vec<Job> {
+    let (was, is) = (order(before, section), order(after, section));
+    if was == is {
+        return Vec::new();
+    }
+    let pages = |list: &[&str]| crate::routes::list_pages(list.len());
+    let mut jobs: Vec<Job> = (1..=pages(&is))
+        .filter(|&n| pages(&was) != pages(&is) || list_page(&was, n) != list_page(&is, n))
+        .map(|n| Job::Made(Made::List(section, n)))
+        .collect();
+    let glance = |list: &[&str]| {
+        list.iter()
+            .take(GLANCE_LIMIT)
+            .eq(is.iter().take(GLANCE_LIMIT))
+    };
+    if was.len() != is.len() || !glance(&was) {
+        jobs.push(match after.home {
+            Some(id) => Job::Item(id),
+            None => Job::Made(Made::Home),
+        });
+    }
+    jobs.push(Job::Made(Made::Generated(crate::routes::Generated::Matrix)));
+    jobs
+}
+
+/// The content paths of a section's items, in reading order.
+fn order(harvest: &Harvest, section: Section) -> Vec<&str> {
+    harvest
+        .section(section)
+        .iter()
+        .map(|&id| harvest.items[id].rel.as_str())
+        .collect()
+}
+
+/// The items of list page `n` (from 1).
+fn list_page<'a>(list: &'a [&'a str], n: usize) -> &'a [&'a str] {
+    let start = ((n - 1) * LIST_PAGE_SIZE).min(list.len());
+    &list[start..(start + LIST_PAGE_SIZE).min(list.len())]
+}

@@ -1,0 +1,214 @@
+//! Rendering again, as the preview server does after an edit: only the pages an edit
+//! reaches, found through the dependency map ([`super::affected`]); the files that hold
+//! every item (print edition, search index, feed, sitemap, open data) follow after.
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+
+use super::affected::{self, PageOf};
+use super::context::Views;
+use super::jobs::Job;
+use super::memo::RenderMemo;
+use super::{Renderer, publish};
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::harvest::{Harvest, ItemId};
+use crate::output::{Content, Counter, Discard};
+use crate::routes::file_of;
+use crate::theme::Theme;
+
+impl Renderer {
+    /// Renders again only the pages of `changed` items (after their bodies changed and
+    /// nothing else did); see [`Renderer::render_affected`] for `defer` and `output`.
+    pub fn render_changed(
+        &mut self,
+        harvest: &Harvest,
+        theme: &Theme,
+        output: &Counter<'_>,
+        changed: &[ItemId],
+        defer: bool,
+        memo: &mut RenderMemo,
+    ) -> Diagnostics {
+        let jobs: Vec<Job> = changed
+            .iter()
+            .map(|&id| affected::own_page(harvest, id))
+            .collect();
+        self.render_again(harvest, theme, output, jobs, defer, memo)
+    }
+
+    /// Renders again only the pages that the edit of the content files `changed` reaches,
+    /// the harvest `before` having become `harvest` (see [`affected::affected`]), and,
+    /// unless `defer`, the files that hold every item: the print edition, the search index,
+    /// the feed, sitemap and open data. Puts every file into `output`, the others as the
+    /// memo's last run made them. `None`, having rendered nothing, when what every page is
+    /// given changed (a section's title, the pages in the navigation): then every page must
+    /// be rendered.
+    #[allow(clippy::too_many_arguments)]
+    pub fn render_affected(
+        &mut self,
+        before: &Harvest,
+        harvest: &Harvest,
+        theme: &Theme,
+        output: &Counter<'_>,
+        changed: &HashSet<&str>,
+        defer: bool,
+        memo: &mut RenderMemo,
+    ) -> Option<Diagnostics> {
+        let views = Views::new(harvest, &theme.strings);
+        if memo.global.is_none() || self.global(&views, theme, true).key() != memo.global {
+            eprintln!(
+                "T global differs {:?} {:?}",
+                memo.global,
+                self.global(&views, theme, true).key()
+            );
+            return None;
+        }
+        let jobs = affected::affected(before, harvest, changed, &memo.shows);
+        eprintln!(
+            "T affected {} jobs: {:?}",
+            jobs.len(),
+            &jobs[..jobs.len().min(12)]
+        );
+        // The pages of items that are gone or renamed, and list pages no longer needed.
+        let made = self.jobs(&views);
+        let files: HashSet<String> = made.iter().map(|job| file_of(&job.path(harvest))).collect();
+        memo.pages.retain(|file, _| files.contains(file));
+        let pages: HashSet<PageOf> = made.iter().map(|&job| PageOf::of(job, harvest)).collect();
+        memo.shows.retain(|page, _| pages.contains(page));
+        Some(self.render_again(harvest, theme, output, jobs, defer, memo))
+    }
+
+    /// Renders `jobs` again, and unless `defer` the files that hold every item; puts every
+    /// file the memo holds into `output`.
+    fn render_again(
+        &mut self,
+        harvest: &Harvest,
+        theme: &Theme,
+        output: &Counter<'_>,
+        mut jobs: Vec<Job>,
+        defer: bool,
+        memo: &mut RenderMemo,
+    ) -> Diagnostics {
+        *self.rendered.get_mut() = 0;
+        if !defer {
+            jobs.extend([Job::PRINT, Job::MATRIX]);
+        }
+        let mut diagnostics = self.rerender(harvest, theme, &jobs, memo);
+        if !defer {
+            diagnostics.extend(self.republish(harvest, theme, memo).1);
+        }
+        diagnostics.extend(put_all(memo, output));
+        diagnostics
+    }
+
+    /// Makes what [`Renderer::render_affected`] deferred: the print edition, the search
+    /// index, feed, sitemap and open data. Returns the files that changed, with their content.
+    pub fn render_deferred(
+        &mut self,
+        harvest: &Harvest,
+        theme: &Theme,
+        memo: &mut RenderMemo,
+    ) -> Result<Vec<(String, Content)>, Diagnostics> {
+        let mut files = self.render_heavy_pages(harvest, theme, memo)?;
+        let (published, diagnostics) = self.republish(harvest, theme, memo);
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        files.extend(published);
+        Ok(files)
+    }
+
+    /// Makes the files beside the pages again (feed, sitemap, `robots.txt`, search index,
+    /// open data) into the memo; returns those that changed, with their content.
+    fn republish(
+        &self,
+        harvest: &Harvest,
+        theme: &Theme,
+        memo: &mut RenderMemo,
+    ) -> (Vec<(String, Content)>, Diagnostics) {
+        let views = Views::new(harvest, &theme.strings);
+        let before = std::mem::take(&mut memo.published);
+        let diagnostics = publish(
+            self,
+            Some(&mut memo.search),
+            Some(&mut memo.published),
+            &views,
+            theme,
+            &Counter::new(&Discard),
+        );
+        let changed = memo
+            .published
+            .iter()
+            .filter(|(path, bytes)| before.get(*path) != Some(bytes))
+            .map(|(path, bytes)| (path.clone(), Content::Shared(bytes.clone())))
+            .collect();
+        (changed, diagnostics)
+    }
+
+    /// Renders the pages that show every item again (print edition, relation matrix);
+    /// returns their files and content.
+    fn render_heavy_pages(
+        &mut self,
+        harvest: &Harvest,
+        theme: &Theme,
+        memo: &mut RenderMemo,
+    ) -> Result<Vec<(String, Content)>, Diagnostics> {
+        let jobs = [Job::PRINT, Job::MATRIX];
+        let diagnostics = self.rerender(harvest, theme, &jobs, memo);
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        let files = jobs.iter().map(|job| file_of(&job.path(harvest)));
+        let made = files.map(|file| {
+            let html = memo.pages.get(&file).map(|(_, html)| html.clone());
+            (file, Content::Shared(html.unwrap_or_default()))
+        });
+        Ok(made.collect())
+    }
+
+    /// Renders `jobs` into the memo.
+    fn rerender(
+        &mut self,
+        harvest: &Harvest,
+        theme: &Theme,
+        jobs: &[Job],
+        memo: &mut RenderMemo,
+    ) -> Diagnostics {
+        *self.gave_up.get_mut() = false;
+        let views = Views::new(harvest, &theme.strings);
+        let global_hash = self.global(&views, theme, true).key();
+        let results: Vec<_> = jobs
+            .par_iter()
+            .with_max_len(crate::PARALLEL_PIECE)
+            .map(|job| {
+                let known = Some(&memo.pages);
+                self.render_job(job, &views, global_hash, known, &Counter::new(&Discard))
+            })
+            .collect();
+        let mut diagnostics = Diagnostics::new();
+        for (job, result) in jobs.iter().zip(results) {
+            match result {
+                Ok(Some(page)) => memo.remember(*job, harvest, page),
+                Ok(None) => {}
+                Err(failure) => diagnostics.push(failure.0),
+            }
+        }
+        diagnostics
+    }
+}
+
+/// Puts every page and file the memo holds into `output`.
+fn put_all(memo: &RenderMemo, output: &Counter<'_>) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    let pages = memo.pages.iter().map(|(file, (_, html))| (file, html));
+    for (file, bytes) in pages.chain(&memo.published) {
+        if let Err(e) = output.put(file.clone(), Content::Shared(bytes.clone())) {
+            diagnostics.push(Diagnostic::new(
+                e.path().to_path_buf(),
+                Position::UNKNOWN,
+                &e,
+            ));
+        }
+    }
+    diagnostics
+}
