@@ -91,20 +91,26 @@ fn an_atomic_save_reloads_open_pages_with_the_new_text() {
     assert!(updated.contains("\"/printversie/\""), "{updated}");
     assert!(server.get("/printversie/").text().contains("Nieuwe tekst."));
 
-    // The front matter changed: everything is rebuilt at once.
+    // The front matter changed: the pages that show the title are out first, the print
+    // edition follows.
     atomic_save(
         &site,
         TWEEDE,
         "---\ntitle: Tweede, anders\nnumber: 2\n---\n\nAnders.\n",
     );
     assert!(events.next_matching("event: reload", WAIT).is_some());
+    assert!(server.get("/").text().contains("Tweede, anders"));
+    assert!(
+        events.next_matching("\"/printversie/\"", WAIT).is_some(),
+        "the print edition follows: {:?}",
+        server.output()
+    );
     assert!(
         server
             .get("/printversie/")
             .text()
             .contains("Tweede, anders")
     );
-    assert!(server.get("/").text().contains("Tweede, anders"));
 }
 
 #[test]
