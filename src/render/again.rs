@@ -56,19 +56,9 @@ impl Renderer {
     ) -> Option<Diagnostics> {
         let views = Views::new(harvest, &theme.strings);
         if memo.global.is_none() || self.global(&views, theme, true).key() != memo.global {
-            eprintln!(
-                "T global differs {:?} {:?}",
-                memo.global,
-                self.global(&views, theme, true).key()
-            );
             return None;
         }
         let jobs = affected::affected(before, harvest, changed, &memo.shows);
-        eprintln!(
-            "T affected {} jobs: {:?}",
-            jobs.len(),
-            &jobs[..jobs.len().min(12)]
-        );
         // The pages of items that are gone or renamed, and list pages no longer needed.
         let made = self.jobs(&views);
         let files: HashSet<String> = made.iter().map(|job| file_of(&job.path(harvest))).collect();
