@@ -45,14 +45,28 @@ impl Live {
     /// Replaces one file of the site served (a page finished after the rest), and tells the
     /// pages showing it.
     pub fn patch(&self, file: String, content: crate::output::Content) {
-        let path = crate::routes::file_url(&file);
+        self.patch_all(vec![(file, content)]);
+    }
+
+    /// Replaces files of the site served (those finished after the rest) at once, and tells
+    /// the pages among them that they changed.
+    pub fn patch_all(&self, files: Vec<(String, crate::output::Content)>) {
+        let pages: Vec<String> = files
+            .iter()
+            .filter(|(file, _)| file.ends_with(".html"))
+            .map(|(file, _)| crate::routes::file_url(file))
+            .collect();
         {
             let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
             let mut next = Site::clone(&site);
-            next.insert_content(file, content);
+            for (file, content) in files {
+                next.insert_content(file, content);
+            }
             *site = Arc::new(next);
         }
-        self.events.send(&Event::Updated(path));
+        for path in pages {
+            self.events.send(&Event::Updated(path));
+        }
     }
 
     /// Keeps serving the last good site, and shows `errors` on open pages.

@@ -216,11 +216,7 @@ fn rebuild(preview: &mut Preview, live: &Live, batch: BTreeSet<Change>, pdf: &Pd
                 started.elapsed().as_millis()
             );
             match preview.finish_deferred() {
-                Some(Ok(files)) => {
-                    for (file, content) in files {
-                        live.patch(file, content);
-                    }
-                }
+                Some(Ok(files)) => live.patch_all(files),
                 Some(Err(errors)) => {
                     eprintln!("the print edition: {errors}");
                     live.fail(errors);
