@@ -158,6 +158,7 @@ fn dutch_words_are_found_by_their_stem_with_the_shipped_script() {
             "ontwikkel",
             "professional kleine",
             "zzz ",
+            "ontwikkeling professionals",
         ],
     );
     let urls = |n: usize| {
@@ -183,9 +184,14 @@ fn dutch_words_are_found_by_their_stem_with_the_shipped_script() {
     );
     assert_eq!(urls(2), ["/conclusies/ontwikkeling/"], "as you type");
     assert_eq!(
-        urls(3),
-        Vec::<&str>::new(),
+        urls(5),
+        ["/conclusies/ontwikkeling/"],
         "every word must match: `kleine` is only in the recommendation"
+    );
+    assert_eq!(
+        urls(3).len(),
+        2,
+        "no item has both words: the items with one of them"
     );
     assert_eq!(urls(4), Vec::<&str>::new());
     let headings = search(&site, "/", &["werkwijze ", "verslag "]);
@@ -703,10 +709,19 @@ fn the_search_page_explains_itself_without_javascript() {
         ["/zoeken/"]
     );
     assert_eq!(home.attrs("header form.site-search input", "name"), ["q"]);
-    let scripts = home.attrs("script[src]", "src");
+    assert!(
+        home.attrs("script", "src").is_empty(),
+        "a page without search loads no script"
+    );
+    let scripts = home.attrs("form.site-search", "data-search-script");
     let [script] = scripts.as_slice() else {
-        panic!("one script: {scripts:?}")
+        panic!("the box names the script it loads when focused: {scripts:?}")
     };
+    assert_eq!(
+        page.attrs("script[src]", "src"),
+        scripts,
+        "the search page loads it"
+    );
     assert!(
         script.starts_with("/search.") && script.ends_with(".js"),
         "the script from the theme's static files, under its hash: {script}"
@@ -875,4 +890,57 @@ fn a_deferred_quick_rebuild_ends_as_a_clean_build() {
         let (a, b) = (served.get(path).unwrap(), clean.get(path).unwrap());
         assert!(bytes_of(a) == bytes_of(b), "{path} differs");
     }
+}
+
+/// The judged queries of `tests/search-judged.json` on the shipped harvest: the items each
+/// must find first, in order, and the word searched for instead of a misspelt one.
+#[test]
+fn the_shipped_harvest_answers_the_judged_queries() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let public = out.path().join("public");
+    common::oogst()
+        .args(["build", "--root"])
+        .arg(repo)
+        .arg("--out")
+        .arg(&public)
+        .assert()
+        .success();
+    let judged: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.join("tests/search-judged.json")).expect("the judged set"),
+    )
+    .expect("JSON");
+    let judged = judged["queries"].as_array().expect("queries");
+    assert!(judged.len() >= 15, "{} judged queries", judged.len());
+    let queries: Vec<&str> = judged
+        .iter()
+        .map(|j| j["query"].as_str().expect("a query"))
+        .collect();
+    let mut args = vec!["query", public.to_str().expect("a UTF-8 path"), "/"];
+    args.extend_from_slice(&queries);
+    let answers: serde_json::Value =
+        serde_json::from_str(&node(&args, None)).expect("the script answers JSON");
+    let mut wrong = Vec::new();
+    for (judgement, answer) in judged.iter().zip(answers.as_array().expect("answers")) {
+        let first: Vec<&str> = judgement["first"]
+            .as_array()
+            .expect("first")
+            .iter()
+            .map(|u| u.as_str().unwrap_or_default())
+            .collect();
+        let found: Vec<&str> = answer["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .take(first.len())
+            .map(|r| r["url"].as_str().unwrap_or_default())
+            .collect();
+        if found != first || answer["instead"] != judgement["instead"] {
+            wrong.push(format!(
+                "{}: {found:?} (instead {}), judged {first:?} (instead {})",
+                judgement["query"], answer["instead"], judgement["instead"]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
