@@ -102,8 +102,6 @@ struct Strings {
     kind: String,
     theme: String,
     any: String,
-    /// Where on a page the words stand: `In ‘{heading}’`.
-    under: String,
 }
 
 impl Strings {
@@ -131,7 +129,6 @@ impl Strings {
             kind: text("search_filter_kind"),
             theme: text("search_filter_theme"),
             any: text("search_filter_any"),
-            under: text("search_under"),
         }
     }
 }

@@ -190,7 +190,7 @@ pub(super) fn text_file(items: &[&Item]) -> Vec<u8> {
         })
         .collect();
     let json = serde_json::to_vec(&rows).unwrap_or_default();
-    let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 3), Compression::new(6));
+    let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 3), Compression::fast());
     // Writing into memory cannot fail.
     let _ = gz.write_all(&json);
     gz.finish().unwrap_or_default()

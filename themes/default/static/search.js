@@ -794,7 +794,7 @@
     if (note) note.hidden = true;
     form.hidden = false;
     const search = createSearch(form.dataset.searchIndex, fetchJson, fetchBytes);
-    const PAGE = 20;
+    const PAGE = 10;
     let asked = 0;
     let found = null;
     let shown = 0;
@@ -855,7 +855,10 @@
       try {
         t = (await search.ready()).strings || {};
         const result = await search.find(query);
-        result.results = await narrow(result.results, wanted());
+        const filtering = wanted();
+        // Without a filter chosen the results show first, and the filters' counts after.
+        const narrowed = filtering.kind || filtering.theme ? narrow(result.results, filtering) : null;
+        if (narrowed) result.results = await narrowed;
         result.total = result.results.length;
         if (mine !== asked) return;
         found = result;
@@ -863,6 +866,7 @@
         list.replaceChildren();
         status.textContent = counted(t, found, query);
         await showMore();
+        if (!narrowed && mine === asked) await narrow(result.results, filtering);
       } catch {
         if (mine !== asked) return;
         list.replaceChildren();
