@@ -108,13 +108,19 @@ fn the_search_index_holds_every_item() {
     let manifest = json(&site, "search-index/index.json");
     assert_eq!(manifest["format"], "oogst-search");
     assert_eq!(manifest["language"], "nl");
-    let per_file = manifest["docs_per_file"].as_u64().unwrap() as usize;
+    let per_file = manifest["items_per_file"].as_u64().unwrap() as usize;
     let count = manifest["docs"].as_u64().unwrap() as usize;
     let mut urls = Vec::new();
     for n in 0..count.div_ceil(per_file) {
-        let docs = json(&site, &format!("search-index/docs-{n}.json"));
-        for doc in docs.as_array().unwrap() {
-            urls.push(doc[3].as_str().unwrap().to_string());
+        use std::io::Read;
+        let path = site.path(&format!("public/search-index/items-{n}.json.gz"));
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+            .read_to_string(&mut text)
+            .unwrap();
+        let items: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for item in items.as_array().unwrap() {
+            urls.push(item[3].as_str().unwrap().to_string());
         }
     }
     assert_eq!(

@@ -32,7 +32,7 @@ if (mode === 'stem') {
   const answers = [];
   for (const query of queries) {
     const found = await search.find(query);
-    const items = await search.describe(found.results.map((r) => r.doc), true);
+    const items = await search.describe(found.results.map((r) => r.doc));
     const results = [];
     for (const item of items) {
       const pieces = await search.highlight(`${item.title} ${item.summary}`, found.stems);

@@ -10,9 +10,9 @@
 //! - `terms-<n>.json`: stems in order, each with its postings, `[item, score, item, score,
 //!   ...]`, the item numbers as differences from the one before, the score the stem's BM25
 //!   term-frequency part for the item (fields weighted, length normalised) out of 255;
-//! - `docs-<n>.json`: [`DOCS_PER_FILE`] items each, as `[kind, number, title, url, summary]`;
-//! - `text-<n>.json.gz`: [`TEXT_PER_FILE`] items each, their body text for excerpts, cut at
-//!   the headings, `[anchor, heading, text, ...]`, gzipped;
+//! - `items-<n>.json.gz`: [`ITEMS_PER_FILE`] items each, as results show them, `[kind,
+//!   number, title, url, summary, anchor, heading, text, ...]`: the body's text for
+//!   excerpts, cut at its headings; gzipped;
 //! - `heads-<n>.json` and `tails-<n>.json`: every stem, in order of its start and of its end
 //!   (read backwards), for words one letter off (typo tolerance);
 //! - `filters.json`: the themes, and per item its kind and themes, for the search page.
@@ -42,11 +42,8 @@ pub const VERSION: u32 = 2;
 /// A terms file is closed once it holds this many bytes, so a query fetches little.
 const TERMS_FILE_BYTES: usize = 48 * 1024;
 
-/// Items described per docs file: a page of results needs a few small files.
-pub const DOCS_PER_FILE: usize = 50;
-
-/// Items per text file: a result's excerpt costs the text of a few items.
-pub const TEXT_PER_FILE: usize = 4;
+/// Items per items file: a result costs the text of a few items.
+pub const ITEMS_PER_FILE: usize = 4;
 
 /// A vocabulary file is closed once it holds this many bytes.
 const VOCAB_FILE_BYTES: usize = 16 * 1024;
@@ -72,10 +69,9 @@ struct Manifest<'a> {
     stopwords: &'static [&'static str],
     min_word: usize,
     max_word: usize,
-    /// How many items there are, and how many each docs file describes.
+    /// How many items there are, and how many each items file describes.
     docs: usize,
-    docs_per_file: usize,
-    text_per_file: usize,
+    items_per_file: usize,
     /// The first stem of each terms file.
     terms: &'a [String],
     /// The first stem of each vocabulary file, in order of start and of end.
@@ -252,24 +248,17 @@ pub fn files(
     );
     drop(backwards);
     drop(stems);
-    for (n, chunk) in items.chunks(DOCS_PER_FILE).enumerate() {
-        let path = format!("{}docs-{n}.json", published::SEARCH_INDEX);
-        emit(path, docs_file(harvest, chunk));
-    }
-    // A few blocks of text at a time, so the bodies' text is never all held at once.
-    let texts: Vec<&[ItemId]> = items.chunks(TEXT_PER_FILE).collect();
-    for (block_number, block) in texts.chunks(64).enumerate() {
+    // A few blocks of items at a time, so the bodies' text is never all held at once.
+    let files: Vec<&[ItemId]> = items.chunks(ITEMS_PER_FILE).collect();
+    for (block_number, block) in files.chunks(64).enumerate() {
         let made: Vec<Vec<u8>> = block
             .par_iter()
-            .map(|chunk| {
-                let chunk: Vec<&Item> = chunk.iter().map(|&id| &harvest.items[id]).collect();
-                text::text_file(&chunk)
-            })
+            .map(|chunk| text::items_file(harvest, chunk))
             .collect();
         for (offset, bytes) in made.into_iter().enumerate() {
             let n = block_number * 64 + offset;
             emit(
-                format!("{}text-{n}.json.gz", published::SEARCH_INDEX),
+                format!("{}items-{n}.json.gz", published::SEARCH_INDEX),
                 bytes,
             );
         }
@@ -286,8 +275,7 @@ pub fn files(
         min_word: MIN_WORD,
         max_word: MAX_WORD,
         docs: items.len(),
-        docs_per_file: DOCS_PER_FILE,
-        text_per_file: TEXT_PER_FILE,
+        items_per_file: ITEMS_PER_FILE,
         terms: &firsts,
         heads: &heads,
         tails: &tails,
@@ -501,24 +489,6 @@ fn filters_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
         .collect();
     let filters = serde_json::json!({ "themes": themes, "kinds": kinds, "item_themes": of_item });
     serde_json::to_vec(&filters).unwrap_or_default()
-}
-
-/// `[kind, number, title, url, summary]` of each item of a docs file.
-fn docs_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
-    let rows: Vec<_> = items
-        .iter()
-        .map(|&id| {
-            let item = &harvest.items[id];
-            (
-                super::context::kind_name(item.kind),
-                item.number,
-                &item.title,
-                harvest.routes.urls.link(&item.path),
-                &item.summary,
-            )
-        })
-        .collect();
-    serde_json::to_vec(&rows).unwrap_or_default()
 }
 
 #[cfg(test)]

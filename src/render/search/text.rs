@@ -1,13 +1,14 @@
-//! The text of each item for excerpts: its body as plain text, cut at its headings, so a
-//! result can show the words around a match and link to the heading they stand under.
-//! Written a few items to a file, gzipped: the text is most of the index's bytes.
+//! The items as results show them: kind, number, title, address, summary, and the body as
+//! plain text cut at its headings, so a result can show the words around a match and link
+//! to the heading they stand under. Written a few items to a file, gzipped: the text is
+//! most of the index's bytes.
 
 use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-use crate::harvest::Item;
+use crate::harvest::{Harvest, ItemId};
 
 /// One part of a body: the `id` of the heading it starts with (empty before the first
 /// heading), the heading's text, and the text under it.
@@ -178,15 +179,24 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     Some(tag[at..at + end].to_string())
 }
 
-/// A text file: per item, its parts as `[anchor, heading, text, ...]`, JSON, gzipped.
-pub(super) fn text_file(items: &[&Item]) -> Vec<u8> {
-    let rows: Vec<Vec<String>> = items
+/// An items file: per item `[kind, number, title, url, summary, anchor, heading, text, ...]`
+/// (a part of its body after another), JSON, gzipped.
+pub(super) fn items_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
+    let rows: Vec<Vec<serde_json::Value>> = items
         .iter()
-        .map(|item| {
-            parts(&item.body.html)
-                .into_iter()
-                .flat_map(|p| [p.anchor, p.heading, p.text])
-                .collect()
+        .map(|&id| {
+            let item = &harvest.items[id];
+            let mut row = vec![
+                super::super::context::kind_name(item.kind).into(),
+                item.number.into(),
+                item.title.as_str().into(),
+                harvest.routes.urls.link(&item.path).into(),
+                item.summary.as_str().into(),
+            ];
+            for part in parts(&item.body.html) {
+                row.extend([part.anchor.into(), part.heading.into(), part.text.into()]);
+            }
+            row
         })
         .collect();
     let json = serde_json::to_vec(&rows).unwrap_or_default();

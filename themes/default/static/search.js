@@ -4,7 +4,7 @@
  * The stemmers below are written for oogst after the published Snowball algorithms
  * (https://snowballstem.org/algorithms/dutch/stemmer.html and .../english/stemmer.html,
  * BSD licence); oogst's tests check them word for word against the `rust-stemmers` crate that
- * stems the index at build time. The index format is described in src/render/search.rs.
+ * stems the index at build time. The index format is described in src/render/search/mod.rs.
  *
  * The page points the script at the index (`data-search-index` on the search form); the
  * index's manifest holds the words the script shows, in the site's language, so the script
@@ -330,7 +330,7 @@
       return files.get(at);
     };
     const load = (name) => remember(folder + name, () => fetchJson(folder + name));
-    const loadText = (name) =>
+    const loadGzipped = (name) =>
       remember(folder + name, async () => JSON.parse(await gunzip(new Uint8Array(await fetchBytes(folder + name)))));
     let manifest = null;
     const ready = () => (manifest ??= Promise.resolve(fetchJson(manifestUrl)).catch((e) => {
@@ -503,7 +503,7 @@
     /** The results whose title or text holds every phrase, word after word. */
     async function withPhrases(m, results, phrases, stem) {
       const { counts } = parse(m, '');
-      const described = await describe(results.slice(0, 400).map((r) => r.doc), true);
+      const described = await describe(results.slice(0, 400).map((r) => r.doc));
       const kept = [];
       described.forEach((item, n) => {
         const text = [item.title, item.summary, ...item.parts.flatMap((p) => [p.heading, p.text])].join(' . ');
@@ -516,21 +516,17 @@
     }
 
     /**
-     * The given items: `{doc, kind, number, title, url, summary}`, with `parts` (`{anchor,
-     * heading, text}`, its body cut at its headings) when `withText`.
+     * The given items: `{doc, kind, number, title, url, summary, parts}`, `parts` its body
+     * cut at its headings (`{anchor, heading, text}`).
      */
-    async function describe(docs, withText = false) {
+    async function describe(docs) {
       const m = await ready();
       return Promise.all(
         docs.map(async (doc) => {
-          const table = await load(`docs-${Math.floor(doc / m.docs_per_file)}.json`);
-          const [kind, number, title, url, summary] = table[doc % m.docs_per_file];
+          const table = await loadGzipped(`items-${Math.floor(doc / m.items_per_file)}.json.gz`);
+          const [kind, number, title, url, summary, ...rest] = table[doc % m.items_per_file];
           const item = { doc, kind, number, title, url, summary, parts: [] };
-          if (withText && m.text_per_file) {
-            const texts = await loadText(`text-${Math.floor(doc / m.text_per_file)}.json.gz`);
-            const row = texts[doc % m.text_per_file] || [];
-            for (let k = 0; k + 2 < row.length; k += 3) item.parts.push({ anchor: row[k], heading: row[k + 1], text: row[k + 2] });
-          }
+          for (let k = 0; k + 2 < rest.length; k += 3) item.parts.push({ anchor: rest[k], heading: rest[k + 1], text: rest[k + 2] });
           return item;
         }),
       );
@@ -716,7 +712,7 @@
       try {
         const t = (await search.ready()).strings || {};
         const found = await search.find(query);
-        const shown = await search.describe(found.results.slice(0, 6).map((r) => r.doc), true);
+        const shown = await search.describe(found.results.slice(0, 6).map((r) => r.doc));
         const items = await Promise.all(shown.map((r) => renderResult(search, r, found.stems, t, false)));
         if (mine !== asked) return;
         list.replaceChildren(...items);
@@ -802,7 +798,7 @@
     const showMore = async () => {
       const mine = asked;
       const next = found.results.slice(shown, shown + PAGE);
-      const described = await search.describe(next.map((r) => r.doc), true);
+      const described = await search.describe(next.map((r) => r.doc));
       const items = await Promise.all(described.map((r) => renderResult(search, r, found.stems, t, true)));
       if (mine !== asked) return;
       list.append(...items);
