@@ -101,7 +101,7 @@ test('search: the search page finds words by their stem and keeps the query in i
 });
 
 test('search: a word with a typo finds the right recommendation, and says what it searched for', async () => {
-  const page = await openPage(site.browser, { width: 1280 });
+  const page = await openPage(site.browser, { width: 375, height: 740 });
   await page.goto(`${site.base}zoeken/?q=coahcing`, { waitUntil: 'load' });
   await page.waitForSelector('#search-results .search-result', { timeout: 10_000 });
   const first = await page.getAttribute('#search-results .search-result-link', 'href');
@@ -109,6 +109,9 @@ test('search: a word with a typo finds the right recommendation, and says what i
   assert.match(await page.textContent('#search-status'), /^Resultaten voor ‘coaching’ · \d+ resulta(at|ten)$/);
   const marks = await page.$$eval('#search-results mark', (els) => els.map((e) => e.textContent.toLowerCase()));
   assert.ok(marks.includes('coaching'), `the word found is marked: ${marks}`);
+  // The filters, filled with the themes' titles, fit a phone's width.
+  await page.waitForSelector('#search-theme option[value="instrumenten"]', { state: 'attached' });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no horizontal overflow at 375 px');
   noProblems(page);
   await page.context().close();
 });

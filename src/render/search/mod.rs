@@ -43,7 +43,7 @@ pub const VERSION: u32 = 2;
 const TERMS_FILE_BYTES: usize = 48 * 1024;
 
 /// Items per items file: a result costs the text of a few items.
-pub const ITEMS_PER_FILE: usize = 4;
+pub const ITEMS_PER_FILE: usize = 2;
 
 /// A vocabulary file is closed once it holds this many bytes.
 const VOCAB_FILE_BYTES: usize = 16 * 1024;
