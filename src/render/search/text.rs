@@ -54,8 +54,11 @@ pub(super) fn parts(html: &str) -> Vec<Part> {
             break;
         };
         push_text(&mut parts, in_heading, skip_anchor, &rest[..lt]);
-        let end = rest[lt..].find('>').map_or(rest.len(), |e| lt + e + 1);
-        let tag = &rest[lt + 1..end.saturating_sub(1).max(lt + 1)];
+        // A tag runs to its `>`; one left open, to the end.
+        let (tag, end) = match rest[lt..].find('>') {
+            Some(e) => (&rest[lt + 1..lt + e], lt + e + 1),
+            None => (&rest[lt + 1..], rest.len()),
+        };
         let closing = tag.starts_with('/');
         let name: String = tag
             .trim_start_matches('/')
@@ -234,6 +237,25 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn html_written_by_hand_is_read_without_fail() {
+        for html in [
+            "<é",
+            "<p>é &",
+            "&#xffffffff; &#99999999999; &;",
+            "<h2>no id</h2>x",
+            "</h3>a<h4 id=\"é\">b",
+            "<a class=\"heading-anchor\">never closed",
+            "<<>>",
+            "&amp",
+        ] {
+            let found = parts(html);
+            assert!(!found.is_empty(), "{html}");
+        }
+        assert_eq!(parts("a<é")[0].text, "a");
+        assert_eq!(parts("<h2>Kop</h2>tekst")[0].anchor, "");
     }
 
     #[test]
