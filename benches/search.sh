@@ -10,7 +10,8 @@
 # show, time to first results. Also reports each index's build time and peak memory, its
 # total size and its file count. The site is served from loopback with gzip for text
 # files, as static hosts serve them; each query starts with an empty cache. oogst's build
-# time is the median of 5 runs, Pagefind's one run (it takes the better part of a minute).
+# time is the median of 5 runs, Pagefind's one run (it takes the better part of a minute);
+# both write into memory (/dev/shm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-10000}
@@ -36,8 +37,11 @@ CORPUS=${CORPUS:-$WORK/corpus/oogst-$N}
 [ -d "$CORPUS" ] || python3 "$GEN" --n "$N" --layout oogst --out "$CORPUS" >/dev/null
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-OOGST_SITE=$WORK/search/oogst
-PAGEFIND_SITE=$WORK/search/pagefind
+# Both built into memory (/dev/shm where there is one), so the disk's mood does not count.
+SITES=$(mktemp -d "$( [ -d /dev/shm ] && echo /dev/shm || echo "$WORK")/oogst-search-bench.XXXXXX")
+trap 'rm -rf "$SITES"' EXIT
+OOGST_SITE=$SITES/oogst
+PAGEFIND_SITE=$SITES/pagefind
 rm -rf "$WORK/search"
 mkdir -p "$WORK/search"
 
