@@ -332,11 +332,12 @@ fn files_beside_content_and_static_files_are_copied() {
     );
 }
 
-/// The stylesheet and script as the home page names them (below `/sub/`), with their bytes.
+/// The stylesheet and the script the search box loads, as the home page names them (below
+/// `/sub/`), with their bytes.
 fn theme_assets(site: &Site) -> Vec<(String, Vec<u8>)> {
     let home = site.page("index.html");
     let mut names = home.attrs("link[rel=stylesheet]", "href");
-    names.extend(home.attrs("script[src]", "src"));
+    names.extend(home.attrs("form.site-search", "data-search-script"));
     names
         .into_iter()
         .map(|url| {

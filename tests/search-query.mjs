@@ -3,6 +3,8 @@
 //
 //   node tests/search-query.mjs stem nl|en            words on stdin, one per line → stems
 //   node tests/search-query.mjs query PUBLIC BASE Q…   every query → JSON results on stdout
+//     (per query: total, `instead` when a word was taken one edit away, `relaxed`, and per
+//     result its kind, number, title, url, marked words and excerpt, marks in brackets)
 //
 // BASE is the base path the site was built for (`/`), to map URLs back to files in PUBLIC.
 import fs from 'node:fs';
@@ -23,11 +25,10 @@ if (mode === 'stem') {
   process.stdout.write(words.map(stem).join('\n') + '\n');
 } else if (mode === 'query') {
   const [publicDir, base, ...queries] = args;
-  const fetchJson = async (url) => {
-    const rel = url.startsWith(base) ? url.slice(base.length) : url;
-    return JSON.parse(await fs.promises.readFile(path.join(publicDir, rel), 'utf8'));
-  };
-  const search = createSearch(`${base}search-index/index.json`, fetchJson);
+  const file = (url) => path.join(publicDir, url.startsWith(base) ? url.slice(base.length) : url);
+  const fetchJson = async (url) => JSON.parse(await fs.promises.readFile(file(url), 'utf8'));
+  const fetchBytes = (url) => fs.promises.readFile(file(url));
+  const search = createSearch(`${base}search-index/index.json`, fetchJson, fetchBytes);
   const answers = [];
   for (const query of queries) {
     const found = await search.find(query);
@@ -35,15 +36,19 @@ if (mode === 'stem') {
     const results = [];
     for (const item of items) {
       const pieces = await search.highlight(`${item.title} ${item.summary}`, found.stems);
+      const text = item.parts.map((p) => p.text).join(' ');
+      const excerpt = await search.excerpt(text, found.stems);
       results.push({
         kind: item.kind,
         number: item.number,
         title: item.title,
         url: item.url,
         marked: pieces.filter((p) => p.mark).map((p) => p.text),
+        excerpt: excerpt.pieces.map((p) => (p.mark ? `[${p.text}]` : p.text)).join(''),
+        headings: item.parts.filter((p) => p.anchor).map((p) => p.anchor),
       });
     }
-    answers.push({ query, total: found.total, results });
+    answers.push({ query, total: found.total, instead: found.instead, relaxed: found.relaxed, results });
   }
   process.stdout.write(JSON.stringify(answers));
 } else {

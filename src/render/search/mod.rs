@@ -3,13 +3,19 @@
 //! it in the browser, with no server: it stems the query with the same Snowball algorithm
 //! (Dutch or English, after the site's language) and fetches only the files it needs.
 //!
-//! The index is a folder of JSON files (see [`crate::routes::published::SEARCH_INDEX`]):
+//! The index is a folder of files (see [`crate::routes::published::SEARCH_INDEX`]):
 //!
 //! - `index.json`, the manifest: format and version, the language, the stop words, how many
-//!   items there are, and the first stem of each terms file;
-//! - `terms-<n>.json`: stems in order, each with its postings, `[item, weight, item, weight,
-//!   ...]`, the item numbers as differences from the one before;
-//! - `docs-<n>.json`: [`DOCS_PER_FILE`] items each, as `[kind, number, title, url, summary]`.
+//!   items there are, the first stem of each terms and vocabulary file, the theme's words;
+//! - `terms-<n>.json`: stems in order, each with its postings, `[item, score, item, score,
+//!   ...]`, the item numbers as differences from the one before, the score the stem's BM25
+//!   term-frequency part for the item (fields weighted, length normalised) out of 255;
+//! - `items-<n>.json.gz`: [`ITEMS_PER_FILE`] items each, as results show them, `[kind,
+//!   number, title, url, summary, anchor, heading, text, ...]`: the body's text for
+//!   excerpts, cut at its headings; gzipped;
+//! - `heads-<n>.json` and `tails-<n>.json`: every stem, in order of its start and of its end
+//!   (read backwards), for words one letter off (typo tolerance);
+//! - `filters.json`: the themes, and per item its kind and themes, for the search page.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -23,6 +29,7 @@ use crate::content::Section;
 use crate::harvest::{Harvest, Item, ItemId};
 use crate::routes::published;
 
+mod text;
 mod words;
 
 pub use words::{ItemTerms, stemmer, stopwords};
@@ -30,13 +37,20 @@ use words::{Stems, Tokenizer};
 
 /// What the manifest's `format` says, and the version of the layout described above.
 pub const FORMAT: &str = "oogst-search";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// A terms file is closed once it holds this many bytes, so a query fetches little.
 const TERMS_FILE_BYTES: usize = 48 * 1024;
 
-/// Items described per docs file: a page of results needs a few small files.
-pub const DOCS_PER_FILE: usize = 50;
+/// Items per items file: a result costs the text of a few items.
+pub const ITEMS_PER_FILE: usize = 2;
+
+/// A vocabulary file is closed once it holds this many bytes.
+const VOCAB_FILE_BYTES: usize = 16 * 1024;
+
+/// BM25's saturation and length normalisation.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
 
 /// Words shorter or longer than this (in characters) are not indexed.
 pub const MIN_WORD: usize = 2;
@@ -55,11 +69,14 @@ struct Manifest<'a> {
     stopwords: &'static [&'static str],
     min_word: usize,
     max_word: usize,
-    /// How many items there are, and how many each docs file describes.
+    /// How many items there are, and how many each items file describes.
     docs: usize,
-    docs_per_file: usize,
+    items_per_file: usize,
     /// The first stem of each terms file.
     terms: &'a [String],
+    /// The first stem of each vocabulary file, in order of start and of end.
+    heads: &'a [String],
+    tails: &'a [String],
     /// The theme's words for results, in the site's language.
     strings: Strings,
 }
@@ -75,6 +92,12 @@ struct Strings {
     none: String,
     /// The link from the few results under the search box to the search page.
     all: String,
+    /// `Resultaten voor ‘{q}’` when a word was taken one letter off.
+    instead: String,
+    /// The filters on the search page: their names, and "any".
+    kind: String,
+    theme: String,
+    any: String,
 }
 
 impl Strings {
@@ -98,6 +121,10 @@ impl Strings {
             many: text("search_results_many"),
             none: text("search_results_none"),
             all: text("search_all_results"),
+            instead: text("search_instead"),
+            kind: text("search_filter_kind"),
+            theme: text("search_filter_theme"),
+            any: text("search_filter_any"),
         }
     }
 }
@@ -133,6 +160,7 @@ pub fn files(
     let mut fresh = SearchMemo::default();
     let memo = memo.unwrap_or(&mut fresh);
     let mut postings: Vec<Postings> = Vec::new();
+    let mut lengths: Vec<u32> = Vec::with_capacity(items.len());
     let mut remembered = FxHashMap::default();
     {
         // A tokenizer for each thread, kept over all blocks: it knows the words it met.
@@ -160,6 +188,7 @@ pub fn files(
                 .collect();
             for (offset, (&id, (key, terms))) in block.iter().zip(terms).enumerate() {
                 let doc = (block_number * BLOCK + offset) as u32;
+                lengths.push(terms.length);
                 for (&stem, &weight) in terms.stems.iter().zip(&terms.weights) {
                     let stem = stem as usize;
                     if postings.len() <= stem {
@@ -175,17 +204,69 @@ pub fn files(
     }
     memo.terms = remembered;
     let stems = memo.stems.lock().unwrap_or_else(|e| e.into_inner());
+    let scores = Bm25::new(&lengths);
     let mut firsts = Vec::new();
-    terms_files(&stems.names, &postings, &mut |first, bytes| {
-        let path = format!("{}terms-{}.json", published::SEARCH_INDEX, firsts.len());
-        firsts.push(first);
-        emit(path, bytes);
-    });
+    let order = stem_order(&stems.names, &postings);
+    terms_files(
+        &stems.names,
+        &postings,
+        &order,
+        &scores,
+        &mut |first, bytes| {
+            let path = format!("{}terms-{}.json", published::SEARCH_INDEX, firsts.len());
+            firsts.push(first);
+            emit(path, bytes);
+        },
+    );
     drop(postings);
-    for (n, chunk) in items.chunks(DOCS_PER_FILE).enumerate() {
-        let path = format!("{}docs-{n}.json", published::SEARCH_INDEX);
-        emit(path, docs_file(harvest, chunk));
+    let mut heads = Vec::new();
+    vocabulary_files(
+        order.iter().map(|&n| &*stems.names[n]),
+        &mut |first, bytes| {
+            let path = format!("{}heads-{}.json", published::SEARCH_INDEX, heads.len());
+            heads.push(first);
+            emit(path, bytes);
+        },
+    );
+    let mut tails = Vec::new();
+    let mut backwards: Vec<(Vec<u16>, usize)> = order
+        .iter()
+        .map(|&n| {
+            let mut units: Vec<u16> = stems.names[n].encode_utf16().collect();
+            units.reverse();
+            (units, n)
+        })
+        .collect();
+    backwards.sort_unstable();
+    vocabulary_files(
+        backwards.iter().map(|(_, n)| &*stems.names[*n]),
+        &mut |first, bytes| {
+            let path = format!("{}tails-{}.json", published::SEARCH_INDEX, tails.len());
+            tails.push(first);
+            emit(path, bytes);
+        },
+    );
+    drop(backwards);
+    drop(stems);
+    // A few blocks of items at a time, so the bodies' text is never all held at once.
+    let files: Vec<&[ItemId]> = items.chunks(ITEMS_PER_FILE).collect();
+    for (block_number, block) in files.chunks(64).enumerate() {
+        let made: Vec<Vec<u8>> = block
+            .par_iter()
+            .map(|chunk| text::items_file(harvest, chunk))
+            .collect();
+        for (offset, bytes) in made.into_iter().enumerate() {
+            let n = block_number * 64 + offset;
+            emit(
+                format!("{}items-{n}.json.gz", published::SEARCH_INDEX),
+                bytes,
+            );
+        }
     }
+    emit(
+        format!("{}filters.json", published::SEARCH_INDEX),
+        filters_file(harvest, &items),
+    );
     let manifest = Manifest {
         format: FORMAT,
         version: VERSION,
@@ -194,8 +275,10 @@ pub fn files(
         min_word: MIN_WORD,
         max_word: MAX_WORD,
         docs: items.len(),
-        docs_per_file: DOCS_PER_FILE,
+        items_per_file: ITEMS_PER_FILE,
         terms: &firsts,
+        heads: &heads,
+        tails: &tails,
         strings: Strings::of(strings),
     };
     // Serialising strings and numbers cannot fail.
@@ -211,7 +294,7 @@ fn item_key(item: &Item) -> u64 {
 }
 
 /// The items a stem is found in, with its weight in each: each item's number as the
-/// difference from the one before, in LEB128, then the weight in a byte. Compact, as the
+/// difference from the one before, then the weight, both in LEB128. Compact, as the
 /// postings of a whole harvest are held at once.
 #[derive(Debug, Default)]
 struct Postings {
@@ -219,49 +302,86 @@ struct Postings {
     last: u32,
 }
 
+fn leb128(bytes: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        bytes.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    bytes.push(n as u8);
+}
+
 impl Postings {
-    fn push(&mut self, doc: u32, weight: u8) {
-        let mut delta = doc - self.last;
-        while delta >= 0x80 {
-            self.bytes.push((delta as u8) | 0x80);
-            delta >>= 7;
-        }
-        self.bytes.push(delta as u8);
-        self.bytes.push(weight);
+    fn push(&mut self, doc: u32, weight: u16) {
+        leb128(&mut self.bytes, doc - self.last);
+        leb128(&mut self.bytes, u32::from(weight));
         self.last = doc;
     }
 
     /// Each item's difference from the one before, with its weight.
-    fn iter(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+    fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         let mut bytes = self.bytes.iter().copied();
-        std::iter::from_fn(move || {
-            let mut delta = 0u32;
+        let mut number = move || {
+            let mut n = 0u32;
             let mut shift = 0;
             loop {
                 let b = bytes.next()?;
-                delta |= u32::from(b & 0x7f) << shift;
+                n |= u32::from(b & 0x7f) << shift;
                 if b < 0x80 {
-                    break;
+                    return Some(n);
                 }
                 shift += 7;
             }
-            Some((delta, bytes.next()?))
-        })
+        };
+        std::iter::from_fn(move || Some((number()?, number()?)))
     }
 }
 
-/// The stems found in any item in the order the search script compares them (UTF-16 code
-/// units), cut into files of about [`TERMS_FILE_BYTES`]; gives each file with its first stem
-/// to `emit`.
-fn terms_files(names: &[Box<str>], postings: &[Postings], emit: &mut dyn FnMut(String, Vec<u8>)) {
+/// The BM25 term-frequency part of a score, from an item's weighted frequency of a stem and
+/// its length, as a number from 1 to 255 (the search script multiplies it by the stem's
+/// inverse document frequency).
+struct Bm25<'a> {
+    lengths: &'a [u32],
+    average: f64,
+}
+
+impl<'a> Bm25<'a> {
+    fn new(lengths: &'a [u32]) -> Self {
+        let total: f64 = lengths.iter().map(|&l| f64::from(l)).sum();
+        let average = (total / lengths.len().max(1) as f64).max(1.0);
+        Bm25 { lengths, average }
+    }
+
+    fn score(&self, doc: usize, frequency: u32) -> u32 {
+        let length = f64::from(self.lengths.get(doc).copied().unwrap_or(1));
+        let tf = f64::from(frequency);
+        let part = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / self.average));
+        ((part / (K1 + 1.0) * 255.0).round() as u32).clamp(1, 255)
+    }
+}
+
+/// The numbers of the stems found in any item, in the order the search script compares
+/// them (UTF-16 code units).
+fn stem_order(names: &[Box<str>], postings: &[Postings]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..postings.len())
         .filter(|&n| !postings[n].bytes.is_empty())
         .collect();
     order.sort_unstable_by(|&a, &b| names[a].encode_utf16().cmp(names[b].encode_utf16()));
+    order
+}
+
+/// The stems in `order`, cut into files of about [`TERMS_FILE_BYTES`]; gives each file with
+/// its first stem to `emit`.
+fn terms_files(
+    names: &[Box<str>],
+    postings: &[Postings],
+    order: &[usize],
+    scores: &Bm25<'_>,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
     let mut current: Option<(String, Vec<u8>)> = None;
     let mut numbers = itoa::Buffer::new();
     let mut none = true;
-    for n in order {
+    for &n in order {
         let (stem, list) = (&names[n], &postings[n]);
         let (_, bytes) = current.get_or_insert_with(|| (stem.to_string(), b"{".to_vec()));
         if bytes.len() > 1 {
@@ -270,13 +390,15 @@ fn terms_files(names: &[Box<str>], postings: &[Postings], emit: &mut dyn FnMut(S
         // A string always serialises.
         let _ = serde_json::to_writer(&mut *bytes, &**stem);
         bytes.extend_from_slice(b":[");
+        let mut doc = 0usize;
         for (i, (delta, weight)) in list.iter().enumerate() {
             if i > 0 {
                 bytes.push(b',');
             }
+            doc += delta as usize;
             bytes.extend_from_slice(numbers.format(delta).as_bytes());
             bytes.push(b',');
-            bytes.extend_from_slice(numbers.format(weight).as_bytes());
+            bytes.extend_from_slice(numbers.format(scores.score(doc, weight)).as_bytes());
         }
         bytes.push(b']');
         if bytes.len() >= TERMS_FILE_BYTES
@@ -297,22 +419,76 @@ fn terms_files(names: &[Box<str>], postings: &[Postings], emit: &mut dyn FnMut(S
     }
 }
 
-/// `[kind, number, title, url, summary]` of each item of a docs file.
-fn docs_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
-    let rows: Vec<_> = items
+/// `stems` as JSON arrays of about [`VOCAB_FILE_BYTES`]; gives each with its first stem.
+fn vocabulary_files<'s>(
+    stems: impl Iterator<Item = &'s str>,
+    emit: &mut dyn FnMut(String, Vec<u8>),
+) {
+    let mut current: Option<(String, Vec<u8>)> = None;
+    for stem in stems {
+        let (_, bytes) = current.get_or_insert_with(|| (stem.to_string(), b"[".to_vec()));
+        if bytes.len() > 1 {
+            bytes.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut *bytes, stem);
+        if bytes.len() >= VOCAB_FILE_BYTES
+            && let Some((first, mut bytes)) = current.take()
+        {
+            bytes.push(b']');
+            emit(first, bytes);
+        }
+    }
+    if let Some((first, mut bytes)) = current.take() {
+        bytes.push(b']');
+        emit(first, bytes);
+    }
+}
+
+/// For the filters of the search page: the themes as `[slug, title]`, each item's kind as
+/// one letter of `kinds` (`tcrp`), and each item's themes by their place in that list.
+fn filters_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
+    let themes = harvest.section(Section::Themes);
+    let place: FxHashMap<ItemId, usize> = themes.iter().enumerate().map(|(n, &t)| (t, n)).collect();
+    let mut kinds = String::with_capacity(items.len());
+    let mut of_item: Vec<Vec<usize>> = Vec::with_capacity(items.len());
+    for &id in items {
+        let item = &harvest.items[id];
+        let name = super::context::kind_name(item.kind);
+        kinds.push(name.chars().next().unwrap_or('p'));
+        let mut mine: Vec<usize> = Vec::new();
+        let mut add = |theme: ItemId| {
+            if let Some(&n) = place.get(&theme)
+                && !mine.contains(&n)
+            {
+                mine.push(n);
+            }
+        };
+        add(id);
+        for &theme in &item.relations.themes {
+            add(theme);
+        }
+        // A recommendation belongs to the themes of its conclusions.
+        if name == "recommendation" {
+            for &conclusion in &item.relations.conclusions {
+                for &theme in &harvest.items[conclusion].relations.themes {
+                    add(theme);
+                }
+            }
+        }
+        mine.sort_unstable();
+        of_item.push(mine);
+    }
+    let themes: Vec<(&str, &str)> = themes
         .iter()
-        .map(|&id| {
-            let item = &harvest.items[id];
+        .map(|&t| {
             (
-                super::context::kind_name(item.kind),
-                item.number,
-                &item.title,
-                harvest.routes.urls.link(&item.path),
-                &item.summary,
+                harvest.items[t].slug.as_str(),
+                harvest.items[t].title.as_str(),
             )
         })
         .collect();
-    serde_json::to_vec(&rows).unwrap_or_default()
+    let filters = serde_json::json!({ "themes": themes, "kinds": kinds, "item_themes": of_item });
+    serde_json::to_vec(&filters).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -334,18 +510,33 @@ mod tests {
         for doc in [3, 300, 70_000, 70_001] {
             long.push(doc, 200);
         }
+        long.push(70_002, 3000);
         let read: Vec<_> = long.iter().collect();
-        assert_eq!(read, [(3, 200), (297, 200), (69_700, 200), (1, 200)]);
+        assert_eq!(
+            read,
+            [(3, 200), (297, 200), (69_700, 200), (1, 200), (1, 3000)]
+        );
         names.push("leeg".into());
         postings.push(Postings::default());
+        let lengths = vec![10; 5010];
         let mut files = Vec::new();
-        terms_files(&names, &postings, &mut |first, bytes| {
-            files.push((first, bytes))
-        });
+        let order = stem_order(&names, &postings);
+        terms_files(
+            &names,
+            &postings,
+            &order,
+            &Bm25::new(&lengths),
+            &mut |first, bytes| files.push((first, bytes)),
+        );
         assert!(files.len() > 1);
         assert_eq!(files[0].0, "stam0000");
         let first: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
-        assert_eq!(first["stam0001"], serde_json::json!([1, 1, 5, 9]));
+        let list = first["stam0001"].as_array().unwrap();
+        assert_eq!((list[0].as_u64(), list[2].as_u64()), (Some(1), Some(5)));
+        assert!(
+            list[1].as_u64() < list[3].as_u64(),
+            "a stem found more often scores higher: {list:?}"
+        );
         assert!(
             first.get("leeg").is_none(),
             "stems no item has are left out"
@@ -354,5 +545,15 @@ mod tests {
         let mut sorted = firsts.clone();
         sorted.sort();
         assert_eq!(firsts, sorted);
+    }
+
+    #[test]
+    fn bm25_saturates_and_prefers_short_items() {
+        let lengths = [10, 100, 10];
+        let bm25 = Bm25::new(&lengths);
+        assert!(bm25.score(0, 1) > bm25.score(1, 1), "the shorter item");
+        assert!(bm25.score(0, 8) > bm25.score(0, 1));
+        assert!(bm25.score(0, 1000) <= 255);
+        assert!(bm25.score(1, 0) >= 1);
     }
 }

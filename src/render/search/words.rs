@@ -9,7 +9,8 @@ use super::{MAX_WORD, MIN_WORD};
 use crate::config::Language;
 use crate::harvest::Item;
 
-/// How much a word counts where it stands; an item's weight for a stem is the sum, at most 255.
+/// How much a word counts where it stands; an item's weight for a stem is the sum (its
+/// term frequency over the fields, weighted), and its length the sum over all its words.
 const TITLE: u32 = 8;
 const HEADING_OR_TAG: u32 = 4;
 const SUMMARY: u32 = 2;
@@ -65,7 +66,9 @@ pub fn stemmer(language: Language) -> Stemmer {
 #[derive(Debug, Default)]
 pub struct ItemTerms {
     pub(super) stems: Vec<u32>,
-    pub(super) weights: Vec<u8>,
+    pub(super) weights: Vec<u16>,
+    /// The weighted number of indexed words, for the length normalisation of BM25.
+    pub(super) length: u32,
 }
 
 /// Every stem met, numbered in the order met; shared by the tokenizers of all threads.
@@ -104,6 +107,7 @@ pub(super) struct Tokenizer<'a> {
     /// Per stem number, its weight in the item being read; and the stems it has.
     pub(super) weights: Vec<u32>,
     touched: Vec<u32>,
+    length: u32,
 }
 
 impl<'a> Tokenizer<'a> {
@@ -117,6 +121,7 @@ impl<'a> Tokenizer<'a> {
             long_words: FxHashMap::default(),
             weights: Vec::new(),
             touched: Vec::new(),
+            length: 0,
         }
     }
 
@@ -135,9 +140,10 @@ impl<'a> Tokenizer<'a> {
             weights: self
                 .touched
                 .iter()
-                .map(|&n| std::mem::take(&mut weights[n as usize]).min(255) as u8)
+                .map(|&n| std::mem::take(&mut weights[n as usize]).min(u32::from(u16::MAX)) as u16)
                 .collect(),
             stems: self.touched.as_slice().into(),
+            length: std::mem::take(&mut self.length),
         };
         self.touched.clear();
         terms
@@ -168,6 +174,7 @@ impl<'a> Tokenizer<'a> {
                 self.touched.push(number);
             }
             self.weights[at] += weight;
+            self.length += weight;
         });
     }
 

@@ -4,7 +4,7 @@
  * The stemmers below are written for oogst after the published Snowball algorithms
  * (https://snowballstem.org/algorithms/dutch/stemmer.html and .../english/stemmer.html,
  * BSD licence); oogst's tests check them word for word against the `rust-stemmers` crate that
- * stems the index at build time. The index format is described in src/render/search.rs.
+ * stems the index at build time. The index format is described in src/render/search/mod.rs.
  *
  * The page points the script at the index (`data-search-index` on the search form); the
  * index's manifest holds the words the script shows, in the site's language, so the script
@@ -290,113 +290,250 @@
 
   const STEMMERS = { nl: stemDutch, en: stemEnglish };
 
+  /** Whether `a` and `b` differ by one edit: a letter added, dropped, changed, or two swapped. */
+  function oneEdit(a, b) {
+    if (a === b || Math.abs(a.length - b.length) > 1) return false;
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    if (a.length === b.length) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true;
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    }
+    return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  const backwards = (s) => s.split('').reverse().join('');
+
+  /** Gzipped bytes (or plain ones) as text. */
+  async function gunzip(bytes) {
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).text();
+  }
+
+  /** BM25's inverse document frequency of a stem found in `df` of `n` items. */
+  const idf = (n, df) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+
   /**
-   * A search over an index. `fetchJson(url)` fetches a file of it; the URLs of the other files
-   * are taken relative to the manifest's.
+   * A search over an index. `fetchJson(url)` fetches a file of it as JSON, `fetchBytes(url)`
+   * as bytes; the URLs of the other files are taken relative to the manifest's.
    */
-  function createSearch(manifestUrl, fetchJson) {
+  function createSearch(manifestUrl, fetchJson, fetchBytes) {
     const files = new Map();
     const folder = manifestUrl.slice(0, manifestUrl.lastIndexOf('/') + 1);
-    const load = (name) => {
-      const at = folder + name;
+    const remember = (at, make) => {
       if (!files.has(at)) {
-        const promise = Promise.resolve(fetchJson(at));
+        const promise = Promise.resolve().then(make);
         files.set(at, promise);
         promise.catch(() => files.delete(at));
       }
       return files.get(at);
     };
+    const load = (name) => remember(folder + name, () => fetchJson(folder + name));
+    const loadGzipped = (name) =>
+      remember(folder + name, async () => JSON.parse(await gunzip(new Uint8Array(await fetchBytes(folder + name)))));
     let manifest = null;
     const ready = () => (manifest ??= Promise.resolve(fetchJson(manifestUrl)).catch((e) => {
       manifest = null;
       throw e;
     }));
 
-    /** The names of the terms files that may hold stems from `low` up to `high`. */
-    const termsFiles = (m, low, high, names) => {
-      // File n holds the stems from m.terms[n] up to the first stem of the next file.
+    /** The numbers of the files, of those starting at `firsts`, that may hold `low` to `high`. */
+    const filesFor = (firsts, low, high, key = (x) => x) => {
       let first = 0;
-      while (first + 1 < m.terms.length && m.terms[first + 1] <= low) first++;
+      while (first + 1 < firsts.length && key(firsts[first + 1]) <= low) first++;
       let last = first;
-      while (last + 1 < m.terms.length && m.terms[last + 1] <= high) last++;
-      for (let n = first; n <= last; n++) names.add(`terms-${n}.json`);
+      while (last + 1 < firsts.length && key(firsts[last + 1]) <= high) last++;
+      const numbers = [];
+      for (let n = first; n <= last; n++) numbers.push(n);
+      return numbers;
+    };
+    const termsFiles = (m, low, high, names) => {
+      for (const n of filesFor(m.terms, low, high)) names.add(`terms-${n}.json`);
       return names;
     };
 
-    /** The meaning of a query: per word, its stem, and whether it may be the start of a word. */
+    /**
+     * The meaning of a query: per word, its stem and whether it may be the start of a word
+     * (the last one, while typing); and the quoted phrases, as lists of stems.
+     */
     function parse(m, query) {
       const stem = STEMMERS[m.language] || ((w) => w);
       const stop = new Set(m.stopwords);
+      const counts = (word) => {
+        const length = Array.from(word).length;
+        return length >= m.min_word && length <= m.max_word && !stop.has(word);
+      };
+      const phrases = [];
+      for (const [, quoted] of String(query).matchAll(/"([^"]*)"?/g)) {
+        const stems = words(quoted).filter(counts).map(stem);
+        if (stems.length > 1) phrases.push(stems);
+      }
       const list = words(query);
       const typing = !/[\s\p{P}]$/u.test(query);
       const terms = [];
+      const seen = new Set();
       list.forEach((word, index) => {
-        const length = Array.from(word).length;
-        if (length < m.min_word || length > m.max_word || stop.has(word)) return;
-        const prefix = typing && index === list.length - 1 && length >= 3;
-        terms.push({ word, stem: stem(word), prefix });
+        if (!counts(word)) return;
+        const prefix = typing && index === list.length - 1 && Array.from(word).length >= 3;
+        const term = { word, stem: stem(word), prefix };
+        const key = `${term.stem} ${prefix}`;
+        if (!seen.has(key)) terms.push(term);
+        seen.add(key);
       });
-      return { stem, stop, terms };
+      return { stem, stop, terms, phrases, counts };
+    }
+
+    /** Stems one edit away from `word`'s stem (or the word), from the vocabulary files. */
+    async function nearby(m, term) {
+      if (!m.heads || Array.from(term.word).length < 5) return [];
+      const s = term.stem;
+      const names = filesFor(m.heads, s.slice(0, 2), s.slice(0, 2) + '\uffff').map((n) => `heads-${n}.json`);
+      const end = backwards(s.slice(-2));
+      for (const n of filesFor(m.tails, end, end + '\uffff', backwards)) names.push(`tails-${n}.json`);
+      const lists = await Promise.all(names.map(load));
+      const found = new Set();
+      for (const list of lists) {
+        for (const candidate of list) {
+          if (oneEdit(s, candidate) || oneEdit(term.word, candidate)) found.add(candidate);
+        }
+      }
+      return [...found];
+    }
+
+    /** Per item, the score of one query word: `{scores: Map, stems: [...]}`. */
+    async function postingsOf(m, term, wanted) {
+      const names = new Set();
+      for (const stem of wanted) termsFiles(m, stem, stem, names);
+      if (term.prefix) {
+        termsFiles(m, term.stem, term.stem + '\uffff', names);
+        termsFiles(m, term.word, term.word + '\uffff', names);
+      }
+      const tables = await Promise.all([...names].map(load));
+      const scores = new Map();
+      const stems = [];
+      const df = new Map();
+      for (const table of tables) {
+        for (const [stem, postings] of Object.entries(table)) {
+          const exact = wanted.includes(stem);
+          if (!exact && !(term.prefix && (stem.startsWith(term.word) || stem.startsWith(term.stem)))) continue;
+          stems.push(stem);
+          df.set(stem, postings.length / 2);
+          const weight = idf(m.docs, postings.length / 2) * (exact ? 1 : 0.7);
+          let doc = 0;
+          for (let k = 0; k < postings.length; k += 2) {
+            doc += postings[k];
+            const score = weight * postings[k + 1];
+            if (score > (scores.get(doc) || 0)) scores.set(doc, score);
+          }
+        }
+      }
+      return { scores, stems, df };
     }
 
     /**
-     * Items matching every word of `query`, best first: `{results, total, stems}`, where each
-     * result is `{doc, score}` and `stems` is every stem that matched (for highlighting).
+     * Items matching `query`, best first: `{results, total, stems, instead, relaxed}`. Each
+     * result is `{doc, score}`; `stems` every stem that matched (for marking); `instead` the
+     * query as searched when a word was taken one edit away; `relaxed` when no item has
+     * every word and the items with most of them are given.
      */
     async function find(query) {
       const m = await ready();
-      const { terms } = parse(m, query);
-      if (!terms.length) return { results: [], total: 0, stems: new Set() };
+      const { terms, phrases, stem } = parse(m, query);
+      const none = { results: [], total: 0, stems: new Set(), instead: null, relaxed: false };
+      if (!terms.length) return none;
       const stems = new Set();
-      let scores = null;
-      for (const term of terms) {
-        const names = termsFiles(m, term.stem, term.stem, new Set());
-        if (term.prefix) {
-          termsFiles(m, term.stem, term.stem + '\uffff', names);
-          termsFiles(m, term.word, term.word + '\uffff', names);
-        }
-        const tables = await Promise.all([...names].map(load));
-        const mine = new Map();
-        for (const table of tables) {
-          for (const [stem, postings] of Object.entries(table)) {
-            const exact = stem === term.stem;
-            if (!exact && !(term.prefix && (stem.startsWith(term.word) || stem.startsWith(term.stem)))) continue;
-            stems.add(stem);
-            const idf = Math.log(1 + m.docs / (postings.length / 2));
-            let doc = 0;
-            for (let k = 0; k < postings.length; k += 2) {
-              doc += postings[k];
-              const score = idf * (1 + Math.log(postings[k + 1])) * (exact ? 1 : 0.7);
-              if (score > (mine.get(doc) || 0)) mine.set(doc, score);
+      let instead = null;
+      const perTerm = await Promise.all(
+        terms.map(async (term) => {
+          let found = await postingsOf(m, term, [term.stem]);
+          if (!found.scores.size) {
+            const near = await nearby(m, term);
+            if (near.length) {
+              found = await postingsOf(m, { ...term, prefix: false }, near);
+              // The nearby stem found in most items names the word searched for.
+              let most = 0;
+              for (const [candidate, df] of found.df) if (df > most) [most, found.instead] = [df, candidate];
             }
           }
-        }
-        if (scores === null) {
-          scores = mine;
-        } else {
-          for (const [doc, score] of scores) {
-            if (mine.has(doc)) scores.set(doc, score + mine.get(doc));
-            else scores.delete(doc);
-          }
-        }
-        if (!scores.size) break;
+          return found;
+        }),
+      );
+      let { results, most } = combine(perTerm);
+      // A word taken one edit away must help find items with every word; else it is dropped.
+      if (most < terms.length && perTerm.some((found) => found.instead)) {
+        perTerm.forEach((found, n) => {
+          if (found.instead) perTerm[n] = { scores: new Map(), stems: [], df: new Map() };
+        });
+        ({ results, most } = combine(perTerm));
       }
-      const results = [...scores].map(([doc, score]) => ({ doc, score }));
-      results.sort((a, b) => b.score - a.score || a.doc - b.doc);
-      return { results, total: results.length, stems };
+      terms.forEach((term, n) => {
+        for (const s of perTerm[n].stems) stems.add(s);
+        if (perTerm[n].instead) {
+          instead ??= query;
+          instead = instead.replace(new RegExp(term.word, 'iu'), perTerm[n].instead);
+        }
+      });
+      const relaxed = most < terms.length;
+      if (phrases.length && !relaxed) results = await withPhrases(m, results, phrases, stem);
+      return { results, total: results.length, stems, instead, relaxed: relaxed && results.length > 0 };
     }
 
-    /** `[kind, number, title, url, summary]` of the given items, fetched as needed. */
+    /**
+     * Every item with the most query words (all of them, if any item has all), by the sum of
+     * their scores: `{results, most}`.
+     */
+    function combine(perTerm) {
+      const total = new Map();
+      const matched = new Map();
+      for (const { scores } of perTerm) {
+        for (const [doc, score] of scores) {
+          total.set(doc, (total.get(doc) || 0) + score);
+          matched.set(doc, (matched.get(doc) || 0) + 1);
+        }
+      }
+      let most = 0;
+      for (const n of matched.values()) most = Math.max(most, n);
+      const results = [];
+      for (const [doc, score] of total) if (matched.get(doc) === most) results.push({ doc, score });
+      results.sort((a, b) => b.score - a.score || a.doc - b.doc);
+      return { results, most };
+    }
+
+    /** The results whose title or text holds every phrase, word after word. */
+    async function withPhrases(m, results, phrases, stem) {
+      const { counts } = parse(m, '');
+      const described = await describe(results.slice(0, 400).map((r) => r.doc));
+      const kept = [];
+      described.forEach((item, n) => {
+        const text = [item.title, item.summary, ...item.parts.flatMap((p) => [p.heading, p.text])].join(' . ');
+        const seq = [];
+        for (const word of words(text)) if (counts(word)) seq.push(stem(word));
+        const has = (phrase) => seq.some((_, i) => phrase.every((s, k) => seq[i + k] === s));
+        if (phrases.every(has)) kept.push(results[n]);
+      });
+      return kept;
+    }
+
+    /**
+     * The given items: `{doc, kind, number, title, url, summary, parts}`, `parts` its body
+     * cut at its headings (`{anchor, heading, text}`).
+     */
     async function describe(docs) {
       const m = await ready();
       return Promise.all(
         docs.map(async (doc) => {
-          const table = await load(`docs-${Math.floor(doc / m.docs_per_file)}.json`);
-          const [kind, number, title, url, summary] = table[doc % m.docs_per_file];
-          return { doc, kind, number, title, url, summary };
+          const table = await loadGzipped(`items-${Math.floor(doc / m.items_per_file)}.json.gz`);
+          const [kind, number, title, url, summary, ...rest] = table[doc % m.items_per_file];
+          const item = { doc, kind, number, title, url, summary, parts: [] };
+          for (let k = 0; k + 2 < rest.length; k += 3) item.parts.push({ anchor: rest[k], heading: rest[k + 1], text: rest[k + 2] });
+          return item;
         }),
       );
     }
+
+    /** The items' kinds and themes, for filters: `{themes: [[slug, title]], kinds, item_themes}`. */
+    const filters = () => load('filters.json');
 
     /** `text` cut into `{text, mark}` pieces: marked where a word's stem is in `stems`. */
     async function highlight(text, stems) {
@@ -415,10 +552,52 @@
       return pieces;
     }
 
-    return { find, describe, highlight, ready };
+    /**
+     * The words around the matches in a text: the window of about `size` words with the
+     * most different matching words. `{pieces, matches}`; no pieces when nothing matches.
+     */
+    async function excerpt(text, stems, size = 26) {
+      const all = await highlight(text, stems);
+      const wordsAt = [];
+      all.forEach((p, i) => {
+        if (WORD_ONE.test(p.text)) wordsAt.push(i);
+      });
+      const marks = wordsAt.filter((i) => all[i].mark);
+      if (!marks.length) return { pieces: [], matches: 0 };
+      let best = 0;
+      let bestScore = -1;
+      for (let w = 0; w < wordsAt.length; w++) {
+        if (!all[wordsAt[w]].mark) continue;
+        // Start a little before a match, so it stands in context.
+        const start = Math.max(0, w - 4);
+        const end = Math.min(wordsAt.length, start + size);
+        const distinct = new Set();
+        let hits = 0;
+        for (let k = start; k < end; k++) {
+          const piece = all[wordsAt[k]];
+          if (piece.mark) {
+            distinct.add(piece.text.toLowerCase());
+            hits++;
+          }
+        }
+        const score = distinct.size * 100 + hits;
+        if (score > bestScore) [best, bestScore] = [start, score];
+      }
+      const end = Math.min(wordsAt.length, best + size);
+      const from = wordsAt[best];
+      const to = end < wordsAt.length ? wordsAt[end - 1] + 1 : all.length;
+      const pieces = all.slice(from, to);
+      if (from > 0) pieces.unshift({ text: '… ', mark: false });
+      if (to < all.length) pieces.push({ text: ' …', mark: false });
+      return { pieces, matches: marks.length };
+    }
+
+    return { find, describe, highlight, excerpt, filters, ready };
   }
 
-  const api = { stemDutch, stemEnglish, words, createSearch };
+  const WORD_ONE = /^[\p{Alphabetic}\p{N}]+$/u;
+
+  const api = { stemDutch, stemEnglish, words, oneEdit, createSearch };
   root.oogstSearch = api;
 
   // ---------------------------------------------------------------- the page
@@ -430,28 +609,34 @@
       if (!response.ok) throw new Error(`${response.status} ${url}`);
       return response.json();
     });
+  const fetchBytes = (url) =>
+    fetch(url).then((response) => {
+      if (!response.ok) throw new Error(`${response.status} ${url}`);
+      return response.arrayBuffer();
+    });
+
+  const element = (tag, className, ...children) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    node.append(...children);
+    return node;
+  };
 
   /** A node with `pieces` as text, the matching words in `<mark>`. */
   function marked(tag, className, pieces) {
-    const element = document.createElement(tag);
-    if (className) element.className = className;
-    for (const piece of pieces) {
-      if (piece.mark) {
-        const mark = document.createElement('mark');
-        mark.textContent = piece.text;
-        element.append(mark);
-      } else {
-        element.append(piece.text);
-      }
-    }
-    return element;
+    const node = element(tag, className);
+    for (const piece of pieces) node.append(piece.mark ? element('mark', '', piece.text) : piece.text);
+    return node;
   }
 
   const fill = (template, values) => String(template || '').replace(/\{(\w+)\}/g, (_, key) => values[key] ?? '');
 
   /** How many results there are, in the site's words (the index's manifest holds them). */
-  const counted = (t, total, query) =>
-    total ? fill(total === 1 ? t.one : t.many, { n: total, q: query.trim() }) : fill(t.none, { q: query.trim() });
+  const counted = (t, found, query) => {
+    const q = (found.instead || query).trim();
+    const told = found.total ? fill(found.total === 1 ? t.one : t.many, { n: found.total, q }) : fill(t.none, { q });
+    return found.instead && found.total ? `${fill(t.instead, { q })} · ${told}` : told;
+  };
 
   function debounce(fn, ms) {
     let timer = null;
@@ -461,22 +646,41 @@
     };
   }
 
-  const element = (tag, className, ...children) => {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    node.append(...children);
-    return node;
-  };
-
-  /** One result: its title as a link (words marked), its kind and number, its summary. */
-  async function renderResult(search, result, stems, t, withSummary) {
+  /**
+   * One result: its title as a link (words marked), its kind and number, the words around
+   * the matches (else its summary); on the search page, links to the headings of a long
+   * page under which the words stand.
+   */
+  async function renderResult(search, result, stems, t, full) {
     const link = element('a', 'search-result-link');
     link.href = result.url;
     const kind = [t.kinds?.[result.kind], result.number].filter((x) => x !== undefined && x !== null).join(' ');
     link.append(element('span', 'search-result-kind', kind), ' ', marked('span', 'search-result-title', await search.highlight(result.title, stems)));
     const item = element('li', `search-result kind-${result.kind}`, link);
-    if (withSummary && result.summary) {
-      item.append(marked('p', 'search-result-summary', await search.highlight(result.summary, stems)));
+    const whole = result.parts.map((p) => p.text).join(' ');
+    const best = await search.excerpt(whole, stems, full ? 30 : 20);
+    const pieces = best.pieces.length ? best.pieces : await search.highlight(result.summary || '', stems);
+    if (pieces.length) item.append(marked('p', 'search-result-excerpt', pieces));
+    if (!full) return item;
+    const under = [];
+    for (const part of result.parts) {
+      if (!part.anchor) continue;
+      const heading = await search.highlight(part.heading, stems);
+      const found = await search.excerpt(part.text, stems, 18);
+      const matches = found.matches + heading.filter((p) => p.mark).length;
+      if (matches) under.push({ part, heading, found, matches });
+    }
+    under.sort((a, b) => b.matches - a.matches);
+    if (under.length) {
+      const list = element('ul', 'search-sub-results');
+      for (const { part, heading, found } of under.slice(0, 3)) {
+        const sub = element('a', 'search-sub-link', marked('span', 'search-sub-heading', heading));
+        sub.href = `${result.url}#${encodeURIComponent(part.anchor)}`;
+        const entry = element('li', 'search-sub-result', sub);
+        if (found.pieces.length) entry.append(marked('p', 'search-result-excerpt', found.pieces));
+        list.append(entry);
+      }
+      item.append(list);
     }
     return item;
   }
@@ -484,8 +688,9 @@
   /** The search box in the site header: a few results under it as you type. */
   function headerBox(form) {
     const input = form.querySelector('input[type="search"]');
-    if (!input) return;
-    const search = createSearch(form.dataset.searchIndex, fetchJson);
+    if (!input || form.dataset.searchStarted) return;
+    form.dataset.searchStarted = 'yes';
+    const search = createSearch(form.dataset.searchIndex, fetchJson, fetchBytes);
     const status = element('p', 'search-panel-status');
     status.setAttribute('role', 'status');
     const list = element('ul', 'search-panel-results');
@@ -508,10 +713,10 @@
         const t = (await search.ready()).strings || {};
         const found = await search.find(query);
         const shown = await search.describe(found.results.slice(0, 6).map((r) => r.doc));
-        const items = await Promise.all(shown.map((r) => renderResult(search, r, found.stems, t, true)));
+        const items = await Promise.all(shown.map((r) => renderResult(search, r, found.stems, t, false)));
         if (mine !== asked) return;
         list.replaceChildren(...items);
-        status.textContent = counted(t, found.total, query);
+        status.textContent = counted(t, found, query);
         all.textContent = t.all || '';
         all.href = `${form.action}?q=${encodeURIComponent(query.trim())}`;
         all.hidden = found.total <= items.length;
@@ -524,7 +729,6 @@
     input.addEventListener('input', run);
     input.addEventListener('focus', () => {
       if (input.value.trim()) run();
-      else search.ready().catch(() => {});
     });
     form.addEventListener('keydown', (event) => {
       const links = [...panel.querySelectorAll('a:not([hidden])')];
@@ -547,20 +751,46 @@
     document.addEventListener('click', (event) => {
       if (!form.contains(event.target)) close();
     });
+    // The script is loaded when the box is first focused: answer what was typed meanwhile.
+    search.ready().catch(() => {});
+    if (document.activeElement === input && input.value.trim()) run();
   }
 
-  /** The search page: every result, page by page, as you type; the query in the address. */
+  const KINDS = ['theme', 'conclusion', 'recommendation', 'page'];
+
+  /** The options of a filter: "any", then each value with its count. */
+  function fillFilter(select, t, options, chosen) {
+    const any = element('option', '', t.any || '');
+    any.value = '';
+    const nodes = [any];
+    for (const { value, label, count } of options) {
+      if (!count && value !== chosen) continue;
+      const option = element('option', '', `${label} (${count})`);
+      option.value = value;
+      nodes.push(option);
+    }
+    select.replaceChildren(...nodes);
+    select.value = chosen;
+  }
+
+  /**
+   * The search page: every result, page by page, as you type, narrowed by kind and theme;
+   * the query and the filters in the address, so a search can be linked to and the back
+   * button returns to the one before.
+   */
   function searchPage(form) {
     const input = form.querySelector('input[type="search"]');
     const status = document.getElementById('search-status');
     const list = document.getElementById('search-results');
     const more = document.getElementById('search-more');
     if (!input || !status || !list || !more) return;
+    const kindSelect = form.querySelector('select[name="kind"]');
+    const themeSelect = form.querySelector('select[name="theme"]');
     const note = document.getElementById('search-note');
     if (note) note.hidden = true;
     form.hidden = false;
-    const search = createSearch(form.dataset.searchIndex, fetchJson);
-    const PAGE = 20;
+    const search = createSearch(form.dataset.searchIndex, fetchJson, fetchBytes);
+    const PAGE = 10;
     let asked = 0;
     let found = null;
     let shown = 0;
@@ -575,13 +805,43 @@
       shown += items.length;
       more.hidden = shown >= found.total;
     };
+    const wanted = () => ({
+      q: input.value.trim(),
+      kind: kindSelect ? kindSelect.value : '',
+      theme: themeSelect ? themeSelect.value : '',
+    });
+    /** The address of the search as it stands. */
+    const address = () => {
+      const url = new URL(location.href);
+      for (const [key, value] of Object.entries(wanted())) {
+        if (value) url.searchParams.set(key, value);
+        else url.searchParams.delete(key);
+      }
+      return url;
+    };
+    /** Narrows `results` by the filters, counting what each choice of filter would give. */
+    const narrow = async (results, { kind, theme }) => {
+      if (!kindSelect && !themeSelect) return results;
+      const f = await search.filters();
+      const themeAt = theme ? f.themes.findIndex(([slug]) => slug === theme) : -1;
+      const kindOf = (doc) => KINDS.find((k) => k[0] === f.kinds[doc]) || 'page';
+      const inTheme = (doc) => !theme || (f.item_themes[doc] || []).includes(themeAt);
+      const kinds = new Map();
+      const themes = new Map();
+      for (const { doc } of results) {
+        if (inTheme(doc)) kinds.set(kindOf(doc), (kinds.get(kindOf(doc)) || 0) + 1);
+        if (!kind || kindOf(doc) === kind) for (const n of f.item_themes[doc] || []) themes.set(n, (themes.get(n) || 0) + 1);
+      }
+      if (kindSelect) fillFilter(kindSelect, t, KINDS.map((k) => ({ value: k, label: t.kinds?.[k] || k, count: kinds.get(k) || 0 })), kind);
+      if (themeSelect) {
+        const options = f.themes.map(([slug, title], n) => ({ value: slug, label: title, count: themes.get(n) || 0 }));
+        fillFilter(themeSelect, t, options, theme);
+      }
+      return results.filter(({ doc }) => (!kind || kindOf(doc) === kind) && inTheme(doc));
+    };
     const run = async () => {
       const query = input.value;
       const mine = ++asked;
-      const url = new URL(location.href);
-      if (query.trim()) url.searchParams.set('q', query.trim());
-      else url.searchParams.delete('q');
-      history.replaceState(null, '', url);
       if (!words(query).length) {
         list.replaceChildren();
         status.textContent = '';
@@ -591,12 +851,18 @@
       try {
         t = (await search.ready()).strings || {};
         const result = await search.find(query);
+        const filtering = wanted();
+        // Without a filter chosen the results show first, and the filters' counts after.
+        const narrowed = filtering.kind || filtering.theme ? narrow(result.results, filtering) : null;
+        if (narrowed) result.results = await narrowed;
+        result.total = result.results.length;
         if (mine !== asked) return;
         found = result;
         shown = 0;
         list.replaceChildren();
-        status.textContent = counted(t, found.total, query);
+        status.textContent = counted(t, found, query);
         await showMore();
+        if (!narrowed && mine === asked) await narrow(result.results, filtering);
       } catch {
         if (mine !== asked) return;
         list.replaceChildren();
@@ -604,10 +870,36 @@
         status.textContent = form.dataset.failed || '';
       }
     };
-    input.value = new URLSearchParams(location.search).get('q') || '';
-    input.addEventListener('input', debounce(run, 120));
+    /** Takes the query and filters from the address. */
+    const fromAddress = () => {
+      const params = new URLSearchParams(location.search);
+      input.value = params.get('q') || '';
+      for (const select of [kindSelect, themeSelect]) {
+        if (!select) continue;
+        const value = params.get(select.name) || '';
+        if (![...select.options].some((o) => o.value === value)) select.append(new Option(value, value));
+        select.value = value;
+      }
+    };
+    fromAddress();
+    const typed = debounce(() => {
+      history.replaceState(null, '', address());
+      run();
+    }, 120);
+    input.addEventListener('input', typed);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
+      history.pushState(null, '', address());
+      run();
+    });
+    for (const select of [kindSelect, themeSelect]) {
+      select?.addEventListener('change', () => {
+        history.pushState(null, '', address());
+        run();
+      });
+    }
+    window.addEventListener('popstate', () => {
+      fromAddress();
       run();
     });
     more.addEventListener('click', () => {

@@ -1,0 +1,267 @@
+//! The items as results show them: kind, number, title, address, summary, and the body as
+//! plain text cut at its headings, so a result can show the words around a match and link
+//! to the heading they stand under. Written a few items to a file, gzipped: the text is
+//! most of the index's bytes.
+
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+use crate::harvest::{Harvest, ItemId};
+
+/// One part of a body: the `id` of the heading it starts with (empty before the first
+/// heading), the heading's text, and the text under it.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Part {
+    pub(super) anchor: String,
+    pub(super) heading: String,
+    pub(super) text: String,
+}
+
+/// Elements that end a run of text: a space is put where they open or close.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "li",
+    "br",
+    "td",
+    "th",
+    "tr",
+    "dt",
+    "dd",
+    "pre",
+    "blockquote",
+    "figcaption",
+    "section",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+];
+
+/// The parts of a rendered body, its headings of every level starting new parts.
+pub(super) fn parts(html: &str) -> Vec<Part> {
+    let mut parts = vec![Part::default()];
+    let mut in_heading = false;
+    let mut skip_anchor = false;
+    let mut rest = html;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            push_text(&mut parts, in_heading, skip_anchor, rest);
+            break;
+        };
+        push_text(&mut parts, in_heading, skip_anchor, &rest[..lt]);
+        // A tag runs to its `>`; one left open, to the end.
+        let (tag, end) = match rest[lt..].find('>') {
+            Some(e) => (&rest[lt + 1..lt + e], lt + e + 1),
+            None => (&rest[lt + 1..], rest.len()),
+        };
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let heading_level = name.len() == 2 && name.starts_with('h') && name != "hr";
+        if heading_level && !closing {
+            parts.push(Part {
+                anchor: attribute(tag, "id").unwrap_or_default(),
+                ..Part::default()
+            });
+            in_heading = true;
+        } else if heading_level {
+            in_heading = false;
+        } else if name == "a" && !closing && tag.contains("heading-anchor") {
+            skip_anchor = true;
+        } else if name == "a" && closing {
+            skip_anchor = false;
+        }
+        if BLOCKS.contains(&name.as_str())
+            && let Some(last) = parts.last_mut()
+        {
+            let text = if in_heading || heading_level && closing {
+                &mut last.heading
+            } else {
+                &mut last.text
+            };
+            space(text);
+        }
+        rest = &rest[end..];
+    }
+    for part in &mut parts {
+        part.text.truncate(part.text.trim_end().len());
+        part.heading.truncate(part.heading.trim_end().len());
+    }
+    // A body that starts with a heading has nothing before it.
+    if parts.len() > 1 && parts[0].text.is_empty() {
+        parts.remove(0);
+    }
+    parts
+}
+
+fn space(text: &mut String) {
+    if !text.is_empty() && !text.ends_with(' ') {
+        text.push(' ');
+    }
+}
+
+fn push_text(parts: &mut [Part], in_heading: bool, skip: bool, raw: &str) {
+    let Some(last) = parts.last_mut() else {
+        return;
+    };
+    if skip || raw.is_empty() {
+        return;
+    }
+    let text = if in_heading {
+        &mut last.heading
+    } else {
+        &mut last.text
+    };
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let (plain, after) = match rest.find('&') {
+            Some(amp) => (&rest[..amp], &rest[amp..]),
+            None => (rest, ""),
+        };
+        for c in plain.chars() {
+            if c.is_whitespace() {
+                space(text);
+            } else {
+                text.push(c);
+            }
+        }
+        if after.is_empty() {
+            break;
+        }
+        let (c, used) = entity(after);
+        if c == ' ' {
+            space(text);
+        } else {
+            text.push(c);
+        }
+        rest = &after[used..];
+    }
+}
+
+/// The character a reference at the start of `text` stands for, and its length.
+fn entity(text: &str) -> (char, usize) {
+    let Some(semi) = text.get(..12).unwrap_or(text).find(';') else {
+        return ('&', 1);
+    };
+    let name = &text[1..semi];
+    let c = match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        "shy" => Some('\u{ad}'),
+        _ => name.strip_prefix('#').and_then(|n| {
+            let code = match n.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => n.parse().ok(),
+            };
+            code.and_then(char::from_u32)
+        }),
+    };
+    match c {
+        Some(c) => (c, semi + 1),
+        None => ('&', 1),
+    }
+}
+
+/// The value of attribute `name` in a tag's text, as written (ids need no unescaping).
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[at..].find('"')?;
+    Some(tag[at..at + end].to_string())
+}
+
+/// An items file: per item `[kind, number, title, url, summary, anchor, heading, text, ...]`
+/// (a part of its body after another), JSON, gzipped.
+pub(super) fn items_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
+    let rows: Vec<Vec<serde_json::Value>> = items
+        .iter()
+        .map(|&id| {
+            let item = &harvest.items[id];
+            let mut row = vec![
+                super::super::context::kind_name(item.kind).into(),
+                item.number.into(),
+                item.title.as_str().into(),
+                harvest.routes.urls.link(&item.path).into(),
+                item.summary.as_str().into(),
+            ];
+            for part in parts(&item.body.html) {
+                row.extend([part.anchor.into(), part.heading.into(), part.text.into()]);
+            }
+            row
+        })
+        .collect();
+    let json = serde_json::to_vec(&rows).unwrap_or_default();
+    let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 3), Compression::fast());
+    // Writing into memory cannot fail.
+    let _ = gz.write_all(&json);
+    gz.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_cut_at_its_headings_into_plain_text() {
+        let html = "<p>Eerst <em>dit</em> &amp; dat.</p>\n<div class=\"heading\"><h2 id=\"werkwijze\">Werk&shy;wijze</h2><a class=\"heading-anchor\" href=\"#werkwijze\" aria-labelledby=\"werkwijze\">#</a></div>\n<ul><li>een</li><li>twee&nbsp;drie</li></ul><h3 id=\"x-1\">Dan</h3><p>Laatste&#33;</p>";
+        let found = parts(html);
+        assert_eq!(
+            found,
+            [
+                Part {
+                    anchor: String::new(),
+                    heading: String::new(),
+                    text: "Eerst dit & dat.".into()
+                },
+                Part {
+                    anchor: "werkwijze".into(),
+                    heading: "Werk\u{ad}wijze".into(),
+                    text: "een twee drie".into()
+                },
+                Part {
+                    anchor: "x-1".into(),
+                    heading: "Dan".into(),
+                    text: "Laatste!".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn html_written_by_hand_is_read_without_fail() {
+        for html in [
+            "<é",
+            "<p>é &",
+            "&#xffffffff; &#99999999999; &;",
+            "<h2>no id</h2>x",
+            "</h3>a<h4 id=\"é\">b",
+            "<a class=\"heading-anchor\">never closed",
+            "<<>>",
+            "&amp",
+        ] {
+            let found = parts(html);
+            assert!(!found.is_empty(), "{html}");
+        }
+        assert_eq!(parts("a<é")[0].text, "a");
+        assert_eq!(parts("<h2>Kop</h2>tekst")[0].anchor, "");
+    }
+
+    #[test]
+    fn a_body_that_starts_with_a_heading_has_no_empty_first_part() {
+        let found = parts("<h2 id=\"a\">Kop</h2><p>Tekst</p>");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].anchor, "a");
+    }
+}
