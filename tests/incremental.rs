@@ -378,9 +378,8 @@ fn every_kind_of_edit_renders_only_the_pages_it_reaches_and_ends_as_a_clean_buil
             "{what}: {rendered} of {all} pages rendered again"
         );
         served = memory.into_site();
-        let later = preview.finish_deferred();
-        for (path, content) in later.into_iter().flatten().flatten() {
-            served.insert_content(path, content);
+        if let Some(later) = preview.finish_deferred() {
+            served.apply(later.unwrap_or_else(|e| panic!("{what}: {e}")));
         }
         let clean = clean_build(&site);
         let rebuilt = contents(&served);

@@ -156,6 +156,17 @@ impl Site {
         self.files.insert(path, content);
     }
 
+    /// Takes in files finished after the rest: each with its new content, or `None` when it
+    /// is no longer made.
+    pub fn apply(&mut self, later: Later) {
+        for (path, content) in later {
+            match content {
+                Some(content) => self.files.insert(path, content),
+                None => self.files.remove(&path),
+            };
+        }
+    }
+
     pub fn get(&self, path: &str) -> Option<&Content> {
         self.files.get(path)
     }
@@ -196,6 +207,10 @@ impl Site {
             .count()
     }
 }
+
+/// Files of a site finished after the rest: each with its new content, or `None` when it
+/// is no longer made.
+pub type Later = Vec<(String, Option<Content>)>;
 
 /// Collects a site in memory.
 #[derive(Default)]

@@ -13,7 +13,7 @@ use super::memo::RenderMemo;
 use super::{Renderer, publish};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{Harvest, ItemId};
-use crate::output::{Content, Counter, Discard};
+use crate::output::{Content, Counter, Discard, Later};
 use crate::routes::file_of;
 use crate::theme::Theme;
 
@@ -98,7 +98,7 @@ impl Renderer {
         harvest: &Harvest,
         theme: &Theme,
         memo: &mut RenderMemo,
-    ) -> Result<Vec<(String, Content)>, Diagnostics> {
+    ) -> Result<Later, Diagnostics> {
         let mut files = self.render_heavy_pages(harvest, theme, memo)?;
         let (published, diagnostics) = self.republish(harvest, theme, memo);
         if diagnostics.has_errors() {
@@ -115,9 +115,9 @@ impl Renderer {
         harvest: &Harvest,
         theme: &Theme,
         memo: &mut RenderMemo,
-    ) -> (Vec<(String, Content)>, Diagnostics) {
+    ) -> (Later, Diagnostics) {
         let views = Views::new(harvest, &theme.strings);
-        let before = std::mem::take(&mut memo.published);
+        let mut before = std::mem::take(&mut memo.published);
         let diagnostics = publish(
             self,
             Some(&mut memo.search),
@@ -126,12 +126,14 @@ impl Renderer {
             theme,
             &Counter::new(&Discard),
         );
-        let changed = memo
-            .published
-            .iter()
-            .filter(|(path, bytes)| before.get(*path) != Some(bytes))
-            .map(|(path, bytes)| (path.clone(), Content::Shared(bytes.clone())))
-            .collect();
+        let mut changed: Later = Vec::new();
+        for (path, bytes) in &memo.published {
+            if before.remove(path).as_ref() != Some(bytes) {
+                changed.push((path.clone(), Some(Content::Shared(bytes.clone()))));
+            }
+        }
+        // Files no longer made (parts of the search index for items that are gone).
+        changed.extend(before.into_keys().map(|path| (path, None)));
         (changed, diagnostics)
     }
 
@@ -142,7 +144,7 @@ impl Renderer {
         harvest: &Harvest,
         theme: &Theme,
         memo: &mut RenderMemo,
-    ) -> Result<Vec<(String, Content)>, Diagnostics> {
+    ) -> Result<Later, Diagnostics> {
         let jobs = [Job::PRINT, Job::MATRIX];
         let diagnostics = self.rerender(harvest, theme, &jobs, memo);
         if !diagnostics.is_empty() {
@@ -151,7 +153,7 @@ impl Renderer {
         let files = jobs.iter().map(|job| file_of(&job.path(harvest)));
         let made = files.map(|file| {
             let html = memo.pages.get(&file).map(|(_, html)| html.clone());
-            (file, Content::Shared(html.unwrap_or_default()))
+            (file, Some(Content::Shared(html.unwrap_or_default())))
         });
         Ok(made.collect())
     }

@@ -45,23 +45,21 @@ impl Live {
     /// Replaces one file of the site served (a page finished after the rest), and tells the
     /// pages showing it.
     pub fn patch(&self, file: String, content: crate::output::Content) {
-        self.patch_all(vec![(file, content)]);
+        self.patch_all(vec![(file, Some(content))]);
     }
 
-    /// Replaces files of the site served (those finished after the rest) at once, and tells
-    /// the pages among them that they changed.
-    pub fn patch_all(&self, files: Vec<(String, crate::output::Content)>) {
+    /// Replaces files of the site served by those finished after the rest, all at once, and
+    /// tells the pages among them that they changed.
+    pub fn patch_all(&self, files: crate::output::Later) {
         let pages: Vec<String> = files
             .iter()
-            .filter(|(file, _)| file.ends_with(".html"))
+            .filter(|(file, content)| content.is_some() && file.ends_with(".html"))
             .map(|(file, _)| crate::routes::file_url(file))
             .collect();
         {
             let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
             let mut next = Site::clone(&site);
-            for (file, content) in files {
-                next.insert_content(file, content);
-            }
+            next.apply(files);
             *site = Arc::new(next);
         }
         for path in pages {

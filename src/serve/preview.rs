@@ -13,7 +13,7 @@ use crate::content::load;
 use crate::diagnostics::Diagnostics;
 use crate::harvest::{BodyMemo, Harvest};
 use crate::images::Gallery;
-use crate::output::{Content, Counter, Sink};
+use crate::output::{Counter, Later, Sink};
 use crate::pipeline::{
     self, Change, ContentState, Frame, add_files, conclude, finish, load_frame, pdf_stage,
     render_and_emit, wants_pdf,
@@ -107,7 +107,7 @@ impl Preview {
 
     /// Makes the files a quick rebuild left behind: the print edition, and those files of
     /// the search index that changed, each with its content. `None` when nothing waits.
-    pub fn finish_deferred(&mut self) -> Option<Result<Vec<(String, Content)>, Diagnostics>> {
+    pub fn finish_deferred(&mut self) -> Option<Result<Later, Diagnostics>> {
         if !std::mem::take(&mut self.deferred_pending) {
             return None;
         }
