@@ -12,6 +12,7 @@ use super::links::{LinkTargets, body_problems, resolve_link};
 use super::{Harvest, ItemId, SUMMARY_LENGTH, shorten};
 use crate::content::Document;
 use crate::content::markdown::{self, Rendered};
+use crate::content::spool::Spool;
 use crate::diagnostics::Diagnostics;
 use crate::routes::UrlMaker;
 
@@ -24,7 +25,9 @@ pub struct BodyMemo {
 
 /// Renders the body of every document (in parallel), reusing those `memo` holds for the
 /// same input; unreadable bodies are reported and left empty. Without a memo (one build)
-/// not even the keys to find bodies by are made.
+/// not even the keys to find bodies by are made, and the HTML goes into a [`Spool`] (when
+/// one can be made, returned too): the harvest holds what it knows of its bodies, not their
+/// text.
 pub(super) fn render_bodies(
     documents: &[&Document],
     targets: &LinkTargets,
@@ -32,8 +35,9 @@ pub(super) fn render_bodies(
     safe: bool,
     memo: Option<&mut BodyMemo>,
     diagnostics: &mut Diagnostics,
-) -> (Vec<Arc<Rendered>>, u64) {
+) -> (Vec<Arc<Rendered>>, u64, Option<Arc<Spool>>) {
     let keep = memo.is_some();
+    let spool = if keep { None } else { Spool::new() };
     let fingerprint = if keep {
         targets_fingerprint(targets, urls, safe)
     } else {
@@ -65,6 +69,9 @@ pub(super) fn render_bodies(
             let resolve = |dest: &str| resolve_link(dest, doc, targets, urls);
             let mut rendered = markdown::render(&body, doc.body_line, &resolve, safe);
             rendered.source_key = key;
+            if let Some(spool) = &spool {
+                rendered.spool_into(spool);
+            }
             (Arc::new(rendered), None)
         })
         .collect();
@@ -80,7 +87,7 @@ pub(super) fn render_bodies(
             .map(|(doc, body)| (doc.rel.clone(), (body.source_key, body.clone())))
             .collect();
     }
-    (bodies, fingerprint)
+    (bodies, fingerprint, spool)
 }
 
 /// A hash of everything a body's links can resolve to: page paths, what is missing and why,

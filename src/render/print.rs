@@ -79,7 +79,7 @@ impl PrintBodies {
     /// The body with `id`, its ids prefixed and its headings set below the page's own.
     pub fn html(&self, id: &str) -> Option<String> {
         let (body, demote) = self.0.get(id)?;
-        Some(relocate(&body.html, &format!("{id}-"), *demote))
+        Some(relocate(&body.html_text(), &format!("{id}-"), *demote))
     }
 }
 
