@@ -5,6 +5,7 @@
 pub mod context;
 pub mod lists;
 pub mod print;
+pub mod print_parts;
 pub mod publish;
 pub mod search;
 
@@ -111,6 +112,10 @@ impl Renderer {
         global.insert("site", &views.site());
         global.insert("nav", &self.nav(&views));
         global.insert("t", &theme.strings);
+        global.insert(
+            "print_parts",
+            &print_parts::plan(&views).map_or(0, |p| p.len()),
+        );
         let global_hash = global.key();
         // A copy is made only when a run given up still holds the templates.
         Arc::make_mut(&mut self.tera)
@@ -141,7 +146,20 @@ impl Renderer {
                     })
                     .collect::<Vec<_>>()
             },
-            || publish(this, search, published, &views, theme, output),
+            || {
+                let mut published = published;
+                let mut diagnostics = publish(
+                    this,
+                    search,
+                    published.as_deref_mut(),
+                    &views,
+                    theme,
+                    output,
+                );
+                let published = published.map(Mutex::new);
+                diagnostics.extend(this.render_print_parts(&views, output, published.as_ref()));
+                diagnostics
+            },
         );
         drop(known);
         let mut failures: Vec<(Diagnostic, Vec<String>)> = Vec::new();
@@ -235,6 +253,7 @@ impl Renderer {
         let mut diagnostics = self.rerender(harvest, theme, &jobs, memo);
         if !defer {
             Self::refresh_search(harvest, theme, memo);
+            diagnostics.extend(self.refresh_print_parts(harvest, theme, memo).1);
         }
         let pages = memo.pages.iter().map(|(file, (_, html))| (file, html));
         for (file, bytes) in pages.chain(&memo.published) {
@@ -258,8 +277,38 @@ impl Renderer {
         memo: &mut RenderMemo,
     ) -> Result<Vec<(String, Content)>, Diagnostics> {
         let mut files = vec![self.render_print(harvest, theme, memo)?];
+        let (parts, diagnostics) = self.refresh_print_parts(harvest, theme, memo);
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        files.extend(parts);
         files.extend(Self::refresh_search(harvest, theme, memo));
         Ok(files)
+    }
+
+    /// Renders the parts of an edition in parts again into the memo's files, forgetting
+    /// those no longer made; returns the parts' files.
+    fn refresh_print_parts(
+        &self,
+        harvest: &Harvest,
+        theme: &Theme,
+        memo: &mut RenderMemo,
+    ) -> (Vec<(String, Content)>, Diagnostics) {
+        let index = file_of(&harvest.routes.generated(Generated::PrintEdition));
+        let folder = index.trim_end_matches("index.html");
+        memo.published
+            .retain(|path, _| !(path.starts_with(folder) && *path != index));
+        let views = Views::new(harvest, &theme.strings);
+        let published = Mutex::new(&mut memo.published);
+        let diagnostics =
+            self.render_print_parts(&views, &Counter::new(&Discard), Some(&published));
+        let files = memo
+            .published
+            .iter()
+            .filter(|(path, _)| path.starts_with(folder) && **path != index)
+            .map(|(path, bytes)| (path.clone(), Content::Shared(bytes.clone())))
+            .collect();
+        (files, diagnostics)
     }
 
     /// Renders the print edition again; returns its file and content.
@@ -322,6 +371,10 @@ impl Renderer {
         global.insert("site", &views.site());
         global.insert("nav", &self.nav(&views));
         global.insert("t", &theme.strings);
+        global.insert(
+            "print_parts",
+            &print_parts::plan(&views).map_or(0, |p| p.len()),
+        );
         let global_hash = global.key();
         let results: Vec<_> = jobs
             .par_iter()
