@@ -26,6 +26,9 @@ use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, OutputError};
 use crate::routes::{PrintShelf, file_of};
 
+/// The preview server's files beside the pages, shared by the parts that render into it.
+pub type KeptFiles<'a> = std::sync::Mutex<&'a mut BTreeMap<String, Arc<Vec<u8>>>>;
+
 /// One part of a print edition in parts.
 #[derive(Debug, Clone)]
 pub struct PartPlan {
@@ -239,7 +242,7 @@ impl Renderer {
         &self,
         views: &Views<'_>,
         output: &Counter<'_>,
-        published: Option<&std::sync::Mutex<&mut BTreeMap<String, Arc<Vec<u8>>>>>,
+        published: Option<&KeptFiles<'_>>,
     ) -> Diagnostics {
         let Some(plan) = plan(views) else {
             return Diagnostics::new();
@@ -272,7 +275,7 @@ impl Renderer {
         n: usize,
         places: &Places,
         output: &Counter<'_>,
-        published: Option<&std::sync::Mutex<&mut BTreeMap<String, Arc<Vec<u8>>>>>,
+        published: Option<&KeptFiles<'_>>,
     ) -> Result<(), Diagnostic> {
         const TEMPLATE: &str = "print.html";
         let h = views.harvest;
