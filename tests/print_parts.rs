@@ -214,3 +214,64 @@ fn a_harvest_within_the_limit_has_its_print_edition_on_one_page() {
         .collect();
     assert!(parts.is_empty(), "{parts:?}");
 }
+
+/// Every file of a site built in memory, with its bytes.
+fn contents(site: &oogst::output::Site) -> BTreeMap<String, Vec<u8>> {
+    site.paths()
+        .map(|p| {
+            let bytes = site.get(p).map(|c| c.bytes().map(|b| b.into_owned()));
+            (
+                p.to_string(),
+                bytes.and_then(Result::ok).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_preview_rebuilds_an_edition_in_parts_as_a_clean_build_makes_it() {
+    let site = large_site();
+    let options = oogst::BuildOptions {
+        root: site.root().to_path_buf(),
+        base_url: None,
+        drafts: false,
+    };
+    let mut preview = oogst::Preview::new(options.clone());
+    let mut run = |changes: &[oogst::Change]| {
+        let memory = oogst::output::InMemory::default();
+        preview
+            .run(changes, &memory)
+            .unwrap_or_else(|e| panic!("{e}"));
+        contents(&memory.into_site())
+    };
+    run(&[]);
+    let edits = [
+        // A body: only its pages and the edition change.
+        (
+            "content/conclusions/07-conclusie-7.md",
+            "---\ntitle: Conclusie 7\nnumber: 7\nthemes: [netwerk]\n---\n\nAnders dan eerst.\n",
+        ),
+        // A theme: the conclusion moves to another part.
+        (
+            "content/conclusions/02-conclusie-2.md",
+            "---\ntitle: Conclusie 2\nnumber: 2\nthemes: [regie]\n---\n\nTekst 2.\n",
+        ),
+    ];
+    for (rel, text) in edits {
+        site.write(rel, text);
+        let rebuilt = run(&[oogst::Change::Content(site.path(rel))]);
+        let (built, _) = oogst::build_site(&options).unwrap_or_else(|e| panic!("{e}"));
+        let clean = contents(&built);
+        assert_eq!(
+            rebuilt.keys().collect::<Vec<_>>(),
+            clean.keys().collect::<Vec<_>>(),
+            "the same files after editing {rel}"
+        );
+        for (path, bytes) in &clean {
+            assert!(
+                rebuilt[path] == *bytes,
+                "{path} differs after editing {rel}"
+            );
+        }
+    }
+}
