@@ -71,6 +71,11 @@ pub(super) fn render_bodies(
             rendered.source_key = key;
             if let Some(spool) = &spool {
                 rendered.spool_into(spool);
+                // The lead is only the summary of an item whose front matter has none.
+                let summary = doc.front.summary.as_deref().map(str::trim);
+                if summary.is_some_and(|s| !s.is_empty()) {
+                    rendered.lead = String::new();
+                }
             }
             (Arc::new(rendered), None)
         })
