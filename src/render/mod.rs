@@ -88,6 +88,18 @@ impl Renderer {
         self.pdf = pdf;
     }
 
+    /// What every template sees: `site`, `nav`, `t` and `print_parts` (how many parts the
+    /// print edition is in; 0 when it is one page), hashed from `seed` when pages are kept.
+    fn globals(&self, views: &Views<'_>, theme: &Theme, seed: Option<u64>) -> Inputs {
+        let mut global = Inputs::new(seed);
+        global.insert("site", &views.site());
+        global.insert("nav", &self.nav(views));
+        global.insert("t", &theme.strings);
+        let parts = print_parts::plan(views).map_or(0, |p| p.len());
+        global.insert("print_parts", &parts);
+        global
+    }
+
     /// The links of every page, with the PDF edition's when there is one.
     fn nav(&self, views: &Views<'_>) -> context::Nav {
         let mut nav = views.nav();
@@ -108,14 +120,7 @@ impl Renderer {
     ) -> Diagnostics {
         *self.gave_up.get_mut() = false;
         let views = Views::new(harvest, &theme.strings);
-        let mut global = Inputs::new(memo.is_some().then_some(0));
-        global.insert("site", &views.site());
-        global.insert("nav", &self.nav(&views));
-        global.insert("t", &theme.strings);
-        global.insert(
-            "print_parts",
-            &print_parts::plan(&views).map_or(0, |p| p.len()),
-        );
+        let global = self.globals(&views, theme, memo.is_some().then_some(0));
         let global_hash = global.key();
         // A copy is made only when a run given up still holds the templates.
         Arc::make_mut(&mut self.tera)
@@ -367,14 +372,7 @@ impl Renderer {
     ) -> Diagnostics {
         *self.gave_up.get_mut() = false;
         let views = Views::new(harvest, &theme.strings);
-        let mut global = Inputs::new(Some(0));
-        global.insert("site", &views.site());
-        global.insert("nav", &self.nav(&views));
-        global.insert("t", &theme.strings);
-        global.insert(
-            "print_parts",
-            &print_parts::plan(&views).map_or(0, |p| p.len()),
-        );
+        let global = self.globals(&views, theme, Some(0));
         let global_hash = global.key();
         let results: Vec<_> = jobs
             .par_iter()
