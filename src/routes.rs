@@ -7,7 +7,9 @@ use crate::content::{Kind, Section};
 use crate::diagnostics::Position;
 
 mod assets;
+mod print;
 pub use assets::{AssetNames, FINGERPRINTED};
+pub use print::PrintShelf;
 
 /// The URL names of a site's sections and pages, and its URL maker.
 #[derive(Debug, Clone)]

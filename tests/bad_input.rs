@@ -350,6 +350,12 @@ cases! {
         => Fails(&["site.yaml:2:1: error: theme `fancy` not found", "remove `theme:`"]);
     site_yaml_bad_base_url: [Write("site.yaml", "title: Proefoogst\nbase_url: example.org\n")]
         => Fails(&["site.yaml:2:1: error: base URL `example.org` is not a URL or a path"]);
+    site_yaml_print_no_items: [Write("site.yaml", "title: Proefoogst\nprint: {max_items: 0}\n")]
+        => Fails(&["site.yaml:2:1: error: `print.max_items` is 0", "such as `print: {max_items: 500}`"]);
+    site_yaml_print_items_not_a_number: [Write("site.yaml", "title: Proefoogst\nprint: {max_items: veel}\n")]
+        => Fails(&["site.yaml:2:20: error: wrong value for `print`: expected a whole number"]);
+    site_yaml_print_unknown_key: [Write("site.yaml", "title: Proefoogst\nprint: {max_itemz: 3}\n")]
+        => Fails(&["site.yaml:2:9: error: invalid YAML: unknown field `max_itemz`"]);
     site_yaml_sections_a_list: [Write("site.yaml", "title: Proefoogst\nsections: [a]\n")]
         => Fails(&["site.yaml:2:11: error: wrong value for `sections`: expected a mapping of `key: value` lines, found a list"]);
     site_yaml_two_sections_one_url: [Write("site.yaml", "title: Proefoogst\nsections:\n  themes: delen\n  conclusions: Delen\n")]

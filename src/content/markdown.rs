@@ -9,6 +9,7 @@ pub use super::broken_link::BrokenLink;
 use super::figures::Figures;
 pub use super::figures::{DECORATIVE, DESCRIPTION_LENGTH, Figure, FigureProblem};
 use super::slug::slugify;
+use super::spool::Spooled;
 use crate::diagnostics::{Position, Positions};
 
 /// A heading of a page, for its table of contents and for `#anchor` links to it.
@@ -49,7 +50,10 @@ pub struct AnchorLink {
 /// A body rendered to HTML, with what the later stages need to know about it.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// The HTML, unless it is [`Rendered::spooled`]: read it with [`Rendered::html_text`].
     pub html: String,
+    /// Where the HTML is kept instead, in a one-time build (see [`super::spool`]).
+    pub spooled: Option<Spooled>,
     pub headings: Vec<Heading>,
     /// The text of the first paragraph, as a fallback summary.
     pub lead: String,

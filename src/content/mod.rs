@@ -8,6 +8,7 @@ pub mod load;
 pub mod markdown;
 pub mod section;
 pub mod slug;
+pub mod spool;
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};

@@ -12,6 +12,7 @@ use super::links::{LinkTargets, body_problems, resolve_link};
 use super::{Harvest, ItemId, SUMMARY_LENGTH, shorten};
 use crate::content::Document;
 use crate::content::markdown::{self, Destination, Rendered};
+use crate::content::spool::Spool;
 use crate::diagnostics::Diagnostics;
 use crate::routes::UrlMaker;
 
@@ -34,7 +35,9 @@ struct Remembered {
 
 /// Renders the body of every document (in parallel), reusing those `memo` holds for the
 /// same input; unreadable bodies are reported and left empty. Without a memo (one build)
-/// not even the keys to find bodies by are made.
+/// not even the keys to find bodies by are made, and the HTML goes into a [`Spool`] (when
+/// one can be made, returned too): the harvest holds what it knows of its bodies, not their
+/// text.
 pub(super) fn render_bodies(
     documents: &[&Document],
     targets: &LinkTargets,
@@ -42,8 +45,9 @@ pub(super) fn render_bodies(
     safe: bool,
     memo: Option<&mut BodyMemo>,
     diagnostics: &mut Diagnostics,
-) -> (Vec<Arc<Rendered>>, u64) {
+) -> (Vec<Arc<Rendered>>, u64, Option<Arc<Spool>>) {
     let keep = memo.is_some();
+    let spool = if keep { None } else { Spool::new() };
     let fingerprint = if keep {
         targets_fingerprint(targets, urls, safe)
     } else {
@@ -89,6 +93,14 @@ pub(super) fn render_bodies(
             };
             let mut rendered = markdown::render(&body, doc.body_line, &resolve, safe);
             rendered.source_key = key;
+            if let Some(spool) = &spool {
+                rendered.spool_into(spool);
+                // The lead is only the summary of an item whose front matter has none.
+                let summary = doc.front.summary.as_deref().map(str::trim);
+                if summary.is_some_and(|s| !s.is_empty()) {
+                    rendered.lead = String::new();
+                }
+            }
             (Arc::new(rendered), Some(links.into_inner()), None)
         })
         .collect();
@@ -112,7 +124,7 @@ pub(super) fn render_bodies(
             memo.entries.insert(rel, Remembered { key, body, links });
         }
     }
-    (bodies, fingerprint)
+    (bodies, fingerprint, spool)
 }
 
 /// A hash of what a body's links can resolve to besides pages (each `@/` link is checked

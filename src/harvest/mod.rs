@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::markdown::{DESCRIPTION_LENGTH, Destination, Figure, Rendered};
 use crate::content::slug::{slug_from_file_name, slugify};
+use crate::content::spool::Spool;
 use crate::content::{Asset, Date, Document, Kind, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::{DescriptionError, Gallery};
@@ -89,6 +90,8 @@ pub struct Harvest {
     pub assets: Vec<OutputAsset>,
     /// What resolving links needs, kept for taking in changed bodies later.
     links: LinkTargets,
+    /// Where the bodies' HTML is kept in a one-time build.
+    spool: Option<Arc<Spool>>,
 }
 
 /// What the link stage needs besides the parsed documents.
@@ -154,7 +157,7 @@ pub fn link(input: LinkInput<'_>, memo: Option<&mut BodyMemo>) -> (Harvest, Diag
         fingerprint: 0,
     };
     let safe = config.markdown.safe;
-    let (bodies, fingerprint) = bodies::render_bodies(
+    let (bodies, fingerprint, spool) = bodies::render_bodies(
         &documents,
         &targets,
         &routes.urls,
@@ -180,7 +183,7 @@ pub fn link(input: LinkInput<'_>, memo: Option<&mut BodyMemo>) -> (Harvest, Diag
 
     relations::derive_backlinks(&mut items);
     (
-        assemble(config, routes, items, assets, targets),
+        assemble(config, routes, items, assets, targets, spool),
         diagnostics,
     )
 }
@@ -296,6 +299,7 @@ fn assemble(
     items: Vec<Item>,
     assets: Vec<OutputAsset>,
     links: LinkTargets,
+    spool: Option<Arc<Spool>>,
 ) -> Harvest {
     let mut home = None;
     let mut intros = HashMap::default();
@@ -326,6 +330,7 @@ fn assemble(
         pages,
         assets,
         links,
+        spool,
     }
 }
 
@@ -349,6 +354,13 @@ impl Harvest {
 
     pub fn section(&self, section: Section) -> &[ItemId] {
         self.sections.get(&section).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first error reading a body back from where a one-time build keeps them: the
+    /// pages made since lack it.
+    pub fn spool_error(&self) -> Option<crate::content::spool::SpoolError> {
+        let source = self.spool.as_ref().and_then(|spool| spool.take_error())?;
+        Some(crate::content::spool::SpoolError { source })
     }
 
     /// What decides the pages the routes make for this harvest.

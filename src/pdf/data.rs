@@ -217,7 +217,7 @@ pub fn harvest_module(
 }
 
 fn bodies_len(harvest: &Harvest) -> usize {
-    harvest.items.iter().map(|i| i.body.html.len()).sum()
+    harvest.items.iter().map(|i| i.body.html_len()).sum()
 }
 
 /// An item as the template sees it: label, kind, number, title, summary, body, relations.

@@ -55,7 +55,7 @@ impl Renderer {
         memo: &mut RenderMemo,
     ) -> Option<Diagnostics> {
         let views = Views::new(harvest, &theme.strings);
-        if memo.global.is_none() || self.global(&views, theme, true).key() != memo.global {
+        if memo.global.is_none() || self.globals(&views, theme, Some(0)).key() != memo.global {
             return None;
         }
         let jobs = affected::affected(before, harvest, changed, &memo.shows);
@@ -109,7 +109,8 @@ impl Renderer {
     }
 
     /// Makes the files beside the pages again (feed, sitemap, `robots.txt`, search index,
-    /// open data) into the memo; returns those that changed, with their content.
+    /// open data, the parts of an edition in parts) into the memo; returns those that
+    /// changed, with their content, and those no longer made.
     fn republish(
         &self,
         harvest: &Harvest,
@@ -118,14 +119,17 @@ impl Renderer {
     ) -> (Later, Diagnostics) {
         let views = Views::new(harvest, &theme.strings);
         let mut before = std::mem::take(&mut memo.published);
-        let diagnostics = publish(
+        let output = Counter::new(&Discard);
+        let mut diagnostics = publish(
             self,
             Some(&mut memo.search),
             Some(&mut memo.published),
             &views,
             theme,
-            &Counter::new(&Discard),
+            &output,
         );
+        let published = std::sync::Mutex::new(&mut memo.published);
+        diagnostics.extend(self.render_print_parts(&views, &output, Some(&published)));
         let mut changed: Later = Vec::new();
         for (path, bytes) in &memo.published {
             if before.remove(path).as_ref() != Some(bytes) {
@@ -168,7 +172,7 @@ impl Renderer {
     ) -> Diagnostics {
         *self.gave_up.get_mut() = false;
         let views = Views::new(harvest, &theme.strings);
-        let global_hash = self.global(&views, theme, true).key();
+        let global_hash = self.globals(&views, theme, Some(0)).key();
         let results: Vec<_> = jobs
             .par_iter()
             .with_max_len(crate::PARALLEL_PIECE)

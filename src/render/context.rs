@@ -190,7 +190,10 @@ pub struct Body(Option<Arc<Rendered>>);
 
 impl Serialize for Body {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.0.as_ref().map_or("", |body| body.html.as_str()))
+        match &self.0 {
+            Some(body) => serializer.serialize_str(&body.html_text()),
+            None => serializer.serialize_str(""),
+        }
     }
 }
 

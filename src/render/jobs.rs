@@ -52,7 +52,7 @@ impl Job {
     pub(super) fn is_big(&self, harvest: &Harvest) -> bool {
         match *self {
             Job::PRINT => true,
-            Job::Item(id) => harvest.items[id].body.html.len() > BIG_BODY,
+            Job::Item(id) => harvest.items[id].body.html_len() > BIG_BODY,
             _ => false,
         }
     }

@@ -5,6 +5,7 @@
 pub mod context;
 pub mod lists;
 pub mod print;
+pub mod print_parts;
 pub mod publish;
 pub mod search;
 
@@ -95,21 +96,23 @@ impl Renderer {
         self.pdf = pdf;
     }
 
+    /// What every template sees: `site`, `nav`, `t` and `print_parts` (how many parts the
+    /// print edition is in; 0 when it is one page), hashed from `seed` when pages are kept.
+    fn globals(&self, views: &Views<'_>, theme: &Theme, seed: Option<u64>) -> Inputs {
+        let mut global = Inputs::new(seed);
+        global.insert("site", &views.site());
+        global.insert("nav", &self.nav(views));
+        global.insert("t", &theme.strings);
+        let parts = print_parts::plan(views).map_or(0, |p| p.len());
+        global.insert("print_parts", &parts);
+        global
+    }
+
     /// The links of every page, with the PDF edition's when there is one.
     fn nav(&self, views: &Views<'_>) -> context::Nav {
         let mut nav = views.nav();
         nav.pdf = self.pdf.map(|bytes| views.pdf_link(bytes));
         nav
-    }
-
-    /// What every page is given (the site, the navigation, the interface strings), hashed
-    /// when pages are remembered (`keyed`).
-    fn global(&self, views: &Views<'_>, theme: &Theme, keyed: bool) -> Inputs {
-        let mut global = Inputs::new(keyed.then_some(0));
-        global.insert("site", &views.site());
-        global.insert("nav", &self.nav(views));
-        global.insert("t", &theme.strings);
-        global
     }
 
     /// Renders every page of the harvest into `output`; all failing pages are reported.
@@ -126,7 +129,7 @@ impl Renderer {
         *self.gave_up.get_mut() = false;
         *self.rendered.get_mut() = 0;
         let views = Views::new(harvest, &theme.strings);
-        let global = self.global(&views, theme, memo.is_some());
+        let global = self.globals(&views, theme, memo.is_some().then_some(0));
         let global_hash = global.key();
         // A copy is made only when a run given up still holds the templates.
         Arc::make_mut(&mut self.tera)
@@ -157,7 +160,20 @@ impl Renderer {
                     })
                     .collect::<Vec<_>>()
             },
-            || publish(this, search, published, &views, theme, output),
+            || {
+                let mut published = published;
+                let mut diagnostics = publish(
+                    this,
+                    search,
+                    published.as_deref_mut(),
+                    &views,
+                    theme,
+                    output,
+                );
+                let published = published.map(Mutex::new);
+                diagnostics.extend(this.render_print_parts(&views, output, published.as_ref()));
+                diagnostics
+            },
         );
         drop(known);
         let mut failures: Vec<(Diagnostic, Vec<String>)> = Vec::new();

@@ -2,15 +2,19 @@
 //! it shows (fetched by the template with `print_body`, relocated to fit one page), and the
 //! anchors of its parts and items, made here once for the template to use.
 
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, RwLock};
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use super::context::{ItemRef, Shared, Views, kind_name};
+use super::print_parts::{PartPlan, Places, place, plan};
 use crate::content::markdown::Rendered;
 use crate::content::{Kind, Section};
 use crate::harvest::{Item, ItemId};
+use crate::routes::PrintShelf;
 
 /// A part of the print edition: the introduction, a section with its items, the pages.
 /// Bodies are not in the view: templates fetch them with `print_body(id=...)`, so the
@@ -22,6 +26,10 @@ pub struct PrintPart {
     /// Whether `print_body(id=part.id)` has an introduction to give.
     pub has_content: bool,
     pub items: Vec<PrintItem>,
+    /// In the index of an edition in parts: the page of this part, and how many items it
+    /// holds. The part is then not on the index page itself.
+    pub url: Option<String>,
+    pub count: Option<usize>,
 }
 
 /// An item in the print edition: its id there, its reference, and whom it relates to.
@@ -46,8 +54,10 @@ struct MentionFields<'a> {
     slug: &'a str,
     title: &'a str,
     url: String,
-    /// Its id in the print edition, to link to it there.
+    /// Its id in the print edition, and the link to it there (`#conclusions-3`, or in an
+    /// edition in parts `/printversie/conclusies-2/#conclusions-3`).
     anchor: String,
+    href: String,
 }
 
 /// The print edition: its parts for the template, its bodies for `print_body`.
@@ -79,7 +89,7 @@ impl PrintBodies {
     /// The body with `id`, its ids prefixed and its headings set below the page's own.
     pub fn html(&self, id: &str) -> Option<String> {
         let (body, demote) = self.0.get(id)?;
-        Some(relocate(&body.html, &format!("{id}-"), *demote))
+        Some(relocate(&body.html_text(), &format!("{id}-"), *demote))
     }
 }
 
@@ -103,40 +113,39 @@ pub fn register_print_body(tera: &mut Tera, edition: &SharedEdition) {
 }
 
 impl Views<'_> {
-    /// The whole harvest in reading order, and the bodies it shows.
+    /// The whole harvest in reading order, and the bodies it shows; for a harvest of more
+    /// than `print.max_items` items, the index of its parts (see [`super::print_parts`]),
+    /// with the bodies of every part.
     pub fn print_edition(&self) -> PrintEdition {
         let h = self.harvest;
-        let mut parts = Vec::new();
-        let mut bodies = PrintBodies::default();
-        // Each item's mention, made when first asked for.
-        let made: Vec<OnceLock<Mention>> = h.items.iter().map(|_| OnceLock::new()).collect();
-        if let Some(home) = h.home {
-            bodies
-                .0
-                .insert("intro".into(), (h.items[home].body.clone(), 1));
-            parts.push(PrintPart {
-                id: "intro".into(),
-                title: h.items[home].title.clone(),
-                has_content: true,
-                items: Vec::new(),
-            });
+        let mut bodies = self.print_bodies();
+        let intro = h.home.map(|home| PrintPart {
+            id: "intro".into(),
+            title: h.items[home].title.clone(),
+            has_content: true,
+            items: Vec::new(),
+            url: None,
+            count: None,
+        });
+        if let Some(plan) = plan(self) {
+            let parts = self.print_index(&plan, intro);
+            return PrintEdition { parts, bodies };
         }
+        let mut parts: Vec<PrintPart> = intro.into_iter().collect();
+        // Each item's mention, made when first asked for.
+        let mut made = FxHashMap::default();
         for section in Section::ALL {
-            let id = section.folder().to_string();
-            if let Some(&intro) = h.intros.get(&section) {
-                bodies
-                    .0
-                    .insert(id.clone(), (h.items[intro].body.clone(), 1));
-            }
             parts.push(PrintPart {
                 has_content: h.intros.contains_key(&section),
                 title: self.section_title(section),
                 items: h
                     .section(section)
                     .iter()
-                    .map(|&item| self.print_item(item, &mut bodies, &made))
+                    .map(|&item| self.print_item(item, &mut made, None))
                     .collect(),
-                id,
+                id: section.folder().to_string(),
+                url: None,
+                count: None,
             });
         }
         if !h.pages.is_empty() {
@@ -147,45 +156,105 @@ impl Views<'_> {
                 items: h
                     .pages
                     .iter()
-                    .map(|&item| self.print_item(item, &mut bodies, &made))
+                    .map(|&item| self.print_item(item, &mut made, None))
                     .collect(),
+                url: None,
+                count: None,
             });
         }
+        bodies.0.shrink_to_fit();
         PrintEdition { parts, bodies }
+    }
+
+    /// The bodies of the print edition by their id there: the introduction, each section's,
+    /// each item's.
+    fn print_bodies(&self) -> PrintBodies {
+        let h = self.harvest;
+        let mut bodies = PrintBodies::default();
+        if let Some(home) = h.home {
+            bodies
+                .0
+                .insert("intro".into(), (h.items[home].body.clone(), 1));
+        }
+        for section in Section::ALL {
+            if let Some(&intro) = h.intros.get(&section) {
+                let id = section.folder().to_string();
+                bodies.0.insert(id, (h.items[intro].body.clone(), 1));
+            }
+        }
+        for &id in Section::ALL
+            .iter()
+            .flat_map(|&s| h.section(s))
+            .chain(&h.pages)
+        {
+            let item = &h.items[id];
+            bodies.0.insert(print_anchor(item), (item.body.clone(), 2));
+        }
+        bodies
+    }
+
+    /// One part of an edition in parts, on a page of its own.
+    pub(super) fn print_part_view(&self, part: &PartPlan, places: &Places) -> PrintPart {
+        let h = self.harvest;
+        let (id, has_content) = match part.shelf {
+            PrintShelf::Section(section) => (
+                section.folder().to_string(),
+                part.opens_section && h.intros.contains_key(&section),
+            ),
+            PrintShelf::Pages => ("pages".to_string(), false),
+        };
+        let mut made = FxHashMap::default();
+        PrintPart {
+            id,
+            title: part.title.clone(),
+            has_content,
+            items: part
+                .items
+                .iter()
+                .map(|&item| self.print_item(item, &mut made, Some(places)))
+                .collect(),
+            url: None,
+            count: None,
+        }
     }
 
     fn print_item(
         &self,
         id: ItemId,
-        bodies: &mut PrintBodies,
-        made: &[OnceLock<Mention>],
+        made: &mut FxHashMap<ItemId, Mention>,
+        places: Option<&Places>,
     ) -> PrintItem {
         let item: &Item = &self.harvest.items[id];
-        let anchor = print_anchor(item);
-        bodies.0.insert(anchor.clone(), (item.body.clone(), 2));
         PrintItem {
-            id: anchor,
+            id: print_anchor(item),
             item: self.item_ref(id),
-            themes: self.mentions(&item.relations.themes, made),
-            conclusions: self.mentions(&item.relations.conclusions, made),
-            recommendations: self.mentions(&item.relations.recommendations, made),
+            themes: self.mentions(&item.relations.themes, made, places),
+            conclusions: self.mentions(&item.relations.conclusions, made, places),
+            recommendations: self.mentions(&item.relations.recommendations, made, places),
         }
     }
 
-    fn mentions(&self, ids: &[ItemId], made: &[OnceLock<Mention>]) -> Vec<Mention> {
+    fn mentions(
+        &self,
+        ids: &[ItemId],
+        made: &mut FxHashMap<ItemId, Mention>,
+        places: Option<&Places>,
+    ) -> Vec<Mention> {
         let mention = |id: ItemId| {
             let item = &self.harvest.items[id];
+            let (anchor, href) = place(places, self.harvest, id);
             Shared::of(&MentionFields {
                 kind: kind_name(item.kind),
                 number: item.number,
                 slug: &item.slug,
                 title: &item.title,
                 url: self.harvest.routes.urls.link(&item.path),
-                anchor: print_anchor(item),
+                anchor,
+                href,
             })
         };
         ids.iter()
-            .map(|&id| made[id].get_or_init(|| mention(id)).clone())
+            .map(|&id| made.entry(id).or_insert_with(|| mention(id)).clone())
             .collect()
     }
 }
@@ -193,7 +262,7 @@ impl Views<'_> {
 /// The id of an item in the print edition: `conclusions-3`, `themes-leren`, `page-over`,
 /// `page-info_over`. As unique as the items' page paths: a page's id is made of its whole
 /// path, with `_` (which no slug holds) between folders.
-fn print_anchor(item: &Item) -> String {
+pub(super) fn print_anchor(item: &Item) -> String {
     match (item.kind, item.number) {
         (Kind::Item(section @ (Section::Conclusions | Section::Recommendations)), Some(n)) => {
             format!("{}-{n}", section.folder())

@@ -134,7 +134,7 @@ impl<'a> Tokenizer<'a> {
             self.add_text(&heading.title, false, HEADING_OR_TAG);
         }
         self.add_text(&item.summary, false, SUMMARY);
-        self.add_text(&item.body.html, true, BODY);
+        self.add_text(&item.body.html_text(), true, BODY);
         let weights = &mut self.weights;
         let terms = ItemTerms {
             weights: self

@@ -1,0 +1,218 @@
+//! The spool: rendered bodies kept in a temporary file instead of in memory, for a one-time
+//! build of a large harvest. Every page, the print edition and the search index read a body
+//! when they need it, so a build holds the model of the harvest and the few bodies being
+//! rendered, not the text of the whole harvest.
+//!
+//! The file is removed from its folder as soon as it is made (it lives as long as the
+//! build holds it open), so nothing is left behind, whatever way the build ends.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use super::markdown::Rendered;
+
+/// A temporary file of rendered bodies, written and read from any thread.
+#[derive(Debug)]
+pub struct Spool {
+    file: File,
+    /// Where the next body goes.
+    end: AtomicU64,
+    /// The first error writing or reading the file, told once the pages are made.
+    failed: std::sync::Mutex<Option<std::io::Error>>,
+    any_failed: AtomicBool,
+}
+
+/// A body could not be read back from the spool.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read a rendered body back from the temporary folder {}: {source}", std::env::temp_dir().display())]
+pub struct SpoolError {
+    pub source: std::io::Error,
+}
+
+impl crate::diagnostics::Hint for SpoolError {
+    fn hint(&self) -> Option<String> {
+        Some("make room in the temporary folder, or point TMPDIR at another, and build again (the previous site is untouched)".into())
+    }
+}
+
+/// Where one body is in a [`Spool`].
+#[derive(Debug, Clone)]
+pub struct Spooled {
+    spool: Arc<Spool>,
+    offset: u64,
+    len: usize,
+}
+
+impl Spool {
+    /// A new spool in the system's temporary folder; `None` where no file can be made there
+    /// (or on a system without positioned reads and writes): bodies then stay in memory.
+    pub fn new() -> Option<Arc<Spool>> {
+        #[cfg(unix)]
+        {
+            static MADE: AtomicU64 = AtomicU64::new(0);
+            let dir = std::env::temp_dir();
+            let name = format!(
+                ".oogst-bodies-{}-{}",
+                std::process::id(),
+                MADE.fetch_add(1, Ordering::Relaxed)
+            );
+            let path = dir.join(name);
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .ok()?;
+            // Open, it stays readable; gone from the folder, it cannot be left behind.
+            if std::fs::remove_file(&path).is_err() {
+                return None;
+            }
+            Some(Arc::new(Spool {
+                file,
+                end: AtomicU64::new(0),
+                failed: std::sync::Mutex::new(None),
+                any_failed: AtomicBool::new(false),
+            }))
+        }
+        #[cfg(not(unix))]
+        {
+            None
+        }
+    }
+
+    /// Writes `html` into the spool; `None` (and the HTML kept by the caller) if it cannot.
+    pub fn write(self: &Arc<Spool>, html: &str) -> Option<Spooled> {
+        let len = html.len();
+        let offset = self.end.fetch_add(len as u64, Ordering::Relaxed);
+        match self.write_at(html.as_bytes(), offset) {
+            Ok(()) => Some(Spooled {
+                spool: self.clone(),
+                offset,
+                len,
+            }),
+            Err(_) => None,
+        }
+    }
+
+    #[cfg(unix)]
+    fn write_at(&self, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+        std::os::unix::fs::FileExt::write_all_at(&self.file, bytes, offset)
+    }
+
+    #[cfg(not(unix))]
+    fn write_at(&self, _: &[u8], _: u64) -> std::io::Result<()> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+
+    #[cfg(unix)]
+    fn read_at(&self, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(&self.file, bytes, offset)
+    }
+
+    #[cfg(not(unix))]
+    fn read_at(&self, _: &mut [u8], _: u64) -> std::io::Result<()> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+
+    /// The first error reading the spool back, if any: the pages made since are incomplete.
+    pub fn take_error(&self) -> Option<std::io::Error> {
+        if !self.any_failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.failed.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+impl Spooled {
+    /// The number of bytes of the body's HTML.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The body's HTML, read back; empty if it cannot be, the error kept for
+    /// [`Spool::take_error`].
+    pub fn read(&self) -> String {
+        let mut bytes = vec![0; self.len];
+        let read = self
+            .spool
+            .read_at(&mut bytes, self.offset)
+            .and_then(|()| String::from_utf8(bytes).map_err(std::io::Error::other));
+        read.unwrap_or_else(|e| {
+            let spool = &self.spool;
+            if !spool.any_failed.swap(true, Ordering::Relaxed) {
+                *spool.failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+            }
+            String::new()
+        })
+    }
+}
+
+impl Rendered {
+    /// The body's HTML, read back from the spool if it is kept there.
+    pub fn html_text(&self) -> Cow<'_, str> {
+        match &self.spooled {
+            Some(spooled) => Cow::Owned(spooled.read()),
+            None => Cow::Borrowed(&self.html),
+        }
+    }
+
+    /// The length of the body's HTML in bytes, wherever it is kept.
+    pub fn html_len(&self) -> usize {
+        self.spooled.as_ref().map_or(self.html.len(), Spooled::len)
+    }
+
+    /// Moves the HTML into `spool`, unless it cannot be written there.
+    pub fn spool_into(&mut self, spool: &Arc<Spool>) {
+        if let Some(spooled) = spool.write(&self.html) {
+            self.html = String::new();
+            self.spooled = Some(spooled);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_come_back_as_written_from_any_thread() {
+        let Some(spool) = Spool::new() else {
+            panic!("no temporary file can be made");
+        };
+        let bodies: Vec<String> = (0..64)
+            .map(|n| format!("<p>{}</p>", "é".repeat(n)))
+            .collect();
+        let spooled: Vec<Spooled> = std::thread::scope(|scope| {
+            let handles: Vec<_> = bodies
+                .iter()
+                .map(|body| scope.spawn(|| spool.write(body)))
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().ok().flatten())
+                .collect()
+        });
+        assert_eq!(spooled.len(), bodies.len());
+        for (body, spooled) in bodies.iter().zip(&spooled) {
+            assert_eq!(&spooled.read(), body);
+            assert_eq!(spooled.len(), body.len());
+        }
+        let mut rendered = Rendered {
+            html: "<p>tekst</p>".into(),
+            ..Rendered::default()
+        };
+        rendered.spool_into(&spool);
+        assert!(rendered.html.is_empty());
+        assert_eq!(
+            (rendered.html_text().as_ref(), rendered.html_len()),
+            ("<p>tekst</p>", 12)
+        );
+        assert!(spool.take_error().is_none());
+    }
+}
