@@ -196,7 +196,7 @@ pub(super) fn items_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
                 harvest.routes.urls.link(&item.path).into(),
                 item.summary.as_str().into(),
             ];
-            for part in parts(&item.body.html) {
+            for part in parts(&item.body.html_text()) {
                 row.extend([part.anchor.into(), part.heading.into(), part.text.into()]);
             }
             row
