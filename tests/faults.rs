@@ -100,7 +100,7 @@ fn a_full_disk_is_a_clear_error_and_the_old_site_stays() {
     let disk = site.path("tiny");
     std::fs::create_dir_all(&disk).expect("mount point");
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
         .arg(&disk)
         .status()
         .is_ok_and(|s| s.success());
@@ -115,7 +115,7 @@ fn a_full_disk_is_a_clear_error_and_the_old_site_stays() {
         .assert()
         .success();
     let before = common::files_below(&out_dir);
-    let big = "Woord ".repeat(40_000);
+    let big = "Woord ".repeat(200_000);
     site.write(
         "content/over.md",
         &format!("---\ntitle: Over\n---\n\n{big}\n"),
