@@ -465,3 +465,52 @@ fn fifty_open_event_streams_do_not_block_other_requests() {
         assert_eq!(server.get("/conclusies/tweede/").status, 200);
     }
 }
+
+#[test]
+fn an_edit_that_finishes_many_pages_later_keeps_the_event_stream_open() {
+    // An edition in many parts: each part is a page made after the reload.
+    let mut files: Vec<(String, String)> = vec![(
+        "site.yaml".into(),
+        "title: Proefoogst\npdf: false\nprint:\n  max_items: 1\n".into(),
+    )];
+    for n in 1..=24 {
+        files.push((
+            format!("content/conclusions/c{n:02}.md"),
+            format!("---\ntitle: Conclusie {n}\nnumber: {n}\n---\n\nTekst {n}.\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let site = Site::new(&refs);
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    // The first conclusion moves to the end: every part changes.
+    atomic_save(
+        &site,
+        "content/conclusions/c01.md",
+        "---\ntitle: Conclusie 1\nnumber: 99\n---\n\nTekst 1.\n",
+    );
+    assert!(
+        events.next_matching("event: reload", WAIT).is_some(),
+        "a reload after the move: {:?}",
+        server.output()
+    );
+    let updated = events
+        .next_matching("event: updated", WAIT)
+        .unwrap_or_else(|| panic!("the parts follow: {:?}", server.output()));
+    assert!(updated.matches("/printversie/").count() > 16, "{updated}");
+    // The same stream still tells of the next edit.
+    atomic_save(
+        &site,
+        "content/conclusions/c05.md",
+        "---\ntitle: Vijfde\nnumber: 5\n---\n\nTekst 5.\n",
+    );
+    assert!(
+        events.next_matching("event: reload", WAIT).is_some(),
+        "a reload after the next edit: {:?}",
+        server.output()
+    );
+    assert!(server.get("/").text().contains("Vijfde"));
+}

@@ -62,8 +62,9 @@ impl Live {
             next.apply(files);
             *site = Arc::new(next);
         }
-        for path in pages {
-            self.events.send(&Event::Updated(path));
+        // One event for them all: an open stream holds only a few events at a time.
+        if !pages.is_empty() {
+            self.events.send(&Event::Updated(pages));
         }
     }
 

@@ -51,7 +51,7 @@
   events.addEventListener("errors", (m) => show(JSON.parse(m.data)));
   events.addEventListener("ok", clear);
   events.addEventListener("updated", (m) => {
-    if (JSON.parse(m.data).path === location.pathname) location.reload();
+    if (JSON.parse(m.data).paths.includes(location.pathname)) location.reload();
   });
   window.__oogst = events;
 })();

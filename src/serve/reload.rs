@@ -30,8 +30,8 @@ pub enum Event {
     Errors(String),
     /// The errors are gone.
     Ok,
-    /// One page, with this URL path, changed after the rest: pages showing it reload.
-    Updated(String),
+    /// Pages, with these URL paths, changed after the rest: pages showing one reload.
+    Updated(Vec<String>),
 }
 
 impl Event {
@@ -47,9 +47,9 @@ impl Event {
             Event::Css { version } => format!("event: css\ndata: {{\"version\":{version}}}\n\n"),
             Event::Errors(json) => format!("event: errors\ndata: {json}\n\n"),
             Event::Ok => "event: ok\ndata: {}\n\n".to_string(),
-            Event::Updated(path) => format!(
+            Event::Updated(paths) => format!(
                 "event: updated\ndata: {}\n\n",
-                serde_json::json!({ "path": path })
+                serde_json::json!({ "paths": paths })
             ),
         }
     }
