@@ -58,6 +58,8 @@ test('search: the header box shows highlighted results as you type, reachable by
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), links[0]);
   await page.keyboard.press('Escape');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'site-search-q');
+  // It stays closed: giving the focus back to the box does not search again.
+  await page.waitForTimeout(400);
   assert.equal(await page.isVisible('.search-panel'), false, 'Escape closes the panel');
 
   // Following a result leads to its page.

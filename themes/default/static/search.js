@@ -726,15 +726,19 @@
         if (mine === asked) close();
       }
     }, 120);
+    // Escape gives the focus back to the box without opening the panel again.
+    let escaped = false;
     input.addEventListener('input', run);
     input.addEventListener('focus', () => {
-      if (input.value.trim()) run();
+      if (escaped) escaped = false;
+      else if (input.value.trim()) run();
     });
     form.addEventListener('keydown', (event) => {
       const links = [...panel.querySelectorAll('a:not([hidden])')];
       const at = links.indexOf(document.activeElement);
       if (event.key === 'Escape' && !panel.hidden) {
         close();
+        escaped = document.activeElement !== input;
         input.focus();
         event.preventDefault();
       } else if (event.key === 'ArrowDown' && !panel.hidden && links.length) {
