@@ -67,8 +67,8 @@ pub(super) fn shown(id: ItemId) {
 /// The pages to render again after the content files `changed` were edited, added or
 /// removed, turning `before` into `after`: the pages of items that changed or whose
 /// relations or neighbours did, every page that shows an item whose card changed or that
-/// is gone, the list pages whose items changed, and the home page and relation matrix
-/// when a section's order did.
+/// is gone, the list pages whose items changed, and the home page when a section's order
+/// did. The pages that show every item are left to follow later.
 pub(super) fn affected(
     before: &Harvest,
     after: &Harvest,
@@ -187,7 +187,7 @@ fn rels(harvest: &Harvest, ids: [Option<ItemId>; 2]) -> [Option<&str>; 2] {
 
 /// The pages that list a section's items, when its items or their order changed: the list
 /// pages whose items changed (all of them when their number did), the home page when its
-/// glance or counts did, the relation matrix (which lists every section in order).
+/// glance or counts did.
 fn reordered(before: &Harvest, after: &Harvest, section: Section) -> Vec<Job> {
     let (was, is) = (order(before, section), order(after, section));
     if was == is {
@@ -209,7 +209,6 @@ fn reordered(before: &Harvest, after: &Harvest, section: Section) -> Vec<Job> {
             None => Job::Made(Made::Home),
         });
     }
-    jobs.push(Job::Made(Made::Generated(crate::routes::Generated::Matrix)));
     jobs
 }
 

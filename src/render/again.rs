@@ -55,7 +55,7 @@ impl Renderer {
         memo: &mut RenderMemo,
     ) -> Option<Diagnostics> {
         let views = Views::new(harvest, &theme.strings);
-        if memo.global.is_none() || self.globals(&views, theme, Some(0)).key() != memo.global {
+        if self.globals(&views, theme, Some(0)).key() != memo.global {
             return None;
         }
         let jobs = affected::affected(before, harvest, changed, &memo.shows);

@@ -89,8 +89,6 @@ impl Renderer {
             // This render has failed on a page that never ends: the others need not wait too.
             return Ok(None);
         }
-        let harvest = views.harvest;
-        let _routes = &harvest.routes;
         let mut inputs = Inputs::new(global_hash);
         let record = global_hash.is_some();
         let ((template, path, mut page), shows) =
@@ -171,44 +169,36 @@ impl Renderer {
         inputs: &mut Inputs,
     ) -> (&'static str, String, PageView) {
         let harvest = views.harvest;
-        let routes = &harvest.routes;
-        let (template, path, page) = match *job {
+        let path = job.path(harvest);
+        let (template, page) = match *job {
             Job::Item(id) => {
-                let item = &harvest.items[id];
-                let template = match item.kind {
+                let template = match harvest.items[id].kind {
                     Kind::Home => "home.html",
                     Kind::Item(Section::Themes) => "theme.html",
                     Kind::Item(Section::Conclusions) => "conclusion.html",
                     Kind::Item(Section::Recommendations) => "recommendation.html",
                     Kind::Page | Kind::SectionIntro(_) => "page.html",
                 };
-                (template, item.path.clone(), views.page(id))
+                (template, views.page(id))
             }
             Job::Made(Made::Home) => (
                 "home.html",
-                routes.made(Made::Home),
-                views.bare_page("home", &harvest.config.title, ""),
+                views.bare_page("home", &harvest.config.title, &path),
             ),
             Job::Made(Made::List(section, number)) => {
                 let (page, items, pagination) = views.section_page(section, number);
                 inputs.insert("items", &items);
                 inputs.insert("pagination", &pagination);
-                (
-                    "section.html",
-                    views.section_page_path(section, number),
-                    page,
-                )
+                ("section.html", page)
             }
             Job::Made(Made::Generated(Generated::Matrix)) => {
                 inputs.insert("matrix", &views.matrix());
-                let path = routes.generated(Generated::Matrix);
                 let page = views.bare_page("matrix", &views.nav().matrix.title, &path);
-                ("matrix.html", path, page)
+                ("matrix.html", page)
             }
             Job::Made(Made::Generated(Generated::Search)) => {
-                let path = routes.generated(Generated::Search);
                 let page = views.bare_page("search", &views.nav().search.title, &path);
-                ("search.html", path, page)
+                ("search.html", page)
             }
             Job::Made(Made::Generated(Generated::PrintEdition)) => {
                 // Made here, beside the other pages, not before them.
@@ -219,15 +209,10 @@ impl Renderer {
                 let edition = self.print_edition.read().unwrap_or_else(|e| e.into_inner());
                 inputs.insert("parts", &edition.parts);
                 inputs.mix(|| edition.bodies.key());
-                let path = routes.generated(Generated::PrintEdition);
                 let page = views.bare_page("print", &views.nav().print.title, &path);
-                ("print.html", path, page)
+                ("print.html", page)
             }
-            Job::Made(Made::NotFound) => {
-                let path = routes.made(Made::NotFound);
-                let page = views.bare_page("404", "404", &path);
-                ("404.html", path, page)
-            }
+            Job::Made(Made::NotFound) => ("404.html", views.bare_page("404", "404", &path)),
         };
         if template == "home.html" {
             let glance = views.glance();

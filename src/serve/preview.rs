@@ -183,11 +183,10 @@ impl Preview {
         diagnostics.extend(problems);
         let output = Counter::new(sink);
         // After an edit of content only, the pages it reaches; else every page.
-        let edited = (!frame_stale && !diagnostics.has_errors())
-            .then_some(before.as_ref())
-            .flatten()
-            .filter(|_| self.pdf_later || wants_pdf(&harvest) != PdfOutcome::Later);
-        let quick = edited.and_then(|before| {
+        let content_only = !frame_stale
+            && !diagnostics.has_errors()
+            && (self.pdf_later || wants_pdf(&harvest) != PdfOutcome::Later);
+        let quick = before.as_ref().filter(|_| content_only).and_then(|before| {
             let changed: Vec<String> = changes
                 .iter()
                 .filter_map(|c| match c {
