@@ -14,7 +14,9 @@ use crate::yaml::{self, Keys, YamlError};
 pub const CONFIG_FILE: &str = "site.yaml";
 
 /// The language of a site: its UI strings, section URL names and date format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     #[default]
@@ -23,12 +25,41 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language oogst has interface strings for.
+    pub const ALL: [Language; 2] = [Language::Nl, Language::En];
+
     pub fn code(self) -> &'static str {
         match self {
             Language::Nl => "nl",
             Language::En => "en",
         }
     }
+
+    /// The language of an ISO 639-1 code, when oogst has interface strings for it.
+    pub fn from_code(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// Its name in itself, for a language switch.
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Nl => "Nederlands",
+            Language::En => "English",
+        }
+    }
+}
+
+/// A language besides the site's own (`languages:` in `site.yaml`): what replaces the
+/// site's title, subtitle and description in it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// URL names of the harvest sections, when a site wants others than its language's.
@@ -147,6 +178,13 @@ pub struct SiteConfig {
     pub subtitle: Option<String>,
     #[serde(default)]
     pub language: Language,
+    /// Languages the harvest is translated into besides `language`, by code.
+    #[serde(default, deserialize_with = "languages_or_nothing")]
+    pub languages: std::collections::BTreeMap<String, Option<LanguageConfig>>,
+    /// The site's own language when this is the configuration of a translation
+    /// ([`SiteConfig::in_language`]); `None` in the site's own.
+    #[serde(skip)]
+    pub original: Option<Language>,
     #[serde(default = "default_base_url")]
     pub base_url: String,
     #[serde(default = "default_theme")]
@@ -187,6 +225,7 @@ pub const KEYS: Keys = Keys {
         "title",
         "subtitle",
         "language",
+        "languages",
         "base_url",
         "theme",
         "author",
@@ -232,6 +271,8 @@ pub enum ConfigError {
     NoPrintItems,
     #[error("{CONFIG_FILE} is not valid UTF-8 text (first bad byte at offset {0})")]
     NotUtf8(usize),
+    #[error("`languages`: {0}")]
+    UnknownLanguage(String),
     #[error("the URL name `{name}` of section `{section}` {problem}")]
     SectionName {
         section: &'static str,
@@ -277,6 +318,10 @@ impl Hint for ConfigError {
             ConfigError::NotUtf8(_) => Some("save the file as UTF-8 in your editor".into()),
             ConfigError::NoPrintItems => Some(format!(
                 "give the most items one page of the print edition holds, such as `print: {{max_items: {DEFAULT_PRINT_ITEMS}}}`, or leave `print:` out for {DEFAULT_PRINT_ITEMS}"
+            )),
+            ConfigError::UnknownLanguage(_) => Some(format!(
+                "oogst has interface strings for {}; write `languages: {{en: {{title: \"…\"}}}}` beside `language: nl`",
+                Language::ALL.map(|l| format!("`{}`", l.code())).join(" and ")
             )),
             ConfigError::SectionName { .. } => Some(
                 "give each section a URL name of its own, with letters or digits, e.g. `themes: onderwerpen`".into(),
@@ -341,6 +386,19 @@ impl SiteConfig {
                 )),
             }
         }
+        for code in config.languages.keys() {
+            let problem = match Language::from_code(code) {
+                None => format!("oogst does not know the language `{code}`"),
+                Some(language) if language == config.language => format!(
+                    "`{code}` is the site's own language (`language: {code}`), not one it is translated into"
+                ),
+                Some(_) => continue,
+            };
+            errors.push((
+                yaml::value_position(text, "languages", code),
+                ConfigError::UnknownLanguage(problem),
+            ));
+        }
         if config.print.max_items == 0 {
             errors.push((yaml::key_position(text, "print"), ConfigError::NoPrintItems));
         }
@@ -369,6 +427,35 @@ impl SiteConfig {
         yaml::value_position(&self.source, key, value)
     }
 
+    /// Every language of the site: its own first, then those it is translated into.
+    pub fn languages(&self) -> Vec<Language> {
+        let others = self
+            .languages
+            .keys()
+            .filter_map(|code| Language::from_code(code));
+        std::iter::once(self.language).chain(others).collect()
+    }
+
+    /// The configuration of the site's pages in `language`, one of [`SiteConfig::languages`]:
+    /// its title, subtitle and description where `languages:` gives them, the section names
+    /// of that language. The site's own language gives the configuration as it is.
+    pub fn in_language(&self, language: Language) -> SiteConfig {
+        if language == self.language {
+            return self.clone();
+        }
+        let mut config = self.clone();
+        config.original = Some(self.language);
+        config.language = language;
+        config.sections = SectionNames::default();
+        if let Some(Some(own)) = self.languages.get(language.code()) {
+            let own = own.clone();
+            config.title = own.title.unwrap_or(config.title);
+            config.subtitle = own.subtitle.or(config.subtitle);
+            config.description = own.description.or(config.description);
+        }
+        config
+    }
+
     /// This configuration with another base URL (from `--base-url` or the preview server).
     pub fn with_base_url(mut self, base_url: &str) -> Result<SiteConfig, ConfigError> {
         let trimmed = base_url.trim();
@@ -381,6 +468,14 @@ impl SiteConfig {
         self.base_url = format!("{}/", trimmed.trim_end_matches('/'));
         Ok(self)
     }
+}
+
+/// Reads `languages:`, where `languages:` with nothing after it is none, and `en:` with
+/// nothing after it a language with nothing of its own.
+fn languages_or_nothing<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, Option<LanguageConfig>>, D::Error> {
+    Ok(Option::deserialize(d)?.unwrap_or_default())
 }
 
 /// Every problem with `brand:`, where it is written.

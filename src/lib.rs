@@ -60,8 +60,22 @@ pub struct Built {
     pub images: (usize, usize),
     /// Problems told that did not stop the build.
     pub warnings: Diagnostics,
+    /// Per language the site is translated into, the items shown in the original.
+    pub untranslated: Vec<Untranslated>,
     /// What became of the PDF edition.
     pub pdf: PdfOutcome,
+}
+
+/// The items of a harvest not translated into one of its languages yet: they are
+/// published in that language with their original text and a notice.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Untranslated {
+    /// The language's code: `en`.
+    pub language: &'static str,
+    /// How many items (with home, section intros and pages) the harvest has in all.
+    pub of: usize,
+    /// The files of the items not translated, below `content/`.
+    pub files: Vec<String>,
 }
 
 /// What a build did about the PDF edition.
@@ -131,6 +145,14 @@ pub fn summary(built: &Built) -> String {
             max / 1_000_000
         )),
         _ => {}
+    }
+    for missing in built.untranslated.iter().filter(|u| !u.files.is_empty()) {
+        line.push_str(&format!(
+            "\n{}: {} of {} pages not translated yet (`oogst check` lists them)",
+            missing.language,
+            missing.files.len(),
+            missing.of
+        ));
     }
     line
 }

@@ -154,7 +154,8 @@ fn main() -> ExitCode {
             match format {
                 Format::Json => {
                     let mut json = serde_json::json!({
-                        "ok": true, "pages": built.pages, "errors": [], "warnings": built.warnings
+                        "ok": true, "pages": built.pages, "errors": [], "warnings": built.warnings,
+                        "untranslated": built.untranslated
                     });
                     if let Some(report) = &links {
                         json["external"] = serde_json::json!({
@@ -169,6 +170,11 @@ fn main() -> ExitCode {
                         "ok: {}",
                         oogst::summary(&built).replacen("built", "checked", 1)
                     );
+                    for missing in &built.untranslated {
+                        for file in &missing.files {
+                            println!("{}: not translated yet: content/{file}", missing.language);
+                        }
+                    }
                     if let Some(report) = links {
                         println!(
                             "ok: {} links to {} addresses outside the site work ({} asked now, the others were found working within the last day)",

@@ -22,7 +22,7 @@ use crate::output::{Content, Counter, OutputError, Sink};
 use crate::render::{RenderMemo, Renderer};
 use crate::routes::{self, Routes, UrlMaker};
 use crate::theme::{StaticFile, Theme};
-use crate::{BuildOptions, Built, PdfOutcome, pdf};
+use crate::{BuildOptions, Built, PdfOutcome, Untranslated, pdf};
 
 /// What changed on disk since the last run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,7 +72,7 @@ pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagno
     );
     let mut frame = frame.map_err(|d| finish(d, root))?;
     let problems = load_assets(root, &mut frame);
-    let (harvest, mut diagnostics) = link(&frame, &content, options.drafts, &gallery, None);
+    let (harvests, mut diagnostics) = link(&frame, &content, options.drafts, &gallery, None);
     diagnostics.extend(problems);
     // Nothing is needed again, and a large site needs the room.
     drop_aside(content);
@@ -80,18 +80,26 @@ pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagno
     let pdf = render_and_emit(
         root,
         &mut frame,
-        &harvest,
+        &harvests,
         &gallery,
         None,
         &output,
         &mut diagnostics,
         false,
     );
-    let built = conclude(root, diagnostics, &harvest, &output, started, &gallery, pdf);
+    let built = conclude(
+        root,
+        diagnostics,
+        &harvests,
+        &output,
+        started,
+        &gallery,
+        pdf,
+    );
     if built.is_ok() {
         gallery.prune_cache();
     }
-    drop_aside((frame, harvest));
+    drop_aside((frame, harvests));
     built
 }
 
@@ -105,27 +113,35 @@ pub(crate) fn load_assets(root: &Path, frame: &mut Frame) -> Diagnostics {
     problems
 }
 
-/// The link stage over what the load and parse stages gave: `frame` and `content`. Errors
-/// of those stages come first in the diagnostics returned.
+/// The link stage over what the load and parse stages gave: `frame` and `content`. Gives
+/// the harvest in the site's own language, then one per language it is translated into.
+/// Errors of the earlier stages come first in the diagnostics returned. With memos (one
+/// per language, made as needed), bodies are reused as [`harvest::link`] says.
 pub(crate) fn link(
     frame: &Frame,
     content: &ContentState,
     drafts: bool,
     gallery: &Arc<Gallery>,
-    memo: Option<&mut BodyMemo>,
-) -> (Harvest, Diagnostics) {
+    mut memos: Option<&mut Vec<BodyMemo>>,
+) -> (Vec<Harvest>, Diagnostics) {
     let mut diagnostics = frame.errors.clone();
     diagnostics.extend(content.walk_errors.clone());
     let mut documents = Vec::with_capacity(content.documents.len());
+    let mut translated = Vec::new();
     let mut failed = Vec::new();
     for (rel, parsed) in &content.documents {
         match parsed {
+            Ok(doc) if doc.language.is_some() => translated.push(doc),
             Ok(doc) => documents.push(doc),
             Err(errors) => {
                 diagnostics.extend(errors.clone());
                 failed.push(rel.as_str());
             }
         }
+    }
+    let languages = frame.config.languages();
+    if let Some(memos) = memos.as_deref_mut() {
+        memos.resize_with(languages.len(), BodyMemo::default);
     }
     let input = LinkInput {
         config: frame.config.clone(),
@@ -136,37 +152,81 @@ pub(crate) fn link(
         drafts,
         gallery: gallery.clone(),
     };
+    let memo = memos.as_deref_mut().and_then(|m| m.first_mut());
     let (harvest, errors) = harvest::link(input, memo);
     diagnostics.extend(errors);
-    (harvest, diagnostics)
+    let source = |rel: &str| content.documents.contains_key(rel);
+    let (mut by_language, errors) =
+        harvest::sort_translations(&translated, &source, &frame.config, drafts);
+    diagnostics.extend(errors);
+    let mut harvests = vec![harvest];
+    for (n, &language) in languages.iter().enumerate().skip(1) {
+        let config = frame.config.in_language(language);
+        let mut routes = Routes::new(&config);
+        routes.assets = frame.routes.assets.clone();
+        let own = &harvests[0];
+        let translations = by_language.remove(&language).unwrap_or_default();
+        let sources = own
+            .items
+            .iter()
+            .filter_map(|item| match content.documents.get(&item.rel) {
+                Some(Ok(doc)) => Some(doc),
+                _ => None,
+            });
+        let input = harvest::Translation {
+            config,
+            routes,
+            translations: (own.items.iter())
+                .map(|item| translations.get(&item.rel).copied())
+                .collect(),
+            sources: sources.collect(),
+        };
+        let memo = memos.as_deref_mut().and_then(|m| m.get_mut(n));
+        let (translated, errors) = harvest::translate(own, input, memo);
+        diagnostics.extend(errors);
+        harvests.push(translated);
+    }
+    let translations = Arc::new(harvest::Translations::of(&harvests));
+    for harvest in &mut harvests {
+        harvest.translations = translations.clone();
+    }
+    (harvests, diagnostics)
 }
 
 /// The render and emit stages: the PDF edition (unless the run has failed already, or it is
-/// to be made `pdf_later`), every page, the files beside them, static files and images of
-/// the site at `root` into `output`. Their problems are added to `diagnostics`.
+/// to be made `pdf_later`), every page of every language, the files beside them, static
+/// files and images of the site at `root` into `output`. Their problems are added to
+/// `diagnostics`. With memos (one per language, made as needed), pages are reused as
+/// [`Renderer::render`] says.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render_and_emit(
     root: &Path,
     frame: &mut Frame,
-    harvest: &Harvest,
+    harvests: &[Harvest],
     gallery: &Gallery,
-    memo: Option<&mut RenderMemo>,
+    mut memos: Option<&mut Vec<RenderMemo>>,
     output: &Counter<'_>,
     diagnostics: &mut Diagnostics,
     pdf_later: bool,
 ) -> PdfOutcome {
     let pdf = match diagnostics.has_errors() {
         true => PdfOutcome::Off,
-        false => pdf_stage(harvest, frame, gallery, output, pdf_later),
+        false => pdf_stage(&harvests[0], frame, gallery, output, pdf_later),
     };
     if let PdfOutcome::Failed(errors) = &pdf {
         diagnostics.extend(errors.clone());
     }
-    if let Some(renderer) = &mut frame.renderer {
-        diagnostics.extend(renderer.render(harvest, &frame.theme, output, memo));
+    if let Some(memos) = memos.as_deref_mut() {
+        memos.resize_with(harvests.len(), RenderMemo::default);
     }
-    diagnostics.extend(add_files(output, root, frame, harvest, gallery));
-    if let Some(error) = harvest.spool_error() {
+    if let Some(renderer) = &mut frame.renderer {
+        for (n, harvest) in harvests.iter().enumerate() {
+            let memo = memos.as_deref_mut().and_then(|m| m.get_mut(n));
+            diagnostics.extend(renderer.render(harvest, &frame.theme, output, memo));
+        }
+    }
+    diagnostics.extend(add_files(output, root, frame, harvests, gallery));
+    if let Some(error) = harvests.iter().find_map(Harvest::spool_error) {
         diagnostics.push(Diagnostic::new(
             std::env::temp_dir(),
             Position::UNKNOWN,
@@ -248,7 +308,7 @@ pub(crate) fn pdf_stage(
 pub(crate) fn conclude(
     root: &Path,
     diagnostics: Diagnostics,
-    harvest: &Harvest,
+    harvests: &[Harvest],
     output: &Counter<'_>,
     started: Instant,
     gallery: &Gallery,
@@ -259,9 +319,18 @@ pub(crate) fn conclude(
         return Err(finish(errors.with_warnings(warnings), root));
     }
     let (pages, files) = output.counts();
+    let harvest = &harvests[0];
+    let untranslated = (harvests.iter().skip(1))
+        .map(|h| Untranslated {
+            language: h.config.language.code(),
+            of: h.items.len(),
+            files: h.untranslated().into_iter().map(String::from).collect(),
+        })
+        .collect();
     Ok(Built {
         images: gallery.counts(),
         warnings: finish(warnings, root),
+        untranslated,
         items: Section::ALL.map(|s| harvest.section(s).len()),
         pages,
         files,
@@ -419,10 +488,12 @@ pub(crate) fn add_files(
     output: &Counter<'_>,
     root: &Path,
     frame: &Frame,
-    harvest: &Harvest,
+    harvests: &[Harvest],
     gallery: &Gallery,
 ) -> Diagnostics {
     let (theme, fingerprinted) = (&frame.theme, &frame.fingerprinted);
+    // Files beside the content are the same in every language.
+    let harvest = &harvests[0];
     let (statics, mut diagnostics) = load::list_assets(&root.join("static"));
     // Output path → where the file comes from, its content, whose it is.
     let mut files: BTreeMap<String, (PathBuf, Content, Owner)> = theme
@@ -458,7 +529,7 @@ pub(crate) fn add_files(
         };
         diagnostics.push(Diagnostic::new(source, Position::UNKNOWN, &error));
     };
-    for (path, source, content) in pictures(harvest, gallery) {
+    for (path, source, content) in pictures(harvests, gallery) {
         claim(path, source, content, Owner::Image);
     }
     let statics: Vec<_> = statics
@@ -519,11 +590,10 @@ fn shorten(file: &Path, root: &Path) -> String {
         .to_string()
 }
 
-/// What is published of every image the harvest shows, by output path and source.
-fn pictures(harvest: &Harvest, gallery: &Gallery) -> Vec<(String, PathBuf, Content)> {
-    let shown: BTreeSet<&Path> = harvest
-        .items
-        .iter()
+/// What is published of every image the harvests show, by output path and source.
+fn pictures(harvests: &[Harvest], gallery: &Gallery) -> Vec<(String, PathBuf, Content)> {
+    let shown: BTreeSet<&Path> = (harvests.iter())
+        .flat_map(|harvest| &harvest.items)
         .flat_map(|item| item.body.figures.iter().chain(&item.image))
         .map(|figure| figure.source.as_path())
         .collect();

@@ -15,6 +15,9 @@ pub use print::PrintShelf;
 #[derive(Debug, Clone)]
 pub struct Routes {
     language: Language,
+    /// Where the pages of a translation live: `en` of `/en/`; empty in the site's own
+    /// language, whose pages are at the root.
+    prefix: String,
     /// The URL name of each section, in [`Section::ALL`] order.
     sections: [String; 3],
     /// The file name of the PDF edition, made from the site's title.
@@ -33,6 +36,10 @@ impl Routes {
     pub fn new(config: &SiteConfig) -> Routes {
         Routes {
             language: config.language,
+            prefix: match config.original {
+                Some(_) => config.language.code().to_string(),
+                None => String::new(),
+            },
             sections: Section::ALL.map(|section| section_url_name(config, section)),
             pdf: pdf_file_name(&config.title),
             urls: UrlMaker::new(&config.base_url),
@@ -59,7 +66,21 @@ impl Routes {
 
     /// The site-relative path of a section's list (and of its intro): `themas/`.
     pub fn section(&self, section: Section) -> String {
-        page_path(&[self.section_name(section)])
+        page_path(&[&self.prefix, self.section_name(section)])
+    }
+
+    /// The language of the pages these routes make.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// The site-relative path of a file made in every language, in this one:
+    /// `atom.xml`, `en/atom.xml`.
+    pub fn per_language(&self, file: &str) -> String {
+        match self.prefix.is_empty() {
+            true => file.to_string(),
+            false => format!("{}/{file}", self.prefix),
+        }
     }
 
     /// The site-relative path of list page `number` (from 1): `themas/`, `themas/pagina/2/`.
@@ -79,7 +100,7 @@ impl Routes {
 
     /// The site-relative path of a generated page: `printversie/`.
     pub fn generated(&self, page: Generated) -> String {
-        page_path(&[page.url_name(self.language)])
+        page_path(&[&self.prefix, page.url_name(self.language)])
     }
 
     /// The site-relative path of the PDF edition: `oogst-van-de-cop.pdf`.
@@ -91,13 +112,15 @@ impl Routes {
     /// of `kind`, with `slug`.
     pub fn content_page(&self, kind: Kind, rel: &str, slug: &str) -> String {
         match kind {
-            Kind::Home => String::new(),
+            Kind::Home => page_path(&[&self.prefix]),
             Kind::SectionIntro(section) => self.section(section),
-            Kind::Item(section) => page_path(&[self.section_name(section), slug]),
+            Kind::Item(section) => page_path(&[&self.prefix, self.section_name(section), slug]),
             Kind::Page => {
                 let (folder, file) = rel.rsplit_once('/').unwrap_or(("", rel));
                 let folders: Vec<String> = folder.split('/').map(slugify).collect();
-                let mut segments: Vec<&str> = folders.iter().map(String::as_str).collect();
+                let mut segments: Vec<&str> = std::iter::once(self.prefix.as_str())
+                    .chain(folders.iter().map(String::as_str))
+                    .collect();
                 if file != "_index.md" {
                     segments.push(slug);
                 }
@@ -121,10 +144,10 @@ impl Routes {
     /// The site-relative path of a page oogst makes.
     pub fn made(&self, page: Made) -> String {
         match page {
-            Made::Home => String::new(),
+            Made::Home => page_path(&[&self.prefix]),
             Made::List(section, number) => self.list_page(section, number),
             Made::Generated(page) => self.generated(page),
-            Made::NotFound => NOT_FOUND.to_string(),
+            Made::NotFound => self.per_language(NOT_FOUND),
         }
     }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use thiserror::Error;
 
-use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::config::{CONFIG_FILE, Language, SiteConfig};
 use crate::content::load::{is_ignored, list_assets};
 use crate::diagnostics::{Diagnostic, Diagnostics, Hint, Position};
 
@@ -68,11 +68,22 @@ pub struct Theme {
     pub templates: BTreeMap<String, TemplateSource>,
     /// UI strings in the site's language.
     pub strings: serde_json::Map<String, serde_json::Value>,
+    /// UI strings in each language the site is translated into.
+    pub translated_strings: BTreeMap<Language, serde_json::Map<String, serde_json::Value>>,
     /// Output path → file.
     pub static_files: BTreeMap<String, StaticFile>,
     /// The Typst templates of the PDF edition, by their name in the theme's `pdf/` folder
     /// (`harvest.typ`); a site overrides them in `templates/pdf/`.
     pub pdf_templates: BTreeMap<String, TemplateSource>,
+}
+
+impl Theme {
+    /// The UI strings in `language`: the site's own where the theme has none for it.
+    pub fn strings_in(&self, language: Language) -> &serde_json::Map<String, serde_json::Value> {
+        self.translated_strings
+            .get(&language)
+            .unwrap_or(&self.strings)
+    }
 }
 
 #[derive(Debug, Error)]
@@ -131,10 +142,15 @@ impl Theme {
             return Err(Diagnostic::new(root.join(CONFIG_FILE), at, &error).into());
         }
         theme.overlay_templates(&root.join("templates"), &mut diagnostics);
-        match load_strings(&folder, config) {
-            Ok(strings) => theme.strings = strings,
-            Err((path, error)) => {
-                diagnostics.push(Diagnostic::new(path, Position::UNKNOWN, &error))
+        for language in config.languages() {
+            match load_strings(&folder, language) {
+                Ok(strings) if language == config.language => theme.strings = strings,
+                Ok(strings) => {
+                    theme.translated_strings.insert(language, strings);
+                }
+                Err((path, error)) => {
+                    diagnostics.push(Diagnostic::new(path, Position::UNKNOWN, &error))
+                }
             }
         }
         if diagnostics.is_empty() {
@@ -246,9 +262,9 @@ type StringsError = (PathBuf, ThemeError);
 
 fn load_strings(
     folder: &Path,
-    config: &SiteConfig,
+    language: Language,
 ) -> Result<serde_json::Map<String, serde_json::Value>, StringsError> {
-    let lang = config.language.code();
+    let lang = language.code();
     let built_in_rel = format!("i18n/{lang}.yaml");
     let mut strings = match DEFAULT_THEME
         .get_file(&built_in_rel)

@@ -64,9 +64,12 @@ pub fn front_matter(data: &[u8]) {
         assert_eq!(split.body_line, line_count(&text[..body_at]));
     }
     let lines = line_count(text);
+    // Each kind, as a file in the site's own language and as a translation.
     for kind in KINDS {
-        if let Err(errors) = front_matter::parse(&split, kind) {
-            check_errors(&errors, lines, text);
+        for translation in [false, true] {
+            if let Err(errors) = front_matter::parse(&split, kind, translation) {
+                check_errors(&errors, lines, text);
+            }
         }
     }
 }

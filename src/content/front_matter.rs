@@ -312,15 +312,43 @@ pub struct FrontMatter {
     pub image_alt: Option<String>,
 }
 
-/// Parses the front matter of a file of `kind`; positions are file lines.
-pub fn parse(split: &Split<'_>, kind: Kind) -> Result<FrontMatter, Vec<(Position, YamlError)>> {
+/// Keys a translation takes from its source file, as they hold in every language.
+pub const FROM_SOURCE: [&str; 6] = ["number", "themes", "conclusions", "weight", "date", "image"];
+
+/// Parses the front matter of a file of `kind` (a `translation` of one when it is in
+/// another language than the site's); positions are file lines.
+pub fn parse(
+    split: &Split<'_>,
+    kind: Kind,
+    translation: bool,
+) -> Result<FrontMatter, Vec<(Position, YamlError)>> {
     let below = split.yaml_line - 1;
-    let front: FrontMatter = yaml::parse(split.yaml, kind.keys()).map_err(|errors| {
+    let keys = match translation {
+        // Only the title is required; the keys of the source are told apart below.
+        true => Keys {
+            required: &["title"],
+            ..kind.keys()
+        },
+        false => kind.keys(),
+    };
+    let front: FrontMatter = yaml::parse(split.yaml, keys).map_err(|errors| {
         errors
             .into_iter()
             .map(|(p, e)| (p.below(below), e))
             .collect::<Vec<_>>()
     })?;
+    if translation {
+        let from_source: Vec<_> = FROM_SOURCE
+            .iter()
+            .filter_map(|&key| {
+                let at = yaml::find_key(split.yaml, key)?;
+                Some((at.below(below), YamlError::FromSource(key)))
+            })
+            .collect();
+        if !from_source.is_empty() {
+            return Err(from_source);
+        }
+    }
     if front.title.trim().is_empty() {
         let at = yaml::key_position(split.yaml, "title").below(below);
         return Err(vec![(at, YamlError::Empty("title"))]);
@@ -389,21 +417,25 @@ mod tests {
     #[test]
     fn conclusions_need_a_number_and_pages_may_not_relate() {
         let s = split("---\ntitle: A\n---\n").unwrap();
-        let errors = parse(&s, Kind::Item(Section::Conclusions)).unwrap_err();
+        let errors = parse(&s, Kind::Item(Section::Conclusions), false).unwrap_err();
         assert_eq!(errors[0].1, YamlError::MissingKey("number"));
         let s = split("---\ntitle: A\nthemes: [x]\n---\n").unwrap();
-        let errors = parse(&s, Kind::Page).unwrap_err();
+        let errors = parse(&s, Kind::Page, false).unwrap_err();
         assert_eq!(errors[0].0, Position::new(3, 1));
     }
 
     #[test]
     fn dates_are_checked() {
         let s = split("---\ntitle: A\ndate: 2026-02-30x\n---\n").unwrap();
-        let errors = parse(&s, Kind::Page).unwrap_err();
+        let errors = parse(&s, Kind::Page, false).unwrap_err();
         assert_eq!(errors[0].0.line, 3);
         let s = split("---\ntitle: A\ndate: 2026-02-03\n---\n").unwrap();
         assert_eq!(
-            parse(&s, Kind::Page).unwrap().date.unwrap().to_string(),
+            parse(&s, Kind::Page, false)
+                .unwrap()
+                .date
+                .unwrap()
+                .to_string(),
             "2026-02-03"
         );
         for bad in [
@@ -424,25 +456,29 @@ mod tests {
     #[test]
     fn slugs_must_make_a_url() {
         let s = split("---\ntitle: A\nslug: \"!!!\"\n---\n").unwrap();
-        let errors = parse(&s, Kind::Page).unwrap_err();
+        let errors = parse(&s, Kind::Page, false).unwrap_err();
         assert_eq!(errors[0].0, Position::new(3, 1));
         assert!(errors[0].1.to_string().contains("no letters or digits"));
         let s = split("---\ntitle: A\nslug: Één ding\n---\n").unwrap();
-        assert!(parse(&s, Kind::Page).is_ok());
+        assert!(parse(&s, Kind::Page, false).is_ok());
     }
 
     #[test]
     fn references_are_numbers_or_slugs_in_plain_words() {
         let s = split("---\ntitle: A\nnumber: 1\nconclusions: [2, twee]\n---\n").unwrap();
-        let front = parse(&s, Kind::Item(Section::Recommendations)).unwrap();
+        let front = parse(&s, Kind::Item(Section::Recommendations), false).unwrap();
         assert_eq!(
             front.conclusions,
             [Reference::Number(2), Reference::Slug("twee".into())]
         );
         for bad in ["[2, [3]]", "[-3]", "[{a: 1}]", "[4294967296]"] {
             let text = format!("---\ntitle: A\nnumber: 1\nconclusions: {bad}\n---\n");
-            let errors =
-                parse(&split(&text).unwrap(), Kind::Item(Section::Recommendations)).unwrap_err();
+            let errors = parse(
+                &split(&text).unwrap(),
+                Kind::Item(Section::Recommendations),
+                false,
+            )
+            .unwrap_err();
             assert_eq!(errors[0].0.line, 4, "{bad}");
             let message = errors[0].1.to_string();
             assert!(

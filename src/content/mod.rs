@@ -28,6 +28,9 @@ pub struct Document {
     pub path: PathBuf,
     /// Its path below `content/`: `conclusions/01-cop.md`.
     pub rel: String,
+    /// The code of the language a translation is in (`en` of `01-cop.en.md`); `None` for
+    /// a file in the site's own language.
+    pub language: Option<String>,
     pub kind: Kind,
     pub front: FrontMatter,
     /// The file's text; without the body once the body is left on disk.
@@ -47,16 +50,29 @@ pub struct Document {
     body_hash: OnceLock<u64>,
 }
 
+/// The source file and language code of a translation's path: `a/01-x.en.md` gives
+/// `a/01-x.md` and `en`. A translation's name ends in a code of two lowercase letters
+/// before `.md`; every other file is in the site's own language.
+pub fn translation_of(rel: &str) -> Option<(String, &str)> {
+    let stem = rel.strip_suffix(".md")?;
+    let (source, code) = stem.rsplit_once('.')?;
+    let named = !source.is_empty() && !source.ends_with('/');
+    let is_code = code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase());
+    (named && is_code).then(|| (format!("{source}.md"), code))
+}
+
 impl Document {
     /// Splits and parses a file; every problem in its front matter is reported.
     pub fn parse(file: SourceFile) -> Result<Document, Diagnostics> {
         if let Some(unreadable) = file.unreadable {
             return Err(unreadable.into());
         }
-        let kind = Kind::of(&file.rel);
+        let translation =
+            translation_of(&file.rel).map(|(source, code)| (source, code.to_string()));
+        let kind = Kind::of(translation.as_ref().map_or(&file.rel, |(source, _)| source));
         let split = front_matter::split(&file.text)
             .map_err(|e| Diagnostics::from(Diagnostic::new(&file.path, Position::new(1, 1), &e)))?;
-        let front = front_matter::parse(&split, kind).map_err(|errors| {
+        let front = front_matter::parse(&split, kind, translation.is_some()).map_err(|errors| {
             let mut diagnostics = Diagnostics::new();
             for (position, error) in errors {
                 diagnostics.push(Diagnostic::new(&file.path, position, &error));
@@ -70,6 +86,7 @@ impl Document {
         Ok(Document {
             path: file.path,
             rel: file.rel,
+            language: translation.map(|(_, code)| code),
             kind,
             front,
             text: file.text,
@@ -147,6 +164,15 @@ impl Document {
     /// The date the item has: its `date:`, else the date of its file.
     pub fn date(&self) -> Option<Date> {
         self.front.date.or(self.file_date)
+    }
+
+    /// The path below `content/` of the file a translation translates: `conclusions/01-cop.md`
+    /// of `conclusions/01-cop.en.md`; a file in the site's own language gives its own.
+    pub fn source_rel(&self) -> Cow<'_, str> {
+        match translation_of(&self.rel) {
+            Some((source, _)) if self.language.is_some() => Cow::Owned(source),
+            _ => Cow::Borrowed(&self.rel),
+        }
     }
 
     /// The file name without `.md`.

@@ -30,6 +30,12 @@ pub enum LinkError {
         anchor: String,
         suggestion: Option<String>,
     },
+    #[error("this translation has no source file: `{source_rel}` does not exist")]
+    NoSource { source_rel: String, code: String },
+    #[error("`{code}` is not a language of this site, so this file is not published")]
+    NotALanguage { code: String, languages: String },
+    #[error("`{code}` is the site's own language: its files have no language code")]
+    OwnLanguage { code: String, source_rel: String },
 }
 
 impl Hint for LinkError {
@@ -75,6 +81,15 @@ impl Hint for LinkError {
                 Some("link to content as `@/<folder>/<file>.md`, to files by their path".into())
             }
             LinkError::MissingAnchor { .. } => None,
+            LinkError::NoSource { source_rel, code } => Some(format!(
+                "a translation is named after its source file with the language before `.md`: add `{source_rel}`, or rename this file to `<source name>.{code}.md`"
+            )),
+            LinkError::NotALanguage { code, languages } => Some(format!(
+                "add `languages: {{{code}: {{}}}}` to site.yaml (it has {languages}); a name ending in `.{code}.md` marks a translation"
+            )),
+            LinkError::OwnLanguage { source_rel, .. } => {
+                Some(format!("rename it to `{source_rel}`"))
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ pub(super) enum Missing {
 
 /// Looks items up by content path, slug and number; knows the drafts left out and the
 /// files that failed, so a reference to one of those is reported once, rightly.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Index {
     pub(super) by_rel: HashMap<String, ItemId>,
     pub(super) by_slug: HashMap<(Section, String), ItemId>,

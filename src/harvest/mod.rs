@@ -6,6 +6,7 @@ mod error;
 mod index;
 mod links;
 mod relations;
+mod translate;
 mod unique;
 
 // Lookups by path and slug are many and their keys are ours: a fast hash.
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::SiteConfig;
+use crate::config::{Language, SiteConfig};
 use crate::content::markdown::{DESCRIPTION_LENGTH, Destination, Figure, Rendered};
 use crate::content::slug::{slug_from_file_name, slugify};
 use crate::content::spool::Spool;
@@ -28,6 +29,9 @@ pub use error::LinkError;
 use index::Index;
 use links::{LinkTargets, body_problems};
 pub use relations::Relations;
+pub use translate::{
+    Translation, Translations, TranslationsByLanguage, Version, sort_translations, translate,
+};
 
 /// Index of an item in [`Harvest::items`].
 pub type ItemId = usize;
@@ -61,6 +65,9 @@ pub struct Item {
     pub image: Option<Figure>,
     /// What that picture shows (`image_alt:`), for sharing.
     pub image_alt: String,
+    /// The language its title, summary and body are in: the harvest's, or for an item not
+    /// translated yet, the site's own.
+    pub language: Language,
 }
 
 /// A file copied to the output as it is.
@@ -92,6 +99,9 @@ pub struct Harvest {
     links: LinkTargets,
     /// Where the bodies' HTML is kept in a one-time build.
     spool: Option<Arc<Spool>>,
+    /// Every language's version of the site, for the links between them; empty for a site
+    /// in one language.
+    pub translations: Arc<Translations>,
 }
 
 /// What the link stage needs besides the parsed documents.
@@ -218,6 +228,7 @@ fn new_item(doc: &Document, routes: &Routes) -> Item {
         relations: Relations::default(),
         image: None,
         image_alt: String::new(),
+        language: routes.language(),
     }
 }
 
@@ -331,6 +342,7 @@ fn assemble(
         assets,
         links,
         spool,
+        translations: Arc::default(),
     }
 }
 

@@ -54,8 +54,8 @@ impl Renderer {
         defer: bool,
         memo: &mut RenderMemo,
     ) -> Option<Diagnostics> {
-        let views = Views::new(harvest, &theme.strings);
-        if self.globals(&views, theme, Some(0)).key() != memo.global {
+        let views = Views::new(harvest, theme.strings_in(harvest.config.language));
+        if self.globals(&views, Some(0)).key() != memo.global {
             return None;
         }
         let jobs = affected::affected(before, harvest, changed, &memo.shows);
@@ -117,7 +117,7 @@ impl Renderer {
         theme: &Theme,
         memo: &mut RenderMemo,
     ) -> (Later, Diagnostics) {
-        let views = Views::new(harvest, &theme.strings);
+        let views = Views::new(harvest, theme.strings_in(harvest.config.language));
         let mut before = std::mem::take(&mut memo.published);
         let output = Counter::new(&Discard);
         let mut diagnostics = publish(
@@ -125,7 +125,6 @@ impl Renderer {
             Some(&mut memo.search),
             Some(&mut memo.published),
             &views,
-            theme,
             &output,
         );
         let published = std::sync::Mutex::new(&mut memo.published);
@@ -171,8 +170,8 @@ impl Renderer {
         memo: &mut RenderMemo,
     ) -> Diagnostics {
         *self.gave_up.get_mut() = false;
-        let views = Views::new(harvest, &theme.strings);
-        let global_hash = self.globals(&views, theme, Some(0)).key();
+        let views = Views::new(harvest, theme.strings_in(harvest.config.language));
+        let global_hash = self.globals(&views, Some(0)).key();
         let results: Vec<_> = jobs
             .par_iter()
             .with_max_len(crate::PARALLEL_PIECE)

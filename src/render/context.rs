@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use crate::content::Section;
 use crate::content::markdown::{Heading, Rendered};
 use crate::harvest::{Harvest, Item, ItemId};
-use crate::routes::{Generated, published};
+use crate::routes::{Generated, Made, published};
 
 /// A link with its text.
 #[derive(Debug, Clone, Serialize)]
@@ -118,6 +118,8 @@ struct ItemRefFields<'a> {
     n_recommendations: usize,
     /// The picture of its `image:` key, shown as decoration beside its title.
     image: Option<ImageView>,
+    /// The language of its title and summary where it is not the page's.
+    lang: Option<&'static str>,
 }
 
 /// A picture as templates show it: in a card, or as the page's picture for sharing.
@@ -182,6 +184,8 @@ pub struct PageView {
     pub image: Option<ImageView>,
     /// Where its source file is edited, when `site.yaml` has an `edit_url`.
     pub edit_url: Option<String>,
+    /// The language of its text where it is not the page's: an item not translated yet.
+    pub lang: Option<&'static str>,
 }
 
 /// A page's body as HTML, shared with the harvest rather than copied: templates see a string.
@@ -230,7 +234,7 @@ pub struct Citation {
 /// Builds views of one harvest.
 pub struct Views<'h> {
     pub harvest: &'h Harvest,
-    strings: &'h serde_json::Map<String, serde_json::Value>,
+    pub strings: &'h serde_json::Map<String, serde_json::Value>,
     /// Each item's [`ItemRef`], made when first asked for.
     refs: Vec<OnceLock<ItemRef>>,
     /// Each item's place in its section's reading order (for its previous and next).
@@ -281,7 +285,7 @@ impl<'h> Views<'h> {
                 Language::En => "en_GB",
             },
             base_url: c.base_url.clone(),
-            home_url: self.harvest.routes.urls.link(""),
+            home_url: (self.harvest.routes.urls).link(&self.harvest.routes.made(Made::Home)),
             extra: serde_json::to_value(&c.extra).unwrap_or_default(),
             brand: self.brand(),
         }
@@ -309,7 +313,7 @@ impl<'h> Views<'h> {
         };
         let routes = &h.routes;
         Nav {
-            home: h.routes.urls.link(""),
+            home: h.routes.urls.link(&h.routes.made(Made::Home)),
             themes: section(Section::Themes),
             conclusions: section(Section::Conclusions),
             recommendations: section(Section::Recommendations),
@@ -335,8 +339,8 @@ impl<'h> Views<'h> {
             search_script: routes
                 .urls
                 .link(&routes.assets.path(published::SEARCH_SCRIPT)),
-            search_index: h.routes.urls.link(published::SEARCH_MANIFEST),
-            feed: h.routes.urls.link(published::FEED),
+            search_index: (h.routes.urls).link(&h.routes.per_language(published::SEARCH_MANIFEST)),
+            feed: h.routes.urls.link(&h.routes.per_language(published::FEED)),
             open_data: h.routes.urls.link(published::OPEN_DATA),
             pdf: None,
         }
@@ -386,6 +390,7 @@ impl<'h> Views<'h> {
                 n_conclusions: item.relations.conclusions.len(),
                 n_recommendations: item.relations.recommendations.len(),
                 image: ImageView::of(item, &self.harvest.routes.urls),
+                lang: super::languages::text_language(self.harvest, item),
             })
         });
         made.clone()
@@ -412,7 +417,8 @@ impl<'h> Views<'h> {
         view.tags = item.tags.clone();
         view.image = ImageView::of(item, &h.routes.urls);
         view.extra = item.extra.clone();
-        view.edit_url = h.routes.edit_url(&item.rel);
+        view.edit_url = h.routes.edit_url(&super::languages::text_file(h, item));
+        view.lang = super::languages::text_language(h, item);
         view.themes = self.refs(&item.relations.themes);
         view.conclusions = self.refs(&item.relations.conclusions);
         view.recommendations = self.refs(&item.relations.recommendations);
@@ -444,7 +450,7 @@ impl<'h> Views<'h> {
         let h = self.harvest;
         let home = Link {
             title: self.text("home"),
-            url: h.routes.urls.link(""),
+            url: h.routes.urls.link(&h.routes.made(Made::Home)),
         };
         PageView {
             kind,
@@ -470,6 +476,7 @@ impl<'h> Views<'h> {
             cite: None,
             image: None,
             edit_url: None,
+            lang: None,
         }
     }
 

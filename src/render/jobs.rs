@@ -221,6 +221,7 @@ impl Renderer {
             }
             inputs.insert("totals", &glance.totals);
         }
+        inputs.insert("languages", &super::languages::links(views, job));
         inputs.insert("page", &page);
         inputs.insert("template", template);
         (template, path, page)

@@ -12,6 +12,7 @@ pub mod search;
 mod affected;
 mod again;
 mod jobs;
+mod languages;
 mod memo;
 mod runner;
 mod template_error;
@@ -98,11 +99,11 @@ impl Renderer {
 
     /// What every template sees: `site`, `nav`, `t` and `print_parts` (how many parts the
     /// print edition is in; 0 when it is one page), hashed from `seed` when pages are kept.
-    fn globals(&self, views: &Views<'_>, theme: &Theme, seed: Option<u64>) -> Inputs {
+    fn globals(&self, views: &Views<'_>, seed: Option<u64>) -> Inputs {
         let mut global = Inputs::new(seed);
         global.insert("site", &views.site());
         global.insert("nav", &self.nav(views));
-        global.insert("t", &theme.strings);
+        global.insert("t", views.strings);
         let parts = print_parts::plan(views).map_or(0, |p| p.len());
         global.insert("print_parts", &parts);
         global
@@ -128,8 +129,8 @@ impl Renderer {
     ) -> Diagnostics {
         *self.gave_up.get_mut() = false;
         *self.rendered.get_mut() = 0;
-        let views = Views::new(harvest, &theme.strings);
-        let global = self.globals(&views, theme, memo.is_some().then_some(0));
+        let views = Views::new(harvest, theme.strings_in(harvest.config.language));
+        let global = self.globals(&views, memo.is_some().then_some(0));
         let global_hash = global.key();
         // A copy is made only when a run given up still holds the templates.
         Arc::make_mut(&mut self.tera)
@@ -162,14 +163,8 @@ impl Renderer {
             },
             || {
                 let mut published = published;
-                let mut diagnostics = publish(
-                    this,
-                    search,
-                    published.as_deref_mut(),
-                    &views,
-                    theme,
-                    output,
-                );
+                let mut diagnostics =
+                    publish(this, search, published.as_deref_mut(), &views, output);
                 let published = published.map(Mutex::new);
                 diagnostics.extend(this.render_print_parts(&views, output, published.as_ref()));
                 diagnostics
@@ -252,7 +247,6 @@ fn publish(
     search: Option<&mut SearchMemo>,
     mut published: Option<&mut BTreeMap<String, Arc<Vec<u8>>>>,
     views: &Views<'_>,
-    theme: &Theme,
     output: &Counter<'_>,
 ) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
@@ -280,13 +274,24 @@ fn publish(
             unwritable(e);
         }
     };
+    let routes = &views.harvest.routes;
+    // The sitemap, robots.txt and the open data are the whole site's, in its own language;
+    // the feed and the search index are made in every language.
+    let own = views.harvest.config.original.is_none();
     for template in publish::TEMPLATES {
+        if !own && template != published::FEED {
+            continue;
+        }
         match renderer.render_published(template, views) {
-            Ok(bytes) => emit(template.to_string(), bytes),
+            Ok(bytes) => emit(routes.per_language(template), bytes),
             Err(diagnostic) => failed.push(diagnostic),
         }
     }
-    search::files(views.harvest, &theme.strings, search, &mut emit);
+    search::files(views.harvest, views.strings, search, &mut emit);
+    if !own {
+        failed.into_iter().for_each(|d| diagnostics.push(d));
+        return diagnostics;
+    }
     // The open data can be large: written as it is made unless it is to be kept.
     let path = published::OPEN_DATA;
     if let Some(published) = published.as_mut() {
@@ -309,8 +314,6 @@ fn publish(
             unwritable(e);
         }
     }
-    for diagnostic in failed {
-        diagnostics.push(diagnostic);
-    }
+    failed.into_iter().for_each(|d| diagnostics.push(d));
     diagnostics
 }

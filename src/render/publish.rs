@@ -6,11 +6,13 @@
 //! files use paths from the host's root and say so in a comment: feed readers and search
 //! engines need absolute URLs, so a site that is published should set `base_url` in full.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::context::{Views, kind_name};
+use super::jobs::Job;
 use crate::content::Section;
 use crate::content::{Date, Kind};
 use crate::harvest::{Harvest, Item, ItemId};
@@ -59,7 +61,10 @@ pub fn write_open_data(harvest: &Harvest, out: impl Write) -> serde_json::Result
             organisation: c.organisation.clone(),
             language: c.language.code().to_string(),
             url: urls.public(""),
-            feed: urls.public(published::FEED),
+            feed: urls.public(&harvest.routes.per_language(published::FEED)),
+            languages: (harvest.translations.versions.iter().skip(1))
+                .map(|v| v.routes.language().code().to_string())
+                .collect(),
         },
         items: ItemsOut(harvest),
     };
@@ -129,8 +134,11 @@ fn feed(views: &Views<'_>) -> Feed {
         language: c.language.code(),
         title: c.title.clone(),
         subtitle: c.subtitle.clone().or_else(|| c.description.clone()),
-        url: h.routes.urls.public(published::FEED),
-        home: h.routes.urls.public(""),
+        url: h
+            .routes
+            .urls
+            .public(&h.routes.per_language(published::FEED)),
+        home: h.routes.urls.public(&h.routes.made(Made::Home)),
         updated,
         author: author.clone(),
         entries,
@@ -166,42 +174,93 @@ fn entry_title(views: &Views<'_>, item: &Item) -> String {
 #[derive(Serialize)]
 struct Sitemap {
     urls: Vec<SitemapUrl>,
+    /// Whether the site has more than one language, so pages name their alternates.
+    languages: bool,
 }
 
-/// One page in the sitemap, with its date if it has one.
+/// One page in the sitemap, with its date if it has one, and its versions in every
+/// language (none for a site in one language).
 #[derive(Serialize)]
 struct SitemapUrl {
     loc: String,
     lastmod: Option<String>,
+    alternates: Vec<Alternate>,
 }
 
-/// The sitemap (sitemaps.org 0.9): every page a reader may land on, not the search page
-/// nor the 404 page; items with their date as `lastmod`. None without a host: a sitemap
-/// holds full URLs only.
+/// A page in one language, for `xhtml:link rel="alternate"`.
+#[derive(Serialize, Clone)]
+struct Alternate {
+    /// `nl`, `en`, or `x-default` (the site's own language).
+    hreflang: &'static str,
+    href: String,
+}
+
+/// The sitemap (sitemaps.org 0.9): every page a reader may land on, in every language, not
+/// the search pages nor the 404 pages; items with their date as `lastmod`; each page with
+/// its versions in the other languages. None without a host: a sitemap holds full URLs
+/// only.
 fn sitemap(views: &Views<'_>) -> Sitemap {
     let h = views.harvest;
     let routes = &h.routes;
     if !routes.urls.has_host() {
-        return Sitemap { urls: Vec::new() };
+        return Sitemap {
+            urls: Vec::new(),
+            languages: false,
+        };
     }
-    let url = |path: &str, date: Option<Date>| SitemapUrl {
-        loc: routes.urls.public(path),
-        lastmod: date.map(|d| d.to_string()),
-    };
     let made = routes.made_pages(&h.shape());
-    let mut urls = Vec::with_capacity(made.len() + h.items.len());
-    urls.push(url(
-        &routes.made(Made::Home),
+    let mut pages: Vec<(Job, Option<Date>)> = Vec::with_capacity(made.len() + h.items.len());
+    pages.push((
+        Job::Made(Made::Home),
         h.home.and_then(|id| h.items[id].date),
     ));
     let lists = made.iter().filter(|m| matches!(m, Made::List(..)));
-    urls.extend(lists.map(|&m| url(&routes.made(m), None)));
-    urls.extend(published_items(h).map(|id| url(&h.items[id].path, h.items[id].date)));
+    pages.extend(lists.map(|&m| (Job::Made(m), None)));
+    pages.extend(published_items(h).map(|id| (Job::Item(id), h.items[id].date)));
     // The overviews last, so the sitemap lists the harvest before them.
     for page in [Generated::Matrix, Generated::PrintEdition] {
-        urls.push(url(&routes.made(Made::Generated(page)), None));
+        pages.push((Job::Made(Made::Generated(page)), None));
     }
-    Sitemap { urls }
+    let versions = &h.translations.versions;
+    let mut urls = Vec::with_capacity(pages.len() * versions.len().max(1));
+    for (page, date) in pages {
+        let lastmod = date.map(|d| d.to_string());
+        if versions.is_empty() {
+            let path = match page {
+                Job::Item(id) => h.items[id].path.clone(),
+                Job::Made(made) => routes.made(made),
+            };
+            let (loc, alternates) = (routes.urls.public(&path), Vec::new());
+            urls.push(SitemapUrl {
+                loc,
+                lastmod,
+                alternates,
+            });
+            continue;
+        }
+        let mut alternates: Vec<Alternate> = (versions.iter())
+            .map(|v| Alternate {
+                hreflang: v.routes.language().code(),
+                href: v.routes.urls.public(&match page {
+                    Job::Item(id) => v.items[id].path.clone(),
+                    Job::Made(made) => v.routes.made(made),
+                }),
+            })
+            .collect();
+        alternates.push(Alternate {
+            hreflang: "x-default",
+            href: alternates[0].href.clone(),
+        });
+        for alternate in &alternates[..versions.len()] {
+            urls.push(SitemapUrl {
+                loc: alternate.href.clone(),
+                lastmod: lastmod.clone(),
+                alternates: alternates.clone(),
+            });
+        }
+    }
+    let languages = !versions.is_empty();
+    Sitemap { urls, languages }
 }
 
 /// Text made safe for XML content and attribute values.
@@ -257,6 +316,9 @@ pub struct OpenSite {
     /// The home page: absolute when `base_url` has a host, else a path.
     pub url: String,
     pub feed: String,
+    /// The languages the site is translated into, by code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
 }
 
 /// Which part of the harvest an item belongs to.
@@ -287,6 +349,21 @@ pub struct OpenItem {
     pub themes: Vec<OpenRef>,
     pub conclusions: Vec<OpenRef>,
     pub recommendations: Vec<OpenRef>,
+    /// In a site with translations: the item in each language besides the site's own, by
+    /// language code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, OpenTranslation>,
+}
+
+/// An item in another language than the site's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenTranslation {
+    /// Whether it is translated; if not, its title and summary are the original's.
+    pub translated: bool,
+    pub title: String,
+    pub summary: String,
+    pub url: String,
 }
 
 /// A related item, by slug, number (if it has one) and URL.
@@ -337,6 +414,8 @@ struct OpenItemOut<'a> {
     themes: RefsOut<'a>,
     conclusions: RefsOut<'a>,
     recommendations: RefsOut<'a>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    translations: BTreeMap<&'static str, OpenTranslation>,
 }
 
 impl<'a> OpenItemOut<'a> {
@@ -361,6 +440,18 @@ impl<'a> OpenItemOut<'a> {
             themes: RefsOut(harvest, &r.themes, urls),
             conclusions: RefsOut(harvest, &r.conclusions, urls),
             recommendations: RefsOut(harvest, &r.recommendations, urls),
+            translations: (harvest.translations.versions.iter().skip(1))
+                .map(|v| {
+                    let item = &v.items[id];
+                    let translation = OpenTranslation {
+                        translated: item.translated,
+                        title: item.title.clone(),
+                        summary: item.summary.clone(),
+                        url: v.routes.urls.public(&item.path),
+                    };
+                    (v.routes.language().code(), translation)
+                })
+                .collect(),
         }
     }
 }

@@ -27,10 +27,12 @@ pub struct Preview {
     frame: Option<Frame>,
     /// Every content file as last read; bodies are kept in memory.
     content: Option<ContentState>,
-    /// The harvest of the last good run.
-    last: Option<Harvest>,
-    bodies: BodyMemo,
-    render: RenderMemo,
+    /// The harvests of the last good run: the site's own language first, then one per
+    /// language it is translated into.
+    last: Option<Vec<Harvest>>,
+    /// The memos of the bodies and of the pages, one per language.
+    bodies: Vec<BodyMemo>,
+    render: Vec<RenderMemo>,
     /// The site's images, each processed once while its file is unchanged.
     gallery: Arc<Gallery>,
     /// Leave the files that hold every body (print edition, search index) for
@@ -51,8 +53,8 @@ impl Preview {
             frame: None,
             content: None,
             last: None,
-            bodies: BodyMemo::default(),
-            render: RenderMemo::default(),
+            bodies: Vec::new(),
+            render: Vec::new(),
             gallery: Arc::new(Gallery::new(&options.root)),
             defer: false,
             deferred_pending: false,
@@ -83,7 +85,7 @@ impl Preview {
         if !std::mem::take(&mut self.pdf_pending) {
             return None;
         }
-        let (Some(frame), Some(harvest)) = (&self.frame, &self.last) else {
+        let (Some(frame), Some([harvest, ..])) = (&self.frame, self.last.as_deref()) else {
             return None;
         };
         let path = harvest.routes.pdf().to_string();
@@ -111,14 +113,18 @@ impl Preview {
         if !std::mem::take(&mut self.deferred_pending) {
             return None;
         }
-        let (Some(frame), Some(harvest)) = (&mut self.frame, &self.last) else {
+        let (Some(frame), Some([harvest]), Some(memo)) = (
+            &mut self.frame,
+            self.last.as_deref(),
+            self.render.first_mut(),
+        ) else {
             return None;
         };
         let renderer = frame.renderer.as_mut()?;
         let root = &self.options.root;
         Some(
             renderer
-                .render_deferred(harvest, &frame.theme, &mut self.render)
+                .render_deferred(harvest, &frame.theme, memo)
                 .map_err(|d| finish(d, root)),
         )
     }
@@ -143,7 +149,7 @@ impl Preview {
         if frame_stale {
             self.frame = None;
             // Pages were made by the templates being replaced.
-            self.render = RenderMemo::default();
+            self.render = Vec::new();
         }
         // Theme and content are read side by side when both are needed.
         let (frame, loaded) = rayon::join(
@@ -173,7 +179,7 @@ impl Preview {
         };
         let drafts = self.options.drafts;
         let problems = pipeline::load_assets(&root, frame);
-        let (harvest, mut diagnostics) = pipeline::link(
+        let (harvests, mut diagnostics) = pipeline::link(
             frame,
             content,
             drafts,
@@ -182,11 +188,23 @@ impl Preview {
         );
         diagnostics.extend(problems);
         let output = Counter::new(sink);
-        // After an edit of content only, the pages it reaches; else every page.
+        // After an edit of content only, the pages it reaches; else every page. (A site in
+        // more than one language renders all of its pages, reusing those whose input is
+        // the same.)
         let content_only = !frame_stale
             && !diagnostics.has_errors()
-            && (self.pdf_later || wants_pdf(&harvest) != PdfOutcome::Later);
-        let quick = before.as_ref().filter(|_| content_only).and_then(|before| {
+            && (self.pdf_later || wants_pdf(&harvests[0]) != PdfOutcome::Later);
+        let single = match (
+            before.as_deref(),
+            harvests.as_slice(),
+            self.render.first_mut(),
+        ) {
+            (Some([before]), [harvest], Some(memo)) if content_only => {
+                Some((before, harvest, memo))
+            }
+            _ => None,
+        };
+        let quick = single.and_then(|(before, harvest, memo)| {
             let changed: Vec<String> = changes
                 .iter()
                 .filter_map(|c| match c {
@@ -195,19 +213,19 @@ impl Preview {
                 })
                 .collect();
             let changed = changed.iter().map(String::as_str).collect();
-            let pdf = pdf_stage(&harvest, frame, &self.gallery, &output, true);
+            let pdf = pdf_stage(harvest, frame, &self.gallery, &output, true);
             let renderer = frame.renderer.as_mut()?;
             let rendered = renderer.render_affected(
                 before,
-                &harvest,
+                harvest,
                 &frame.theme,
                 &output,
                 &changed,
                 self.defer,
-                &mut self.render,
+                memo,
             )?;
             diagnostics.extend(rendered);
-            diagnostics.extend(add_files(&output, &root, frame, &harvest, &self.gallery));
+            diagnostics.extend(add_files(&output, &root, frame, &harvests, &self.gallery));
             Some(pdf)
         });
         self.deferred_pending = quick.is_some() && self.defer;
@@ -216,7 +234,7 @@ impl Preview {
             None => render_and_emit(
                 &root,
                 frame,
-                &harvest,
+                &harvests,
                 &self.gallery,
                 Some(&mut self.render),
                 &output,
@@ -228,14 +246,14 @@ impl Preview {
         let built = conclude(
             &root,
             diagnostics,
-            &harvest,
+            &harvests,
             &output,
             started,
             &self.gallery,
             pdf,
         )?;
         self.pdf_pending = pending;
-        self.last = Some(harvest);
+        self.last = Some(harvests);
         Ok(built)
     }
 
@@ -249,9 +267,12 @@ impl Preview {
         started: Instant,
     ) -> Option<Result<Built, Diagnostics>> {
         let root = self.options.root.clone();
-        let (Some(frame), Some(content), Some(harvest)) =
-            (&mut self.frame, &mut self.content, &mut self.last)
-        else {
+        let (Some(frame), Some(content), Some([harvest]), Some(memo)) = (
+            &mut self.frame,
+            &mut self.content,
+            self.last.as_deref_mut(),
+            self.render.first_mut(),
+        ) else {
             return None;
         };
         // A PDF made in the run holds every body and links from every page with its size.
@@ -277,11 +298,12 @@ impl Preview {
             &output,
             &changed,
             self.defer,
-            &mut self.render,
+            memo,
         ));
         self.deferred_pending = self.defer;
         self.pdf_pending = self.pdf_later && wants_pdf(harvest) == PdfOutcome::Later;
-        diagnostics.extend(add_files(&output, &root, frame, harvest, &self.gallery));
+        let harvests = std::slice::from_ref(&*harvest);
+        diagnostics.extend(add_files(&output, &root, frame, harvests, &self.gallery));
         let pdf = match self.pdf_pending {
             true => PdfOutcome::Later,
             false => PdfOutcome::Off,
@@ -289,7 +311,7 @@ impl Preview {
         let built = conclude(
             &root,
             diagnostics,
-            harvest,
+            harvests,
             &output,
             started,
             &self.gallery,

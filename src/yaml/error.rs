@@ -42,6 +42,9 @@ pub enum YamlError {
     },
     #[error("`{0}` is empty")]
     Empty(&'static str),
+    /// A key a translation takes from its source file.
+    #[error("`{0}` is not set in a translation: it holds in every language")]
+    FromSource(&'static str),
     #[error("lists and mappings are nested more than {MAX_FLOW_DEPTH} deep")]
     TooDeep,
     #[error("the YAML text is {0} bytes long; at most {MAX_LENGTH} are read")]
@@ -225,6 +228,11 @@ impl Hint for YamlError {
             },
             YamlError::WrongValue { .. } | YamlError::Refused { .. } => return None,
             YamlError::Empty(key) => return Some(format!("write the {key} after `{key}:`")),
+            YamlError::FromSource(key) => {
+                return Some(format!(
+                    "the value of `{key}` is taken from the source file (the same name without the language code); remove this line"
+                ));
+            }
             YamlError::TooDeep => {
                 "write nested lists as indented lines starting with `- `, or flatten them"
             }

@@ -155,6 +155,7 @@ pub fn files(
 ) {
     let items = indexed_items(harvest);
     let language = harvest.config.language;
+    let folder = harvest.routes.per_language(published::SEARCH_INDEX);
     let keep = memo.is_some();
     // Without a memo, numbers of stems are kept only as long as the items that use them.
     let mut fresh = SearchMemo::default();
@@ -213,7 +214,7 @@ pub fn files(
         &order,
         &scores,
         &mut |first, bytes| {
-            let path = format!("{}terms-{}.json", published::SEARCH_INDEX, firsts.len());
+            let path = format!("{}terms-{}.json", folder, firsts.len());
             firsts.push(first);
             emit(path, bytes);
         },
@@ -223,7 +224,7 @@ pub fn files(
     vocabulary_files(
         order.iter().map(|&n| &*stems.names[n]),
         &mut |first, bytes| {
-            let path = format!("{}heads-{}.json", published::SEARCH_INDEX, heads.len());
+            let path = format!("{}heads-{}.json", folder, heads.len());
             heads.push(first);
             emit(path, bytes);
         },
@@ -241,7 +242,7 @@ pub fn files(
     vocabulary_files(
         backwards.iter().map(|(_, n)| &*stems.names[*n]),
         &mut |first, bytes| {
-            let path = format!("{}tails-{}.json", published::SEARCH_INDEX, tails.len());
+            let path = format!("{}tails-{}.json", folder, tails.len());
             tails.push(first);
             emit(path, bytes);
         },
@@ -257,14 +258,11 @@ pub fn files(
             .collect();
         for (offset, bytes) in made.into_iter().enumerate() {
             let n = block_number * 64 + offset;
-            emit(
-                format!("{}items-{n}.json.gz", published::SEARCH_INDEX),
-                bytes,
-            );
+            emit(format!("{folder}items-{n}.json.gz"), bytes);
         }
     }
     emit(
-        format!("{}filters.json", published::SEARCH_INDEX),
+        format!("{folder}filters.json"),
         filters_file(harvest, &items),
     );
     let manifest = Manifest {
@@ -283,7 +281,10 @@ pub fn files(
     };
     // Serialising strings and numbers cannot fail.
     let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
-    emit(published::SEARCH_MANIFEST.to_string(), bytes);
+    emit(
+        harvest.routes.per_language(published::SEARCH_MANIFEST),
+        bytes,
+    );
 }
 
 /// A hash of everything an item's stems come from.
