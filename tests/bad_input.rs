@@ -22,6 +22,9 @@ const FIRST: &str = "content/conclusions/01-eerste.md";
 const SECOND: &str = "content/conclusions/02-tweede.md";
 const DOE_DAT: &str = "content/recommendations/02-doe-dat.md";
 const OVER: &str = "content/over.md";
+const FIRST_EN: &str = "content/conclusions/01-eerste.en.md";
+/// The small site's `site.yaml` with English as a second language.
+const BILINGUAL: &str = "title: Proefoogst\nlanguage: nl\nbase_url: https://example.org/\nlanguages:\n  en: {title: Test harvest}\n";
 
 /// One change to the site.
 #[derive(Clone, Copy)]
@@ -350,6 +353,39 @@ cases! {
         => Fails(&["site.yaml:2:1: error: theme `fancy` not found", "remove `theme:`"]);
     site_yaml_bad_base_url: [Write("site.yaml", "title: Proefoogst\nbase_url: example.org\n")]
         => Fails(&["site.yaml:2:1: error: base URL `example.org` is not a URL or a path"]);
+    // Languages and translations.
+    site_yaml_language_unknown: [Write("site.yaml", "title: Proefoogst\nlanguages:\n  de: {title: Ernte}\n")]
+        => Fails(&["site.yaml:3:3: error: `languages`: oogst does not know the language `de`", "interface strings for `nl` and `en`"]);
+    site_yaml_language_is_the_own: [Write("site.yaml", "title: Proefoogst\nlanguage: nl\nlanguages:\n  nl: {}\n")]
+        => Fails(&["site.yaml:4:3: error: `languages`: `nl` is the site's own language"]);
+    site_yaml_language_unknown_key: [Write("site.yaml", "title: Proefoogst\nlanguages:\n  en: {titel: Harvest}\n")]
+        => Fails(&["site.yaml:3:", "unknown field `titel`"]);
+    site_yaml_languages_a_list: [Write("site.yaml", "title: Proefoogst\nlanguages: [en]\n")]
+        => Fails(&["site.yaml:2:", "wrong value for `languages`"]);
+    translation_sets_a_number: [Write("site.yaml", BILINGUAL), Write(FIRST_EN, "---\ntitle: First\nnumber: 1\n---\n")]
+        => Fails(&["content/conclusions/01-eerste.en.md:3:1: error: `number` is not set in a translation", "taken from the source file"]);
+    translation_sets_themes_and_a_date: [Write("site.yaml", BILINGUAL), Write(FIRST_EN, "---\ntitle: First\nthemes: [leren]\ndate: 2026-01-02\n---\n")]
+        => Fails(&["content/conclusions/01-eerste.en.md:3:1: error: `themes` is not set", "content/conclusions/01-eerste.en.md:4:1: error: `date` is not set"]);
+    translation_without_title: [Write("site.yaml", BILINGUAL), Write(FIRST_EN, "---\nsummary: First\n---\n")]
+        => Fails(&["content/conclusions/01-eerste.en.md:2:1: error: missing required key `title`"]);
+    translation_unknown_key: [Write("site.yaml", BILINGUAL), Write(FIRST_EN, "---\ntitle: First\nsumary: x\n---\n")]
+        => Fails(&["content/conclusions/01-eerste.en.md:3:1: error: unknown key `sumary`", "did you mean `summary`?"]);
+    translation_without_source: [Write("site.yaml", BILINGUAL), Write("content/conclusions/09-negende.en.md", "---\ntitle: Ninth\n---\n")]
+        => Fails(&["content/conclusions/09-negende.en.md:1:1: error: this translation has no source file: `conclusions/09-negende.md` does not exist", "add `conclusions/09-negende.md`"]);
+    translation_into_a_language_not_listed: [Write("site.yaml", BILINGUAL), Write("content/conclusions/01-eerste.fr.md", "---\ntitle: Première\n---\n")]
+        => Fails(&["content/conclusions/01-eerste.fr.md:1:1: error: `fr` is not a language of this site", "add `languages: {fr: {}}`"]);
+    translation_into_the_own_language: [Write("site.yaml", BILINGUAL), Write("content/conclusions/01-eerste.nl.md", "---\ntitle: Eerste\n---\n")]
+        => Fails(&["content/conclusions/01-eerste.nl.md:1:1: error: `nl` is the site's own language", "rename it to `conclusions/01-eerste.md`"]);
+    translation_in_a_site_of_one_language: [Write(FIRST_EN, "---\ntitle: First\n---\n")]
+        => Fails(&["content/conclusions/01-eerste.en.md:1:1: error: `en` is not a language of this site", "add `languages: {en: {}}` to site.yaml"]);
+    translation_with_a_broken_link: [Write("site.yaml", BILINGUAL), Write(FIRST_EN, "---\ntitle: First\n---\n\nSee [this](@/conclusions/07-nee.md).\n")]
+        => Fails(&["content/conclusions/01-eerste.en.md:5:", "broken link"]);
+    translation_with_a_clashing_slug: [Write("site.yaml", BILINGUAL), Write(FIRST_EN, "---\ntitle: First\nslug: same\n---\n"), Write("content/conclusions/02-tweede.en.md", "---\ntitle: Second\nslug: same\n---\n")]
+        => Fails(&["content/conclusions/02-tweede.en.md:3:1: error: this page would have the same URL `/en/conclusions/same/` as content/conclusions/01-eerste.en.md"]);
+    translation_builds_beside_its_source: [Write("site.yaml", BILINGUAL), Write(FIRST_EN, "---\ntitle: First conclusion\nslug: first\n---\n\nSee [the second](@/conclusions/02-tweede.md).\n")]
+        => Builds(&["en/conclusions/first/index.html", "en/conclusions/tweede/index.html", "conclusies/eerste/index.html", "en/atom.xml", "en/search-index/index.json", "en/404.html"]);
+    translation_draft_leaves_the_original: [Write("site.yaml", BILINGUAL), Write(FIRST_EN, "---\ntitle: First\nslug: first\ndraft: true\n---\n")]
+        => Builds(&["en/conclusions/eerste/index.html"]);
     site_yaml_print_no_items: [Write("site.yaml", "title: Proefoogst\nprint: {max_items: 0}\n")]
         => Fails(&["site.yaml:2:1: error: `print.max_items` is 0", "such as `print: {max_items: 500}`"]);
     site_yaml_print_items_not_a_number: [Write("site.yaml", "title: Proefoogst\nprint: {max_items: veel}\n")]

@@ -399,3 +399,94 @@ fn every_kind_of_edit_renders_only_the_pages_it_reaches_and_ends_as_a_clean_buil
         }
     }
 }
+
+#[test]
+fn translations_added_edited_and_deleted_rebuild_to_the_clean_result() {
+    let site = Site::small();
+    site.write(
+        "site.yaml",
+        "title: Proefoogst\nlanguage: nl\nbase_url: https://example.org/\nlanguages:\n  en: {title: Test harvest}\n",
+    );
+    let mut pipeline = Preview::new(options(&site)).deferring_print();
+    files(&mut pipeline, &[]);
+    let content = |rel: &str| Change::Content(site.path(rel));
+    let first = "content/conclusions/01-eerste.en.md";
+
+    // A new translation: its page moves to its own slug, lists and relations follow.
+    site.write(
+        first,
+        "---\ntitle: First conclusion\nslug: first\n---\n\nText.\n\n## Approach\n",
+    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+
+    // Its body, then its title.
+    site.write(
+        first,
+        "---\ntitle: First conclusion\nslug: first\n---\n\nOther text.\n\n## Approach\n",
+    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+    site.write(
+        first,
+        "---\ntitle: The first conclusion\nslug: first\n---\n\nOther text.\n\n## Approach\n",
+    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+
+    // A translation linking to it, by the source file.
+    let doe = "content/recommendations/01-doe-dit.en.md";
+    site.write(
+        doe,
+        "---\ntitle: Do this\n---\n\nSee [the approach](@/conclusions/01-eerste.md#approach).\n",
+    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(doe)]);
+
+    // The source's title changes: the Dutch pages follow, the English keep the translation.
+    site.write(
+        "content/conclusions/01-eerste.md",
+        "---\ntitle: Eerste, herzien\nnumber: 1\nsummary: De eerste.\nthemes: [leren]\n---\n\nTekst.\n\n## Aanpak\n",
+    );
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[content("content/conclusions/01-eerste.md")],
+    );
+
+    // Deleted: the page falls back to the original text at the original's slug, so the
+    // anchor of the English heading is gone: the link to it is an error until it is fixed.
+    std::fs::remove_file(site.path(first)).expect("remove the translation");
+    let memory = InMemory::default();
+    let error = pipeline
+        .run(&[content(first)], &memory)
+        .err()
+        .map(|e| e.to_string());
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("no heading with the anchor `#approach`")),
+        "{error:?}"
+    );
+    site.write(
+        doe,
+        "---\ntitle: Do this\n---\n\nSee [the first](@/conclusions/01-eerste.md).\n",
+    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(doe)]);
+
+    // A broken translation fails, and its repair builds the clean site again.
+    site.write(first, "---\ntitle: First\nnumber: 1\n---\n");
+    let memory = InMemory::default();
+    assert!(pipeline.run(&[content(first)], &memory).is_err());
+    site.write(first, "---\ntitle: First\n---\n\nText.\n");
+    assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+
+    // The second language goes away: its pages and files with it.
+    site.write(
+        "site.yaml",
+        "title: Proefoogst\nlanguage: nl\nbase_url: https://example.org/\n",
+    );
+    std::fs::remove_file(site.path(first)).expect("remove the translation");
+    std::fs::remove_file(site.path(doe)).expect("remove the translation");
+    assert_same_as_clean(
+        &site,
+        &mut pipeline,
+        &[Change::Config, content(first), content(doe)],
+    );
+}

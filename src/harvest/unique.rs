@@ -43,7 +43,7 @@ pub(super) fn check_unique(
                 &files[1..],
                 LinkError::DuplicateUrl {
                     path: format!("/{path}"),
-                    other: format!("content/{}", items[files[0]].rel),
+                    other: format!("content/{}", documents[files[0]].rel),
                 },
             ),
         };

@@ -304,6 +304,9 @@ impl Renderer {
         context.insert("edition", &nav);
         context.insert("page", &page);
         context.insert("template", TEMPLATE);
+        // The switch leads to the whole edition in the other languages.
+        let languages = super::languages::links(views, &super::jobs::Job::PRINT);
+        context.insert("languages", &languages);
         let file = file_of(&part.path);
         let failed = |error: RunError| match error {
             RunError::Template(error) => locate(
