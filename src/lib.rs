@@ -81,8 +81,12 @@ pub struct Untranslated {
 /// What a build did about the PDF edition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PdfOutcome {
-    /// Made, of this many bytes, in this time.
-    Made { bytes: usize, elapsed: Duration },
+    /// Made, of this many bytes, in this time: one edition per language.
+    Made {
+        bytes: usize,
+        elapsed: Duration,
+        editions: usize,
+    },
     /// Switched off in `site.yaml`.
     Off,
     /// Left out: the harvest has more items than `pdf.max_items`.
@@ -131,8 +135,21 @@ pub fn summary(built: &Built) -> String {
         built.elapsed.as_millis()
     );
     match &built.pdf {
-        PdfOutcome::Made { bytes, elapsed } => line.push_str(&format!(
+        PdfOutcome::Made {
+            bytes,
+            elapsed,
+            editions: 1,
+        } => line.push_str(&format!(
             "; the PDF ({} kB) took {} ms",
+            bytes.div_ceil(1000),
+            elapsed.as_millis()
+        )),
+        PdfOutcome::Made {
+            bytes,
+            elapsed,
+            editions,
+        } => line.push_str(&format!(
+            "; the PDF in {editions} languages ({} kB) took {} ms",
             bytes.div_ceil(1000),
             elapsed.as_millis()
         )),

@@ -211,7 +211,7 @@ pub(crate) fn render_and_emit(
 ) -> PdfOutcome {
     let pdf = match diagnostics.has_errors() {
         true => PdfOutcome::Off,
-        false => pdf_stage(&harvests[0], frame, gallery, output, pdf_later),
+        false => pdf_stage(harvests, frame, gallery, output, pdf_later),
     };
     if let PdfOutcome::Failed(errors) = &pdf {
         diagnostics.extend(errors.clone());
@@ -259,9 +259,53 @@ pub(crate) fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
     }
 }
 
-/// Makes the PDF edition into `output` (or, `later`, leaves it for the caller) and tells the
-/// renderer what the pages link to.
+/// Makes the PDF edition of each language into `output` (or, `later`, leaves them for the
+/// caller) and tells the renderer what the pages link to. The outcome is the site's own
+/// language's, with the editions of the others added to it; one that fails fails it.
 pub(crate) fn pdf_stage(
+    harvests: &[Harvest],
+    frame: &mut Frame,
+    gallery: &Gallery,
+    output: &Counter<'_>,
+    later: bool,
+) -> PdfOutcome {
+    let mut outcomes = harvests
+        .iter()
+        .map(|harvest| pdf_edition(harvest, frame, gallery, output, later));
+    let Some(mut own) = outcomes.next() else {
+        return PdfOutcome::Off;
+    };
+    for other in outcomes {
+        own = match (own, other) {
+            (PdfOutcome::Failed(mut errors), PdfOutcome::Failed(more)) => {
+                errors.extend(more);
+                PdfOutcome::Failed(errors)
+            }
+            (_, failed @ PdfOutcome::Failed(_)) => failed,
+            (
+                PdfOutcome::Made {
+                    bytes,
+                    elapsed,
+                    editions,
+                },
+                PdfOutcome::Made {
+                    bytes: more,
+                    elapsed: longer,
+                    ..
+                },
+            ) => PdfOutcome::Made {
+                bytes: bytes + more,
+                elapsed: elapsed + longer,
+                editions: editions + 1,
+            },
+            (own, _) => own,
+        };
+    }
+    own
+}
+
+/// The PDF edition of one language's harvest, as [`pdf_stage`] makes them.
+fn pdf_edition(
     harvest: &Harvest,
     frame: &mut Frame,
     gallery: &Gallery,
@@ -274,6 +318,7 @@ pub(crate) fn pdf_stage(
                 let made = PdfOutcome::Made {
                     bytes: report.bytes.len(),
                     elapsed: report.elapsed,
+                    editions: 1,
                 };
                 let path = harvest.routes.pdf().to_string();
                 let source = frame
@@ -294,11 +339,15 @@ pub(crate) fn pdf_stage(
         other => other,
     };
     if let Some(renderer) = &mut frame.renderer {
-        renderer.link_pdf(match &outcome {
-            PdfOutcome::Made { bytes, .. } => Some(Some(*bytes)),
-            PdfOutcome::Later => Some(None),
-            _ => None,
-        });
+        let language = harvest.config.language;
+        renderer.link_pdf(
+            language,
+            match &outcome {
+                PdfOutcome::Made { bytes, .. } => Some(Some(*bytes)),
+                PdfOutcome::Later => Some(None),
+                _ => None,
+            },
+        );
     }
     outcome
 }

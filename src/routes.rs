@@ -34,14 +34,19 @@ pub struct Routes {
 impl Routes {
     /// The routes of a site with this config.
     pub fn new(config: &SiteConfig) -> Routes {
+        let prefix = match config.original {
+            Some(_) => config.language.code().to_string(),
+            None => String::new(),
+        };
+        let pdf = pdf_file_name(&config.title);
         Routes {
             language: config.language,
-            prefix: match config.original {
-                Some(_) => config.language.code().to_string(),
-                None => String::new(),
+            pdf: match prefix.is_empty() {
+                true => pdf,
+                false => format!("{prefix}/{pdf}"),
             },
+            prefix,
             sections: Section::ALL.map(|section| section_url_name(config, section)),
-            pdf: pdf_file_name(&config.title),
             urls: UrlMaker::new(&config.base_url),
             edit: config.edit_url.clone(),
             assets: AssetNames::default(),
@@ -103,7 +108,8 @@ impl Routes {
         page_path(&[&self.prefix, page.url_name(self.language)])
     }
 
-    /// The site-relative path of the PDF edition: `oogst-van-de-cop.pdf`.
+    /// The site-relative path of the PDF edition: `oogst-van-de-cop.pdf`, in a translation
+    /// `en/harvest-of-the-cop.pdf`.
     pub fn pdf(&self) -> &str {
         &self.pdf
     }

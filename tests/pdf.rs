@@ -33,8 +33,21 @@ fn repo() -> &'static Path {
 
 /// The shipped harvest built once for all tests here; its PDF's path.
 fn shipped_pdf() -> &'static Path {
-    static PDF: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, pdf) = PDF.get_or_init(|| {
+    static PDF: OnceLock<PathBuf> = OnceLock::new();
+    PDF.get_or_init(|| shipped().join("oogst-van-de-cop-ondergrond-en-omgevingswet.pdf"))
+}
+
+/// The PDF of the shipped harvest's English translation, named after its English title.
+fn shipped_english_pdf() -> &'static Path {
+    static PDF: OnceLock<PathBuf> = OnceLock::new();
+    let name = "harvest-of-the-cop-on-the-subsurface-and-the-environment-and-planning-act.pdf";
+    PDF.get_or_init(|| shipped().join("en").join(name))
+}
+
+/// The shipped harvest built once for all tests here: its output folder.
+fn shipped() -> &'static Path {
+    static SITE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, public) = SITE.get_or_init(|| {
         let out = tempfile::tempdir().expect("a temporary folder");
         common::oogst()
             .args(["build", "--root"])
@@ -43,13 +56,10 @@ fn shipped_pdf() -> &'static Path {
             .arg(out.path().join("public"))
             .assert()
             .success();
-        let pdf = out
-            .path()
-            .join("public/oogst-van-de-cop-ondergrond-en-omgevingswet.pdf");
-        assert!(pdf.is_file(), "no PDF named after the site's title");
-        (out, pdf)
+        let public = out.path().join("public");
+        (out, public)
     });
-    pdf
+    public
 }
 
 fn path_str(path: &Path) -> &str {
@@ -61,15 +71,24 @@ fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Title and first paragraph of each Markdown file in a content folder, in file order.
-fn items(section: &str) -> Vec<(String, String)> {
+/// The items of a content folder in the site's own language (not their translations), in
+/// file order.
+fn source_files(section: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("content").join(section))
         .expect("the section folder")
         .map(|e| e.expect("an entry").path())
-        .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            name.is_some_and(|n| n != "_index.md" && n.matches('.').count() == 1)
+        })
         .collect();
     files.sort();
     files
+}
+
+/// Title and first paragraph of each item of a content folder, in file order.
+fn items(section: &str) -> Vec<(String, String)> {
+    source_files(section)
         .iter()
         .map(|file| {
             let text = std::fs::read_to_string(file).expect("a content file");
@@ -131,6 +150,44 @@ fn the_pdf_is_tagged_titled_and_in_dutch() {
         catalog.contains("/Lang (nl)"),
         "no /Lang (nl) in the catalog"
     );
+}
+
+#[test]
+fn the_english_pdf_is_tagged_titled_in_english_and_holds_the_translation() {
+    let pdf = shipped_english_pdf();
+    assert!(
+        pdf.is_file(),
+        "no English PDF named after the English title"
+    );
+    let info = tool("pdfinfo", &[path_str(pdf)]);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(
+        info.contains("Title:           Harvest of the CoP on the Subsurface and the Environment and Planning Act"),
+        "{info}"
+    );
+    assert!(uncompressed(pdf).contains("/Lang (en)"), "no /Lang (en)");
+    // Every English title in the reading order of the Dutch edition; interface in English.
+    let text = squeeze(&tool("pdftotext", &[path_str(pdf), "-"]));
+    assert!(text.contains("Contents") && text.contains("Recommendations"));
+    let mut at = 0;
+    for title in [
+        "The CoP as a place to learn",
+        "Small group, big effect",
+        "Broaden the group",
+    ] {
+        let found = text[at..]
+            .find(title)
+            .unwrap_or_else(|| panic!("no {title:?} after the previous title"));
+        at += found + title.len();
+    }
+    // The pages of the English site link to it, the Dutch ones to theirs.
+    let page = std::fs::read_to_string(
+        shipped().join("en/conclusions/cop-as-a-place-to-learn/index.html"),
+    )
+    .expect("an English page");
+    assert!(page.contains(
+        "/en/harvest-of-the-cop-on-the-subsurface-and-the-environment-and-planning-act.pdf"
+    ));
 }
 
 /// The PDF with its streams uncompressed, as text.
@@ -368,14 +425,7 @@ fn links_to_items_land_on_the_page_that_shows_them() {
         ["themes", "conclusions", "recommendations"]
             .iter()
             .flat_map(|section| {
-                let mut files: Vec<PathBuf> =
-                    std::fs::read_dir(repo().join("content").join(section))
-                        .expect("a section")
-                        .map(|e| e.expect("an entry").path())
-                        .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
-                        .collect();
-                files.sort();
-                files
+                source_files(section)
                     .into_iter()
                     .map(|f| {
                         format!(

@@ -39,9 +39,10 @@ pub fn prepare(
     gallery: &Gallery,
 ) -> Result<Prepared, Diagnostics> {
     let today = today();
+    let strings = theme.strings_in(harvest.config.language);
     let cover = data::Cover {
-        strings: &theme.strings,
-        date: written_date(today, &theme.strings),
+        strings,
+        date: written_date(today, strings),
     };
     let (module, mut diagnostics) = data::harvest_module(harvest, gallery, &cover);
     let mut binaries = Vec::with_capacity(module.images.len());

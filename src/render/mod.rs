@@ -26,6 +26,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 use tera::Tera;
 
+use crate::config::Language;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::Harvest;
 use crate::output::{Content, Counter, OutputError};
@@ -53,8 +54,9 @@ pub struct Renderer {
     templates: BTreeMap<String, TemplateSource>,
     /// What the `print_body` function gives templates, set when the print edition is rendered.
     print_edition: SharedEdition,
-    /// The PDF edition the pages link to, with its size when known; `None`: no link.
-    pdf: Option<Option<usize>>,
+    /// The PDF edition in each language the pages link to, with its size when known; a
+    /// language without one: no link.
+    pdf: BTreeMap<Language, Option<usize>>,
 }
 
 impl Renderer {
@@ -82,7 +84,7 @@ impl Renderer {
             rendered: AtomicUsize::new(0),
             templates: theme.templates.clone(),
             print_edition,
-            pdf: None,
+            pdf: BTreeMap::new(),
         })
     }
 
@@ -91,10 +93,13 @@ impl Renderer {
         self.rendered.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Pages link to the PDF edition from now on, with its size in bytes when known;
-    /// `None`: they do not link to one.
-    pub fn link_pdf(&mut self, pdf: Option<Option<usize>>) {
-        self.pdf = pdf;
+    /// Pages in `language` link to its PDF edition from now on, with its size in bytes when
+    /// known; `None`: they do not link to one.
+    pub fn link_pdf(&mut self, language: Language, pdf: Option<Option<usize>>) {
+        match pdf {
+            Some(bytes) => self.pdf.insert(language, bytes),
+            None => self.pdf.remove(&language),
+        };
     }
 
     /// What every template sees: `site`, `nav`, `t` and `print_parts` (how many parts the
@@ -112,7 +117,8 @@ impl Renderer {
     /// The links of every page, with the PDF edition's when there is one.
     fn nav(&self, views: &Views<'_>) -> context::Nav {
         let mut nav = views.nav();
-        nav.pdf = self.pdf.map(|bytes| views.pdf_link(bytes));
+        let language = views.harvest.config.language;
+        nav.pdf = (self.pdf.get(&language)).map(|&bytes| views.pdf_link(bytes));
         nav
     }
 

@@ -183,7 +183,7 @@ fn next_batch(wakes: &Receiver<Wake>) -> Result<BTreeSet<Change>, ServeError> {
 /// Hands what the PDF of the last good run is made from to the thread that makes it.
 fn make_pdf(preview: &mut Preview, live: &Live, pdf: &PdfMaker) {
     match preview.prepare_pdf() {
-        Some(Ok((path, prepared))) => pdf.make(path, prepared),
+        Some(Ok(editions)) => pdf.make(editions),
         Some(Err(errors)) => {
             eprintln!("the PDF: {errors}");
             live.fail(errors);

@@ -1,19 +1,21 @@
 //! The PDF edition in the preview: made on a thread of its own after a rebuild, never on
-//! the way from a save to the reload; at most one at a time, and only the newest.
+//! the way from a save to the reload; one language's at a time, and only the newest.
 
 use std::sync::{Arc, Condvar, Mutex};
 
+use crate::diagnostics::Diagnostics;
 use crate::output::Content;
-use crate::pdf::Prepared;
+use crate::pdf::{Prepared, Report};
 
 use super::http::Live;
 
-/// The last PDF made, and the next one waiting to be made.
+/// The last PDF made of each language, and the next ones waiting to be made.
 #[derive(Default)]
 struct Queue {
-    /// Its path and bytes, put back into every newly published site until a newer one is made.
-    last: Option<(String, Arc<Vec<u8>>)>,
-    next: Option<(String, Prepared)>,
+    /// Their paths and bytes, put back into every newly published site until newer ones
+    /// are made.
+    last: Vec<(String, Arc<Vec<u8>>)>,
+    next: Vec<(String, Prepared)>,
 }
 
 /// Hands rebuilt harvests to the thread that makes their PDF.
@@ -38,17 +40,24 @@ impl PdfMaker {
         maker
     }
 
-    /// The PDF of a newly published site is the last one made until its own is ready.
+    /// The PDFs of a newly published site are the last ones made until its own are ready.
     pub fn keep_last(&self, live: &Live) {
         let last = self.lock().last.clone();
-        if let Some((path, bytes)) = last {
+        for (path, bytes) in last {
             live.patch(path, Content::Shared(bytes));
         }
     }
 
-    /// Makes the PDF of `prepared` next, in place of any not yet begun.
-    pub fn make(&self, path: String, prepared: Prepared) {
-        self.lock().next = Some((path, prepared));
+    /// Makes the PDFs of `editions` (path, what it is made from) next, in place of any not
+    /// yet begun.
+    pub fn make(&self, editions: Vec<(String, Prepared)>) {
+        let mut queue = self.lock();
+        // A language the site no longer has keeps no PDF.
+        queue
+            .last
+            .retain(|(path, _)| editions.iter().any(|(p, _)| p == path));
+        queue.next = editions;
+        drop(queue);
         self.queue.1.notify_one();
     }
 
@@ -59,26 +68,35 @@ impl PdfMaker {
     fn run(&self, live: &Live) {
         yield_to_rebuilds();
         loop {
-            let (path, prepared) = {
+            let editions = {
                 let mut queue = self.lock();
-                loop {
-                    if let Some(next) = queue.next.take() {
-                        break next;
-                    }
+                while queue.next.is_empty() {
                     queue = self.queue.1.wait(queue).unwrap_or_else(|e| e.into_inner());
                 }
+                std::mem::take(&mut queue.next)
             };
-            match prepared.make() {
-                Ok(report) => {
-                    let bytes = Arc::new(report.bytes);
-                    self.lock().last = Some((path.clone(), bytes.clone()));
-                    live.patch(path, Content::Shared(bytes));
-                    println!("made the PDF in {} ms", report.elapsed.as_millis());
-                }
-                Err(errors) => {
-                    eprintln!("the PDF: {errors}");
-                    live.fail(errors);
-                }
+            for (path, prepared) in editions {
+                self.publish(live, path, prepared.make());
+            }
+        }
+    }
+
+    /// Serves a PDF made at `path`, and keeps it for the sites published after; or tells
+    /// why it could not be made.
+    fn publish(&self, live: &Live, path: String, made: Result<Report, Diagnostics>) {
+        match made {
+            Ok(report) => {
+                let bytes = Arc::new(report.bytes);
+                let mut queue = self.lock();
+                queue.last.retain(|(p, _)| *p != path);
+                queue.last.push((path.clone(), bytes.clone()));
+                drop(queue);
+                live.patch(path, Content::Shared(bytes));
+                println!("made the PDF in {} ms", report.elapsed.as_millis());
+            }
+            Err(errors) => {
+                eprintln!("the PDF: {errors}");
+                live.fail(errors);
             }
         }
     }

@@ -79,20 +79,23 @@ impl Preview {
         self
     }
 
-    /// What the PDF edition of the last good run is made from, with the path it goes to;
-    /// `None` when it is up to date or not wanted.
-    pub fn prepare_pdf(&mut self) -> Option<Result<(String, pdf::Prepared), Diagnostics>> {
+    /// What the PDF edition of the last good run is made from in each language, with the
+    /// path it goes to; `None` when they are up to date or not wanted.
+    pub fn prepare_pdf(&mut self) -> Option<Result<Vec<(String, pdf::Prepared)>, Diagnostics>> {
         if !std::mem::take(&mut self.pdf_pending) {
             return None;
         }
-        let (Some(frame), Some([harvest, ..])) = (&self.frame, self.last.as_deref()) else {
+        let (Some(frame), Some(harvests)) = (&self.frame, self.last.as_deref()) else {
             return None;
         };
-        let path = harvest.routes.pdf().to_string();
         let root = &self.options.root;
+        let prepared = harvests.iter().map(|harvest| {
+            let path = harvest.routes.pdf().to_string();
+            pdf::prepare(harvest, &frame.theme, &self.gallery).map(|prepared| (path, prepared))
+        });
         Some(
-            pdf::prepare(harvest, &frame.theme, &self.gallery)
-                .map(|prepared| (path, prepared))
+            prepared
+                .collect::<Result<_, _>>()
                 .map_err(|d| finish(d, root)),
         )
     }
@@ -213,7 +216,7 @@ impl Preview {
                 })
                 .collect();
             let changed = changed.iter().map(String::as_str).collect();
-            let pdf = pdf_stage(harvest, frame, &self.gallery, &output, true);
+            let pdf = pdf_stage(&harvests, frame, &self.gallery, &output, true);
             let renderer = frame.renderer.as_mut()?;
             let rendered = renderer.render_affected(
                 before,
