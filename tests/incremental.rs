@@ -16,12 +16,17 @@ fn options(site: &Site) -> BuildOptions {
     }
 }
 
+/// The site served after `changes`, with what a preview that defers them makes after.
 fn files(pipeline: &mut Preview, changes: &[Change]) -> BTreeMap<String, Vec<u8>> {
     let memory = InMemory::default();
     pipeline
         .run(changes, &memory)
         .unwrap_or_else(|e| panic!("{e}"));
-    contents(&memory.into_site())
+    let mut served = memory.into_site();
+    if let Some(later) = pipeline.finish_deferred() {
+        served.apply(later.unwrap_or_else(|e| panic!("{e}")));
+    }
+    contents(&served)
 }
 
 /// A clean build, as `oogst build` makes it.
@@ -405,8 +410,10 @@ fn translations_added_edited_and_deleted_rebuild_to_the_clean_result() {
     let site = Site::small();
     site.write(
         "site.yaml",
-        "title: Proefoogst\nlanguage: nl\nbase_url: https://example.org/\nlanguages:\n  en: {title: Test harvest}\n",
+        "title: Proefoogst\nlanguage: nl\nbase_url: https://example.org/\npdf: false\nlanguages:\n  en: {title: Test harvest}\n",
     );
+    // As the preview server runs it: the files that hold every item made after the pages
+    // an edit reaches (the PDF, made apart, is left out here).
     let mut pipeline = Preview::new(options(&site)).deferring_print();
     files(&mut pipeline, &[]);
     let content = |rel: &str| Change::Content(site.path(rel));
@@ -415,16 +422,18 @@ fn translations_added_edited_and_deleted_rebuild_to_the_clean_result() {
     // A new translation: its page moves to its own slug, lists and relations follow.
     site.write(
         first,
-        "---\ntitle: First conclusion\nslug: first\n---\n\nText.\n\n## Approach\n",
+        "---\ntitle: First conclusion\nslug: first\nsummary: The first.\n---\n\nText.\n\n## Approach\n",
     );
     assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
 
-    // Its body, then its title.
+    // Its body, then its title: the body reaches its English page alone.
     site.write(
         first,
-        "---\ntitle: First conclusion\nslug: first\n---\n\nOther text.\n\n## Approach\n",
+        "---\ntitle: First conclusion\nslug: first\nsummary: The first.\n---\n\nOther text.\n\n## Approach\n",
     );
     assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+    let rendered = pipeline.pages_rendered();
+    assert!(rendered <= 2, "{rendered} pages rendered for a body");
     site.write(
         first,
         "---\ntitle: The first conclusion\nslug: first\n---\n\nOther text.\n\n## Approach\n",
@@ -480,7 +489,7 @@ fn translations_added_edited_and_deleted_rebuild_to_the_clean_result() {
     // The second language goes away: its pages and files with it.
     site.write(
         "site.yaml",
-        "title: Proefoogst\nlanguage: nl\nbase_url: https://example.org/\n",
+        "title: Proefoogst\nlanguage: nl\nbase_url: https://example.org/\npdf: false\n",
     );
     std::fs::remove_file(site.path(first)).expect("remove the translation");
     std::fs::remove_file(site.path(doe)).expect("remove the translation");

@@ -1,8 +1,8 @@
 //! A harvest in another language: the same items in the same order, with the title,
 //! summary, slug, tags and body of each item's translation where it has one and its
 //! original where not; relations and numbers are the original's, as they hold in every
-//! language. Pages live under the language's own routes (`/en/…`), and `@/` links lead to
-//! pages of the same language.
+//! language. Pages live under the language's own routes (`/en/…`), and `@/` links in a
+//! translation lead to pages of the same language.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -124,19 +124,25 @@ pub fn translate(
         gallery: links.gallery.clone(),
         fingerprint: 0,
     };
+    // The bodies of the translations are rendered; an item not translated keeps the
+    // original's body, whose links lead to the original's pages (where its anchors are).
+    let translated: Vec<ItemId> = (0..items.len())
+        .filter(|&id| translations[id].is_some())
+        .collect();
+    let texts: Vec<&Document> = translations.iter().flatten().copied().collect();
     let mut found = Diagnostics::new();
     let safe = config.markdown.safe;
     let (bodies, fingerprint, spool) =
-        bodies::render_bodies(&documents, &targets, &routes.urls, safe, memo, &mut found);
+        bodies::render_bodies(&texts, &targets, &routes.urls, safe, memo, &mut found);
     targets.fingerprint = fingerprint;
-    for ((item, body), translation) in items.iter_mut().zip(bodies).zip(&translations) {
-        if translation.is_some() && item.summary.is_empty() {
+    for (&id, body) in translated.iter().zip(bodies) {
+        let item = &mut items[id];
+        if item.summary.is_empty() {
             item.summary = shorten(&body.lead, SUMMARY_LENGTH);
             item.summary_from_body = true;
         }
         item.body = body;
     }
-    let translated = (0..items.len()).filter(|&id| translations[id].is_some());
     found.extend(body_problems(&items, translated, &targets.index));
     for problem in found.iter().filter(|d| files.contains(d.file.as_path())) {
         diagnostics.push(problem.clone());

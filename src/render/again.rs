@@ -40,9 +40,8 @@ impl Renderer {
     /// the harvest `before` having become `harvest` (see [`affected::affected`]), and,
     /// unless `defer`, the files that hold every item: the print edition, the search index,
     /// the feed, sitemap and open data. Puts every file into `output`, the others as the
-    /// memo's last run made them. `None`, having rendered nothing, when what every page is
-    /// given changed (a section's title, the pages in the navigation): then every page must
-    /// be rendered.
+    /// memo's last run made them. Only while what every page is given is the same
+    /// ([`Renderer::same_globals`]).
     #[allow(clippy::too_many_arguments)]
     pub fn render_affected(
         &mut self,
@@ -53,11 +52,8 @@ impl Renderer {
         changed: &HashSet<&str>,
         defer: bool,
         memo: &mut RenderMemo,
-    ) -> Option<Diagnostics> {
+    ) -> Diagnostics {
         let views = Views::new(harvest, theme.strings_in(harvest.config.language));
-        if self.globals(&views, Some(0)).key() != memo.global {
-            return None;
-        }
         let jobs = affected::affected(before, harvest, changed, &memo.shows);
         // The pages of items that are gone or renamed, and list pages no longer needed.
         let made = self.jobs(&views);
@@ -65,7 +61,15 @@ impl Renderer {
         memo.pages.retain(|file, _| files.contains(file));
         let pages: HashSet<PageOf> = made.iter().map(|&job| PageOf::of(job, harvest)).collect();
         memo.shows.retain(|page, _| pages.contains(page));
-        Some(self.render_again(harvest, theme, output, jobs, defer, memo))
+        self.render_again(harvest, theme, output, jobs, defer, memo)
+    }
+
+    /// Whether what every page of `harvest` is given (site, navigation, interface strings)
+    /// is what the memo's pages were given: else every page must be rendered, and
+    /// [`Renderer::render_affected`] does not do.
+    pub fn same_globals(&self, harvest: &Harvest, theme: &Theme, memo: &RenderMemo) -> bool {
+        let views = Views::new(harvest, theme.strings_in(harvest.config.language));
+        self.globals(&views, Some(0)).key() == memo.global
     }
 
     /// Renders `jobs` again, and unless `defer` the files that hold every item; puts every
@@ -79,7 +83,10 @@ impl Renderer {
         defer: bool,
         memo: &mut RenderMemo,
     ) -> Diagnostics {
-        *self.rendered.get_mut() = 0;
+        // The languages of a site are rendered one after the other, its own first.
+        if harvest.config.original.is_none() {
+            *self.rendered.get_mut() = 0;
+        }
         if !defer {
             jobs.extend([Job::PRINT, Job::MATRIX]);
         }
@@ -112,12 +119,13 @@ impl Renderer {
     /// open data, the parts of an edition in parts) into the memo; returns those that
     /// changed, with their content, and those no longer made.
     fn republish(
-        &self,
+        &mut self,
         harvest: &Harvest,
         theme: &Theme,
         memo: &mut RenderMemo,
     ) -> (Later, Diagnostics) {
         let views = Views::new(harvest, theme.strings_in(harvest.config.language));
+        self.use_globals(&views, Some(0));
         let mut before = std::mem::take(&mut memo.published);
         let output = Counter::new(&Discard);
         let mut diagnostics = publish(
@@ -171,7 +179,7 @@ impl Renderer {
     ) -> Diagnostics {
         *self.gave_up.get_mut() = false;
         let views = Views::new(harvest, theme.strings_in(harvest.config.language));
-        let global_hash = self.globals(&views, Some(0)).key();
+        let global_hash = self.use_globals(&views, Some(0));
         let results: Vec<_> = jobs
             .par_iter()
             .with_max_len(crate::PARALLEL_PIECE)

@@ -88,7 +88,8 @@ impl Renderer {
         })
     }
 
-    /// How many pages the last render ran their template for; the others it reused.
+    /// How many pages the last render ran their template for, in every language; the
+    /// others it reused.
     pub fn pages_rendered(&self) -> usize {
         self.rendered.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -114,6 +115,18 @@ impl Renderer {
         global
     }
 
+    /// Gives every template what [`Renderer::globals`] makes of `views` (a site's languages
+    /// are rendered in turn, each with its own); returns its hash.
+    fn use_globals(&mut self, views: &Views<'_>, seed: Option<u64>) -> Option<u64> {
+        let global = self.globals(views, seed);
+        let hash = global.key();
+        // A copy is made only when a run given up still holds the templates.
+        Arc::make_mut(&mut self.tera)
+            .global_context()
+            .extend(global.context);
+        hash
+    }
+
     /// The links of every page, with the PDF edition's when there is one.
     fn nav(&self, views: &Views<'_>) -> context::Nav {
         let mut nav = views.nav();
@@ -134,14 +147,12 @@ impl Renderer {
         mut memo: Option<&mut RenderMemo>,
     ) -> Diagnostics {
         *self.gave_up.get_mut() = false;
-        *self.rendered.get_mut() = 0;
+        // The languages of a site are rendered one after the other, its own first.
+        if harvest.config.original.is_none() {
+            *self.rendered.get_mut() = 0;
+        }
         let views = Views::new(harvest, theme.strings_in(harvest.config.language));
-        let global = self.globals(&views, memo.is_some().then_some(0));
-        let global_hash = global.key();
-        // A copy is made only when a run given up still holds the templates.
-        Arc::make_mut(&mut self.tera)
-            .global_context()
-            .extend(global.context);
+        let global_hash = self.use_globals(&views, memo.is_some().then_some(0));
 
         let jobs = self.jobs(&views);
         // Big pages hold copies of their bodies while they render: one at a time, so two

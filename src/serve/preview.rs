@@ -4,12 +4,13 @@
 //! bodies whose links could have changed, and reuses every page whose template input is
 //! the same; the result equals a clean build, byte for byte.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::content::Document;
 use crate::content::load;
+use crate::content::{Document, translation_of};
 use crate::diagnostics::Diagnostics;
 use crate::harvest::{BodyMemo, Harvest};
 use crate::images::Gallery;
@@ -116,20 +117,19 @@ impl Preview {
         if !std::mem::take(&mut self.deferred_pending) {
             return None;
         }
-        let (Some(frame), Some([harvest]), Some(memo)) = (
-            &mut self.frame,
-            self.last.as_deref(),
-            self.render.first_mut(),
-        ) else {
+        let (Some(frame), Some(harvests)) = (&mut self.frame, self.last.as_deref()) else {
             return None;
         };
         let renderer = frame.renderer.as_mut()?;
         let root = &self.options.root;
-        Some(
-            renderer
-                .render_deferred(harvest, &frame.theme, memo)
-                .map_err(|d| finish(d, root)),
-        )
+        let mut later = Later::new();
+        for (harvest, memo) in harvests.iter().zip(self.render.iter_mut()) {
+            match renderer.render_deferred(harvest, &frame.theme, memo) {
+                Ok(files) => later.extend(files),
+                Err(errors) => return Some(Err(finish(errors, root))),
+            }
+        }
+        Some(Ok(later))
     }
 
     /// Runs the pipeline after `changes` (everything, the first time), putting every output
@@ -191,46 +191,52 @@ impl Preview {
         );
         diagnostics.extend(problems);
         let output = Counter::new(sink);
-        // After an edit of content only, the pages it reaches; else every page. (A site in
-        // more than one language renders all of its pages, reusing those whose input is
-        // the same.)
+        // After an edit of content only, the pages it reaches in each language; else every
+        // page.
         let content_only = !frame_stale
             && !diagnostics.has_errors()
             && (self.pdf_later || wants_pdf(&harvests[0]) != PdfOutcome::Later);
-        let single = match (
-            before.as_deref(),
-            harvests.as_slice(),
-            self.render.first_mut(),
-        ) {
-            (Some([before]), [harvest], Some(memo)) if content_only => {
-                Some((before, harvest, memo))
+        let quick = 'quick: {
+            let Some(before) = before
+                .as_deref()
+                .filter(|b| content_only && b.len() == harvests.len())
+            else {
+                break 'quick None;
+            };
+            let (Some(renderer), theme) = (&frame.renderer, &frame.theme) else {
+                break 'quick None;
+            };
+            let memos = &mut self.render;
+            let known = memos.len() == harvests.len()
+                && (harvests.iter().zip(memos.iter()))
+                    .all(|(harvest, memo)| renderer.same_globals(harvest, theme, memo));
+            if !known {
+                break 'quick None;
             }
-            _ => None,
-        };
-        let quick = single.and_then(|(before, harvest, memo)| {
-            let changed: Vec<String> = changes
-                .iter()
-                .filter_map(|c| match c {
-                    Change::Content(path) => Some(load::relative(&content_dir, path)),
-                    _ => None,
-                })
-                .collect();
+            // A translation changed is its source's item changed, in every language.
+            let mut changed: HashSet<String> = HashSet::new();
+            for change in changes {
+                if let Change::Content(path) = change {
+                    let rel = load::relative(&content_dir, path);
+                    if let Some((source, _)) = translation_of(&rel) {
+                        changed.insert(source);
+                    }
+                    changed.insert(rel);
+                }
+            }
             let changed = changed.iter().map(String::as_str).collect();
             let pdf = pdf_stage(&harvests, frame, &self.gallery, &output, true);
-            let renderer = frame.renderer.as_mut()?;
-            let rendered = renderer.render_affected(
-                before,
-                harvest,
-                &frame.theme,
-                &output,
-                &changed,
-                self.defer,
-                memo,
-            )?;
-            diagnostics.extend(rendered);
+            let (Some(renderer), theme) = (&mut frame.renderer, &frame.theme) else {
+                break 'quick None;
+            };
+            for ((before, harvest), memo) in before.iter().zip(&harvests).zip(memos.iter_mut()) {
+                let rendered = renderer
+                    .render_affected(before, harvest, theme, &output, &changed, self.defer, memo);
+                diagnostics.extend(rendered);
+            }
             diagnostics.extend(add_files(&output, &root, frame, &harvests, &self.gallery));
             Some(pdf)
-        });
+        };
         self.deferred_pending = quick.is_some() && self.defer;
         let pdf = match quick {
             Some(pdf) => pdf,
