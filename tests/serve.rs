@@ -514,3 +514,53 @@ fn an_edit_that_finishes_many_pages_later_keeps_the_event_stream_open() {
     );
     assert!(server.get("/").text().contains("Vijfde"));
 }
+
+#[test]
+fn a_saved_translation_is_served_in_its_language_and_a_deleted_one_falls_back() {
+    let site = Site::small();
+    site.write(
+        "site.yaml",
+        "title: Proefoogst\npdf: false\nlanguages:\n  en: {title: Test harvest}\n",
+    );
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    let before = server.get("/en/conclusions/eerste/").text();
+    assert!(before.contains("not been translated yet"), "{before}");
+    // A new translation: the English page has its text, at its own slug.
+    atomic_save(
+        &site,
+        "content/conclusions/01-eerste.en.md",
+        "---\ntitle: First conclusion\nslug: first\n---\n\nThe first, in English.\n",
+    );
+    assert!(
+        events.next_matching("event: reload", WAIT).is_some(),
+        "a reload after the new translation: {:?}",
+        server.output()
+    );
+    let page = server.get("/en/conclusions/first/").text();
+    assert!(page.contains("The first, in English.") && page.contains("First conclusion"));
+    assert!(
+        server
+            .get("/conclusies/eerste/")
+            .text()
+            .contains("/en/conclusions/first/")
+    );
+    // An edit of it.
+    atomic_save(
+        &site,
+        "content/conclusions/01-eerste.en.md",
+        "---\ntitle: First conclusion\nslug: first\n---\n\nEdited in English.\n",
+    );
+    assert!(events.next_matching("event: reload", WAIT).is_some());
+    assert!(
+        server
+            .get("/en/conclusions/first/")
+            .text()
+            .contains("Edited in English.")
+    );
+    // Deleted: the English page is the original again, at the original's slug.
+    std::fs::remove_file(site.path("content/conclusions/01-eerste.en.md")).expect("remove");
+    assert!(events.next_matching("event: reload", WAIT).is_some());
+    let page = server.get("/en/conclusions/eerste/").text();
+    assert!(page.contains("Tekst van de eerste.") && page.contains("not been translated yet"));
+}
