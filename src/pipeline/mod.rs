@@ -3,12 +3,9 @@
 //! again and again with what it remembers (`serve::Preview`), through the same functions.
 
 use std::collections::BTreeMap;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-
-use rayon::prelude::*;
 
 use crate::assets::Fingerprinted;
 use crate::config::{CONFIG_FILE, ConfigWarning, SiteConfig};
@@ -17,12 +14,17 @@ use crate::content::load::{self, is_ignored};
 use crate::content::{Asset, Document, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{self, BodyMemo, Harvest, LinkInput};
-use crate::images::{self, Gallery};
-use crate::output::{Content, Counter, OutputError, Sink};
+use crate::images::Gallery;
+use crate::output::{Counter, Sink};
 use crate::render::{RenderMemo, Renderer};
 use crate::routes::{self, Routes, UrlMaker};
-use crate::theme::{StaticFile, Theme};
-use crate::{BuildOptions, Built, PdfOutcome, Untranslated, pdf};
+use crate::theme::Theme;
+use crate::{BuildOptions, Built, PdfOutcome, Untranslated};
+
+mod files;
+mod pdf;
+pub(crate) use files::add_files;
+pub(crate) use pdf::{pdf_stage, wants_pdf};
 
 /// What changed on disk since the last run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -236,122 +238,6 @@ pub(crate) fn render_and_emit(
     pdf
 }
 
-/// Whether the harvest gets a PDF edition: `Later` if it does, else why not.
-pub(crate) fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
-    let settings = harvest.config.pdf;
-    let items: usize = Section::ALL.iter().map(|&s| harvest.section(s).len()).sum();
-    if !settings.enabled {
-        PdfOutcome::Off
-    } else if items > settings.max_items {
-        PdfOutcome::TooLarge {
-            items,
-            max: settings.max_items,
-        }
-    } else {
-        let bytes = harvest.items.iter().map(|i| i.body.html_len()).sum();
-        match bytes > pdf::MAX_TEXT_BYTES {
-            true => PdfOutcome::TooLong {
-                bytes,
-                max: pdf::MAX_TEXT_BYTES,
-            },
-            false => PdfOutcome::Later,
-        }
-    }
-}
-
-/// Makes the PDF edition of each language into `output` (or, `later`, leaves them for the
-/// caller) and tells the renderer what the pages link to. The outcome is the site's own
-/// language's, with the editions of the others added to it; one that fails fails it.
-pub(crate) fn pdf_stage(
-    harvests: &[Harvest],
-    frame: &mut Frame,
-    gallery: &Gallery,
-    output: &Counter<'_>,
-    later: bool,
-) -> PdfOutcome {
-    let mut outcomes = harvests
-        .iter()
-        .map(|harvest| pdf_edition(harvest, frame, gallery, output, later));
-    let Some(mut own) = outcomes.next() else {
-        return PdfOutcome::Off;
-    };
-    for other in outcomes {
-        own = match (own, other) {
-            (PdfOutcome::Failed(mut errors), PdfOutcome::Failed(more)) => {
-                errors.extend(more);
-                PdfOutcome::Failed(errors)
-            }
-            (_, failed @ PdfOutcome::Failed(_)) => failed,
-            (
-                PdfOutcome::Made {
-                    bytes,
-                    elapsed,
-                    editions,
-                },
-                PdfOutcome::Made {
-                    bytes: more,
-                    elapsed: longer,
-                    ..
-                },
-            ) => PdfOutcome::Made {
-                bytes: bytes + more,
-                elapsed: elapsed + longer,
-                editions: editions + 1,
-            },
-            (own, _) => own,
-        };
-    }
-    own
-}
-
-/// The PDF edition of one language's harvest, as [`pdf_stage`] makes them.
-fn pdf_edition(
-    harvest: &Harvest,
-    frame: &mut Frame,
-    gallery: &Gallery,
-    output: &Counter<'_>,
-    later: bool,
-) -> PdfOutcome {
-    let outcome = match wants_pdf(harvest) {
-        PdfOutcome::Later if !later => match pdf::make(harvest, &frame.theme, gallery) {
-            Ok(report) => {
-                let made = PdfOutcome::Made {
-                    bytes: report.bytes.len(),
-                    elapsed: report.elapsed,
-                    editions: 1,
-                };
-                let path = harvest.routes.pdf().to_string();
-                let source = frame
-                    .theme
-                    .pdf_templates
-                    .get(pdf::MAIN_TEMPLATE)
-                    .map(|t| t.origin.display_path())
-                    .unwrap_or_default();
-                match output.add(path, Content::Bytes(report.bytes), &source) {
-                    Ok(()) => made,
-                    Err(e) => PdfOutcome::Failed(
-                        Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e).into(),
-                    ),
-                }
-            }
-            Err(errors) => PdfOutcome::Failed(errors),
-        },
-        other => other,
-    };
-    if let Some(renderer) = &mut frame.renderer {
-        let language = harvest.config.language;
-        renderer.link_pdf(
-            language,
-            match &outcome {
-                PdfOutcome::Made { bytes, .. } => Some(Some(*bytes)),
-                PdfOutcome::Later => Some(None),
-                _ => None,
-            },
-        );
-    }
-    outcome
-}
-
 /// What a run of the site at `root` made, with its warnings, when `diagnostics` hold nothing
 /// worse; else the errors, and the warnings after them. Both as [`finish`] gives them.
 pub(crate) fn conclude(
@@ -513,149 +399,6 @@ impl ContentState {
             self.assets.insert(rel.to_string(), asset);
         }
     }
-}
-
-/// Who an output file comes from, which decides what may replace it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Owner {
-    /// The theme: the site's own files replace it.
-    Theme,
-    /// A file of `static/` or beside the content.
-    Site,
-    /// What is made of an image a page shows.
-    Image,
-}
-
-/// Theme static files, the sizes of every image the pages show, the site's `static/` (which
-/// wins over the theme) and files beside the content (which win over the theme's too). A
-/// raster image in `static/` is published stripped of its metadata, every other file as it
-/// is; an image beside the content only through the sizes made of it, when a page shows it.
-/// The stylesheet and script are published under their hash, with the brand's logo.
-/// None may replace a page or file oogst made, and no two of the site's files may have one
-/// path.
-pub(crate) fn add_files(
-    output: &Counter<'_>,
-    root: &Path,
-    frame: &Frame,
-    harvests: &[Harvest],
-    gallery: &Gallery,
-) -> Diagnostics {
-    let (theme, fingerprinted) = (&frame.theme, &frame.fingerprinted);
-    // Files beside the content are the same in every language.
-    let harvest = &harvests[0];
-    let (statics, mut diagnostics) = load::list_assets(&root.join("static"));
-    // Output path → where the file comes from, its content, whose it is.
-    let mut files: BTreeMap<String, (PathBuf, Content, Owner)> = theme
-        .static_files
-        .iter()
-        .map(|(path, file)| {
-            let content = match file {
-                StaticFile::BuiltIn(bytes) => Content::BuiltIn(bytes),
-                StaticFile::Disk(source) => Content::Copy(source.clone()),
-            };
-            (path.clone(), (file.source(path), content, Owner::Theme))
-        })
-        .collect();
-    // One clash of two files is told once, however many of their sizes clash.
-    let mut clashed = BTreeSet::new();
-    let mut claim = |path: String, source: PathBuf, content: Content, owner: Owner| {
-        let (other, other_owner) = match files.get(&path) {
-            Some((other, _, owner @ (Owner::Site | Owner::Image))) => {
-                (shorten(other, root), *owner)
-            }
-            _ => {
-                files.insert(path, (source, content, owner));
-                return;
-            }
-        };
-        if !clashed.insert((source.clone(), other.clone())) {
-            return;
-        }
-        let (file, url) = (source.clone(), routes::file_url(&path));
-        let error = match other_owner {
-            Owner::Image => OutputError::SameUrlAsImage { file, url, other },
-            _ => OutputError::SameUrl { file, url, other },
-        };
-        diagnostics.push(Diagnostic::new(source, Position::UNKNOWN, &error));
-    };
-    for (path, source, content) in pictures(harvests, gallery) {
-        claim(path, source, content, Owner::Image);
-    }
-    let statics: Vec<_> = statics
-        .into_par_iter()
-        .map(|asset| {
-            let content = if images::is_raster(&asset.rel) {
-                gallery.stripped(&asset.path, &asset.rel)
-            } else {
-                Ok(Content::Copy(asset.path.clone()))
-            };
-            (asset, content)
-        })
-        .collect();
-    let assets = harvest
-        .assets
-        .iter()
-        .filter(|a| !images::is_image(&a.path))
-        .map(|a| {
-            (
-                a.path.clone(),
-                a.source.clone(),
-                Ok(Content::Copy(a.source.clone())),
-            )
-        });
-    let site_files = statics
-        .into_iter()
-        .map(|(asset, content)| (asset.rel, asset.path, content))
-        .chain(assets);
-    let mut unusable = Diagnostics::new();
-    for (path, source, content) in site_files {
-        match content {
-            Ok(content) => claim(path, source, content, Owner::Site),
-            Err(e) => unusable.push(Diagnostic::new(source, Position::UNKNOWN, &e)),
-        }
-    }
-    diagnostics.extend(unusable);
-    let logo = fingerprinted
-        .logo()
-        .map(|(path, content, source)| (path, (source.to_path_buf(), content, Owner::Site)));
-    for (path, (source, content, _)) in files.into_iter().chain(logo) {
-        let (path, content) = fingerprinted.instead_of(&path).unwrap_or((path, content));
-        if let Err(e) = output.add(path, content, &source) {
-            diagnostics.push(Diagnostic::new(
-                e.path().to_path_buf(),
-                Position::UNKNOWN,
-                &e,
-            ));
-        }
-    }
-    diagnostics
-}
-
-/// `file` from the site root, for a message.
-fn shorten(file: &Path, root: &Path) -> String {
-    file.strip_prefix(root)
-        .unwrap_or(file)
-        .display()
-        .to_string()
-}
-
-/// What is published of every image the harvests show, by output path and source.
-fn pictures(harvests: &[Harvest], gallery: &Gallery) -> Vec<(String, PathBuf, Content)> {
-    let shown: BTreeSet<&Path> = (harvests.iter())
-        .flat_map(|harvest| &harvest.items)
-        .flat_map(|item| item.body.figures.iter().chain(&item.image))
-        .map(|figure| figure.source.as_path())
-        .collect();
-    let mut files = Vec::new();
-    for source in shown {
-        let Some(picture) = gallery.known(source) else {
-            continue;
-        };
-        for (path, content) in picture.files() {
-            files.push((path.to_string(), source.to_path_buf(), content));
-        }
-    }
-    files
 }
 
 /// With their source lines, paths relative to the site root, sorted by file and line.
