@@ -16,6 +16,8 @@ use crate::routes::{Generated, Made, published};
 pub struct Link {
     pub title: String,
     pub url: String,
+    /// The language of its text where it is not the page's: an item's title not translated yet.
+    pub lang: Option<&'static str>,
 }
 
 /// The site, for every template.
@@ -224,8 +226,12 @@ pub struct Citation {
     pub author: String,
     /// The year of the item's date (its `date:`, else its file's).
     pub year: Option<String>,
-    /// The item's title, after its kind and number where it has one.
+    /// Its kind and number, where it has one: `Conclusion 3`.
+    pub label: Option<String>,
+    /// The item's title.
     pub title: String,
+    /// The language of its title where it is not the page's.
+    pub lang: Option<&'static str>,
     pub site: String,
     /// The absolute URL when `base_url` has a host, else the path.
     pub url: String,
@@ -310,6 +316,7 @@ impl<'h> Views<'h> {
         let section = |s: Section| Link {
             title: self.section_title(s),
             url: h.routes.urls.link(&self.section_path(s)),
+            lang: self.section_lang(s),
         };
         let routes = &h.routes;
         Nav {
@@ -320,6 +327,7 @@ impl<'h> Views<'h> {
             matrix: Link {
                 title: self.text("matrix"),
                 url: h.routes.urls.link(&routes.generated(Generated::Matrix)),
+                lang: None,
             },
             print: Link {
                 title: self.text("print_edition"),
@@ -327,10 +335,12 @@ impl<'h> Views<'h> {
                     .routes
                     .urls
                     .link(&routes.generated(Generated::PrintEdition)),
+                lang: None,
             },
             search: Link {
                 title: self.text("search"),
                 url: h.routes.urls.link(&routes.generated(Generated::Search)),
+                lang: None,
             },
             pages: h.pages.iter().map(|&id| self.link_to(id)).collect(),
             stylesheet: routes
@@ -363,6 +373,12 @@ impl<'h> Views<'h> {
         }
     }
 
+    /// The language of a section's title and introduction where it is not the page's.
+    pub fn section_lang(&self, section: Section) -> Option<&'static str> {
+        let &id = self.harvest.intros.get(&section)?;
+        super::languages::text_language(self.harvest, &self.harvest.items[id])
+    }
+
     pub fn section_path(&self, section: Section) -> String {
         self.harvest.routes.section(section)
     }
@@ -372,6 +388,7 @@ impl<'h> Views<'h> {
         Link {
             title: item.title.clone(),
             url: self.harvest.routes.urls.link(&item.path),
+            lang: super::languages::text_language(self.harvest, item),
         }
     }
 
@@ -431,6 +448,7 @@ impl<'h> Views<'h> {
             let section_link = Link {
                 title: self.section_title(section),
                 url: h.routes.urls.link(&self.section_path(section)),
+                lang: self.section_lang(section),
             };
             view.section_url = Some(section_link.url.clone());
             view.breadcrumbs.push(section_link);
@@ -440,6 +458,7 @@ impl<'h> Views<'h> {
             view.breadcrumbs.push(Link {
                 title: item.title.clone(),
                 url: view.url.clone(),
+                lang: view.lang,
             });
         }
         view
@@ -451,6 +470,7 @@ impl<'h> Views<'h> {
         let home = Link {
             title: self.text("home"),
             url: h.routes.urls.link(&h.routes.made(Made::Home)),
+            lang: None,
         };
         PageView {
             kind,
@@ -483,11 +503,11 @@ impl<'h> Views<'h> {
     fn citation(&self, item: &Item) -> Citation {
         let c = &self.harvest.config;
         let year = item.date.map(|d| d.year.to_string());
-        let title = match (item.kind, item.number) {
+        let label = match (item.kind, item.number) {
             (Kind::Item(Section::Conclusions | Section::Recommendations), Some(n)) => {
-                format!("{} {n}: {}", self.text(kind_name(item.kind)), item.title)
+                Some(format!("{} {n}", self.text(kind_name(item.kind))))
             }
-            _ => item.title.clone(),
+            _ => None,
         };
         Citation {
             author: c
@@ -496,7 +516,9 @@ impl<'h> Views<'h> {
                 .or_else(|| c.author.clone())
                 .unwrap_or_else(|| c.title.clone()),
             year,
-            title,
+            label,
+            title: item.title.clone(),
+            lang: super::languages::text_language(self.harvest, item),
             site: c.title.clone(),
             url: self.harvest.routes.urls.public(&item.path),
         }

@@ -87,6 +87,7 @@ impl Views<'_> {
                 view.breadcrumbs.push(Link {
                     title,
                     url: view.url.clone(),
+                    lang: None,
                 });
                 view
             }

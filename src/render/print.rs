@@ -30,6 +30,8 @@ pub struct PrintPart {
     /// holds. The part is then not on the index page itself.
     pub url: Option<String>,
     pub count: Option<usize>,
+    /// The language of its title and introduction where they are not the page's.
+    pub lang: Option<&'static str>,
 }
 
 /// An item in the print edition: its id there, its reference, and whom it relates to.
@@ -54,6 +56,8 @@ struct MentionFields<'a> {
     slug: &'a str,
     title: &'a str,
     url: String,
+    /// The language of its title where it is not the page's.
+    lang: Option<&'static str>,
     /// Its id in the print edition, and the link to it there (`#conclusions-3`, or in an
     /// edition in parts `/printversie/conclusies-2/#conclusions-3`).
     anchor: String,
@@ -126,6 +130,7 @@ impl Views<'_> {
             items: Vec::new(),
             url: None,
             count: None,
+            lang: super::languages::text_language(h, &h.items[home]),
         });
         if let Some(plan) = plan(self) {
             let parts = self.print_index(&plan, intro);
@@ -146,6 +151,7 @@ impl Views<'_> {
                 id: section.folder().to_string(),
                 url: None,
                 count: None,
+                lang: self.section_lang(section),
             });
         }
         if !h.pages.is_empty() {
@@ -160,6 +166,7 @@ impl Views<'_> {
                     .collect(),
                 url: None,
                 count: None,
+                lang: None,
             });
         }
         bodies.0.shrink_to_fit();
@@ -196,12 +203,13 @@ impl Views<'_> {
     /// One part of an edition in parts, on a page of its own.
     pub(super) fn print_part_view(&self, part: &PartPlan, places: &Places) -> PrintPart {
         let h = self.harvest;
-        let (id, has_content) = match part.shelf {
+        let (id, has_content, lang) = match part.shelf {
             PrintShelf::Section(section) => (
                 section.folder().to_string(),
                 part.opens_section && h.intros.contains_key(&section),
+                self.section_lang(section),
             ),
-            PrintShelf::Pages => ("pages".to_string(), false),
+            PrintShelf::Pages => ("pages".to_string(), false, None),
         };
         let mut made = FxHashMap::default();
         PrintPart {
@@ -215,6 +223,7 @@ impl Views<'_> {
                 .collect(),
             url: None,
             count: None,
+            lang,
         }
     }
 
@@ -249,6 +258,7 @@ impl Views<'_> {
                 slug: &item.slug,
                 title: &item.title,
                 url: self.harvest.routes.urls.link(&item.path),
+                lang: super::languages::text_language(self.harvest, item),
                 anchor,
                 href,
             })

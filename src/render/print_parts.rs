@@ -224,6 +224,7 @@ impl Views<'_> {
             items: Vec::new(),
             url: Some(urls.link(&part.path)),
             count: Some(part.items.len()),
+            lang: None,
         });
         intro.into_iter().chain(links).collect()
     }
@@ -283,6 +284,7 @@ impl Renderer {
         let link = |part: &PartPlan| Link {
             title: part.title.clone(),
             url: h.routes.urls.link(&part.path),
+            lang: None,
         };
         let nav = EditionNav {
             index: Link {
@@ -291,6 +293,7 @@ impl Renderer {
                     .routes
                     .urls
                     .link(&h.routes.generated(crate::routes::Generated::PrintEdition)),
+                lang: None,
             },
             previous: n.checked_sub(1).map(|p| link(&plan[p])),
             next: plan.get(n + 1).map(link),

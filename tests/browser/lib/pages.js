@@ -10,7 +10,22 @@ export const DUTCH_PAGES = {
   page: 'over/',
   matrix: 'relatieoverzicht/',
   print: 'printversie/',
+  search: 'zoeken/',
   404: 'bestaat-niet/',
+};
+
+/** The shipped harvest's English translation, under `en/`: the same items as `DUTCH_PAGES`. */
+export const ENGLISH_HARVEST_PAGES = {
+  'en home': 'en/',
+  'en theme': 'en/themes/tools/',
+  'en conclusion': 'en/conclusions/cop-as-a-place-to-learn/',
+  'en recommendation': 'en/recommendations/add-personal-coaching/',
+  'en section': 'en/conclusions/',
+  'en page': 'en/about/',
+  'en matrix': 'en/matrix/',
+  'en print': 'en/print/',
+  'en search': 'en/search/',
+  'en 404': 'en/does-not-exist/',
 };
 
 /**

@@ -1,6 +1,8 @@
 // A tiny static file server for a built site, published under a sub-path
 // (`/oogst/` by default) the way a project site is hosted on GitHub Pages.
-// Unknown paths get the site's 404.html with status 404.
+// Unknown paths get a 404.html with status 404: that of the nearest folder that has one
+// (`en/404.html` for a missing page under `/oogst/en/`), else the site's, as hosts that
+// serve a folder's own 404 page do.
 import http from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -49,14 +51,19 @@ export async function startStaticServer({ root = null, prefix = '/oogst/' } = {}
     res.end(method === 'HEAD' ? undefined : body);
   }
 
-  async function notFound(res, method) {
-    const page = path.join(siteRoot, '404.html');
-    try {
-      await send(res, 404, page, method);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
+  /** The 404 page for the site-relative path `rel`: the nearest folder's `404.html`. */
+  async function notFound(res, method, rel = '') {
+    const folders = rel.split('/').slice(0, -1);
+    for (let n = folders.length; siteRoot && n >= 0; n--) {
+      const page = path.join(siteRoot, ...folders.slice(0, n), '404.html');
+      try {
+        return await send(res, 404, page, method);
+      } catch {
+        // No 404 page in this folder: try its parent.
+      }
     }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
   }
 
   async function handle(req, res) {
@@ -79,14 +86,14 @@ export async function startStaticServer({ root = null, prefix = '/oogst/' } = {}
     if (!siteRoot || !pathname.startsWith(prefix) || pathname.includes('\0')) {
       return notFound(res, method);
     }
-    const rel = pathname.slice(prefix.length);
-    const file = path.resolve(siteRoot, '.' + path.posix.normalize('/' + rel));
+    const rel = path.posix.normalize('/' + pathname.slice(prefix.length)).slice(1);
+    const file = path.resolve(siteRoot, rel);
     if (file !== siteRoot && !file.startsWith(siteRoot + path.sep)) return notFound(res, method);
     let stat;
     try {
       stat = await fs.stat(file);
     } catch {
-      return notFound(res, method);
+      return notFound(res, method, rel);
     }
     if (stat.isDirectory()) {
       if (!pathname.endsWith('/')) {
@@ -96,7 +103,7 @@ export async function startStaticServer({ root = null, prefix = '/oogst/' } = {}
       try {
         return await send(res, 200, path.join(file, 'index.html'), method);
       } catch {
-        return notFound(res, method);
+        return notFound(res, method, rel);
       }
     }
     return send(res, 200, file, method);

@@ -1,7 +1,9 @@
 // The checks every site goes through, registered as node:test tests:
 // axe-core on every page (every page type also in dark mode), html-validate on every
 // HTML file, a full link/asset/fragment crawl that must reach every page, and no
-// horizontal overflow at 375 px on any page.
+// horizontal overflow at 375 px on any page. A site in several languages has a 404 page
+// per language (`en/404.html`): page types named `404` or ending in ` 404` are missing
+// URLs, answered with one of them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -19,6 +21,11 @@ import {
   checkFragmentsOffline,
   overflow,
 } from './checks.js';
+
+/** A page type that is a missing URL, answered with a 404 page: `404`, `en 404`. */
+const isNotFound = (type) => /(^|\s)404$/.test(type ?? '');
+/** A built 404 page, of the site (`404.html`) or of one language (`en/404.html`). */
+const isNotFoundFile = (rel) => rel === '404.html' || rel.endsWith('/404.html');
 
 /**
  * Build a site (from the folder `prepare(tmpDir)` returns) for a sub-path base URL, serve
@@ -84,21 +91,21 @@ export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [], e
   // has one; or only one page of each type.
   const allPages = () => {
     if (!everyPage) return Object.values(pageTypes).map((p) => ctx.base + p);
-    const urls = ctx.htmlFiles.filter((f) => f !== '404.html').map((f) => urlOfFile(f, ctx.base));
+    const urls = ctx.htmlFiles.filter((f) => !isNotFoundFile(f)).map((f) => urlOfFile(f, ctx.base));
     for (const p of Object.values(pageTypes)) if (!urls.includes(ctx.base + p)) urls.push(ctx.base + p);
     return urls;
   };
 
   async function load(page, url) {
     const response = await page.goto(url, { waitUntil: 'load' });
-    const expected = typeOf(url) === '404' ? 404 : 200;
+    const expected = isNotFound(typeOf(url)) ? 404 : 200;
     assert.equal(response.status(), expected, `${url} answered ${response.status()}`);
     return response;
   }
 
   test(`${name}: the page types exist`, () => {
     for (const [type, p] of Object.entries(pageTypes)) {
-      if (type === '404') continue;
+      if (isNotFound(type)) continue;
       const rel = p === '' ? 'index.html' : p.endsWith('/') ? `${p}index.html` : p;
       assert.ok(ctx.htmlFiles.includes(rel), `no ${type} page: ${rel} is not in the build`);
     }
@@ -145,13 +152,18 @@ export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [], e
 
   test(`${name}: links, assets and fragments all resolve, and every page is reachable from home`, async (t) => {
     const home = await crawl(ctx.base);
-    const fromMissing = await crawl(ctx.base + pageTypes['404']);
-    // The crawl from a missing URL starts at a 404 by design: only its links count.
-    const missingStart = (l) => l.url === ctx.base + pageTypes['404'] && l.status === 404;
-    const broken = [...home.broken, ...fromMissing.broken.filter((l) => !missingStart(l))];
+    const broken = [...home.broken];
+    // A crawl from a missing URL starts at a 404 by design: only its page's links count.
+    const missing = Object.entries(pageTypes).filter(([type]) => isNotFound(type));
+    for (const [type, p] of missing) {
+      const fromMissing = await crawl(ctx.base + p);
+      const start = (l) => l.url === ctx.base + p && l.status === 404;
+      assert.ok(fromMissing.checked.length > 0, `the ${type} page at ${p} links to nothing that was checked`);
+      broken.push(...fromMissing.broken.filter((l) => !start(l)));
+    }
     assert.equal(broken.length, 0, `broken links:\n${formatBroken(broken)}`);
 
-    const expected = ctx.htmlFiles.filter((f) => f !== '404.html').map((f) => urlOfFile(f, ctx.base));
+    const expected = ctx.htmlFiles.filter((f) => !isNotFoundFile(f)).map((f) => urlOfFile(f, ctx.base));
     const unreached = expected.filter((u) => !home.pages.has(u));
     assert.deepEqual(unreached, [], `pages not reachable by links from the home page:\n${unreached.join('\n')}`);
     const assets = ctx.files.filter((f) => !f.endsWith('.html')).map((f) => ctx.base + f);
@@ -163,9 +175,9 @@ export function siteSuite({ name, prepare, pageTypes: types, knownIssues = [], e
     assert.deepEqual(fragments.missing, [], `fragment links to missing ids:\n${fragments.missing.join('\n')}`);
     t.diagnostic(
       `links: ${home.checked.length} distinct URLs OK from home (${expected.length - unreached.length} of ${expected.length} pages reached), ` +
-        `${home.skipped.length} external skipped, ${fragments.count} fragment links verified`,
+        `${home.skipped.length} external skipped, ${missing.length} 404 pages crawled, ${fragments.count} fragment links verified`,
     );
-      });
+  });
 
   test(`${name}: no horizontal overflow at 375 px on ${everyPage ? 'any page' : 'any page type'}`, async () => {
     const failures = [];
