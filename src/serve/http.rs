@@ -221,8 +221,10 @@ pub fn answer(request: &Request, live: &Live) -> Answer {
         Route::File(file) => file_response(&site, &file, 200),
         Route::Redirect(to) => Response::new(301, Vec::new()).with_header("Location", &to),
         Route::NotFound if site.is_empty() => errors_page(live.errors()),
-        Route::NotFound if site.contains("404.html") => file_response(&site, "404.html", 404),
-        Route::NotFound => Response::text(404, "not found"),
+        Route::NotFound => match not_found_page(url, &site) {
+            Some(page) => file_response(&site, &page, 404),
+            None => Response::text(404, "not found"),
+        },
         Route::BadRequest => Response::text(400, "bad request"),
     };
     Answer::Page(response.with_header("Cache-Control", "no-store"))
@@ -267,10 +269,42 @@ fn errors_page(errors: Option<Diagnostics>) -> Response {
     Response::new(503, reload::inject(html.as_bytes()))
         .with_header("Content-Type", "text/html; charset=utf-8")
 }
+/// The 404 page nearest to a URL that leads nowhere: that of its folder or of the folder
+/// above, up to the site's own (`/en/x/` gets `en/404.html`, the English one).
+fn not_found_page(url: &str, site: &Site) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let mut folders: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    loop {
+        let page = match folders.is_empty() {
+            true => "404.html".to_string(),
+            false => format!("{}/404.html", folders.join("/")),
+        };
+        if site.contains(&page) {
+            return Some(page);
+        }
+        folders.pop()?;
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_that_leads_nowhere_gets_the_nearest_404_page() {
+        let mut site = site();
+        site.insert("en/404.html".to_string(), b"x".to_vec());
+        assert_eq!(
+            not_found_page("/en/nergens/", &site).as_deref(),
+            Some("en/404.html")
+        );
+        assert_eq!(not_found_page("/en", &site).as_deref(), Some("en/404.html"));
+        assert_eq!(
+            not_found_page("/nergens/x?y=1", &site).as_deref(),
+            Some("404.html")
+        );
+        assert_eq!(not_found_page("/", &Site::new()), None);
+    }
 
     fn site() -> Site {
         let mut site = Site::new();
