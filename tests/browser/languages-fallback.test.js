@@ -122,3 +122,20 @@ test('harvest, translations missing: every Dutch text on an English page is mark
   assert.ok(found >= dutch.size, 'each Dutch text is shown somewhere');
   assert.deepEqual(unmarked, [], `Dutch text not marked as Dutch:\n${unmarked.join('\n')}`);
 });
+
+test('harvest, translations missing: English search shows a Dutch result marked lang="nl"', async () => {
+  const pool = await pagePool(site.browser, 1, { width: 1280 });
+  await pool.use(async (page) => {
+    // A word of the Dutch recommendation left untranslated, and an English word of a
+    // translated one.
+    await page.goto(`${site.base}en/search/?q=bredere`, { waitUntil: 'domcontentloaded' });
+    const dutch = page.locator('.search-result', { hasText: 'Maak de groep breder' }).first();
+    await dutch.waitFor({ timeout: 15000 });
+    assert.equal(await dutch.locator('.search-result-title').getAttribute('lang'), 'nl');
+    assert.equal(await dutch.locator('.search-result-kind').evaluate((e) => e.closest('[lang]').lang), 'en');
+    await page.goto(`${site.base}en/search/?q=coaching`, { waitUntil: 'domcontentloaded' });
+    const english = page.locator('.search-result').first();
+    await english.waitFor({ timeout: 15000 });
+    assert.equal(await english.locator('.search-result-title').getAttribute('lang'), null);
+  });
+});

@@ -199,6 +199,10 @@ pub(super) fn items_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
             for part in parts(&item.body.html_text()) {
                 row.extend([part.anchor.into(), part.heading.into(), part.text.into()]);
             }
+            // The language of an item not translated yet, last.
+            if item.language != harvest.config.language {
+                row.push(item.language.code().into());
+            }
             row
         })
         .collect();

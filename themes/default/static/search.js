@@ -516,7 +516,7 @@
     }
 
     /**
-     * The given items: `{doc, kind, number, title, url, summary, parts}`, `parts` its body
+     * The given items: `{doc, kind, number, title, url, summary, lang, parts}`, `parts` its body
      * cut at its headings (`{anchor, heading, text}`).
      */
     async function describe(docs) {
@@ -525,7 +525,9 @@
         docs.map(async (doc) => {
           const table = await loadGzipped(`items-${Math.floor(doc / m.items_per_file)}.json.gz`);
           const [kind, number, title, url, summary, ...rest] = table[doc % m.items_per_file];
-          const item = { doc, kind, number, title, url, summary, parts: [] };
+          // Three values per part of the body, then the language of a text not translated yet.
+          const lang = rest.length % 3 === 1 ? rest.pop() : undefined;
+          const item = { doc, kind, number, title, url, summary, lang, parts: [] };
           for (let k = 0; k + 2 < rest.length; k += 3) item.parts.push({ anchor: rest[k], heading: rest[k + 1], text: rest[k + 2] });
           return item;
         }),
@@ -655,12 +657,17 @@
     const link = element('a', 'search-result-link');
     link.href = result.url;
     const kind = [t.kinds?.[result.kind], result.number].filter((x) => x !== undefined && x !== null).join(' ');
-    link.append(element('span', 'search-result-kind', kind), ' ', marked('span', 'search-result-title', await search.highlight(result.title, stems)));
+    // The text of an item not translated yet is in the original's language.
+    const text = (node) => {
+      if (result.lang) node.lang = result.lang;
+      return node;
+    };
+    link.append(element('span', 'search-result-kind', kind), ' ', text(marked('span', 'search-result-title', await search.highlight(result.title, stems))));
     const item = element('li', `search-result kind-${result.kind}`, link);
     const whole = result.parts.map((p) => p.text).join(' ');
     const best = await search.excerpt(whole, stems, full ? 30 : 20);
     const pieces = best.pieces.length ? best.pieces : await search.highlight(result.summary || '', stems);
-    if (pieces.length) item.append(marked('p', 'search-result-excerpt', pieces));
+    if (pieces.length) item.append(text(marked('p', 'search-result-excerpt', pieces)));
     if (!full) return item;
     const under = [];
     for (const part of result.parts) {
@@ -672,7 +679,7 @@
     }
     under.sort((a, b) => b.matches - a.matches);
     if (under.length) {
-      const list = element('ul', 'search-sub-results');
+      const list = text(element('ul', 'search-sub-results'));
       for (const { part, heading, found } of under.slice(0, 3)) {
         const sub = element('a', 'search-sub-link', marked('span', 'search-sub-heading', heading));
         sub.href = `${result.url}#${encodeURIComponent(part.anchor)}`;
