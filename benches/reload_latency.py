@@ -125,7 +125,8 @@ def main():
             sys.exit(f"unknown kind of edit `{kind}`; known: {', '.join(KINDS)}, all")
 
     folder = os.path.join(args.site, "content", "conclusions")
-    names = sorted(f for f in os.listdir(folder) if f.endswith(".md") and not f.startswith("_"))
+    # Files in the site's own language: a translation (`name.en.md`) has no number.
+    names = sorted(f for f in os.listdir(folder) if f.endswith(".md") and f.count(".") == 1 and not f.startswith("_"))
     target = os.path.join(folder, names[0])
     with open(target, encoding="utf-8") as f:
         original = f.read()
@@ -133,7 +134,7 @@ def main():
     themes = sorted(
         f[:-3]
         for f in os.listdir(theme_dir)
-        if f.endswith(".md") and not f.startswith("_") and f"- {f[:-3]}\n" not in original
+        if f.endswith(".md") and f.count(".") == 1 and not f.startswith("_") and f"- {f[:-3]}\n" not in original
     )
     added = [os.path.join(folder, f"zz-bench-new-{n}.md") for n in range(args.edits + 1)]
     new_text = lambda n: front_value(original, "number", lambda v: str(800000 + n))
