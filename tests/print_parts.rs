@@ -15,7 +15,7 @@ fn large_site() -> Site {
     let mut files: Vec<(String, String)> = vec![
         (
             "site.yaml".into(),
-            "title: Proefoogst\nlanguage: nl\npdf: false\nprint: {max_items: 4}\n".into(),
+            "title: Proefoogst\nlanguage: nl\nbase_url: https://example.org/\npdf: false\nprint: {max_items: 4}\n".into(),
         ),
         (
             "content/_index.md".into(),
@@ -180,6 +180,13 @@ fn a_large_harvest_gets_its_print_edition_in_parts_that_link_up() {
                 );
             }
         }
+    }
+    // The sitemap lists every part.
+    let sitemap = String::from_utf8_lossy(&output["sitemap.xml"]).into_owned();
+    for href in &parts {
+        let part = href.split('#').next().unwrap_or(href);
+        let loc = format!("<loc>https://example.org{part}</loc>");
+        assert!(sitemap.contains(&loc), "{loc} not in the sitemap");
     }
     // Relations across parts link to the part that holds the item.
     let recommendation = found["recommendations-1"][0].clone();

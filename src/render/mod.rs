@@ -226,13 +226,13 @@ impl Renderer {
         diagnostics
     }
 
-    /// Renders the template of the feed, the sitemap or `robots.txt` (named after its file).
-    fn render_published(
+    /// Renders the template of the feed, the sitemap or `robots.txt` (named after its file)
+    /// with `context`.
+    fn render_template(
         &self,
         template: &'static str,
-        views: &Views<'_>,
+        context: tera::Context,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let context = publish::context(views, template);
         let mut bytes = Vec::new();
         match runner::run(&self.tera, template, context, self.limit, false, &mut bytes) {
             Ok(()) => Ok(bytes),
@@ -278,16 +278,11 @@ fn publish(
         published.clear();
     }
     let mut failed = Vec::new();
-    let mut emit = |path: String, bytes: Vec<u8>| {
-        let content = match published.as_mut() {
-            Some(published) => {
-                let shared = Arc::new(bytes);
-                published.insert(path.clone(), shared.clone());
-                Content::Shared(shared)
-            }
-            None => Content::Bytes(bytes),
-        };
-        if let Err(e) = output.put(path, content) {
+    let mut emit = |path: String, bytes: Arc<Vec<u8>>| {
+        if let Some(published) = published.as_mut() {
+            published.insert(path.clone(), bytes.clone());
+        }
+        if let Err(e) = output.put(path, Content::Shared(bytes)) {
             unwritable(e);
         }
     };
@@ -299,8 +294,26 @@ fn publish(
         if !own && template != published::FEED {
             continue;
         }
-        match renderer.render_published(template, views) {
-            Ok(bytes) => emit(routes.per_language(template), bytes),
+        if template == published::SITEMAP {
+            let files = publish::sitemaps(views);
+            let parts = files.len();
+            for (path, context) in files {
+                match renderer.render_template(template, context) {
+                    Ok(bytes) => emit(path, Arc::new(bytes)),
+                    Err(diagnostic) => failed.push(diagnostic),
+                }
+            }
+            if parts > 1 {
+                emit(
+                    template.to_string(),
+                    Arc::new(publish::sitemap_index(views, parts)),
+                );
+            }
+            continue;
+        }
+        let context = publish::context(views, template);
+        match renderer.render_template(template, context) {
+            Ok(bytes) => emit(routes.per_language(template), Arc::new(bytes)),
             Err(diagnostic) => failed.push(diagnostic),
         }
     }

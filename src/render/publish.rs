@@ -24,19 +24,73 @@ pub const FEED_LIMIT: usize = 100;
 /// The templates of the feed, the sitemap and `robots.txt`, named after the files they make.
 pub const TEMPLATES: [&str; 3] = [published::FEED, published::SITEMAP, published::ROBOTS];
 
-/// What the feed, sitemap and `robots.txt` templates see besides `site`, `nav` and `t`:
-/// `has_host` (whether `base_url` names a host), `sitemap_url`, and `feed` or `sitemap`.
+/// What the feed and `robots.txt` templates see besides `site`, `nav` and `t`: `has_host`
+/// (whether `base_url` names a host), `sitemap_url`, and `feed` (see [`sitemaps`] for the
+/// sitemap's).
 pub fn context(views: &Views<'_>, template: &str) -> tera::Context {
     let h = views.harvest;
     let mut context = tera::Context::new();
     context.insert("has_host", &h.routes.urls.has_host());
     context.insert("sitemap_url", &h.routes.urls.public(published::SITEMAP));
-    match template {
-        published::FEED => context.insert("feed", &feed(views)),
-        published::SITEMAP => context.insert("sitemap", &sitemap(views)),
-        _ => {}
+    if template == published::FEED {
+        context.insert("feed", &feed(views));
     }
     context
+}
+
+/// The most URLs one sitemap file holds: the sitemap protocol's limit.
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// What the sitemap template sees for each file of the sitemap, with the file's path: one
+/// `sitemap.xml` while the site has at most [`SITEMAP_URLS`] pages, else `sitemap-1.xml`,
+/// `sitemap-2.xml`, … (which [`sitemap_index`] lists in `sitemap.xml`).
+pub fn sitemaps(views: &Views<'_>) -> Vec<(String, tera::Context)> {
+    let Sitemap { urls, languages } = sitemap(views);
+    let files = split_sitemap(urls, SITEMAP_URLS);
+    let one = files.len() == 1;
+    (files.into_iter().enumerate())
+        .map(|(n, urls)| {
+            let mut context = context(views, published::SITEMAP);
+            context.insert("sitemap", &Sitemap { urls, languages });
+            let path = match one {
+                true => published::SITEMAP.to_string(),
+                false => sitemap_part(n + 1),
+            };
+            (path, context)
+        })
+        .collect()
+}
+
+/// The path of file `n` (from 1) of a sitemap in several files.
+fn sitemap_part(n: usize) -> String {
+    format!("sitemap-{n}.xml")
+}
+
+/// `urls` in files of at most `most` each; one file, empty or not, when they fit in it.
+fn split_sitemap<T>(urls: Vec<T>, most: usize) -> Vec<Vec<T>> {
+    if urls.len() <= most {
+        return vec![urls];
+    }
+    let mut files = Vec::with_capacity(urls.len().div_ceil(most));
+    let mut urls = urls.into_iter().peekable();
+    while urls.peek().is_some() {
+        files.push(urls.by_ref().take(most).collect());
+    }
+    files
+}
+
+/// `sitemap.xml` as the index of the sitemap's `files` (sitemaps.org 0.9).
+pub fn sitemap_index(views: &Views<'_>, files: usize) -> Vec<u8> {
+    let urls = &views.harvest.routes.urls;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for n in 1..=files {
+        let loc = escape(&urls.public(&sitemap_part(n)));
+        xml.push_str(&format!("  <sitemap><loc>{loc}</loc></sitemap>\n"));
+    }
+    xml.push_str("</sitemapindex>\n");
+    xml.into_bytes()
 }
 
 /// Registers the `xml` filter: text made safe for XML content and attribute values, and
@@ -221,6 +275,8 @@ fn sitemap(views: &Views<'_>) -> Sitemap {
     for page in [Generated::Matrix, Generated::PrintEdition] {
         pages.push((Job::Made(Made::Generated(page)), None));
     }
+    // The parts of a print edition in parts, in the site's own language.
+    let parts = super::print_parts::plan(views).unwrap_or_default();
     let versions = &h.translations.versions;
     let mut urls = Vec::with_capacity(pages.len() * versions.len().max(1));
     for (page, date) in pages {
@@ -259,6 +315,12 @@ fn sitemap(views: &Views<'_>) -> Sitemap {
             });
         }
     }
+    let parts = parts.iter().map(|part| SitemapUrl {
+        loc: routes.urls.public(&part.path),
+        lastmod: None,
+        alternates: Vec::new(),
+    });
+    urls.extend(parts);
     let languages = !versions.is_empty();
     Sitemap { urls, languages }
 }
@@ -480,6 +542,16 @@ impl Serialize for RefsOut<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sitemap_of_more_urls_than_a_file_holds_is_split() {
+        assert_eq!(split_sitemap(Vec::<u8>::new(), 2), [Vec::<u8>::new()]);
+        assert_eq!(split_sitemap(vec![1, 2], 2), [vec![1, 2]]);
+        assert_eq!(
+            split_sitemap(vec![1, 2, 3, 4, 5], 2),
+            [vec![1, 2], vec![3, 4], vec![5]]
+        );
+    }
 
     #[test]
     fn xml_text_is_escaped_and_stray_control_characters_dropped() {

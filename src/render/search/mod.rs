@@ -136,6 +136,8 @@ impl Strings {
 pub struct SearchMemo {
     stems: Mutex<Stems>,
     terms: FxHashMap<String, (u64, Arc<ItemTerms>)>,
+    /// Each file of items by its number, with a hash of what its items show.
+    items_files: FxHashMap<usize, (u64, Arc<Vec<u8>>)>,
 }
 
 /// The items that go into the index, in the order of their numbers there.
@@ -151,7 +153,7 @@ pub fn files(
     harvest: &Harvest,
     strings: &serde_json::Map<String, serde_json::Value>,
     memo: Option<&mut SearchMemo>,
-    emit: &mut dyn FnMut(String, Vec<u8>),
+    emit: &mut dyn FnMut(String, Arc<Vec<u8>>),
 ) {
     let items = indexed_items(harvest);
     let language = harvest.config.language;
@@ -216,7 +218,7 @@ pub fn files(
         &mut |first, bytes| {
             let path = format!("{}terms-{}.json", folder, firsts.len());
             firsts.push(first);
-            emit(path, bytes);
+            emit(path, Arc::new(bytes));
         },
     );
     drop(postings);
@@ -226,7 +228,7 @@ pub fn files(
         &mut |first, bytes| {
             let path = format!("{}heads-{}.json", folder, heads.len());
             heads.push(first);
-            emit(path, bytes);
+            emit(path, Arc::new(bytes));
         },
     );
     let mut tails = Vec::new();
@@ -244,26 +246,43 @@ pub fn files(
         &mut |first, bytes| {
             let path = format!("{}tails-{}.json", folder, tails.len());
             tails.push(first);
-            emit(path, bytes);
+            emit(path, Arc::new(bytes));
         },
     );
     drop(backwards);
     drop(stems);
-    // A few blocks of items at a time, so the bodies' text is never all held at once.
+    // A few blocks of items at a time, so the bodies' text is never all held at once. With
+    // a memo, a file whose items show the same as before is not made again.
     let files: Vec<&[ItemId]> = items.chunks(ITEMS_PER_FILE).collect();
+    let known = std::mem::take(&mut memo.items_files);
     for (block_number, block) in files.chunks(64).enumerate() {
-        let made: Vec<Vec<u8>> = block
+        let made: Vec<(u64, Arc<Vec<u8>>)> = block
             .par_iter()
-            .map(|chunk| text::items_file(harvest, chunk))
+            .enumerate()
+            .map(|(offset, chunk)| {
+                let n = block_number * 64 + offset;
+                let key = if keep {
+                    text::items_key(harvest, chunk)
+                } else {
+                    0
+                };
+                match known.get(&n) {
+                    Some((was, bytes)) if keep && *was == key => (key, bytes.clone()),
+                    _ => (key, Arc::new(text::items_file(harvest, chunk))),
+                }
+            })
             .collect();
-        for (offset, bytes) in made.into_iter().enumerate() {
+        for (offset, (key, bytes)) in made.into_iter().enumerate() {
             let n = block_number * 64 + offset;
+            if keep {
+                memo.items_files.insert(n, (key, bytes.clone()));
+            }
             emit(format!("{folder}items-{n}.json.gz"), bytes);
         }
     }
     emit(
         format!("{folder}filters.json"),
-        filters_file(harvest, &items),
+        Arc::new(filters_file(harvest, &items)),
     );
     let manifest = Manifest {
         format: FORMAT,
@@ -283,7 +302,7 @@ pub fn files(
     let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
     emit(
         harvest.routes.per_language(published::SEARCH_MANIFEST),
-        bytes,
+        Arc::new(bytes),
     );
 }
 

@@ -3,6 +3,7 @@
 //! to the heading they stand under. Written a few items to a file, gzipped: the text is
 //! most of the index's bytes.
 
+use std::hash::{Hash, Hasher};
 use std::io::Write;
 
 use flate2::Compression;
@@ -184,6 +185,26 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 
 /// An items file: per item `[kind, number, title, url, summary, anchor, heading, text, ...]`
 /// (a part of its body after another), JSON, gzipped.
+/// A hash of everything [`items_file`] makes of `items`: a file whose key is the same is the
+/// same file.
+pub(super) fn items_key(harvest: &Harvest, items: &[ItemId]) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    for &id in items {
+        let item = &harvest.items[id];
+        (
+            item.kind,
+            item.number,
+            &item.title,
+            &item.path,
+            &item.summary,
+        )
+            .hash(&mut hasher);
+        (item.language, &*item.body.html_text()).hash(&mut hasher);
+    }
+    harvest.routes.urls.base_path().hash(&mut hasher);
+    hasher.finish()
+}
+
 pub(super) fn items_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
     let rows: Vec<Vec<serde_json::Value>> = items
         .iter()
