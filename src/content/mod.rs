@@ -61,6 +61,13 @@ pub fn translation_of(rel: &str) -> Option<(String, &str)> {
     (named && is_code).then(|| (format!("{source}.md"), code))
 }
 
+/// The path of the translation of the source file at `source_rel` into the language `code`:
+/// `a/01-x.md` and `en` give `a/01-x.en.md` (the reverse of [`translation_of`]).
+pub fn translation_rel(source_rel: &str, code: &str) -> String {
+    let stem = source_rel.strip_suffix(".md").unwrap_or(source_rel);
+    format!("{stem}.{code}.md")
+}
+
 impl Document {
     /// Splits and parses a file; every problem in its front matter is reported.
     pub fn parse(file: SourceFile) -> Result<Document, Diagnostics> {
@@ -179,5 +186,31 @@ impl Document {
     pub fn stem(&self) -> &str {
         let file = self.rel.rsplit('/').next().unwrap_or(&self.rel);
         file.strip_suffix(".md").unwrap_or(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_translation_is_named_after_its_source_with_the_language_before_md() {
+        assert_eq!(
+            translation_of("conclusions/01-x.en.md"),
+            Some(("conclusions/01-x.md".to_string(), "en"))
+        );
+        assert_eq!(
+            translation_rel("conclusions/01-x.md", "en"),
+            "conclusions/01-x.en.md"
+        );
+        for own in [
+            "conclusions/01-x.md",
+            "a/.en.md",
+            "v1.2.md",
+            "x.EN.md",
+            "x.eng.md",
+        ] {
+            assert_eq!(translation_of(own), None, "{own}");
+        }
     }
 }

@@ -52,19 +52,16 @@ pub fn sort_translations<'a>(
                 code: code.clone(),
                 source_rel,
             },
-            Some(l) if languages.contains(&l) => {
-                if !sources(&source_rel) {
-                    LinkError::NoSource {
-                        source_rel,
-                        code: code.clone(),
-                    }
-                } else {
-                    if drafts || !doc.front.draft {
-                        sorted.entry(l).or_default().insert(source_rel, doc);
-                    }
-                    continue;
+            Some(l) if languages.contains(&l) && sources(&source_rel) => {
+                if drafts || !doc.front.draft {
+                    sorted.entry(l).or_default().insert(source_rel, doc);
                 }
+                continue;
             }
+            Some(l) if languages.contains(&l) => LinkError::NoSource {
+                source_rel,
+                code: code.clone(),
+            },
             _ => LinkError::NotALanguage {
                 code: code.clone(),
                 languages: languages
@@ -196,8 +193,6 @@ pub struct Translations {
 #[derive(Debug)]
 pub struct Version {
     pub routes: Routes,
-    /// The site's title in the language.
-    pub title: String,
     /// By [`ItemId`]: each item's page, title and summary, and whether it is translated.
     pub items: Vec<VersionItem>,
 }
@@ -218,28 +213,21 @@ impl Translations {
         if harvests.len() < 2 {
             return Translations::default();
         }
-        let own = harvests[0].config.language;
         let versions = harvests
             .iter()
             .map(|h| Version {
                 routes: h.routes.clone(),
-                title: h.config.title.clone(),
                 items: (h.items.iter())
                     .map(|item| VersionItem {
                         path: item.path.clone(),
                         title: item.title.clone(),
                         summary: item.summary.clone(),
-                        translated: h.config.language == own || item.language != own,
+                        translated: item.language == h.config.language,
                     })
                     .collect(),
             })
             .collect();
         Translations { versions }
-    }
-
-    /// Whether the site has more than one language.
-    pub fn is_empty(&self) -> bool {
-        self.versions.is_empty()
     }
 
     /// The page of an item in every language: (language, path).

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::context::Views;
 use super::jobs::Job;
 use crate::config::Language;
+use crate::content::translation_rel;
 use crate::harvest::{Harvest, Item};
 
 /// A page in one language, as templates see it in `languages` (empty for a site in one
@@ -60,8 +61,7 @@ pub(super) fn text_language(harvest: &Harvest, item: &Item) -> Option<&'static s
 pub(super) fn text_file(harvest: &Harvest, item: &Item) -> String {
     match harvest.config.original {
         Some(_) if item.language == harvest.config.language => {
-            let stem = item.rel.strip_suffix(".md").unwrap_or(&item.rel);
-            format!("{stem}.{}.md", item.language.code())
+            translation_rel(&item.rel, item.language.code())
         }
         _ => item.rel.clone(),
     }
