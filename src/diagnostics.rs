@@ -290,6 +290,11 @@ impl Diagnostics {
         self.0.iter()
     }
 
+    /// Keeps those that `keep` says yes to.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.0.retain(keep);
+    }
+
     /// Sorted by file and position, so a report reads top to bottom.
     pub fn sorted(mut self) -> Self {
         self.0
@@ -306,6 +311,11 @@ impl Diagnostics {
             }
         }
         self
+    }
+
+    /// A copy of the warnings among them.
+    pub fn warnings(&self) -> Diagnostics {
+        Diagnostics(self.0.iter().filter(|d| d.warning).cloned().collect())
     }
 
     /// The errors, and the warnings apart.

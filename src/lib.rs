@@ -64,6 +64,8 @@ pub struct Built {
     pub untranslated: Vec<Untranslated>,
     /// What became of the PDF edition.
     pub pdf: PdfOutcome,
+    /// Whether the sink got the whole site or what changed since the run before.
+    pub emitted: output::Emitted,
 }
 
 /// The items of a harvest not translated into one of its languages yet: they are

@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::Site;
-use oogst::output::InMemory;
+use oogst::output::{Emitted, InMemory};
 use oogst::{BuildOptions, Change, Preview};
 
 fn options(site: &Site) -> BuildOptions {
@@ -16,17 +16,55 @@ fn options(site: &Site) -> BuildOptions {
     }
 }
 
-/// The site served after `changes`, with what a preview that defers them makes after.
-fn files(pipeline: &mut Preview, changes: &[Change]) -> BTreeMap<String, Vec<u8>> {
-    let memory = InMemory::default();
-    pipeline
-        .run(changes, &memory)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut served = memory.into_site();
-    if let Some(later) = pipeline.finish_deferred() {
-        served.apply(later.unwrap_or_else(|e| panic!("{e}")));
+/// A preview with the site it serves, kept as the preview server keeps it: the output of
+/// each run taken in as the run says (the whole site, or what changed and what is gone),
+/// then what the preview made after.
+struct Served {
+    preview: Preview,
+    site: oogst::output::Site,
+    /// How many pages the last run rendered before the files it deferred.
+    rendered: usize,
+}
+
+impl Served {
+    fn new(preview: Preview) -> Served {
+        let site = oogst::output::Site::new();
+        Served {
+            preview,
+            site,
+            rendered: 0,
+        }
     }
-    contents(&served)
+
+    fn run(&mut self, changes: &[Change]) -> Result<oogst::Built, oogst::diagnostics::Diagnostics> {
+        let memory = InMemory::default();
+        let built = self.preview.run(changes, &memory)?;
+        self.site.update(memory.into_site(), &built.emitted);
+        self.rendered = self.preview.pages_rendered();
+        if let Some(later) = self.preview.finish_deferred() {
+            self.site.apply(later?);
+        }
+        Ok(built)
+    }
+}
+
+impl std::ops::Deref for Served {
+    type Target = Preview;
+    fn deref(&self) -> &Preview {
+        &self.preview
+    }
+}
+
+impl std::ops::DerefMut for Served {
+    fn deref_mut(&mut self) -> &mut Preview {
+        &mut self.preview
+    }
+}
+
+/// The site served after `changes`.
+fn files(served: &mut Served, changes: &[Change]) -> BTreeMap<String, Vec<u8>> {
+    served.run(changes).unwrap_or_else(|e| panic!("{e}"));
+    contents(&served.site)
 }
 
 /// A clean build, as `oogst build` makes it.
@@ -47,7 +85,7 @@ fn contents(site: &oogst::output::Site) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Rebuilds `incremental` after `changes` and compares it with a clean build.
-fn assert_same_as_clean(site: &Site, incremental: &mut Preview, changes: &[Change]) {
+fn assert_same_as_clean(site: &Site, incremental: &mut Served, changes: &[Change]) {
     let rebuilt = files(incremental, changes);
     let clean = clean_build(site);
     assert_eq!(
@@ -63,7 +101,7 @@ fn assert_same_as_clean(site: &Site, incremental: &mut Preview, changes: &[Chang
 #[test]
 fn a_series_of_edits_rebuilds_to_the_clean_result() {
     let site = Site::small();
-    let mut pipeline = Preview::new(options(&site));
+    let mut pipeline = Served::new(Preview::new(options(&site)));
     files(&mut pipeline, &[]);
     let content = |rel: &str| Change::Content(site.path(rel));
 
@@ -149,6 +187,7 @@ fn a_series_of_edits_rebuilds_to_the_clean_result() {
     site.write("content/over.md", "---\ntitle: Over\nthems: []\n---\n");
     assert!(
         pipeline
+            .preview
             .run(&[content("content/over.md")], &InMemory::default())
             .is_err()
     );
@@ -175,7 +214,7 @@ fn a_series_of_edits_rebuilds_to_the_clean_result() {
 #[test]
 fn body_only_edits_rebuild_to_the_clean_result() {
     let site = Site::small();
-    let mut pipeline = Preview::new(options(&site));
+    let mut pipeline = Served::new(Preview::new(options(&site)));
     files(&mut pipeline, &[]);
     let content = |rel: &str| Change::Content(site.path(rel));
     let first = "content/conclusions/01-eerste.md";
@@ -196,7 +235,9 @@ fn body_only_edits_rebuild_to_the_clean_result() {
 
     // A heading that another page links to disappears: an error; back again: as clean.
     site.write(first, &format!("{front}Zonder kop.\n"));
-    let broken = pipeline.run(&[content(first)], &InMemory::default());
+    let broken = pipeline
+        .preview
+        .run(&[content(first)], &InMemory::default());
     let errors = broken
         .expect_err("a link to the heading breaks")
         .to_string();
@@ -239,7 +280,7 @@ fn body_only_edits_rebuild_to_the_clean_result() {
 #[test]
 fn a_new_folder_of_content_is_taken_in_whole() {
     let site = Site::small();
-    let mut pipeline = Preview::new(options(&site));
+    let mut pipeline = Served::new(Preview::new(options(&site)));
     files(&mut pipeline, &[]);
     site.write("content/bijlagen/a.md", "---\ntitle: A\n---\n");
     site.write("content/bijlagen/b.md", "---\ntitle: B\n---\n");
@@ -301,11 +342,13 @@ fn larger_site() -> Site {
 #[test]
 fn every_kind_of_edit_renders_only_the_pages_it_reaches_and_ends_as_a_clean_build() {
     let site = larger_site();
-    let mut preview = Preview::new(options(&site)).deferring_print();
-    let first = InMemory::default();
-    preview.run(&[], &first).unwrap_or_else(|e| panic!("{e}"));
-    let mut served = first.into_site();
-    let all = served.page_count();
+    let mut preview = Served::new(
+        Preview::new(options(&site))
+            .deferring_print()
+            .emitting_changes(),
+    );
+    preview.run(&[]).unwrap_or_else(|e| panic!("{e}"));
+    let all = preview.site.page_count();
     assert!(all > 150, "{all} pages");
     let conclusion = |n: u32| format!("content/conclusions/c{n:03}.md");
     let front = |n: u32, extra: &str| {
@@ -348,6 +391,20 @@ fn every_kind_of_edit_renders_only_the_pages_it_reaches_and_ends_as_a_clean_buil
             Some(front(5, "").replace("number: 5", "number: 500")),
             12,
         ),
+        (
+            "a recommendation's conclusions",
+            "content/recommendations/r01.md".into(),
+            Some(
+                "---\ntitle: Aanbeveling 1\nnumber: 1\nconclusions: [9, 4]\n---\n\nDoe 1.\n".into(),
+            ),
+            12,
+        ),
+        (
+            "a theme's title, which changes the order of every list it is in",
+            "content/themes/t2.md".into(),
+            Some("---\ntitle: Aaa, het eerste thema\n---\n\nOver thema 2.\n".into()),
+            80,
+        ),
         ("a deleted file", conclusion(100), None, 80),
         (
             "a new file",
@@ -373,21 +430,22 @@ fn every_kind_of_edit_renders_only_the_pages_it_reaches_and_ends_as_a_clean_buil
             Some(text) => site.write(&rel, text),
             None => std::fs::remove_file(site.path(&rel)).unwrap_or_else(|e| panic!("{e}")),
         }
-        let memory = InMemory::default();
-        preview
-            .run(&[Change::Content(site.path(&rel))], &memory)
+        let built = preview
+            .run(&[Change::Content(site.path(&rel))])
             .unwrap_or_else(|e| panic!("{what}: {e}"));
-        let rendered = preview.pages_rendered();
+        let rendered = preview.rendered;
         assert!(
             rendered <= reach,
             "{what}: {rendered} of {all} pages rendered again"
         );
-        served = memory.into_site();
-        if let Some(later) = preview.finish_deferred() {
-            served.apply(later.unwrap_or_else(|e| panic!("{what}: {e}")));
-        }
+        // What changed is put out, not the whole site.
+        assert!(
+            matches!(built.emitted, Emitted::Changes { .. }),
+            "{what}: {:?}",
+            built.emitted
+        );
         let clean = clean_build(&site);
-        let rebuilt = contents(&served);
+        let rebuilt = contents(&preview.site);
         let (mut made, mut want) = (rebuilt.keys(), clean.keys());
         assert!(
             made.clone().eq(want.clone()),
@@ -414,7 +472,11 @@ fn translations_added_edited_and_deleted_rebuild_to_the_clean_result() {
     );
     // As the preview server runs it: the files that hold every item made after the pages
     // an edit reaches (the PDF, made apart, is left out here).
-    let mut pipeline = Preview::new(options(&site)).deferring_print();
+    let mut pipeline = Served::new(
+        Preview::new(options(&site))
+            .deferring_print()
+            .emitting_changes(),
+    );
     files(&mut pipeline, &[]);
     let content = |rel: &str| Change::Content(site.path(rel));
     let first = "content/conclusions/01-eerste.en.md";
@@ -432,7 +494,7 @@ fn translations_added_edited_and_deleted_rebuild_to_the_clean_result() {
         "---\ntitle: First conclusion\nslug: first\nsummary: The first.\n---\n\nOther text.\n\n## Approach\n",
     );
     assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
-    let rendered = pipeline.pages_rendered();
+    let rendered = pipeline.rendered;
     assert!(rendered <= 2, "{rendered} pages rendered for a body");
     site.write(
         first,
@@ -464,6 +526,7 @@ fn translations_added_edited_and_deleted_rebuild_to_the_clean_result() {
     std::fs::remove_file(site.path(first)).expect("remove the translation");
     let memory = InMemory::default();
     let error = pipeline
+        .preview
         .run(&[content(first)], &memory)
         .err()
         .map(|e| e.to_string());
@@ -482,7 +545,7 @@ fn translations_added_edited_and_deleted_rebuild_to_the_clean_result() {
     // A broken translation fails, and its repair builds the clean site again.
     site.write(first, "---\ntitle: First\nnumber: 1\n---\n");
     let memory = InMemory::default();
-    assert!(pipeline.run(&[content(first)], &memory).is_err());
+    assert!(pipeline.preview.run(&[content(first)], &memory).is_err());
     site.write(first, "---\ntitle: First\n---\n\nText.\n");
     assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
 
@@ -498,4 +561,55 @@ fn translations_added_edited_and_deleted_rebuild_to_the_clean_result() {
         &mut pipeline,
         &[Change::Config, content(first), content(doe)],
     );
+}
+
+#[test]
+fn a_photo_taken_out_of_a_body_leaves_the_served_site_with_it() {
+    let site = Site::small();
+    site.write("site.yaml", "title: Proefoogst\npdf: false\n");
+    let photo = image::RgbImage::from_fn(900, 600, |x, y| {
+        image::Rgb([(x * 255 / 900) as u8, (y * 255 / 600) as u8, 120])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&photo)
+        .expect("a JPEG");
+    site.write_bytes("content/conclusions/sessie.jpg", &jpeg);
+    let first = "content/conclusions/01-eerste.md";
+    let text = |body: &str| {
+        format!(
+            "---\ntitle: Eerste\nnumber: 1\nthemes: [leren]\n---\n\nTekst.\n\n{body}\n\n## Aanpak\n"
+        )
+    };
+    site.write(first, &text("![De sessie](sessie.jpg)"));
+    let mut served = Served::new(
+        Preview::new(options(&site))
+            .deferring_print()
+            .emitting_changes(),
+    );
+    let photos = |files: &BTreeMap<String, Vec<u8>>| {
+        files
+            .keys()
+            .filter(|p| p.contains("sessie") && !p.ends_with(".html"))
+            .count()
+    };
+    let shown = files(&mut served, &[]);
+    assert!(
+        photos(&shown) >= 2,
+        "the photo in its sizes: {:?}",
+        shown.keys()
+    );
+
+    // Only the body changes: the quick rebuild puts out what changed, and tells what is gone.
+    site.write(first, &text("Geen foto meer."));
+    let change = Change::Content(site.path(first));
+    assert_same_as_clean(&site, &mut served, std::slice::from_ref(&change));
+    assert_eq!(
+        photos(&contents(&served.site)),
+        0,
+        "no size of the photo is left"
+    );
+
+    site.write(first, &text("![De sessie](sessie.jpg)"));
+    assert_same_as_clean(&site, &mut served, &[change]);
 }

@@ -114,17 +114,22 @@ pub(super) fn render_bodies(
         bodies.push(body);
     }
     if let Some(memo) = memo {
-        // Bodies rendered anew are remembered; those of files that are gone forgotten.
-        if memo.entries.len() + fresh.len() > documents.len() {
-            let rels: HashSet<&str> = documents.iter().map(|d| d.rel.as_str()).collect();
-            memo.entries.retain(|rel, _| rels.contains(rel.as_str()));
-        }
         for (rel, body, links) in fresh {
             let key = body.source_key;
             memo.entries.insert(rel, Remembered { key, body, links });
         }
     }
     (bodies, fingerprint, spool)
+}
+
+impl BodyMemo {
+    /// Forgets the bodies of files other than `documents` (files that are gone).
+    pub(super) fn keep_only(&mut self, documents: &[&Document]) {
+        if self.entries.len() > documents.len() {
+            let rels: HashSet<&str> = documents.iter().map(|d| d.rel.as_str()).collect();
+            self.entries.retain(|rel, _| rels.contains(rel.as_str()));
+        }
+    }
 }
 
 /// A hash of what a body's links can resolve to besides pages (each `@/` link is checked
@@ -175,7 +180,7 @@ impl Harvest {
         }
         let changed: Vec<ItemId> = replaced.iter().map(|(id, _)| *id).collect();
         for (id, body) in replaced {
-            self.items[id].body = body;
+            Arc::make_mut(&mut self.items[id]).body = body;
         }
         diagnostics.extend(body_problems(
             &self.items,

@@ -2,6 +2,7 @@
 //! an `@/file.md#anchor` link names exists.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Borrow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -16,7 +17,7 @@ use crate::routes::UrlMaker;
 
 /// The lookups links are resolved with: kept with the harvest for taking in changed
 /// bodies later.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct LinkTargets {
     pub(super) index: Index,
     /// Each item's page path, by [`ItemId`].
@@ -33,14 +34,14 @@ pub(super) struct LinkTargets {
 
 /// The problems of the links in the bodies of `items`: links that lead nowhere, and
 /// anchors that name no heading.
-pub(super) fn body_problems(
-    items: &[Item],
+pub(super) fn body_problems<I: Borrow<Item>>(
+    items: &[I],
     ids: impl IntoIterator<Item = ItemId>,
     index: &Index,
 ) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
     for id in ids {
-        let item = &items[id];
+        let item = items[id].borrow();
         for (position, reason) in &item.body.broken_links {
             diagnostics.push(Diagnostic::new(
                 &item.source,
@@ -61,9 +62,13 @@ pub(super) fn body_problems(
 }
 
 /// An `@/file.md#anchor` link must name a heading of that file.
-fn check_anchor(link: &AnchorLink, index: &Index, items: &[Item]) -> Option<LinkError> {
+fn check_anchor<I: Borrow<Item>>(
+    link: &AnchorLink,
+    index: &Index,
+    items: &[I],
+) -> Option<LinkError> {
     let &target = index.by_rel.get(&link.target)?;
-    let headings = &items[target].body.headings;
+    let headings = &items[target].borrow().body.headings;
     if headings.iter().any(|h| h.id == link.anchor) {
         return None;
     }

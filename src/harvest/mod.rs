@@ -6,6 +6,7 @@ mod error;
 mod index;
 mod links;
 mod relations;
+mod relink;
 mod translate;
 mod unique;
 
@@ -29,6 +30,7 @@ pub use error::LinkError;
 use index::Index;
 use links::{LinkTargets, body_problems};
 pub use relations::Relations;
+pub use relink::{Earlier, relink};
 pub use translate::{
     Translation, Translations, TranslationsByLanguage, Version, sort_translations, translate,
 };
@@ -61,6 +63,9 @@ pub struct Item {
     /// The rendered body: HTML, headings, lead.
     pub body: Arc<Rendered>,
     pub relations: Relations,
+    /// The relations its front matter names, resolved: `relations` are these and those that
+    /// point back.
+    pub written: Relations,
     /// The picture of its `image:` key, for lists and sharing.
     pub image: Option<Figure>,
     /// What that picture shows (`image_alt:`), for sharing.
@@ -86,7 +91,8 @@ pub struct Harvest {
     pub config: SiteConfig,
     /// Every URL and page path of the site.
     pub routes: Routes,
-    pub items: Vec<Item>,
+    /// Shared with the harvest of an earlier run where they are the same (see [`relink`]).
+    pub items: Vec<Arc<Item>>,
     pub home: Option<ItemId>,
     /// Section intros (`<section>/_index.md`), where the site has one.
     pub intros: HashMap<Section, ItemId>,
@@ -96,7 +102,10 @@ pub struct Harvest {
     pub pages: Vec<ItemId>,
     pub assets: Vec<OutputAsset>,
     /// What resolving links needs, kept for taking in changed bodies later.
-    links: LinkTargets,
+    links: Arc<LinkTargets>,
+    /// The warnings the link stage found outside bodies (a long image description), kept
+    /// for a [`relink`] that reads only some files again.
+    warnings: Diagnostics,
     /// Where the bodies' HTML is kept in a one-time build.
     spool: Option<Arc<Spool>>,
     /// Every language's version of the site, for the links between them; empty for a site
@@ -121,7 +130,7 @@ pub struct LinkInput<'a> {
 
 /// Links parsed documents into a harvest; every problem is reported together. With a memo
 /// (the preview server's), bodies rendered by an earlier run are reused while unchanged.
-pub fn link(input: LinkInput<'_>, memo: Option<&mut BodyMemo>) -> (Harvest, Diagnostics) {
+pub fn link(input: LinkInput<'_>, mut memo: Option<&mut BodyMemo>) -> (Harvest, Diagnostics) {
     let LinkInput {
         config,
         routes,
@@ -152,6 +161,7 @@ pub fn link(input: LinkInput<'_>, memo: Option<&mut BodyMemo>) -> (Harvest, Diag
         })
         .collect();
     for (item, (relations, problems)) in items.iter_mut().zip(relations) {
+        item.written = relations.clone();
         item.relations = relations;
         diagnostics.extend(problems);
     }
@@ -172,30 +182,38 @@ pub fn link(input: LinkInput<'_>, memo: Option<&mut BodyMemo>) -> (Harvest, Diag
         &targets,
         &routes.urls,
         safe,
-        memo,
+        memo.as_deref_mut(),
         &mut diagnostics,
     );
+    if let Some(memo) = memo {
+        memo.keep_only(&documents);
+    }
     targets.fingerprint = fingerprint;
     for (item, body) in items.iter_mut().zip(bodies) {
-        if item.summary.is_empty() {
-            item.summary = shorten(&body.lead, SUMMARY_LENGTH);
-            item.summary_from_body = true;
-        }
-        item.body = body;
+        take_body(item, body);
     }
     diagnostics.extend(body_problems(&items, 0..items.len(), &targets.index));
+    let mut pictures = Diagnostics::new();
     for (item, doc) in items.iter_mut().zip(&documents) {
-        if let Some((figure, alt)) = front_image(doc, &targets, &routes, &mut diagnostics) {
-            item.image = Some(figure);
-            item.image_alt = alt;
-        }
+        front_image(item, doc, &targets, &routes, &mut pictures);
     }
+    let warnings = pictures.warnings();
+    diagnostics.extend(pictures);
 
     relations::derive_backlinks(&mut items);
-    (
-        assemble(config, routes, items, assets, targets, spool),
-        diagnostics,
-    )
+    let mut harvest = assemble(config, routes, items, assets, targets, spool);
+    harvest.warnings = warnings;
+    (harvest, diagnostics)
+}
+
+/// Gives `item` its rendered body, and a summary from the body when its front matter has
+/// none.
+fn take_body(item: &mut Item, body: Arc<Rendered>) {
+    if item.summary.is_empty() {
+        item.summary = shorten(&body.lead, SUMMARY_LENGTH);
+        item.summary_from_body = true;
+    }
+    item.body = body;
 }
 
 /// Summaries taken from a body are cut at about this many characters.
@@ -226,15 +244,29 @@ fn new_item(doc: &Document, routes: &Routes) -> Item {
         path,
         body: Arc::default(),
         relations: Relations::default(),
+        written: Relations::default(),
         image: None,
         image_alt: String::new(),
         language: routes.language(),
     }
 }
 
-/// The picture an item's `image:` key names, resolved like an image in its body, and its
-/// description (`image_alt:`, required with it); a problem is told at its key.
+/// Gives `item` the picture its `image:` key names, resolved like an image in its body, and
+/// its description (`image_alt:`, required with it); a problem is told at its key.
 fn front_image(
+    item: &mut Item,
+    doc: &Document,
+    targets: &LinkTargets,
+    routes: &Routes,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some((figure, alt)) = item_image(doc, targets, routes, diagnostics) {
+        item.image = Some(figure);
+        item.image_alt = alt;
+    }
+}
+
+fn item_image(
     doc: &Document,
     targets: &LinkTargets,
     routes: &Routes,
@@ -334,13 +366,14 @@ fn assemble(
     Harvest {
         config,
         routes,
-        items,
+        items: items.into_iter().map(Arc::new).collect(),
         home,
         intros,
         sections,
         pages,
         assets,
-        links,
+        links: Arc::new(links),
+        warnings: Diagnostics::new(),
         spool,
         translations: Arc::default(),
     }

@@ -18,6 +18,17 @@ pub struct Relations {
     pub recommendations: Vec<ItemId>,
 }
 
+impl Relations {
+    /// The list of the related items of `section`.
+    pub(super) fn of_mut(&mut self, section: Section) -> &mut Vec<ItemId> {
+        match section {
+            Section::Themes => &mut self.themes,
+            Section::Conclusions => &mut self.conclusions,
+            Section::Recommendations => &mut self.recommendations,
+        }
+    }
+}
+
 /// Resolves the `themes:` and `conclusions:` of a document to items.
 pub(super) fn resolve_relations(
     doc: &Document,
@@ -40,10 +51,7 @@ pub(super) fn resolve_relations(
         let found = index.find(section, &reference);
         match found {
             Some(id) => {
-                let list = match section {
-                    Section::Themes => &mut relations.themes,
-                    _ => &mut relations.conclusions,
-                };
+                let list = relations.of_mut(section);
                 if !list.contains(&id) {
                     list.push(id);
                 }
@@ -104,12 +112,7 @@ pub(super) fn derive_backlinks(items: &mut [Item]) {
         }
     }
     for (target, section, source) in back {
-        let relations = &mut items[target].relations;
-        let list = match section {
-            Section::Themes => &mut relations.themes,
-            Section::Conclusions => &mut relations.conclusions,
-            Section::Recommendations => &mut relations.recommendations,
-        };
+        let list = items[target].relations.of_mut(section);
         if !list.contains(&source) {
             list.push(source);
         }

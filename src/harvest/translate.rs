@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::LinkError;
 use super::links::{LinkTargets, body_problems};
-use super::{BodyMemo, Harvest, Item, ItemId, SUMMARY_LENGTH, assemble, bodies, shorten, unique};
+use super::{BodyMemo, Harvest, Item, ItemId, assemble, bodies, take_body, unique};
 use crate::config::{Language, SiteConfig};
 use crate::content::Document;
 use crate::content::slug::slugify;
@@ -85,7 +85,7 @@ pub type TranslationsByLanguage<'a> =
 pub fn translate(
     original: &Harvest,
     input: Translation<'_>,
-    memo: Option<&mut BodyMemo>,
+    mut memo: Option<&mut BodyMemo>,
 ) -> (Harvest, Diagnostics) {
     let Translation {
         config,
@@ -97,6 +97,7 @@ pub fn translate(
     let mut items: Vec<Item> = original
         .items
         .iter()
+        .map(|item| &**item)
         .zip(&translations)
         .map(|(item, translation)| translated_item(item, *translation, language, &routes))
         .collect();
@@ -113,7 +114,7 @@ pub fn translate(
         .collect();
     let mut diagnostics = Diagnostics::new();
     unique::check_unique(&documents, &items, &routes, &mut diagnostics);
-    let links = &original.links;
+    let links = &*original.links;
     let mut targets = LinkTargets {
         index: links.index.clone(),
         paths: items.iter().map(|i| i.path.clone()).collect(),
@@ -129,16 +130,20 @@ pub fn translate(
     let texts: Vec<&Document> = translations.iter().flatten().copied().collect();
     let mut found = Diagnostics::new();
     let safe = config.markdown.safe;
-    let (bodies, fingerprint, spool) =
-        bodies::render_bodies(&texts, &targets, &routes.urls, safe, memo, &mut found);
+    let (bodies, fingerprint, spool) = bodies::render_bodies(
+        &texts,
+        &targets,
+        &routes.urls,
+        safe,
+        memo.as_deref_mut(),
+        &mut found,
+    );
+    if let Some(memo) = memo {
+        memo.keep_only(&texts);
+    }
     targets.fingerprint = fingerprint;
     for (&id, body) in translated.iter().zip(bodies) {
-        let item = &mut items[id];
-        if item.summary.is_empty() {
-            item.summary = shorten(&body.lead, SUMMARY_LENGTH);
-            item.summary_from_body = true;
-        }
-        item.body = body;
+        take_body(&mut items[id], body);
     }
     found.extend(body_problems(&items, translated, &targets.index));
     for problem in found.iter().filter(|d| files.contains(d.file.as_path())) {

@@ -78,6 +78,15 @@ pub struct Picture {
 }
 
 impl Picture {
+    /// Whether the files it keeps in the cache are still there (another build of the site
+    /// may have pruned them).
+    fn kept(&self) -> bool {
+        self.renditions.iter().all(|r| match &r.stored {
+            Some(Content::Copy(file)) => file.is_file(),
+            _ => true,
+        })
+    }
+
     /// The files to write. An image in `static/` published as it is is left to the copy of
     /// `static/`.
     pub fn files(&self) -> impl Iterator<Item = (&str, Content)> {
@@ -210,8 +219,12 @@ impl Gallery {
         let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
             let id = (source.to_path_buf(), product);
+            let made = |slot: &Slot| {
+                slot.get()
+                    .is_none_or(|p| p.as_ref().map_or(true, |p| p.kept()))
+            };
             match slots.get(&id) {
-                Some((known, slot)) if *known == stamp => slot.clone(),
+                Some((known, slot)) if *known == stamp && made(slot) => slot.clone(),
                 _ => {
                     let slot = Slot::default();
                     slots.insert(id, (stamp, slot.clone()));
@@ -252,7 +265,7 @@ impl Gallery {
             *known == stamp
                 && slot
                     .get()
-                    .is_some_and(|p| p.as_ref().is_ok_and(|p| p.key == key))
+                    .is_some_and(|p| p.as_ref().is_ok_and(|p| p.key == key && p.kept()))
         })
     }
 

@@ -62,6 +62,16 @@ pub trait Sink: Sync {
     fn open(&self, path: &str) -> Result<Box<dyn Write + '_>, OutputError>;
 }
 
+/// What a run put into its sink.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Emitted {
+    /// Every file of the site.
+    #[default]
+    Whole,
+    /// Only the files that changed since the run before; `removed` are no longer made.
+    Changes { removed: Vec<String> },
+}
+
 /// Counts what goes into a sink, and keeps the files of the site and its theme from
 /// replacing what oogst makes.
 pub struct Counter<'a> {
@@ -70,6 +80,10 @@ pub struct Counter<'a> {
     files: AtomicUsize,
     /// The paths of the pages and files oogst made (put or opened) so far.
     made: Mutex<FxHashSet<String>>,
+    /// The paths of the files copied as they are (see [`Counter::add`]).
+    added: Mutex<Vec<String>>,
+    /// The paths of files told to be no longer made (see [`Counter::remove`]).
+    removed: Mutex<Vec<String>>,
 }
 
 impl<'a> Counter<'a> {
@@ -79,7 +93,25 @@ impl<'a> Counter<'a> {
             pages: AtomicUsize::new(0),
             files: AtomicUsize::new(0),
             made: Mutex::default(),
+            added: Mutex::default(),
+            removed: Mutex::default(),
         }
+    }
+
+    /// Notes that the file at `path`, made by an earlier run, is made no more: for a run
+    /// that puts out only what changed.
+    pub fn remove(&self, path: String) {
+        lock(&self.removed).push(path);
+    }
+
+    /// The files noted as made no more.
+    pub fn removed(&self) -> Vec<String> {
+        lock(&self.removed).clone()
+    }
+
+    /// The paths of the files copied as they are, so far.
+    pub fn added(&self) -> Vec<String> {
+        lock(&self.added).clone()
     }
 
     /// Takes a page or file oogst made.
@@ -98,27 +130,20 @@ impl<'a> Counter<'a> {
     /// the content), after everything oogst makes: refused if oogst made a page or file at
     /// its path.
     pub fn add(&self, path: String, content: Content, source: &Path) -> Result<(), OutputError> {
-        if self
-            .made
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(&path)
-        {
+        if lock(&self.made).contains(&path) {
             return Err(OutputError::Replaces {
                 file: source.to_path_buf(),
                 url: crate::routes::file_url(&path),
             });
         }
         self.count(&path);
+        lock(&self.added).push(path.clone());
         self.sink.put(path, content)
     }
 
     fn claim(&self, path: &str) {
         self.count(path);
-        self.made
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string());
+        lock(&self.made).insert(path.to_string());
     }
 
     fn count(&self, path: &str) {
@@ -135,6 +160,11 @@ impl<'a> Counter<'a> {
             self.files.load(Ordering::Relaxed),
         )
     }
+}
+
+/// What `mutex` guards, also after a thread panicked holding it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The built site in memory: site-relative path → content.
@@ -164,6 +194,19 @@ impl Site {
                 Some(content) => self.files.insert(path, content),
                 None => self.files.remove(&path),
             };
+        }
+    }
+
+    /// This site after a run that put `made` into its sink and said what it put.
+    pub fn update(&mut self, made: Site, emitted: &Emitted) {
+        match emitted {
+            Emitted::Whole => *self = made,
+            Emitted::Changes { removed } => {
+                self.files.extend(made.files);
+                for path in removed {
+                    self.files.remove(path);
+                }
+            }
         }
     }
 

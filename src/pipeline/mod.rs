@@ -15,7 +15,7 @@ use crate::content::{Asset, Document, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{self, BodyMemo, Harvest, LinkInput};
 use crate::images::Gallery;
-use crate::output::{Counter, Sink};
+use crate::output::{Counter, Emitted, Sink};
 use crate::render::{RenderMemo, Renderer};
 use crate::routes::{self, Routes, UrlMaker};
 use crate::theme::Theme;
@@ -74,7 +74,7 @@ pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagno
     );
     let mut frame = frame.map_err(|d| finish(d, root))?;
     let problems = load_assets(root, &mut frame);
-    let (harvests, mut diagnostics) = link(&frame, &content, options.drafts, &gallery, None);
+    let (harvests, mut diagnostics) = link(&frame, &content, options.drafts, &gallery, None, None);
     diagnostics.extend(problems);
     // Nothing is needed again, and a large site needs the room.
     drop_aside(content);
@@ -118,13 +118,16 @@ pub(crate) fn load_assets(root: &Path, frame: &mut Frame) -> Diagnostics {
 /// The link stage over what the load and parse stages gave: `frame` and `content`. Gives
 /// the harvest in the site's own language, then one per language it is translated into.
 /// Errors of the earlier stages come first in the diagnostics returned. With memos (one
-/// per language, made as needed), bodies are reused as [`harvest::link`] says.
+/// per language, made as needed), bodies are reused as [`harvest::link`] says. With the
+/// `earlier` harvest, only what the changed files reach is linked again where it can be
+/// ([`harvest::relink`]).
 pub(crate) fn link(
     frame: &Frame,
     content: &ContentState,
     drafts: bool,
     gallery: &Arc<Gallery>,
     mut memos: Option<&mut Vec<BodyMemo>>,
+    earlier: Option<harvest::Earlier<'_>>,
 ) -> (Vec<Harvest>, Diagnostics) {
     let mut diagnostics = frame.errors.clone();
     diagnostics.extend(content.walk_errors.clone());
@@ -145,17 +148,29 @@ pub(crate) fn link(
     if let Some(memos) = memos.as_deref_mut() {
         memos.resize_with(languages.len(), BodyMemo::default);
     }
-    let input = LinkInput {
-        config: frame.config.clone(),
-        routes: frame.routes.clone(),
-        documents,
-        failed,
-        content_assets: content.assets.values().collect(),
-        drafts,
-        gallery: gallery.clone(),
-    };
     let memo = memos.as_deref_mut().and_then(|m| m.first_mut());
-    let (harvest, errors) = harvest::link(input, memo);
+    let relinked = match (earlier, memo) {
+        (Some(earlier), Some(memo)) if failed.is_empty() => {
+            let (config, routes) = (&frame.config, &frame.routes);
+            let r = harvest::relink(earlier, config, routes, &documents, drafts, memo);
+            eprintln!("RELINK {}", r.is_some());
+            r
+        }
+        _ => None,
+    };
+    let (harvest, errors) = relinked.unwrap_or_else(|| {
+        let input = LinkInput {
+            config: frame.config.clone(),
+            routes: frame.routes.clone(),
+            documents,
+            failed,
+            content_assets: content.assets.values().collect(),
+            drafts,
+            gallery: gallery.clone(),
+        };
+        let memo = memos.as_deref_mut().and_then(|m| m.first_mut());
+        harvest::link(input, memo)
+    });
     diagnostics.extend(errors);
     let source = |rel: &str| content.documents.contains_key(rel);
     let (mut by_language, errors) =
@@ -271,6 +286,7 @@ pub(crate) fn conclude(
         files,
         elapsed: started.elapsed(),
         pdf,
+        emitted: Emitted::Whole,
     })
 }
 

@@ -84,7 +84,7 @@ pub(super) fn affected(
             continue;
         };
         let then = &before.items[old];
-        if !same_card(then, item) {
+        if !std::sync::Arc::ptr_eq(then, item) && !same_card(then, item) {
             cards.insert(&item.rel);
         }
         let same = !changed.contains(item.rel.as_str())
@@ -122,6 +122,15 @@ pub(super) fn affected(
     // The pages that show every item follow later, with the other files that hold them all.
     jobs.retain(|job| !job.holds_every_item());
     jobs.into_iter().collect()
+}
+
+/// Whether `before` and `after` make the same pages at the same paths: the same items
+/// with the same URLs, and as many list pages.
+pub(super) fn same_pages(before: &Harvest, after: &Harvest) -> bool {
+    before.shape() == after.shape()
+        && before.items.len() == after.items.len()
+        && (before.items.iter().zip(&after.items))
+            .all(|(a, b)| std::sync::Arc::ptr_eq(a, b) || (a.rel == b.rel && a.path == b.path))
 }
 
 /// The page an item's template input goes to: a section intro is its first list page.

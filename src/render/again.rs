@@ -17,31 +17,41 @@ use crate::output::{Content, Counter, Discard, Later};
 use crate::routes::file_of;
 use crate::theme::Theme;
 
+/// How a rebuild after an edit puts out its files.
+#[derive(Debug, Clone, Copy)]
+pub struct Again {
+    /// Leave the files that hold every item (print edition, search index, feed, sitemap,
+    /// open data) to [`Renderer::render_deferred`].
+    pub defer: bool,
+    /// Put every file into the output; else only those that changed since the run before,
+    /// and tell the output which are made no more ([`Counter::remove`]).
+    pub whole: bool,
+}
+
 impl Renderer {
     /// Renders again only the pages of `changed` items (after their bodies changed and
-    /// nothing else did); see [`Renderer::render_affected`] for `defer` and `output`.
+    /// nothing else did); see [`Renderer::render_affected`] for `again` and `output`.
     pub fn render_changed(
         &mut self,
         harvest: &Harvest,
         theme: &Theme,
         output: &Counter<'_>,
         changed: &[ItemId],
-        defer: bool,
+        again: Again,
         memo: &mut RenderMemo,
     ) -> Diagnostics {
         let jobs: Vec<Job> = changed
             .iter()
             .map(|&id| affected::own_page(harvest, id))
             .collect();
-        self.render_again(harvest, theme, output, jobs, defer, memo)
+        self.render_again(harvest, theme, output, jobs, again, memo)
     }
 
     /// Renders again only the pages that the edit of the content files `changed` reaches,
     /// the harvest `before` having become `harvest` (see [`affected::affected`]), and,
-    /// unless `defer`, the files that hold every item: the print edition, the search index,
-    /// the feed, sitemap and open data. Puts every file into `output`, the others as the
-    /// memo's last run made them. Only while what every page is given is the same
-    /// ([`Renderer::same_globals`]).
+    /// unless `again.defer`, the files that hold every item. Puts into `output` what
+    /// `again` says, the pages not rendered as the memo's last run made them. Only while
+    /// what every page is given is the same ([`Renderer::same_globals`]).
     #[allow(clippy::too_many_arguments)]
     pub fn render_affected(
         &mut self,
@@ -50,18 +60,27 @@ impl Renderer {
         theme: &Theme,
         output: &Counter<'_>,
         changed: &HashSet<&str>,
-        defer: bool,
+        again: Again,
         memo: &mut RenderMemo,
     ) -> Diagnostics {
         let views = Views::new(harvest, theme.strings_in(harvest.config.language));
         let jobs = affected::affected(before, harvest, changed, &memo.shows);
         // The pages of items that are gone or renamed, and list pages no longer needed.
-        let made = self.jobs(&views);
-        let files: HashSet<String> = made.iter().map(|job| file_of(&job.path(harvest))).collect();
-        memo.pages.retain(|file, _| files.contains(file));
-        let pages: HashSet<PageOf> = made.iter().map(|&job| PageOf::of(job, harvest)).collect();
-        memo.shows.retain(|page, _| pages.contains(page));
-        self.render_again(harvest, theme, output, jobs, defer, memo)
+        if !affected::same_pages(before, harvest) {
+            let made = self.jobs(&views);
+            let files: HashSet<String> =
+                made.iter().map(|job| file_of(&job.path(harvest))).collect();
+            memo.pages.retain(|file, _| {
+                let kept = files.contains(file);
+                if !kept {
+                    output.remove(file.clone());
+                }
+                kept
+            });
+            let pages: HashSet<PageOf> = made.iter().map(|&job| PageOf::of(job, harvest)).collect();
+            memo.shows.retain(|page, _| pages.contains(page));
+        }
+        self.render_again(harvest, theme, output, jobs, again, memo)
     }
 
     /// Whether what every page of `harvest` is given (site, navigation, interface strings)
@@ -72,29 +91,52 @@ impl Renderer {
         self.globals(&views, Some(0)).key() == memo.global
     }
 
-    /// Renders `jobs` again, and unless `defer` the files that hold every item; puts every
-    /// file the memo holds into `output`.
+    /// Renders `jobs` again, and unless `again.defer` the files that hold every item; puts
+    /// into `output` every file the memo holds, or with `!again.whole` those that changed.
     fn render_again(
         &mut self,
         harvest: &Harvest,
         theme: &Theme,
         output: &Counter<'_>,
         mut jobs: Vec<Job>,
-        defer: bool,
+        again: Again,
         memo: &mut RenderMemo,
     ) -> Diagnostics {
         // The languages of a site are rendered one after the other, its own first.
         if harvest.config.original.is_none() {
             *self.rendered.get_mut() = 0;
         }
-        if !defer {
+        if !again.defer {
             jobs.extend([Job::PRINT, Job::MATRIX]);
         }
-        let mut diagnostics = self.rerender(harvest, theme, &jobs, memo);
-        if !defer {
-            diagnostics.extend(self.republish(harvest, theme, memo).1);
+        let (mut diagnostics, pages) = self.rerender(harvest, theme, &jobs, memo);
+        let mut published = Later::new();
+        if !again.defer {
+            let (changed, problems) = self.republish(harvest, theme, memo);
+            diagnostics.extend(problems);
+            published = changed;
         }
-        diagnostics.extend(put_all(memo, output));
+        if again.whole {
+            diagnostics.extend(put_all(memo, output));
+            return diagnostics;
+        }
+        let pages = pages.into_iter().filter_map(|file| {
+            let html = memo.pages.get(&file).map(|(_, html)| html.clone())?;
+            Some((file, Some(Content::Shared(html))))
+        });
+        for (file, content) in pages.chain(published) {
+            let Some(content) = content else {
+                output.remove(file);
+                continue;
+            };
+            if let Err(e) = output.put(file, content) {
+                diagnostics.push(Diagnostic::new(
+                    e.path().to_path_buf(),
+                    Position::UNKNOWN,
+                    &e,
+                ));
+            }
+        }
         diagnostics
     }
 
@@ -157,7 +199,7 @@ impl Renderer {
         memo: &mut RenderMemo,
     ) -> Result<Later, Diagnostics> {
         let jobs = [Job::PRINT, Job::MATRIX];
-        let diagnostics = self.rerender(harvest, theme, &jobs, memo);
+        let (diagnostics, _) = self.rerender(harvest, theme, &jobs, memo);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -169,14 +211,14 @@ impl Renderer {
         Ok(made.collect())
     }
 
-    /// Renders `jobs` into the memo.
+    /// Renders `jobs` into the memo; gives the files of the pages that changed.
     fn rerender(
         &mut self,
         harvest: &Harvest,
         theme: &Theme,
         jobs: &[Job],
         memo: &mut RenderMemo,
-    ) -> Diagnostics {
+    ) -> (Diagnostics, Vec<String>) {
         *self.gave_up.get_mut() = false;
         let views = Views::new(harvest, theme.strings_in(harvest.config.language));
         let global_hash = self.use_globals(&views, Some(0));
@@ -189,14 +231,15 @@ impl Renderer {
             })
             .collect();
         let mut diagnostics = Diagnostics::new();
+        let mut changed = Vec::new();
         for (job, result) in jobs.iter().zip(results) {
             match result {
-                Ok(Some(page)) => memo.remember(*job, harvest, page),
+                Ok(Some(page)) => changed.extend(memo.remember(*job, harvest, page)),
                 Ok(None) => {}
                 Err(failure) => diagnostics.push(failure.0),
             }
         }
-        diagnostics
+        (diagnostics, changed)
     }
 }
 

@@ -44,11 +44,19 @@ pub struct RenderMemo {
 }
 
 impl RenderMemo {
-    /// Keeps a page `job` made, with the items it shows.
-    pub(super) fn remember(&mut self, job: Job, harvest: &Harvest, page: Remembered) {
+    /// Keeps a page `job` made, with the items it shows; gives its file when the page
+    /// differs from the one kept before.
+    pub(super) fn remember(
+        &mut self,
+        job: Job,
+        harvest: &Harvest,
+        page: Remembered,
+    ) -> Option<String> {
         let shows = page.shows.iter().map(|&id| harvest.items[id].rel.clone());
         self.shows.insert(PageOf::of(job, harvest), shows.collect());
-        self.pages.insert(page.file, (page.key, page.html));
+        let file = page.file.clone();
+        let was = self.pages.insert(page.file, (page.key, page.html.clone()));
+        (was.is_none_or(|(_, html)| html != page.html)).then_some(file)
     }
 }
 

@@ -32,6 +32,7 @@ use crate::harvest::Harvest;
 use crate::output::{Content, Counter, OutputError};
 use crate::routes::published;
 use crate::theme::{TemplateSource, Theme};
+pub use again::Again;
 use context::Views;
 use memo::Inputs;
 pub use memo::RenderMemo;

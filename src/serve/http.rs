@@ -9,7 +9,7 @@ use percent_encoding::percent_decode_str;
 
 use super::reload::{self, Broadcaster, EVENTS_PATH, Event};
 use crate::diagnostics::Diagnostics;
-use crate::output::Site;
+use crate::output::{Emitted, Site};
 
 /// URLs longer than this are refused.
 pub const MAX_URL: usize = 4096;
@@ -31,6 +31,21 @@ impl Live {
 
     /// Serves `site` from now on, and tells open pages.
     pub fn publish(&self, site: Site, css_only: bool) {
+        self.update(site, &Emitted::Whole, css_only);
+    }
+
+    /// Serves the site a run `emitted` into `made` from now on (the whole site, or what
+    /// changed), tells open pages, and gives the number of pages served.
+    pub fn update(&self, made: Site, emitted: &Emitted, css_only: bool) -> usize {
+        let site = match emitted {
+            Emitted::Whole => made,
+            Emitted::Changes { .. } => {
+                let mut site = Site::clone(&self.site());
+                site.update(made, emitted);
+                site
+            }
+        };
+        let pages = site.page_count();
         *self.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(site);
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = None;
         let version = self.version.fetch_add(1, Ordering::SeqCst) + 1;
@@ -40,6 +55,7 @@ impl Live {
             Event::Reload { version }
         };
         self.events.send(&event);
+        pages
     }
 
     /// Replaces one file of the site served (a page finished after the rest), and tells the

@@ -81,7 +81,8 @@ pub fn serve(mut options: ServeOptions) -> Result<(), ServeError> {
         drafts: options.drafts,
     })
     .deferring_print()
-    .making_pdf_later();
+    .making_pdf_later()
+    .emitting_changes();
     let live = Arc::new(Live::default());
     let pdf = PdfMaker::start(live.clone());
     let memory = InMemory::default();
@@ -206,10 +207,9 @@ fn rebuild(preview: &mut Preview, live: &Live, batch: BTreeSet<Change>, pdf: &Pd
             for warning in built.warnings.iter() {
                 eprintln!("{warning}");
             }
-            let site = memory.into_site();
-            let changed = site.changed_from(&live.site());
-            let pages = site.page_count();
-            live.publish(site, css_only);
+            let made = memory.into_site();
+            let changed = made.changed_from(&live.site());
+            let pages = live.update(made, &built.emitted, css_only);
             pdf.keep_last(live);
             println!(
                 "{what} changed: rebuilt, {changed} of {pages} pages differ, in {} ms",

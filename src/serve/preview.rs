@@ -12,14 +12,14 @@ use std::time::Instant;
 use crate::content::load;
 use crate::content::{Document, translation_of};
 use crate::diagnostics::Diagnostics;
-use crate::harvest::{BodyMemo, Harvest};
+use crate::harvest::{self, BodyMemo, Harvest};
 use crate::images::Gallery;
-use crate::output::{Counter, Later, Sink};
+use crate::output::{Counter, Emitted, Later, Sink};
 use crate::pipeline::{
     self, Change, ContentState, Frame, add_files, conclude, finish, load_frame, pdf_stage,
     render_and_emit, wants_pdf,
 };
-use crate::render::RenderMemo;
+use crate::render::{Again, RenderMemo};
 use crate::{BuildOptions, Built, PdfOutcome, pdf};
 
 /// The pipeline as the preview server runs it, with everything it remembers.
@@ -46,6 +46,11 @@ pub struct Preview {
     pdf_later: bool,
     /// The PDF served is older than the rest of the site.
     pdf_pending: bool,
+    /// After an edit of Markdown files, put out only the files that changed.
+    emit_changes: bool,
+    /// The files of the last run copied as they are (static files, images), sorted: those
+    /// not copied again are gone.
+    added: Vec<String>,
 }
 
 impl Preview {
@@ -61,7 +66,46 @@ impl Preview {
             deferred_pending: false,
             pdf_later: false,
             pdf_pending: false,
+            emit_changes: false,
+            added: Vec::new(),
             options,
+        }
+    }
+
+    /// After an edit of Markdown files only, a run puts into its sink only the files that
+    /// changed since the run before, and says which are gone ([`Built::emitted`]); else the
+    /// whole site.
+    pub fn emitting_changes(mut self) -> Self {
+        self.emit_changes = true;
+        self
+    }
+
+    /// How a rebuild after `changes` puts out its files.
+    fn again(&self, changes: &[Change]) -> Again {
+        let markdown = |change: &Change| match change {
+            Change::Content(path) => path.extension().is_some_and(|e| e == "md"),
+            _ => false,
+        };
+        Again {
+            defer: self.defer,
+            whole: !self.emit_changes || !changes.iter().all(markdown),
+        }
+    }
+
+    /// What the run that put `output` out emitted, after a quick rebuild as `again` says;
+    /// the files it copied are remembered for the next.
+    fn emitted(&mut self, output: &Counter<'_>, again: Option<Again>) -> Emitted {
+        let mut added = output.added();
+        added.sort_unstable();
+        let was = std::mem::replace(&mut self.added, added);
+        match again {
+            Some(Again { whole: false, .. }) => {
+                let mut removed = output.removed();
+                let now = &self.added;
+                removed.extend(was.into_iter().filter(|p| now.binary_search(p).is_err()));
+                Emitted::Changes { removed }
+            }
+            _ => Emitted::Whole,
         }
     }
 
@@ -136,7 +180,8 @@ impl Preview {
     /// file into `sink`. Errors of every stage are returned together.
     pub fn run(&mut self, changes: &[Change], sink: &dyn Sink) -> Result<Built, Diagnostics> {
         let started = Instant::now();
-        if let Some(done) = self.run_bodies_only(changes, sink, started) {
+        let again = self.again(changes);
+        if let Some(done) = self.run_bodies_only(changes, sink, started, again) {
             return done;
         }
         // The harvest before this run, to find what the run changed; kept only if it succeeds.
@@ -182,12 +227,28 @@ impl Preview {
         };
         let drafts = self.options.drafts;
         let problems = pipeline::load_assets(&root, frame);
+        // After edits of content only, the harvest is linked again from the last one.
+        let edited: Option<Vec<String>> = changes
+            .iter()
+            .map(|change| match change {
+                Change::Content(path) => Some(load::relative(&content_dir, path)),
+                _ => None,
+            })
+            .collect();
+        let earlier = match (&before, edited.as_deref()) {
+            (Some(before), Some(changed)) if !frame_stale => Some(harvest::Earlier {
+                harvest: &before[0],
+                changed,
+            }),
+            _ => None,
+        };
         let (harvests, mut diagnostics) = pipeline::link(
             frame,
             content,
             drafts,
             &self.gallery,
             Some(&mut self.bodies),
+            earlier,
         );
         diagnostics.extend(problems);
         let output = Counter::new(sink);
@@ -231,13 +292,14 @@ impl Preview {
             };
             for ((before, harvest), memo) in before.iter().zip(&harvests).zip(memos.iter_mut()) {
                 let rendered = renderer
-                    .render_affected(before, harvest, theme, &output, &changed, self.defer, memo);
+                    .render_affected(before, harvest, theme, &output, &changed, again, memo);
                 diagnostics.extend(rendered);
             }
             diagnostics.extend(add_files(&output, &root, frame, &harvests, &self.gallery));
             Some(pdf)
         };
         self.deferred_pending = quick.is_some() && self.defer;
+        let emitted = quick.is_some().then_some(again);
         let pdf = match quick {
             Some(pdf) => pdf,
             None => render_and_emit(
@@ -252,7 +314,7 @@ impl Preview {
             ),
         };
         let pending = pdf == PdfOutcome::Later;
-        let built = conclude(
+        let mut built = conclude(
             &root,
             diagnostics,
             &harvests,
@@ -261,6 +323,7 @@ impl Preview {
             &self.gallery,
             pdf,
         )?;
+        built.emitted = self.emitted(&output, emitted);
         self.pdf_pending = pending;
         self.last = Some(harvests);
         Ok(built)
@@ -274,6 +337,7 @@ impl Preview {
         changes: &[Change],
         sink: &dyn Sink,
         started: Instant,
+        again: Again,
     ) -> Option<Result<Built, Diagnostics>> {
         let root = self.options.root.clone();
         let (Some(frame), Some(content), Some([harvest]), Some(memo)) = (
@@ -306,7 +370,7 @@ impl Preview {
             &frame.theme,
             &output,
             &changed,
-            self.defer,
+            again,
             memo,
         ));
         self.deferred_pending = self.defer;
@@ -326,10 +390,16 @@ impl Preview {
             &self.gallery,
             pdf,
         );
-        if built.is_err() {
-            self.last = None;
+        match built {
+            Ok(mut built) => {
+                built.emitted = self.emitted(&output, Some(again));
+                Some(Ok(built))
+            }
+            Err(errors) => {
+                self.last = None;
+                Some(Err(errors))
+            }
         }
-        Some(built)
     }
 }
 
