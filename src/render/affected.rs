@@ -4,8 +4,8 @@
 //! pages to render again are found from that map and from comparing the harvest before
 //! and after, instead of rendering every page.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 use super::jobs::Job;
 use super::lists::GLANCE_LIMIT;
@@ -75,8 +75,8 @@ pub(super) fn affected(
     changed: &HashSet<&str>,
     shows: &Shows,
 ) -> Vec<Job> {
-    let mut jobs: HashSet<Job> = HashSet::new();
-    let mut cards: HashSet<&str> = HashSet::new();
+    let mut jobs: HashSet<Job> = HashSet::default();
+    let mut cards: HashSet<&str> = HashSet::default();
     let (was, is) = (neighbours(before), neighbours(after));
     for (id, item) in after.items.iter().enumerate() {
         let Some(old) = before.item_of(&item.rel) else {
@@ -107,7 +107,7 @@ pub(super) fn affected(
         .made_pages(&after.shape())
         .into_iter()
         .collect();
-    for (page, items) in shows {
+    for (page, items) in shows.iter().filter(|_| !cards.is_empty()) {
         if !items.iter().any(|rel| cards.contains(rel.as_str())) {
             continue;
         }

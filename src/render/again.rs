@@ -2,7 +2,7 @@
 //! reaches, found through the dependency map ([`super::affected`]); the files that hold
 //! every item (print edition, search index, feed, sitemap, open data) follow after.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use rayon::prelude::*;
 

@@ -2,8 +2,9 @@
 //! hash of its template input, so a page whose input did not change is not rendered again;
 //! the files beside the pages; the search index's stems.
 
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
