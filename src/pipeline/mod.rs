@@ -152,9 +152,7 @@ pub(crate) fn link(
     let relinked = match (earlier, memo) {
         (Some(earlier), Some(memo)) if failed.is_empty() => {
             let (config, routes) = (&frame.config, &frame.routes);
-            let r = harvest::relink(earlier, config, routes, &documents, drafts, memo);
-            eprintln!("RELINK {}", r.is_some());
-            r
+            harvest::relink(earlier, config, routes, &documents, drafts, memo)
         }
         _ => None,
     };
