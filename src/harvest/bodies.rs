@@ -21,6 +21,9 @@ use crate::routes::UrlMaker;
 #[derive(Debug, Default)]
 pub struct BodyMemo {
     entries: HashMap<String, Remembered>,
+    /// For each file an `@/` link of a remembered body leads to, how many such links there
+    /// are: whether a file may go without a body leading nowhere.
+    linked: HashMap<String, usize>,
 }
 
 /// A rendered body with what it was made from.
@@ -116,7 +119,7 @@ pub(super) fn render_bodies(
     if let Some(memo) = memo {
         for (rel, body, links) in fresh {
             let key = body.source_key;
-            memo.entries.insert(rel, Remembered { key, body, links });
+            memo.remember(rel, Remembered { key, body, links });
         }
     }
     (bodies, fingerprint, spool)
@@ -127,9 +130,56 @@ impl BodyMemo {
     pub(super) fn keep_only(&mut self, documents: &[&Document]) {
         if self.entries.len() > documents.len() {
             let rels: HashSet<&str> = documents.iter().map(|d| d.rel.as_str()).collect();
-            self.entries.retain(|rel, _| rels.contains(rel.as_str()));
+            let gone: Vec<String> = (self.entries.keys())
+                .filter(|rel| !rels.contains(rel.as_str()))
+                .cloned()
+                .collect();
+            for rel in gone {
+                self.forget_one(&rel);
+            }
         }
     }
+
+    fn remember(&mut self, rel: String, body: Remembered) {
+        for file in body.links.iter().map(|(dest, _)| linked_file(dest)) {
+            *self.linked.entry(file.to_string()).or_default() += 1;
+        }
+        if let Some(was) = self.entries.insert(rel, body) {
+            self.unlink(&was);
+        }
+    }
+
+    fn forget_one(&mut self, rel: &str) {
+        if let Some(was) = self.entries.remove(rel) {
+            self.unlink(&was);
+        }
+    }
+
+    fn unlink(&mut self, body: &Remembered) {
+        for file in body.links.iter().map(|(dest, _)| linked_file(dest)) {
+            if let Some(count) = self.linked.get_mut(file) {
+                *count -= 1;
+                if *count == 0 {
+                    self.linked.remove(file);
+                }
+            }
+        }
+    }
+
+    /// Forgets the bodies of the files at `rels` (content paths of files that are gone), and
+    /// tells whether another remembered body has an `@/` link to one of them.
+    pub(super) fn forget(&mut self, rels: &[&str]) -> bool {
+        for rel in rels {
+            self.forget_one(rel);
+        }
+        rels.iter().any(|rel| self.linked.contains_key(*rel))
+    }
+}
+
+/// The file an `@/` link leads to: `@/conclusions/x.md#kop` → `conclusions/x.md`.
+fn linked_file(dest: &str) -> &str {
+    let file = dest.strip_prefix("@/").unwrap_or(dest);
+    file.split_once('#').map_or(file, |(file, _)| file)
 }
 
 /// A hash of what a body's links can resolve to besides pages (each `@/` link is checked
@@ -151,35 +201,31 @@ fn body_key(doc: &Document, body: &str, targets: u64) -> u64 {
 }
 
 impl Harvest {
-    /// Takes in the new bodies of documents whose front matter did not change, and returns
-    /// the items whose pages changed with the problems of the whole harvest's links.
-    /// Returns `None`, having changed nothing, when a body's change reaches beyond its own
-    /// pages (a summary taken from the body shows in lists): then the harvest is linked anew.
-    pub fn replace_bodies(&mut self, docs: &[&Document]) -> Option<(Vec<ItemId>, Diagnostics)> {
-        let targets = &self.links;
+    /// Takes in the new bodies of documents whose front matter did not change (remembering
+    /// them in `memo`), and returns the items whose pages changed with the problems of the
+    /// whole harvest's links. Returns `None`, having changed nothing but the memo, when a
+    /// body's change reaches beyond its own pages (a summary taken from the body shows in
+    /// lists): then the harvest is linked anew.
+    pub fn replace_bodies(
+        &mut self,
+        docs: &[&Document],
+        memo: &mut BodyMemo,
+    ) -> Option<(Vec<ItemId>, Diagnostics)> {
+        let ids = (docs.iter())
+            .map(|doc| self.item_of(&doc.rel))
+            .collect::<Option<Vec<ItemId>>>()?;
         let mut diagnostics = Diagnostics::new();
-        let mut replaced = Vec::new();
-        for doc in docs {
-            let &id = targets.index.by_rel.get(&doc.rel)?;
-            let body = match doc.body() {
-                Ok(body) => body,
-                Err(unreadable) => {
-                    diagnostics.push(unreadable);
-                    continue;
-                }
-            };
-            let resolve = |dest: &str| resolve_link(dest, doc, targets, &self.routes.urls);
-            let mut rendered =
-                markdown::render(&body, doc.body_line, &resolve, self.config.markdown.safe);
-            rendered.source_key = body_key(doc, &body, targets.fingerprint);
+        let safe = self.config.markdown.safe;
+        let urls = &self.routes.urls;
+        let (bodies, _, _) =
+            render_bodies(docs, &self.links, urls, safe, Some(memo), &mut diagnostics);
+        for (&id, body) in ids.iter().zip(&bodies) {
             let item = &self.items[id];
-            if item.summary_from_body && shorten(&rendered.lead, SUMMARY_LENGTH) != item.summary {
+            if item.summary_from_body && shorten(&body.lead, SUMMARY_LENGTH) != item.summary {
                 return None;
             }
-            replaced.push((id, Arc::new(rendered)));
         }
-        let changed: Vec<ItemId> = replaced.iter().map(|(id, _)| *id).collect();
-        for (id, body) in replaced {
+        for (&id, body) in ids.iter().zip(bodies) {
             Arc::make_mut(&mut self.items[id]).body = body;
         }
         diagnostics.extend(body_problems(
@@ -187,6 +233,6 @@ impl Harvest {
             0..self.items.len(),
             &self.links.index,
         ));
-        Some((changed, diagnostics))
+        Some((ids, diagnostics))
     }
 }

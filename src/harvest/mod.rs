@@ -62,10 +62,6 @@ pub struct Item {
     pub path: String,
     /// The rendered body: HTML, headings, lead.
     pub body: Arc<Rendered>,
-    pub relations: Relations,
-    /// The relations its front matter names, resolved: `relations` are these and those that
-    /// point back.
-    pub written: Relations,
     /// The picture of its `image:` key, for lists and sharing.
     pub image: Option<Figure>,
     /// What that picture shows (`image_alt:`), for sharing.
@@ -93,6 +89,12 @@ pub struct Harvest {
     pub routes: Routes,
     /// Shared with the harvest of an earlier run where they are the same (see [`relink`]).
     pub items: Vec<Arc<Item>>,
+    /// Each item's relations, by [`ItemId`]; beside the items, not in them, so that an item
+    /// is shared with an earlier harvest even where items added or removed moved its id.
+    pub relations: Arc<Vec<Relations>>,
+    /// The relations each item's front matter names, resolved: `relations` are these and
+    /// those that point back.
+    written: Arc<Vec<Relations>>,
     pub home: Option<ItemId>,
     /// Section intros (`<section>/_index.md`), where the site has one.
     pub intros: HashMap<Section, ItemId>,
@@ -150,7 +152,7 @@ pub fn link(input: LinkInput<'_>, mut memo: Option<&mut BodyMemo>) -> (Harvest, 
     let assets = place_assets(content_assets, &routes);
     let index = Index::new(&items, &left_out, &failed);
 
-    let relations: Vec<(Relations, Diagnostics)> = documents
+    let resolved: Vec<(Relations, Diagnostics)> = documents
         .par_iter()
         .map(|doc| {
             let mut problems = Diagnostics::new();
@@ -160,9 +162,9 @@ pub fn link(input: LinkInput<'_>, mut memo: Option<&mut BodyMemo>) -> (Harvest, 
             )
         })
         .collect();
-    for (item, (relations, problems)) in items.iter_mut().zip(relations) {
-        item.written = relations.clone();
-        item.relations = relations;
+    let mut written = Vec::with_capacity(resolved.len());
+    for (relations, problems) in resolved {
+        written.push(relations);
         diagnostics.extend(problems);
     }
 
@@ -200,8 +202,9 @@ pub fn link(input: LinkInput<'_>, mut memo: Option<&mut BodyMemo>) -> (Harvest, 
     let warnings = pictures.warnings();
     diagnostics.extend(pictures);
 
-    relations::derive_backlinks(&mut items);
-    let mut harvest = assemble(config, routes, items, assets, targets, spool);
+    let relations = relations::derive_backlinks(&items, &written);
+    let related = (Arc::new(relations), Arc::new(written));
+    let mut harvest = assemble(config, routes, items, related, assets, targets, spool);
     harvest.warnings = warnings;
     (harvest, diagnostics)
 }
@@ -243,8 +246,6 @@ fn new_item(doc: &Document, routes: &Routes) -> Item {
         extra: serde_json::to_value(&front.extra).unwrap_or(serde_json::Value::Null),
         path,
         body: Arc::default(),
-        relations: Relations::default(),
-        written: Relations::default(),
         image: None,
         image_alt: String::new(),
         language: routes.language(),
@@ -336,10 +337,14 @@ fn place_assets(assets: Vec<&Asset>, routes: &Routes) -> Vec<OutputAsset> {
         .collect()
 }
 
+/// Each item's relations and the relations its front matter names, by [`ItemId`].
+type Related = (Arc<Vec<Relations>>, Arc<Vec<Relations>>);
+
 fn assemble(
     config: SiteConfig,
     routes: Routes,
     items: Vec<Item>,
+    (relations, written): Related,
     assets: Vec<OutputAsset>,
     links: LinkTargets,
     spool: Option<Arc<Spool>>,
@@ -367,6 +372,8 @@ fn assemble(
         config,
         routes,
         items: items.into_iter().map(Arc::new).collect(),
+        relations,
+        written,
         home,
         intros,
         sections,
@@ -391,12 +398,12 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 impl Harvest {
-    /// The items of a section, in reading order.
     /// The item of the content file at `rel` (`conclusions/01-x.md`), if it is published.
     pub fn item_of(&self, rel: &str) -> Option<ItemId> {
         self.links.index.by_rel.get(rel).copied()
     }
 
+    /// The items of a section, in reading order.
     pub fn section(&self, section: Section) -> &[ItemId] {
         self.sections.get(&section).map_or(&[], Vec::as_slice)
     }

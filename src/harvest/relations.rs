@@ -96,34 +96,29 @@ fn singular(section: Section) -> &'static str {
     }
 }
 
-/// Fills in the relations that point back: a theme's conclusions and recommendations,
-/// a conclusion's recommendations.
-pub(super) fn derive_backlinks(items: &mut [Item]) {
-    let mut back: Vec<(ItemId, Section, ItemId)> = Vec::new();
-    for (id, item) in items.iter().enumerate() {
+/// Each item's relations: those its front matter names (`written`, by [`ItemId`]) and
+/// those that point back (a theme's conclusions and recommendations, a conclusion's
+/// recommendations), every list in reading order.
+pub(super) fn derive_backlinks(items: &[Item], written: &[Relations]) -> Vec<Relations> {
+    let mut relations = written.to_vec();
+    for (id, (item, names)) in items.iter().zip(written).enumerate() {
         let Kind::Item(section) = item.kind else {
             continue;
         };
-        for &theme in &item.relations.themes {
-            back.push((theme, section, id));
-        }
-        for &conclusion in &item.relations.conclusions {
-            back.push((conclusion, section, id));
-        }
-    }
-    for (target, section, source) in back {
-        let list = items[target].relations.of_mut(section);
-        if !list.contains(&source) {
-            list.push(source);
+        for &target in names.themes.iter().chain(&names.conclusions) {
+            let list = relations[target].of_mut(section);
+            if !list.contains(&id) {
+                list.push(id);
+            }
         }
     }
     let order: Vec<_> = items.iter().map(reading_order).collect();
-    for item in items.iter_mut() {
-        let r = &mut item.relations;
+    for r in &mut relations {
         for list in [&mut r.themes, &mut r.conclusions, &mut r.recommendations] {
             list.sort_by(|&a, &b| order[a].cmp(&order[b]));
         }
     }
+    relations
 }
 
 /// Items are read by number, then weight, then title.

@@ -1,15 +1,16 @@
-//! Linking again after edits that leave every item where it was (a title, a summary, a
-//! relation, a number, a body): the items of the files read again are made anew, with the
-//! relations that point back at them and the order of the lists they are in; every other
-//! item is shared with the harvest of the run before. The result equals a whole link.
+//! Linking again after edits of some content files: a title, a summary, a relation, a
+//! number, a body changed, an item added or removed. The items of the files read again are
+//! made anew, with the relations that point back at them and the order of the lists they
+//! are in; every other item is shared with the harvest of the run before, its id moved
+//! where items before it came or went. The result equals a whole link.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use super::links::body_problems;
 use super::relations::{self, Relations, reading_order};
 use super::{
-    BodyMemo, Harvest, Item, ItemId, LinkTargets, bodies, front_image, new_item, take_body,
+    BodyMemo, Harvest, Item, ItemId, LinkTargets, bodies, front_image, new_item, take_body, unique,
 };
 use crate::config::SiteConfig;
 use crate::content::front_matter::Reference;
@@ -26,10 +27,10 @@ pub struct Earlier<'a> {
 
 /// The harvest of `earlier` after its changed files were read again into `documents` (every
 /// document in the site's own language, by content path). `None`, having changed nothing
-/// but the memo, when an edit reaches beyond its own item and the harvest must be linked
-/// whole: a file added, removed or failing, a kind, slug or draft state changed, a number
-/// taken or still referred to, a file beside the content changed, or any error (the whole
-/// link tells every error rightly).
+/// but the memo, when an edit reaches beyond what a relink follows and the harvest must be
+/// linked whole: a file failing, a kind, slug or draft state changed, a page or intro added
+/// or removed, a removed item still named, a number taken or still referred to, a file
+/// beside the content changed, or any error (the whole link tells every error rightly).
 pub fn relink(
     earlier: Earlier<'_>,
     config: &SiteConfig,
@@ -39,40 +40,66 @@ pub fn relink(
     memo: &mut BodyMemo,
 ) -> Option<(Harvest, Diagnostics)> {
     let before = earlier.harvest;
+    let edits = Edits::read(before, earlier.changed, documents, drafts, routes)?;
+    let plan = Plan::new(before, &edits);
     let mut links = before.links.clone();
-    let mut changed: Vec<(ItemId, &Document, Item)> = Vec::new();
-    for rel in earlier.changed {
-        let doc = documents
-            .binary_search_by(|d| d.rel.as_str().cmp(rel))
-            .ok()
-            .map(|at| documents[at])
-            .filter(|doc| drafts || !doc.front.draft);
-        let id = before.item_of(rel);
-        let (id, doc) = match (id, doc) {
-            (Some(id), Some(doc)) => (id, doc),
-            // A draft left out, or a translation: this language's items are as they were.
-            (None, None) if rel.ends_with(".md") => continue,
-            _ => return None,
-        };
-        let item = new_item(doc, routes);
-        let old = &before.items[id];
-        if (item.kind, &item.slug, &item.path) != (old.kind, &old.slug, &old.path) {
+    if !plan.same_ids() {
+        let links = Arc::make_mut(&mut links);
+        plan.move_links(before, &edits, links);
+    }
+    for (old, _, item) in &edits.changed {
+        let (id, was) = (plan.new_id(*old)?, &before.items[*old]);
+        if item.number != was.number {
+            renumber(Arc::make_mut(&mut links), id, was, item.number, documents)?;
+        }
+    }
+    if !edits.added.is_empty() {
+        let links = Arc::make_mut(&mut links);
+        for (k, (_, item)) in edits.added.iter().enumerate() {
+            place(links, plan.added_id(k), item, before)?;
+        }
+    }
+    // The removed items may be named nowhere: not in front matter, not by an `@/` link.
+    let gone: Vec<&str> = edits
+        .removed
+        .iter()
+        .map(|&o| before.items[o].rel.as_str())
+        .collect();
+    if !gone.is_empty() && memo.forget(&gone) {
+        return None;
+    }
+    for &o in &edits.removed {
+        let named = all_of(&before.relations[o])
+            .filter(|&y| plan.new_id(y).is_some() && !edits.is_changed(y))
+            .any(|y| all_of(&before.written[y]).any(|x| x == o));
+        if named {
             return None;
         }
-        if item.number != old.number {
-            renumber(Arc::make_mut(&mut links), id, old, item.number, documents)?;
-        }
-        changed.push((id, doc, item));
     }
-    // The changed items, with their relations as written, bodies and pictures.
+
+    // The changed and added items, with their relations as written, bodies and pictures.
+    let read_again: Vec<ItemId> = edits.changed.iter().map(|(old, _, _)| *old).collect();
+    let mut made: Vec<(ItemId, &Document, Item)> = Vec::new();
+    for (old, doc, item) in edits.changed {
+        made.push((plan.new_id(old)?, doc, item));
+    }
+    let added = edits.added.len();
+    for (k, (doc, item)) in edits.added.into_iter().enumerate() {
+        made.push((plan.added_id(k), doc, item));
+    }
     let mut problems = Diagnostics::new();
-    let docs: Vec<&Document> = changed.iter().map(|(_, doc, _)| *doc).collect();
+    let docs: Vec<&Document> = made.iter().map(|(_, doc, _)| *doc).collect();
     let safe = config.markdown.safe;
     let (rendered, _, _) =
         bodies::render_bodies(&docs, &links, &routes.urls, safe, Some(memo), &mut problems);
     let mut pictures = Diagnostics::new();
-    for ((_, doc, item), body) in changed.iter_mut().zip(rendered) {
-        item.written = relations::resolve_relations(doc, &links.index, &mut problems);
+    let mut written = Vec::with_capacity(made.len());
+    for ((_, doc, item), body) in made.iter_mut().zip(rendered) {
+        written.push(relations::resolve_relations(
+            doc,
+            &links.index,
+            &mut problems,
+        ));
         take_body(item, body);
         front_image(item, doc, &links, routes, &mut pictures);
     }
@@ -80,32 +107,46 @@ pub fn relink(
         return None;
     }
 
-    let mut items = before.items.clone();
+    let mut items: Vec<Option<Arc<Item>>> = plan.by_new_id(&before.items, |old| Some(old.clone()));
+    let mut all_written = plan.by_new_id(&before.written, |r| plan.remap(r));
+    let mut all_relations = plan.by_new_id(&before.relations, |r| plan.remap(r));
+    // Every item related to a changed, added or removed one, before or after: its lists are
+    // made again as a whole link makes them.
     let mut touched: HashSet<ItemId> = HashSet::default();
-    for (id, _, item) in &changed {
-        touched.insert(*id);
-        touched.extend(all_of(&before.items[*id].relations));
-        touched.extend(all_of(&item.written));
+    for &o in edits.removed.iter().chain(&read_again) {
+        touched.extend(all_of(&before.relations[o]).filter_map(|y| plan.new_id(y)));
     }
-    let ids: Vec<ItemId> = changed.iter().map(|(id, _, _)| *id).collect();
-    let mut reordered = false;
-    for (id, _, item) in changed {
-        reordered |= reading_order(&item) != reading_order(&before.items[id]);
-        items[id] = Arc::new(item);
+    let ids: Vec<ItemId> = made.iter().map(|(id, _, _)| *id).collect();
+    // Lists are sorted again where an item came or its reading order changed.
+    let mut reordered = added > 0;
+    for ((id, _, item), names) in made.into_iter().zip(written) {
+        touched.insert(id);
+        touched.extend(all_of(&names));
+        let order = reading_order(&item);
+        reordered |= items[id]
+            .as_ref()
+            .is_some_and(|was| reading_order(was) != order);
+        items[id] = Some(Arc::new(item));
+        all_written[id] = names;
     }
-    // Every item related to a changed one, before or after: its lists are made again as a
-    // whole link makes them.
+    let items: Vec<Arc<Item>> = items.into_iter().collect::<Option<_>>()?;
     let mut touched: Vec<ItemId> = touched.into_iter().collect();
     touched.sort_unstable();
     for &t in &touched {
-        let lists = relations_of(&items, &before.items[t].relations, &ids, t);
-        if lists != items[t].relations {
-            Arc::make_mut(&mut items[t]).relations = lists;
-        }
+        let lists = relations_of(&items, &all_written, &all_relations[t], &ids, t);
+        all_relations[t] = lists;
     }
 
-    let mut harvest = share(before, config, routes, items);
+    let mut harvest = share(before, config, routes, items, &plan);
     harvest.links = links;
+    harvest.relations = Arc::new(all_relations);
+    harvest.written = Arc::new(all_written);
+    for k in 0..added {
+        let id = plan.added_id(k);
+        if let Kind::Item(section) = harvest.items[id].kind {
+            harvest.sections.entry(section).or_default().push(id);
+        }
+    }
     if reordered {
         let order = |id: ItemId| reading_order(&harvest.items[id]);
         for list in harvest.sections.values_mut().chain([&mut harvest.pages]) {
@@ -116,7 +157,24 @@ pub fn relink(
             }
         }
     }
-    let files: HashSet<&std::path::Path> = docs.iter().map(|d| d.path.as_path()).collect();
+    // No item may take the path of a page oogst makes for the harvest as it is now.
+    if !plan.same_ids() {
+        let made = unique::made_pages(&harvest.shape(), routes);
+        if ids
+            .iter()
+            .any(|&id| made.contains_key(&harvest.items[id].path))
+        {
+            return None;
+        }
+    }
+    let files: HashSet<&std::path::Path> = (docs.iter().map(|d| d.path.as_path()))
+        .chain(
+            edits
+                .removed
+                .iter()
+                .map(|&o| before.items[o].source.as_path()),
+        )
+        .collect();
     harvest.warnings = before.warnings.clone();
     harvest
         .warnings
@@ -131,16 +189,245 @@ pub fn relink(
     Some((harvest, diagnostics))
 }
 
-/// A harvest like `before` with `items`, for `config` and `routes`.
-fn share(before: &Harvest, config: &SiteConfig, routes: &Routes, items: Vec<Arc<Item>>) -> Harvest {
+/// The content files an edit read again, as the edit left them.
+struct Edits<'d> {
+    /// Items still published: their id before, file and item made anew.
+    changed: Vec<(ItemId, &'d Document, Item)>,
+    /// Items new to the harvest (a file added, or no longer a draft), by content path.
+    added: Vec<(&'d Document, Item)>,
+    /// Items gone from the harvest, by their id before.
+    removed: Vec<ItemId>,
+}
+
+impl<'d> Edits<'d> {
+    /// The edits of the files at `changed`; `None` for an edit a relink does not follow.
+    fn read(
+        before: &Harvest,
+        changed: &[String],
+        documents: &[&'d Document],
+        drafts: bool,
+        routes: &Routes,
+    ) -> Option<Edits<'d>> {
+        let mut edits = Edits {
+            changed: Vec::new(),
+            added: Vec::new(),
+            removed: Vec::new(),
+        };
+        for rel in changed {
+            let file = documents
+                .binary_search_by(|d| d.rel.as_str().cmp(rel))
+                .ok()
+                .map(|at| documents[at]);
+            let doc = file.filter(|doc| drafts || !doc.front.draft);
+            match (before.item_of(rel), doc) {
+                (Some(id), Some(doc)) => {
+                    let item = new_item(doc, routes);
+                    let old = &before.items[id];
+                    if (item.kind, &item.slug, &item.path) != (old.kind, &old.slug, &old.path) {
+                        return None;
+                    }
+                    edits.changed.push((id, doc, item));
+                }
+                // A harvest item added; one that was a draft is known as one to the lookups.
+                (None, Some(doc)) => {
+                    let known = before
+                        .links
+                        .index
+                        .missing
+                        .contains_key(&(None, rel.clone()));
+                    if !matches!(doc.kind, Kind::Item(_)) || known {
+                        return None;
+                    }
+                    edits.added.push((doc, new_item(doc, routes)));
+                }
+                // A harvest item's file removed (not made a draft, which the lookups know).
+                (Some(id), None) => {
+                    if !matches!(before.items[id].kind, Kind::Item(_)) || file.is_some() {
+                        return None;
+                    }
+                    edits.removed.push(id);
+                }
+                // A draft left out, or a translation: this language's items are as they were.
+                (None, None) if rel.ends_with(".md") => continue,
+                (None, None) => return None,
+            }
+        }
+        edits.added.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
+        Some(edits)
+    }
+
+    /// Whether the item of id `old` before was read again.
+    fn is_changed(&self, old: ItemId) -> bool {
+        self.changed.iter().any(|(id, _, _)| *id == old)
+    }
+}
+
+/// Where the items go when some are added and some removed: ids follow the order of the
+/// files' content paths, as in a whole link.
+struct Plan {
+    /// By new id: the item it was before, or the added one.
+    slots: Vec<Slot>,
+    /// By id before: its new id, `None` when removed.
+    moved: Vec<Option<ItemId>>,
+}
+
+#[derive(Clone, Copy)]
+enum Slot {
+    Kept(ItemId),
+    /// The `n`th added item (by content path).
+    Added(usize),
+}
+
+impl Plan {
+    fn new(before: &Harvest, edits: &Edits<'_>) -> Plan {
+        let added: Vec<&str> = (edits.added.iter())
+            .map(|(doc, _)| doc.rel.as_str())
+            .collect();
+        let size = before.items.len() + added.len() - edits.removed.len();
+        let mut plan = Plan {
+            slots: Vec::with_capacity(size),
+            moved: vec![None; before.items.len()],
+        };
+        let mut next = 0;
+        for (old, item) in before.items.iter().enumerate() {
+            while next < added.len() && added[next] < item.rel.as_str() {
+                plan.slots.push(Slot::Added(next));
+                next += 1;
+            }
+            if !edits.removed.contains(&old) {
+                plan.moved[old] = Some(plan.slots.len());
+                plan.slots.push(Slot::Kept(old));
+            }
+        }
+        plan.slots.extend((next..added.len()).map(Slot::Added));
+        plan
+    }
+
+    /// Whether every item keeps its id: none added, none removed.
+    fn same_ids(&self) -> bool {
+        self.slots.len() == self.moved.len() && self.moved.iter().all(Option::is_some)
+    }
+
+    fn new_id(&self, old: ItemId) -> Option<ItemId> {
+        self.moved[old]
+    }
+
+    /// The id of the `n`th added item.
+    fn added_id(&self, n: usize) -> ItemId {
+        (self.slots.iter())
+            .position(|slot| matches!(slot, Slot::Added(k) if *k == n))
+            .unwrap_or_default()
+    }
+
+    /// Relations with new ids; those to removed items are left out.
+    fn remap(&self, r: &Relations) -> Relations {
+        let ids = |list: &[ItemId]| list.iter().filter_map(|&id| self.moved[id]).collect();
+        Relations {
+            themes: ids(&r.themes),
+            conclusions: ids(&r.conclusions),
+            recommendations: ids(&r.recommendations),
+        }
+    }
+
+    /// `old` (by id before) by new id: each kept entry as `kept` makes it, added ones
+    /// default.
+    fn by_new_id<T, U: Default>(&self, old: &[T], kept: impl Fn(&T) -> U) -> Vec<U> {
+        (self.slots.iter())
+            .map(|slot| match slot {
+                Slot::Kept(o) => kept(&old[*o]),
+                Slot::Added(_) => U::default(),
+            })
+            .collect()
+    }
+
+    /// The lookups with new ids: the removed items' entries out, the added items' paths in.
+    /// Their slugs and numbers are placed by [`place`].
+    fn move_links(&self, before: &Harvest, edits: &Edits<'_>, links: &mut LinkTargets) {
+        let index = &mut links.index;
+        for &o in &edits.removed {
+            let item = &before.items[o];
+            index.by_rel.remove(&item.rel);
+            if let Kind::Item(section) = item.kind {
+                index.by_slug.remove(&(section, item.slug.clone()));
+                if let Some(n) = item.number {
+                    index.by_number.remove(&(section, n));
+                }
+            }
+        }
+        let moved = |id: &mut ItemId| *id = self.moved[*id].unwrap_or(*id);
+        index.by_rel.values_mut().for_each(moved);
+        index.by_slug.values_mut().for_each(moved);
+        index.by_number.values_mut().for_each(moved);
+        let item = |slot: &Slot| match slot {
+            Slot::Kept(o) => &*before.items[*o],
+            Slot::Added(k) => &edits.added[*k].1,
+        };
+        index.rels = self.slots.iter().map(|s| item(s).rel.clone()).collect();
+        links.paths = self.slots.iter().map(|s| item(s).path.clone()).collect();
+        for (id, slot) in self.slots.iter().enumerate() {
+            if let Slot::Added(_) = slot {
+                index.by_rel.insert(item(slot).rel.clone(), id);
+            }
+        }
+        // The slugs of a section, for suggestions, in the order of the items.
+        let mut slugs: HashMap<Section, Vec<String>> = HashMap::default();
+        for slot in &self.slots {
+            if let Kind::Item(section) = item(slot).kind {
+                slugs
+                    .entry(section)
+                    .or_default()
+                    .push(item(slot).slug.clone());
+            }
+        }
+        index.slugs = slugs;
+    }
+}
+
+/// Gives an added item its slug and number in the lookups, when no other item has them
+/// nor its path; else `None`.
+fn place(links: &mut LinkTargets, id: ItemId, item: &Item, before: &Harvest) -> Option<()> {
+    let Kind::Item(section) = item.kind else {
+        return None;
+    };
+    let index = &mut links.index;
+    let page = |&p: &ItemId| before.items[p].path == item.path;
+    if index.by_slug.contains_key(&(section, item.slug.clone())) || before.pages.iter().any(page) {
+        return None;
+    }
+    if let Some(n) = item.number {
+        if index.by_number.contains_key(&(section, n)) {
+            return None;
+        }
+        index.by_number.insert((section, n), id);
+    }
+    index.by_slug.insert((section, item.slug.clone()), id);
+    Some(())
+}
+
+/// A harvest like `before` with `items`, its lists with the ids of `plan`, for `config`
+/// and `routes`.
+fn share(
+    before: &Harvest,
+    config: &SiteConfig,
+    routes: &Routes,
+    items: Vec<Arc<Item>>,
+    plan: &Plan,
+) -> Harvest {
+    let moved = |list: &Vec<ItemId>| list.iter().filter_map(|&id| plan.new_id(id)).collect();
     Harvest {
         config: config.clone(),
         routes: routes.clone(),
         items,
-        home: before.home,
-        intros: before.intros.clone(),
-        sections: before.sections.clone(),
-        pages: before.pages.clone(),
+        relations: before.relations.clone(),
+        written: before.written.clone(),
+        home: before.home.and_then(|id| plan.new_id(id)),
+        intros: (before.intros.iter())
+            .filter_map(|(&s, &id)| Some((s, plan.new_id(id)?)))
+            .collect(),
+        sections: (before.sections.iter())
+            .map(|(&s, list)| (s, moved(list)))
+            .collect(),
+        pages: moved(&before.pages),
         assets: before.assets.clone(),
         links: before.links.clone(),
         warnings: before.warnings.clone(),
@@ -197,11 +484,17 @@ fn all_of(relations: &Relations) -> impl Iterator<Item = ItemId> + '_ {
         .copied()
 }
 
-/// The relations of item `t` among `items` as a whole link derives them: those it names,
-/// then the items that name it by their place, each list in reading order. Those that name
-/// it are among the items it was related to (`was`) and the items `changed`.
-fn relations_of(items: &[Arc<Item>], was: &Relations, changed: &[ItemId], t: ItemId) -> Relations {
-    let mut lists = items[t].written.clone();
+/// The relations of item `t` as a whole link derives them: those it names (`written`, by
+/// id), then the items that name it by their place, each list in reading order. Those that
+/// name it are among the items it was related to (`was`) and the items `changed`.
+fn relations_of(
+    items: &[Arc<Item>],
+    written: &[Relations],
+    was: &Relations,
+    changed: &[ItemId],
+    t: ItemId,
+) -> Relations {
+    let mut lists = written[t].clone();
     let mut sources: Vec<ItemId> = all_of(was).chain(changed.iter().copied()).collect();
     sources.sort_unstable();
     sources.dedup();
@@ -209,8 +502,8 @@ fn relations_of(items: &[Arc<Item>], was: &Relations, changed: &[ItemId], t: Ite
         let Kind::Item(section) = items[y].kind else {
             continue;
         };
-        let written = &items[y].written;
-        if !(written.themes.contains(&t) || written.conclusions.contains(&t)) {
+        let names = &written[y];
+        if !(names.themes.contains(&t) || names.conclusions.contains(&t)) {
             continue;
         }
         let list = lists.of_mut(section);

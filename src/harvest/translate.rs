@@ -150,8 +150,9 @@ pub fn translate(
         diagnostics.push(problem.clone());
     }
     let assets = original.assets.clone();
+    let related = (original.relations.clone(), original.written.clone());
     (
-        assemble(config, routes, items, assets, targets, spool),
+        assemble(config, routes, items, related, assets, targets, spool),
         diagnostics,
     )
 }

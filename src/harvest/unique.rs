@@ -22,7 +22,7 @@ pub(super) fn check_unique(
     for (i, item) in items.iter().enumerate() {
         by_path.entry(&item.path).or_default().push(i);
     }
-    let made = made_pages(items, routes);
+    let made = made_pages(&Shape::of(items.iter().map(|item| item.kind)), routes);
     for (path, mut files) in by_path {
         let made_here = made.get(path);
         if files.len() < 2 && made_here.is_none() {
@@ -91,14 +91,14 @@ fn slug_moves(doc: &Document) -> bool {
             .is_some_and(|slug| slugify(slug) != slug_from_file_name(doc.stem()))
 }
 
-/// The pages oogst makes without a content file of their own, by path, with what each is
-/// (the routes' page list, less the list pages that show a section's intro).
-fn made_pages(items: &[Item], routes: &Routes) -> HashMap<String, String> {
-    let shape = Shape::of(items.iter().map(|item| item.kind));
+/// The pages oogst makes without a content file of their own for a harvest of `shape`, by
+/// path, with what each is (the routes' page list, less the list pages that show a
+/// section's intro).
+pub(super) fn made_pages(shape: &Shape, routes: &Routes) -> HashMap<String, String> {
     routes
-        .made_pages(&shape)
+        .made_pages(shape)
         .into_iter()
-        .filter(|page| !page.shows_content(&shape))
+        .filter(|page| !page.shows_content(shape))
         .map(|page| (routes.made(page), page.describe()))
         .collect()
 }

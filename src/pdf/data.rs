@@ -237,7 +237,7 @@ fn item_value(harvest: &Harvest, id: ItemId, body: String) -> Value {
             Value::Array(ids.iter().map(|&id| reference(harvest, id)).collect()),
         )
     };
-    let r = &item.relations;
+    let r = &harvest.relations[id];
     dict(vec![
         ("label", Value::Str(item_label(item))),
         ("kind", Value::Str(kind.to_string())),
@@ -287,7 +287,7 @@ fn matrix(harvest: &Harvest) -> Value {
         .section(Section::Recommendations)
         .iter()
         .map(|&id| {
-            let r = &harvest.items[id].relations;
+            let r = &harvest.relations[id];
             dict(vec![
                 ("recommendation", reference(harvest, id)),
                 ("conclusions", labels(&r.conclusions)),

@@ -6,11 +6,14 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use super::jobs::Job;
 use super::lists::GLANCE_LIMIT;
 use crate::content::{Kind, Section};
-use crate::harvest::{Harvest, Item, ItemId};
+use crate::harvest::{Harvest, Item, ItemId, Relations};
 use crate::routes::{LIST_PAGE_SIZE, Made};
 
 /// A page, named so that it is found again after items are added or removed (which
@@ -75,23 +78,32 @@ pub(super) fn affected(
     changed: &HashSet<&str>,
     shows: &Shows,
 ) -> Vec<Job> {
+    let (was, is) = (neighbours(before), neighbours(after));
+    // Each item that is new, shows differently where others show it (its card), or whose
+    // own page changed: (id, card changed, page changed).
+    let differ: Vec<(ItemId, bool, bool)> = (after.items.par_iter().enumerate())
+        .with_min_len(LOOKUPS_PIECE)
+        .filter_map(|(id, item)| {
+            let Some(old) = before.item_of(&item.rel) else {
+                return Some((id, false, true));
+            };
+            let then = &before.items[old];
+            let (r, s) = (&before.relations[old], &after.relations[id]);
+            let card = !(Arc::ptr_eq(then, item) || same_card(then, item)) || !same_counts(r, s);
+            let same = !changed.contains(item.rel.as_str())
+                && Arc::ptr_eq(&then.body, &item.body)
+                && same_relations(before, r, after, s)
+                && rels(before, was[old]) == rels(after, is[id]);
+            (card || !same).then_some((id, card, !same))
+        })
+        .collect();
     let mut jobs: HashSet<Job> = HashSet::default();
     let mut cards: HashSet<&str> = HashSet::default();
-    let (was, is) = (neighbours(before), neighbours(after));
-    for (id, item) in after.items.iter().enumerate() {
-        let Some(old) = before.item_of(&item.rel) else {
-            jobs.insert(own_page(after, id));
-            continue;
-        };
-        let then = &before.items[old];
-        if !std::sync::Arc::ptr_eq(then, item) && !same_card(then, item) {
-            cards.insert(&item.rel);
+    for (id, card, page) in differ {
+        if card {
+            cards.insert(&after.items[id].rel);
         }
-        let same = !changed.contains(item.rel.as_str())
-            && std::sync::Arc::ptr_eq(&then.body, &item.body)
-            && same_relations(before, then, after, item)
-            && rels(before, was[old]) == rels(after, is[id]);
-        if !same {
+        if page {
             jobs.insert(own_page(after, id));
         }
     }
@@ -107,14 +119,17 @@ pub(super) fn affected(
         .made_pages(&after.shape())
         .into_iter()
         .collect();
-    for (page, items) in shows.iter().filter(|_| !cards.is_empty()) {
-        if !items.iter().any(|rel| cards.contains(rel.as_str())) {
-            continue;
-        }
-        match page {
-            PageOf::Item(rel) => jobs.extend(after.item_of(rel).map(|id| own_page(after, id))),
-            PageOf::Made(m) => jobs.extend(made.contains(m).then_some(Job::Made(*m))),
-        }
+    if !cards.is_empty() {
+        let shows_a_card =
+            |items: &Vec<String>| items.iter().any(|rel| cards.contains(rel.as_str()));
+        let showing: Vec<Job> = (shows.par_iter())
+            .filter(|(_, items)| shows_a_card(items))
+            .filter_map(|(page, _)| match page {
+                PageOf::Item(rel) => after.item_of(rel).map(|id| own_page(after, id)),
+                PageOf::Made(m) => made.contains(m).then_some(Job::Made(*m)),
+            })
+            .collect();
+        jobs.extend(showing);
     }
     for section in Section::ALL {
         jobs.extend(reordered(before, after, section));
@@ -124,13 +139,48 @@ pub(super) fn affected(
     jobs.into_iter().collect()
 }
 
+/// Lookups are cheap: a thread takes at least this many.
+const LOOKUPS_PIECE: usize = 1024;
+
+/// The pages `before` made that `after` does not: the pages of items that are gone, and
+/// list pages no longer needed; and the paths of the pages `before` made that no page of
+/// `after` is at (those and the old pages of items that moved).
+pub(super) fn gone(before: &Harvest, after: &Harvest) -> (Vec<PageOf>, Vec<String>) {
+    let made =
+        |h: &Harvest| -> HashSet<Made> { h.routes.made_pages(&h.shape()).into_iter().collect() };
+    let made_after = made(after);
+    let mut pages: Vec<PageOf> = Vec::new();
+    let mut paths: Vec<String> = Vec::new();
+    for m in made(before).into_iter().filter(|m| !made_after.contains(m)) {
+        pages.push(PageOf::Made(m));
+        paths.push(before.routes.made(m));
+    }
+    let own = |item: &Item| !matches!(item.kind, Kind::SectionIntro(_));
+    for item in before.items.iter().filter(|item| own(item)) {
+        match after.item_of(&item.rel).filter(|&n| own(&after.items[n])) {
+            Some(n) if after.items[n].path == item.path => {}
+            Some(_) => paths.push(item.path.clone()),
+            None => {
+                pages.push(PageOf::Item(item.rel.clone()));
+                paths.push(item.path.clone());
+            }
+        }
+    }
+    if !paths.is_empty() {
+        let made: HashSet<String> = made_after.iter().map(|&m| after.routes.made(m)).collect();
+        let items: HashSet<&str> = after.items.iter().map(|item| item.path.as_str()).collect();
+        paths.retain(|path| !made.contains(path) && !items.contains(path.as_str()));
+    }
+    (pages, paths)
+}
+
 /// Whether `before` and `after` make the same pages at the same paths: the same items
 /// with the same URLs, and as many list pages.
 pub(super) fn same_pages(before: &Harvest, after: &Harvest) -> bool {
     before.shape() == after.shape()
         && before.items.len() == after.items.len()
         && (before.items.iter().zip(&after.items))
-            .all(|(a, b)| std::sync::Arc::ptr_eq(a, b) || (a.rel == b.rel && a.path == b.path))
+            .all(|(a, b)| Arc::ptr_eq(a, b) || (a.rel == b.rel && a.path == b.path))
 }
 
 /// The page an item's template input goes to: a section intro is its first list page.
@@ -141,9 +191,9 @@ pub(super) fn own_page(harvest: &Harvest, id: ItemId) -> Job {
     }
 }
 
-/// Whether two versions of an item look the same where other pages show them.
+/// Whether two versions of an item look the same where other pages show them (with
+/// [`same_counts`]).
 fn same_card(a: &Item, b: &Item) -> bool {
-    let r = (&a.relations, &b.relations);
     a.kind == b.kind
         && a.number == b.number
         && a.slug == b.slug
@@ -152,26 +202,29 @@ fn same_card(a: &Item, b: &Item) -> bool {
         && a.path == b.path
         && a.image == b.image
         && a.image_alt == b.image_alt
-        && r.0.themes.len() == r.1.themes.len()
-        && r.0.conclusions.len() == r.1.conclusions.len()
-        && r.0.recommendations.len() == r.1.recommendations.len()
+}
+
+/// Whether two versions of an item's relations are as many in each direction, as its card
+/// tells.
+fn same_counts(r: &Relations, s: &Relations) -> bool {
+    r.themes.len() == s.themes.len()
+        && r.conclusions.len() == s.conclusions.len()
+        && r.recommendations.len() == s.recommendations.len()
 }
 
 /// Whether two versions of an item relate to the same items, in the same order.
-fn same_relations(before: &Harvest, a: &Item, after: &Harvest, b: &Item) -> bool {
-    let (r, s) = (&a.relations, &b.relations);
+fn same_relations(before: &Harvest, r: &Relations, after: &Harvest, s: &Relations) -> bool {
+    let same = |i: ItemId, j: ItemId| {
+        let (a, b) = (&before.items[i], &after.items[j]);
+        Arc::ptr_eq(a, b) || a.rel == b.rel
+    };
     [
         (&r.themes, &s.themes),
         (&r.conclusions, &s.conclusions),
         (&r.recommendations, &s.recommendations),
     ]
     .into_iter()
-    .all(|(x, y)| {
-        x.len() == y.len()
-            && x.iter()
-                .zip(y)
-                .all(|(&i, &j)| before.items[i].rel == after.items[j].rel)
-    })
+    .all(|(x, y)| x.len() == y.len() && x.iter().zip(y).all(|(&i, &j)| same(i, j)))
 }
 
 /// Each item's previous and next item in its section's reading order.

@@ -63,22 +63,19 @@ impl Renderer {
         again: Again,
         memo: &mut RenderMemo,
     ) -> Diagnostics {
-        let views = Views::new(harvest, theme.strings_in(harvest.config.language));
         let jobs = affected::affected(before, harvest, changed, &memo.shows);
         // The pages of items that are gone or renamed, and list pages no longer needed.
         if !affected::same_pages(before, harvest) {
-            let made = self.jobs(&views);
-            let files: HashSet<String> =
-                made.iter().map(|job| file_of(&job.path(harvest))).collect();
-            memo.pages.retain(|file, _| {
-                let kept = files.contains(file);
-                if !kept {
-                    output.remove(file.clone());
+            let (pages, paths) = affected::gone(before, harvest);
+            for path in paths {
+                let file = file_of(&path);
+                if memo.pages.remove(&file).is_some() {
+                    output.remove(file);
                 }
-                kept
-            });
-            let pages: HashSet<PageOf> = made.iter().map(|&job| PageOf::of(job, harvest)).collect();
-            memo.shows.retain(|page, _| pages.contains(page));
+            }
+            for page in pages {
+                memo.shows.remove(&page);
+            }
         }
         self.render_again(harvest, theme, output, jobs, again, memo)
     }
@@ -222,9 +219,22 @@ impl Renderer {
         *self.gave_up.get_mut() = false;
         let views = Views::new(harvest, theme.strings_in(harvest.config.language));
         let global_hash = self.use_globals(&views, Some(0));
+        // One page at a time to a thread, the pages that show the most items first: a few
+        // long lists and many short pages end together.
+        let mut jobs: Vec<(usize, Job)> = (jobs.iter())
+            .map(|&job| {
+                let shown = memo
+                    .shows
+                    .get(&PageOf::of(job, harvest))
+                    .map_or(0, Vec::len);
+                (shown, job)
+            })
+            .collect();
+        jobs.sort_by_key(|&(shown, _)| std::cmp::Reverse(shown));
+        let jobs: Vec<Job> = jobs.into_iter().map(|(_, job)| job).collect();
         let results: Vec<_> = jobs
             .par_iter()
-            .with_max_len(crate::PARALLEL_PIECE)
+            .with_max_len(1)
             .map(|job| {
                 let known = Some(&memo.pages);
                 self.render_job(job, &views, global_hash, known, &Counter::new(&Discard))

@@ -396,6 +396,7 @@ impl<'h> Views<'h> {
         super::affected::shown(id);
         let made = self.refs[id].get_or_init(|| {
             let item = &self.harvest.items[id];
+            let relations = &self.harvest.relations[id];
             Shared::of(&ItemRefFields {
                 kind: kind_name(item.kind),
                 number: item.number,
@@ -403,9 +404,9 @@ impl<'h> Views<'h> {
                 title: &item.title,
                 summary: &item.summary,
                 url: self.harvest.routes.urls.link(&item.path),
-                n_themes: item.relations.themes.len(),
-                n_conclusions: item.relations.conclusions.len(),
-                n_recommendations: item.relations.recommendations.len(),
+                n_themes: relations.themes.len(),
+                n_conclusions: relations.conclusions.len(),
+                n_recommendations: relations.recommendations.len(),
                 image: ImageView::of(item, &self.harvest.routes.urls),
                 lang: super::languages::text_language(self.harvest, item),
             })
@@ -436,9 +437,10 @@ impl<'h> Views<'h> {
         view.extra = item.extra.clone();
         view.edit_url = h.routes.edit_url(&super::languages::text_file(h, item));
         view.lang = super::languages::text_language(h, item);
-        view.themes = self.refs(&item.relations.themes);
-        view.conclusions = self.refs(&item.relations.conclusions);
-        view.recommendations = self.refs(&item.relations.recommendations);
+        let relations = &h.relations[id];
+        view.themes = self.refs(&relations.themes);
+        view.conclusions = self.refs(&relations.conclusions);
+        view.recommendations = self.refs(&relations.recommendations);
         if let Kind::Item(section) = item.kind {
             let list = h.section(section);
             if let Some(at) = self.places[id] {

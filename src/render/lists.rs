@@ -160,7 +160,7 @@ impl Views<'_> {
             .section(Section::Recommendations)
             .iter()
             .map(|&id| {
-                let r = &h.items[id].relations;
+                let r = &h.relations[id];
                 let marks = |all: &[ItemId], mine: &[ItemId]| -> Vec<bool> {
                     if dense {
                         all.iter().map(|c| mine.contains(c)).collect()

@@ -234,12 +234,13 @@ impl Views<'_> {
         places: Option<&Places>,
     ) -> PrintItem {
         let item: &Item = &self.harvest.items[id];
+        let r = &self.harvest.relations[id];
         PrintItem {
             id: print_anchor(item),
             item: self.item_ref(id),
-            themes: self.mentions(&item.relations.themes, made, places),
-            conclusions: self.mentions(&item.relations.conclusions, made, places),
-            recommendations: self.mentions(&item.relations.recommendations, made, places),
+            themes: self.mentions(&r.themes, made, places),
+            conclusions: self.mentions(&r.conclusions, made, places),
+            recommendations: self.mentions(&r.recommendations, made, places),
         }
     }
 

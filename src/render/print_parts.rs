@@ -127,10 +127,10 @@ fn by_theme(h: &Harvest, items: &[ItemId], max: usize) -> Vec<(Option<String>, V
         .map(|(at, &id)| (id, at))
         .collect();
     let theme_of = |id: ItemId| {
-        let r = &h.items[id].relations;
+        let r = &h.relations[id];
         r.themes.first().copied().or_else(|| {
             let conclusion = r.conclusions.first()?;
-            h.items[*conclusion].relations.themes.first().copied()
+            h.relations[*conclusion].themes.first().copied()
         })
     };
     // Theme (in reading order; none last) → its items, in reading order.

@@ -489,7 +489,7 @@ impl<'a> OpenItemOut<'a> {
             Kind::Item(Section::Recommendations) => OpenKind::Recommendation,
             _ => OpenKind::Page,
         };
-        let r = &item.relations;
+        let r = &harvest.relations[id];
         OpenItemOut {
             kind,
             number: item.number,

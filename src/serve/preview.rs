@@ -340,11 +340,12 @@ impl Preview {
         again: Again,
     ) -> Option<Result<Built, Diagnostics>> {
         let root = self.options.root.clone();
-        let (Some(frame), Some(content), Some([harvest]), Some(memo)) = (
+        let (Some(frame), Some(content), Some([harvest]), Some(memo), Some(bodies)) = (
             &mut self.frame,
             &mut self.content,
             self.last.as_deref_mut(),
             self.render.first_mut(),
+            self.bodies.first_mut(),
         ) else {
             return None;
         };
@@ -353,7 +354,8 @@ impl Preview {
             return None;
         }
         let documents = changed_bodies(&root.join("content"), content, changes)?;
-        let (changed, problems) = harvest.replace_bodies(&documents.iter().collect::<Vec<_>>())?;
+        let (changed, problems) =
+            harvest.replace_bodies(&documents.iter().collect::<Vec<_>>(), bodies)?;
         for doc in documents {
             content.documents.insert(doc.rel.clone(), Ok(doc));
         }

@@ -16,7 +16,7 @@ use crate::pipeline::Change;
 pub const WATCHED_FOLDERS: [&str; 4] = ["content", "templates", "themes", "static"];
 
 /// How long the watcher waits for a burst of events to end before it reports them.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// What a change to `path` means for the site at `root`, if anything.
 pub fn classify(root: &Path, path: &Path) -> Option<Change> {

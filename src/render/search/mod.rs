@@ -484,13 +484,13 @@ fn filters_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
             }
         };
         add(id);
-        for &theme in &item.relations.themes {
+        for &theme in &harvest.relations[id].themes {
             add(theme);
         }
         // A recommendation belongs to the themes of its conclusions.
         if name == "recommendation" {
-            for &conclusion in &item.relations.conclusions {
-                for &theme in &harvest.items[conclusion].relations.themes {
+            for &conclusion in &harvest.relations[id].conclusions {
+                for &theme in &harvest.relations[conclusion].themes {
                     add(theme);
                 }
             }

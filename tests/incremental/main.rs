@@ -1,11 +1,13 @@
 //! A rebuild after changes gives the same site, byte for byte, as a clean build.
 
+#[path = "../common/mod.rs"]
 mod common;
+mod kinds;
 
 use std::collections::BTreeMap;
 
 use common::Site;
-use oogst::output::{Emitted, InMemory};
+use oogst::output::InMemory;
 use oogst::{BuildOptions, Change, Preview};
 
 fn options(site: &Site) -> BuildOptions {
@@ -295,172 +297,6 @@ fn a_new_folder_of_content_is_taken_in_whole() {
         &mut pipeline,
         &[Change::Content(site.path("content/bijlagen"))],
     );
-}
-
-/// A harvest with two list pages of conclusions, themes and recommendations that relate
-/// to them, and a page linking to one conclusion.
-fn larger_site() -> Site {
-    let mut files: Vec<(String, String)> = vec![
-        ("site.yaml".into(), "title: Proefoogst\npdf: false\n".into()),
-        (
-            "content/over.md".into(),
-            "---\ntitle: Over\n---\n\nZie [de zevende](@/conclusions/c007.md).\n".into(),
-        ),
-    ];
-    for t in 1..=4 {
-        files.push((
-            format!("content/themes/t{t}.md"),
-            format!("---\ntitle: Thema {t}\n---\n\nOver thema {t}.\n"),
-        ));
-    }
-    for n in 1..=130 {
-        files.push((
-            format!("content/conclusions/c{n:03}.md"),
-            format!(
-                "---\ntitle: Conclusie {n}\nnumber: {n}\nsummary: Samenvatting {n}.\nthemes: [t{}]\n---\n\nTekst {n}.\n",
-                n % 4 + 1
-            ),
-        ));
-    }
-    for n in 1..=10 {
-        files.push((
-            format!("content/recommendations/r{n:02}.md"),
-            format!(
-                "---\ntitle: Aanbeveling {n}\nnumber: {n}\nconclusions: [{}, {}]\n---\n\nDoe {n}.\n",
-                n * 3,
-                n * 3 + 1
-            ),
-        ));
-    }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    Site::new(&refs)
-}
-
-#[test]
-fn every_kind_of_edit_renders_only_the_pages_it_reaches_and_ends_as_a_clean_build() {
-    let site = larger_site();
-    let mut preview = Served::new(
-        Preview::new(options(&site))
-            .deferring_print()
-            .emitting_changes(),
-    );
-    preview.run(&[]).unwrap_or_else(|e| panic!("{e}"));
-    let all = preview.site.page_count();
-    assert!(all > 150, "{all} pages");
-    let conclusion = |n: u32| format!("content/conclusions/c{n:03}.md");
-    let front = |n: u32, extra: &str| {
-        format!(
-            "---\ntitle: Conclusie {n}\nnumber: {n}\nsummary: Samenvatting {n}.\nthemes: [t{}]\n{extra}---\n\nTekst {n}.\n",
-            n % 4 + 1
-        )
-    };
-    // What changes, and how many pages may show it: an item's neighbours, relations, list
-    // pages and the home page; an item that comes, goes or changes its themes changes the
-    // counts of a theme, which every page related to that theme shows.
-    let edits: Vec<(&str, String, Option<String>, usize)> = vec![
-        (
-            "a body",
-            conclusion(40),
-            Some(front(40, "").replace("Tekst 40.", "Nieuwe tekst.")),
-            1,
-        ),
-        (
-            "a title",
-            conclusion(50),
-            Some(front(50, "").replace("title: Conclusie 50", "title: Vijftig")),
-            6,
-        ),
-        (
-            "a summary",
-            conclusion(120),
-            Some(front(120, "").replace("Samenvatting 120.", "Anders.")),
-            6,
-        ),
-        (
-            "a relation",
-            conclusion(60),
-            Some(front(60, "").replace("themes: [t1]", "themes: [t1, t3]")),
-            80,
-        ),
-        (
-            "a number",
-            conclusion(5),
-            Some(front(5, "").replace("number: 5", "number: 500")),
-            12,
-        ),
-        (
-            "a recommendation's conclusions",
-            "content/recommendations/r01.md".into(),
-            Some(
-                "---\ntitle: Aanbeveling 1\nnumber: 1\nconclusions: [9, 4]\n---\n\nDoe 1.\n".into(),
-            ),
-            12,
-        ),
-        (
-            "a theme's title, which changes the order of every list it is in",
-            "content/themes/t2.md".into(),
-            Some("---\ntitle: Aaa, het eerste thema\n---\n\nOver thema 2.\n".into()),
-            80,
-        ),
-        ("a deleted file", conclusion(100), None, 80),
-        (
-            "a new file",
-            conclusion(131),
-            Some(front(131, "").replace("number: 131", "number: 100")),
-            80,
-        ),
-        (
-            "a new slug",
-            conclusion(7),
-            Some(front(7, "slug: nieuw-adres\n")),
-            12,
-        ),
-        (
-            "a draft",
-            conclusion(8),
-            Some(front(8, "draft: true\n")),
-            80,
-        ),
-    ];
-    for (what, rel, text, reach) in edits {
-        match &text {
-            Some(text) => site.write(&rel, text),
-            None => std::fs::remove_file(site.path(&rel)).unwrap_or_else(|e| panic!("{e}")),
-        }
-        let built = preview
-            .run(&[Change::Content(site.path(&rel))])
-            .unwrap_or_else(|e| panic!("{what}: {e}"));
-        let rendered = preview.rendered;
-        assert!(
-            rendered <= reach,
-            "{what}: {rendered} of {all} pages rendered again"
-        );
-        // What changed is put out, not the whole site.
-        assert!(
-            matches!(built.emitted, Emitted::Changes { .. }),
-            "{what}: {:?}",
-            built.emitted
-        );
-        let clean = clean_build(&site);
-        let rebuilt = contents(&preview.site);
-        let (mut made, mut want) = (rebuilt.keys(), clean.keys());
-        assert!(
-            made.clone().eq(want.clone()),
-            "{what}: the same files; only served: {:?}; only clean: {:?}",
-            made.by_ref()
-                .filter(|p| !clean.contains_key(*p))
-                .collect::<Vec<_>>(),
-            want.by_ref()
-                .filter(|p| !rebuilt.contains_key(*p))
-                .collect::<Vec<_>>(),
-        );
-        for (path, bytes) in &clean {
-            assert!(rebuilt[path] == *bytes, "{path} differs after {what}");
-        }
-    }
 }
 
 #[test]
