@@ -269,6 +269,8 @@ struct Plan {
     slots: Vec<Slot>,
     /// By id before: its new id, `None` when removed.
     moved: Vec<Option<ItemId>>,
+    /// The ids of the added items, in the order of their content paths.
+    added: Vec<ItemId>,
 }
 
 #[derive(Clone, Copy)]
@@ -287,20 +289,27 @@ impl Plan {
         let mut plan = Plan {
             slots: Vec::with_capacity(size),
             moved: vec![None; before.items.len()],
+            added: Vec::with_capacity(added.len()),
         };
-        let mut next = 0;
         for (old, item) in before.items.iter().enumerate() {
-            while next < added.len() && added[next] < item.rel.as_str() {
-                plan.slots.push(Slot::Added(next));
-                next += 1;
+            while plan.added.len() < added.len() && added[plan.added.len()] < item.rel.as_str() {
+                plan.add();
             }
             if !edits.removed.contains(&old) {
                 plan.moved[old] = Some(plan.slots.len());
                 plan.slots.push(Slot::Kept(old));
             }
         }
-        plan.slots.extend((next..added.len()).map(Slot::Added));
+        while plan.added.len() < added.len() {
+            plan.add();
+        }
         plan
+    }
+
+    /// Places the next added item at the end.
+    fn add(&mut self) {
+        self.slots.push(Slot::Added(self.added.len()));
+        self.added.push(self.slots.len() - 1);
     }
 
     /// Whether every item keeps its id: none added, none removed.
@@ -314,9 +323,7 @@ impl Plan {
 
     /// The id of the `n`th added item.
     fn added_id(&self, n: usize) -> ItemId {
-        (self.slots.iter())
-            .position(|slot| matches!(slot, Slot::Added(k) if *k == n))
-            .unwrap_or_default()
+        self.added[n]
     }
 
     /// Relations with new ids; those to removed items are left out.
