@@ -2,7 +2,7 @@
 //! told as a clean build tells it.
 
 use super::common::Site;
-use super::{Served, clean_build, contents, options};
+use super::{Served, assert_served_as_clean, options};
 use oogst::output::Emitted;
 use oogst::{Change, Preview};
 
@@ -25,10 +25,7 @@ fn larger_site() -> Site {
     for n in 1..=130 {
         files.push((
             format!("content/conclusions/c{n:03}.md"),
-            format!(
-                "---\ntitle: Conclusie {n}\nnumber: {n}\nsummary: Samenvatting {n}.\nthemes: [t{}]\n---\n\nTekst {n}.\n",
-                n % 4 + 1
-            ),
+            conclusion_text(n, ""),
         ));
     }
     for n in 1..=10 {
@@ -48,24 +45,33 @@ fn larger_site() -> Site {
     Site::new(&refs)
 }
 
-#[test]
-fn every_kind_of_edit_renders_only_the_pages_it_reaches_and_ends_as_a_clean_build() {
-    let site = larger_site();
+/// Conclusion `n` of [`larger_site`], with `extra` front matter.
+fn conclusion_text(n: u32, extra: &str) -> String {
+    format!(
+        "---\ntitle: Conclusie {n}\nnumber: {n}\nsummary: Samenvatting {n}.\nthemes: [t{}]\n{extra}---\n\nTekst {n}.\n",
+        n % 4 + 1
+    )
+}
+
+/// A preview of `site` as `oogst serve` runs it, after its first run.
+fn served(site: &Site) -> Served {
     let mut preview = Served::new(
-        Preview::new(options(&site))
+        Preview::new(options(site))
             .deferring_print()
             .emitting_changes(),
     );
     preview.run(&[]).unwrap_or_else(|e| panic!("{e}"));
+    preview
+}
+
+#[test]
+fn every_kind_of_edit_renders_only_the_pages_it_reaches_and_ends_as_a_clean_build() {
+    let site = larger_site();
+    let mut preview = served(&site);
     let all = preview.site.page_count();
     assert!(all > 150, "{all} pages");
     let conclusion = |n: u32| format!("content/conclusions/c{n:03}.md");
-    let front = |n: u32, extra: &str| {
-        format!(
-            "---\ntitle: Conclusie {n}\nnumber: {n}\nsummary: Samenvatting {n}.\nthemes: [t{}]\n{extra}---\n\nTekst {n}.\n",
-            n % 4 + 1
-        )
-    };
+    let front = conclusion_text;
     // What changes, and how many pages may show it: an item's neighbours, relations, list
     // pages and the home page; an item that comes, goes or changes its themes changes the
     // counts of a theme, which every page related to that theme shows.
@@ -153,22 +159,7 @@ fn every_kind_of_edit_renders_only_the_pages_it_reaches_and_ends_as_a_clean_buil
             "{what}: {:?}",
             built.emitted
         );
-        let clean = clean_build(&site);
-        let rebuilt = contents(&preview.site);
-        let (mut made, mut want) = (rebuilt.keys(), clean.keys());
-        assert!(
-            made.clone().eq(want.clone()),
-            "{what}: the same files; only served: {:?}; only clean: {:?}",
-            made.by_ref()
-                .filter(|p| !clean.contains_key(*p))
-                .collect::<Vec<_>>(),
-            want.by_ref()
-                .filter(|p| !rebuilt.contains_key(*p))
-                .collect::<Vec<_>>(),
-        );
-        for (path, bytes) in &clean {
-            assert!(rebuilt[path] == *bytes, "{path} differs after {what}");
-        }
+        assert_served_as_clean(&site, &preview, what);
     }
 }
 
@@ -183,34 +174,13 @@ fn clean_errors(site: &Site) -> String {
 #[test]
 fn a_file_renamed_and_edits_that_break_a_reference_end_as_a_clean_build_does() {
     let site = larger_site();
-    let mut preview = Served::new(
-        Preview::new(options(&site))
-            .deferring_print()
-            .emitting_changes(),
-    );
-    preview.run(&[]).unwrap_or_else(|e| panic!("{e}"));
+    let mut preview = served(&site);
     let conclusion = |name: &str| format!("content/conclusions/{name}.md");
-    let text = |n: u32| {
-        format!(
-            "---\ntitle: Conclusie {n}\nnumber: {n}\nsummary: Samenvatting {n}.\nthemes: [t{}]\n---\n\nTekst {n}.\n",
-            n % 4 + 1
-        )
-    };
+    let text = |n: u32| conclusion_text(n, "");
     let changed = |names: &[&str]| -> Vec<Change> {
         (names.iter())
             .map(|name| Change::Content(site.path(&conclusion(name))))
             .collect()
-    };
-    let same_as_clean = |preview: &mut Served, what: &str| {
-        let clean = clean_build(&site);
-        let served = contents(&preview.site);
-        assert!(
-            served.keys().eq(clean.keys()),
-            "{what}: the same files as a clean build"
-        );
-        for (path, bytes) in &clean {
-            assert!(served[path] == *bytes, "{path} differs after {what}");
-        }
     };
 
     // A file renamed: one item goes and another comes, in one run.
@@ -223,7 +193,7 @@ fn a_file_renamed_and_edits_that_break_a_reference_end_as_a_clean_build_does() {
         .run(&changed(&["c011", "c011-elf"]))
         .unwrap_or_else(|e| panic!("a rename: {e}"));
     assert!(matches!(built.emitted, Emitted::Changes { .. }));
-    same_as_clean(&mut preview, "a rename");
+    assert_served_as_clean(&site, &preview, "a rename");
 
     // A page that links to conclusion 14, which no recommendation names.
     site.write(
@@ -278,6 +248,6 @@ fn a_file_renamed_and_edits_that_break_a_reference_end_as_a_clean_build_does() {
         preview
             .run(&changed(&[name]))
             .unwrap_or_else(|e| panic!("{what}, undone: {e}"));
-        same_as_clean(&mut preview, what);
+        assert_served_as_clean(&site, &preview, what);
     }
 }

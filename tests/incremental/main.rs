@@ -88,15 +88,26 @@ fn contents(site: &oogst::output::Site) -> BTreeMap<String, Vec<u8>> {
 
 /// Rebuilds `incremental` after `changes` and compares it with a clean build.
 fn assert_same_as_clean(site: &Site, incremental: &mut Served, changes: &[Change]) {
-    let rebuilt = files(incremental, changes);
+    incremental.run(changes).unwrap_or_else(|e| panic!("{e}"));
+    assert_served_as_clean(site, incremental, &format!("{changes:?}"));
+}
+
+/// Compares the site `served` serves with a clean build of `site`, byte for byte, after
+/// `what`.
+fn assert_served_as_clean(site: &Site, served: &Served, what: &str) {
+    let rebuilt = contents(&served.site);
     let clean = clean_build(site);
-    assert_eq!(
-        rebuilt.keys().collect::<Vec<_>>(),
-        clean.keys().collect::<Vec<_>>(),
-        "the same files after {changes:?}"
+    let only = |a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+        a.keys().filter(|p| !b.contains_key(*p)).cloned().collect()
+    };
+    assert!(
+        rebuilt.keys().eq(clean.keys()),
+        "{what}: the same files; only served: {:?}; only clean: {:?}",
+        only(&rebuilt, &clean),
+        only(&clean, &rebuilt),
     );
     for (path, bytes) in &clean {
-        assert!(rebuilt[path] == *bytes, "{path} differs after {changes:?}");
+        assert!(rebuilt[path] == *bytes, "{path} differs after {what}");
     }
 }
 
