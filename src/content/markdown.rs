@@ -78,6 +78,16 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// The file and anchor of an `@/` link: `@/conclusions/x.md#kop` is `conclusions/x.md`
+/// with `Some("kop")`. `None` for any other destination.
+pub fn content_link(dest: &str) -> Option<(&str, Option<&str>)> {
+    let target = dest.strip_prefix("@/")?;
+    Some(match target.split_once('#') {
+        Some((file, anchor)) => (file, Some(anchor)),
+        None => (target, None),
+    })
+}
+
 /// Renders a Markdown `body` that starts on line `body_line` of its file.
 ///
 /// `resolve` decides what each link and image destination becomes; `@/` links with a
@@ -278,7 +288,7 @@ fn rewrite<'a>(
         Destination::Keep => None,
         Destination::Url(url) => {
             // An empty `#` is the top of the page.
-            if let Some((target, anchor)) = dest.strip_prefix("@/").and_then(|d| d.split_once('#'))
+            if let Some((target, Some(anchor))) = content_link(dest)
                 && !anchor.is_empty()
             {
                 links.anchor_links.push(AnchorLink {

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::links::{LinkTargets, body_problems, resolve_link};
 use super::{Harvest, ItemId, SUMMARY_LENGTH, shorten};
 use crate::content::Document;
-use crate::content::markdown::{self, Destination, Rendered};
+use crate::content::markdown::{self, Destination, Rendered, content_link};
 use crate::content::spool::Spool;
 use crate::diagnostics::Diagnostics;
 use crate::routes::UrlMaker;
@@ -87,7 +87,7 @@ pub(super) fn render_bodies(
             let links = RefCell::new(Vec::new());
             let resolve = |dest: &str| {
                 let destination = resolve_link(dest, doc, targets, urls);
-                if keep && dest.starts_with("@/") {
+                if keep && content_link(dest).is_some() {
                     links
                         .borrow_mut()
                         .push((dest.to_string(), destination.clone()));
@@ -178,8 +178,7 @@ impl BodyMemo {
 
 /// The file an `@/` link leads to: `@/conclusions/x.md#kop` → `conclusions/x.md`.
 fn linked_file(dest: &str) -> &str {
-    let file = dest.strip_prefix("@/").unwrap_or(dest);
-    file.split_once('#').map_or(file, |(file, _)| file)
+    content_link(dest).map_or(dest, |(file, _)| file)
 }
 
 /// A hash of what a body's links can resolve to besides pages (each `@/` link is checked

@@ -10,7 +10,7 @@ use super::error::LinkError;
 use super::index::{Index, Missing};
 use super::{Item, ItemId};
 use crate::content::Document;
-use crate::content::markdown::{AnchorLink, BrokenLink, Destination, FigureProblem};
+use crate::content::markdown::{AnchorLink, BrokenLink, Destination, FigureProblem, content_link};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::images::{self, DescriptionError, Gallery, Place};
 use crate::routes::UrlMaker;
@@ -88,11 +88,7 @@ pub(super) fn resolve_link<'a>(
     urls: &UrlMaker,
 ) -> Destination {
     let index = &targets.index;
-    if let Some(target) = dest.strip_prefix("@/") {
-        let (file, anchor) = match target.split_once('#') {
-            Some((f, a)) => (f, Some(a)),
-            None => (target, None),
-        };
+    if let Some((file, anchor)) = content_link(dest) {
         return match index.by_rel.get(file) {
             Some(&id) => {
                 let link = urls.link(&targets.paths[id]);

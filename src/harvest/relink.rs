@@ -314,7 +314,7 @@ impl Plan {
 
     /// Whether every item keeps its id: none added, none removed.
     fn same_ids(&self) -> bool {
-        self.slots.len() == self.moved.len() && self.moved.iter().all(Option::is_some)
+        self.added.is_empty() && self.slots.len() == self.moved.len()
     }
 
     fn new_id(&self, old: ItemId) -> Option<ItemId> {

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::markup::{self, BodyLabels, LinkTarget, string_literal};
 use crate::content::front_matter;
+use crate::content::markdown::content_link;
 use crate::content::{Kind, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{Harvest, Item, ItemId};
@@ -362,8 +363,8 @@ fn link_target(
             LinkTarget::Label(item_label(target))
         }
     };
-    if let Some(target) = dest.strip_prefix("@/") {
-        let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+    if let Some((file, anchor)) = content_link(dest) {
+        let anchor = anchor.unwrap_or_default();
         return match labels.get(file) {
             Some(&id) if anchor.is_empty() => LinkTarget::Label(item_label(&harvest.items[id])),
             Some(&id) => heading(&harvest.items[id], anchor),
