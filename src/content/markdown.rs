@@ -132,14 +132,22 @@ pub fn render(
     let mut html = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html, &mut accessible);
     let has_tables = accessible.has_tables;
-    let NamedHeadings { headings, lead, .. } = named;
+    let NamedHeadings {
+        mut headings,
+        mut lead,
+        ..
+    } = named;
     let (shown, problems, broken) = figures.finish();
     tidy_html(&mut html, has_tables);
-    // Bodies are kept for the whole build: no spare capacity.
-    html.shrink_to_fit();
     links.figures.extend(shown);
     links.figure_problems = problems;
     links.broken_links.extend(broken);
+    // Bodies are kept for the whole build: no spare capacity.
+    html.shrink_to_fit();
+    headings.shrink_to_fit();
+    lead.shrink_to_fit();
+    links.anchor_links.shrink_to_fit();
+    links.figures.shrink_to_fit();
     Rendered {
         html,
         headings,
@@ -391,6 +399,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> NamedHeadings<'a, I> {
             let name = unique(&mut self.used, &mut self.next, base);
             *id = Some(name.clone().into());
             anchor = Some(heading_anchor(&name));
+            title.shrink_to_fit();
             self.headings.push(Heading {
                 level: heading_number(*level),
                 id: name,

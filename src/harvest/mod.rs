@@ -62,8 +62,9 @@ pub struct Item {
     pub path: String,
     /// The rendered body: HTML, headings, lead.
     pub body: Arc<Rendered>,
-    /// The picture of its `image:` key, for lists and sharing.
-    pub image: Option<Figure>,
+    /// The picture of its `image:` key, for lists and sharing (boxed: most items have none,
+    /// and every item is kept for the whole build).
+    pub image: Option<Box<Figure>>,
     /// What that picture shows (`image_alt:`), for sharing.
     pub image_alt: String,
     /// The language its title, summary and body are in: the harvest's, or for an item not
@@ -262,7 +263,7 @@ fn front_image(
     diagnostics: &mut Diagnostics,
 ) {
     if let Some((figure, alt)) = item_image(doc, targets, routes, diagnostics) {
-        item.image = Some(figure);
+        item.image = Some(Box::new(figure));
         item.image_alt = alt;
     }
 }

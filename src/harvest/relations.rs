@@ -116,6 +116,8 @@ pub(super) fn derive_backlinks(items: &[Item], written: &[Relations]) -> Vec<Rel
     for r in &mut relations {
         for list in [&mut r.themes, &mut r.conclusions, &mut r.recommendations] {
             list.sort_by(|&a, &b| order[a].cmp(&order[b]));
+            // Kept for the whole build: no spare capacity.
+            list.shrink_to_fit();
         }
     }
     relations

@@ -143,7 +143,7 @@ fn shorten(file: &Path, root: &Path) -> String {
 fn pictures(harvests: &[Harvest], gallery: &Gallery) -> Vec<(String, PathBuf, Content)> {
     let shown: BTreeSet<&Path> = (harvests.iter())
         .flat_map(|harvest| &harvest.items)
-        .flat_map(|item| item.body.figures.iter().chain(&item.image))
+        .flat_map(|item| item.body.figures.iter().chain(item.image.as_deref()))
         .map(|figure| figure.source.as_path())
         .collect();
     let mut files = Vec::new();

@@ -43,22 +43,23 @@ pub const SITEMAP_URLS: usize = 50_000;
 
 /// What the sitemap template sees for each file of the sitemap, with the file's path: one
 /// `sitemap.xml` while the site has at most [`SITEMAP_URLS`] pages, else `sitemap-1.xml`,
-/// `sitemap-2.xml`, … (which [`sitemap_index`] lists in `sitemap.xml`).
-pub fn sitemaps(views: &Views<'_>) -> Vec<(String, tera::Context)> {
+/// `sitemap-2.xml`, … (which [`sitemap_index`] lists in `sitemap.xml`). Each file's
+/// context is made as it is asked for, so a large site holds one file's at a time.
+pub fn sitemaps<'v>(
+    views: &'v Views<'_>,
+) -> impl ExactSizeIterator<Item = (String, tera::Context)> + 'v {
     let Sitemap { urls, languages } = sitemap(views);
     let files = split_sitemap(urls, SITEMAP_URLS);
     let one = files.len() == 1;
-    (files.into_iter().enumerate())
-        .map(|(n, urls)| {
-            let mut context = context(views, published::SITEMAP);
-            context.insert("sitemap", &Sitemap { urls, languages });
-            let path = match one {
-                true => published::SITEMAP.to_string(),
-                false => sitemap_part(n + 1),
-            };
-            (path, context)
-        })
-        .collect()
+    (files.into_iter().enumerate()).map(move |(n, urls)| {
+        let mut context = context(views, published::SITEMAP);
+        context.insert("sitemap", &Sitemap { urls, languages });
+        let path = match one {
+            true => published::SITEMAP.to_string(),
+            false => sitemap_part(n + 1),
+        };
+        (path, context)
+    })
 }
 
 /// The path of file `n` (from 1) of a sitemap in several files.
