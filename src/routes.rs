@@ -7,8 +7,10 @@ use crate::content::{Kind, Section};
 use crate::diagnostics::Position;
 
 mod assets;
+mod lists;
 mod print;
 pub use assets::{AssetNames, FINGERPRINTED};
+pub use lists::{LIST_PAGE_SIZE, list_pages, on_list_page};
 pub use print::PrintShelf;
 
 /// The URL names of a site's sections and pages, and its URL maker.
@@ -88,21 +90,6 @@ impl Routes {
         }
     }
 
-    /// The site-relative path of list page `number` (from 1): `themas/`, `themas/pagina/2/`.
-    pub fn list_page(&self, section: Section, number: usize) -> String {
-        let first = self.section(section);
-        match number {
-            1 => first,
-            n => {
-                let word = match self.language {
-                    Language::Nl => "pagina",
-                    Language::En => "page",
-                };
-                page_path(&[&first, word, &n.to_string()])
-            }
-        }
-    }
-
     /// The site-relative path of a generated page: `printversie/`.
     pub fn generated(&self, page: Generated) -> String {
         page_path(&[&self.prefix, page.url_name(self.language)])
@@ -152,6 +139,7 @@ impl Routes {
         match page {
             Made::Home => page_path(&[&self.prefix]),
             Made::List(section, number) => self.list_page(section, number),
+            Made::Matrix(number) => self.matrix_page(number),
             Made::Generated(page) => self.generated(page),
             Made::NotFound => self.per_language(NOT_FOUND),
         }
@@ -163,9 +151,10 @@ impl Routes {
     pub fn made_pages(&self, shape: &Shape) -> Vec<Made> {
         let mut pages = vec![
             Made::Generated(Generated::PrintEdition),
-            Made::Generated(Generated::Matrix),
             Made::Generated(Generated::Search),
         ];
+        let recommendations = shape.items[Section::Recommendations.index()];
+        pages.extend((1..=list_pages(recommendations)).map(Made::Matrix));
         for section in Section::ALL {
             let lists = list_pages(shape.items[section.index()]);
             pages.extend((1..=lists).map(|n| Made::List(section, n)));
@@ -292,6 +281,11 @@ pub enum Made {
     Home,
     /// List page `n` (from 1) of a section.
     List(Section, usize),
+    /// Page `n` (from 1) of the relation matrix: the rows of the recommendations on list
+    /// page `n` of their section. The first is at [`Generated::Matrix`]'s URL.
+    Matrix(usize),
+    /// A page of its own: the search page, the print edition (never the matrix, made in
+    /// pages as [`Made::Matrix`]).
     Generated(Generated),
     /// The page for URLs that lead nowhere.
     NotFound,
@@ -310,6 +304,8 @@ impl Made {
             Made::Home => "the home page".to_string(),
             Made::List(section, 1) => format!("the list of {}", section.folder()),
             Made::List(section, n) => format!("page {n} of the list of {}", section.folder()),
+            Made::Matrix(1) => Generated::Matrix.describe().to_string(),
+            Made::Matrix(n) => format!("page {n} of {}", Generated::Matrix.describe()),
             Made::Generated(page) => page.describe().to_string(),
             Made::NotFound => "the 404 page".to_string(),
         }
@@ -328,14 +324,6 @@ pub const NOT_FOUND: &str = "404.html";
 
 /// The stylesheet, a static file of the theme (published under its hash, see [`AssetNames`]).
 pub const STYLESHEET: &str = "style.css";
-
-/// Items on one list page of a section: a page must not grow with the site.
-pub const LIST_PAGE_SIZE: usize = 100;
-
-/// How many list pages a section of `items` items has (one, even when it is empty).
-pub fn list_pages(items: usize) -> usize {
-    items.div_ceil(LIST_PAGE_SIZE).max(1)
-}
 
 /// The pages oogst makes that have no source file and no place in a section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

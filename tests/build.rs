@@ -187,34 +187,6 @@ fn pages_of_one_name_in_two_folders_keep_their_own_bodies_in_the_print_edition()
 }
 
 #[test]
-fn the_relation_matrix_marks_what_each_recommendation_answers() {
-    let site = Site::small();
-    site.build_ok(&[]);
-    let matrix = site.page("relatieoverzicht/index.html");
-    let part = "section[aria-labelledby=by-conclusion]";
-    assert_eq!(
-        matrix.texts(&format!("{part} tbody th")),
-        ["1 Doe dit", "2 Doe dat"]
-    );
-    assert_eq!(
-        matrix.texts(&format!("{part} thead th a")),
-        ["Conclusie 1", "Conclusie 2"]
-    );
-    let cells = matrix.texts(&format!("{part} td .visually-hidden"));
-    assert_eq!(
-        cells,
-        ["ja", "ja", "nee", "ja"],
-        "recommendation 2 answers only conclusion 2"
-    );
-    let themes = matrix.texts("section[aria-labelledby=by-theme] td .visually-hidden");
-    assert_eq!(
-        themes,
-        ["ja", "nee", "nee", "nee"],
-        "only recommendation 1 names a theme"
-    );
-}
-
-#[test]
 fn a_base_url_with_a_sub_path_yields_working_links() {
     let site = Site::small();
     site.build_ok(&["--base-url", "https://example.org/oogst/"]);

@@ -14,7 +14,7 @@ use super::jobs::Job;
 use super::lists::GLANCE_LIMIT;
 use crate::content::{Kind, Section};
 use crate::harvest::{Harvest, Item, ItemId, Relations};
-use crate::routes::{LIST_PAGE_SIZE, Made};
+use crate::routes::{Made, on_list_page};
 
 /// A page, named so that it is found again after items are added or removed (which
 /// renumbers them).
@@ -257,7 +257,7 @@ fn reordered(before: &Harvest, after: &Harvest, section: Section) -> Vec<Job> {
     }
     let pages = |list: &[&str]| crate::routes::list_pages(list.len());
     let mut jobs: Vec<Job> = (1..=pages(&is))
-        .filter(|&n| pages(&was) != pages(&is) || list_page(&was, n) != list_page(&is, n))
+        .filter(|&n| pages(&was) != pages(&is) || on_list_page(&was, n) != on_list_page(&is, n))
         .map(|n| Job::Made(Made::List(section, n)))
         .collect();
     let glance = |list: &[&str]| {
@@ -281,10 +281,4 @@ fn order(harvest: &Harvest, section: Section) -> Vec<&str> {
         .iter()
         .map(|&id| harvest.items[id].rel.as_str())
         .collect()
-}
-
-/// The items of list page `n` (from 1).
-fn list_page<'a>(list: &'a [&'a str], n: usize) -> &'a [&'a str] {
-    let start = ((n - 1) * LIST_PAGE_SIZE).min(list.len());
-    &list[start..(start + LIST_PAGE_SIZE).min(list.len())]
 }

@@ -104,7 +104,7 @@ impl Renderer {
             *self.rendered.get_mut() = 0;
         }
         if !again.defer {
-            jobs.extend([Job::PRINT, Job::MATRIX]);
+            jobs.extend(Job::every_item(harvest));
         }
         let (mut diagnostics, pages) = self.rerender(harvest, theme, &jobs, memo);
         let mut published = Later::new();
@@ -187,7 +187,7 @@ impl Renderer {
         (changed, diagnostics)
     }
 
-    /// Renders the pages that show every item again (print edition, relation matrix);
+    /// Renders the pages that show every item again (print edition, relation matrix's pages);
     /// returns their files and content.
     fn render_heavy_pages(
         &mut self,
@@ -195,7 +195,7 @@ impl Renderer {
         theme: &Theme,
         memo: &mut RenderMemo,
     ) -> Result<Later, Diagnostics> {
-        let jobs = [Job::PRINT, Job::MATRIX];
+        let jobs = Job::every_item(harvest);
         let (diagnostics, _) = self.rerender(harvest, theme, &jobs, memo);
         if !diagnostics.is_empty() {
             return Err(diagnostics);

@@ -14,7 +14,7 @@ use crate::content::{Kind, Section};
 use crate::diagnostics::{Diagnostic, Position};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, OutputError};
-use crate::routes::{Generated, Made, file_of};
+use crate::routes::{Generated, Made, file_of, list_pages};
 
 /// A page to render: an item's own, or one the routes make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,13 +26,19 @@ pub(super) enum Job {
 impl Job {
     /// The print edition, which holds every body.
     pub(super) const PRINT: Job = Job::Made(Made::Generated(Generated::PrintEdition));
-    /// The relation matrix, which shows every recommendation.
-    pub(super) const MATRIX: Job = Job::Made(Made::Generated(Generated::Matrix));
 
-    /// Whether the page shows every item: the print edition and the relation matrix, which
-    /// the preview server makes after the others when an edit reaches them.
+    /// Whether the page is one of those that together show every item: the print edition
+    /// and the relation matrix's pages, which the preview server makes after the others
+    /// when an edit reaches them.
     pub(super) fn holds_every_item(&self) -> bool {
-        matches!(*self, Job::PRINT | Job::MATRIX)
+        matches!(*self, Job::PRINT | Job::Made(Made::Matrix(_)))
+    }
+
+    /// The pages of `harvest` that together show every item ([`Job::holds_every_item`]).
+    pub(super) fn every_item(harvest: &Harvest) -> Vec<Job> {
+        let recommendations = harvest.section(Section::Recommendations).len();
+        let matrix = (1..=list_pages(recommendations)).map(|n| Job::Made(Made::Matrix(n)));
+        std::iter::once(Job::PRINT).chain(matrix).collect()
     }
 }
 
@@ -191,10 +197,12 @@ impl Renderer {
                 inputs.insert("pagination", &pagination);
                 ("section.html", page)
             }
-            Job::Made(Made::Generated(Generated::Matrix)) => {
-                inputs.insert("matrix", &views.matrix());
-                let page = views.bare_page("matrix", &views.nav().matrix.title, &path);
-                ("matrix.html", page)
+            Job::Made(made @ (Made::Matrix(_) | Made::Generated(Generated::Matrix))) => {
+                let number = if let Made::Matrix(n) = made { n } else { 1 };
+                let (matrix, pagination) = views.matrix(number);
+                inputs.insert("matrix", &matrix);
+                inputs.insert("pagination", &pagination);
+                ("matrix.html", views.matrix_page(number))
             }
             Job::Made(Made::Generated(Generated::Search)) => {
                 let page = views.bare_page("search", &views.nav().search.title, &path);

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::context::{Body, ItemRef, Link, PageView, Toc, Views};
 use crate::content::Section;
 use crate::harvest::ItemId;
+use crate::routes::on_list_page;
 
 /// One row of the relation matrix: a recommendation and what it answers.
 #[derive(Debug, Clone, Serialize)]
@@ -107,25 +108,9 @@ impl Views<'_> {
                 .urls
                 .permalink(&self.section_page_path(section, number));
         }
-        let pagination = Pagination {
-            current: number,
-            total,
-            prev: (number > 1).then(|| link(number - 1)),
-            next: (number < total).then(|| link(number + 1)),
-            pages: (1..=total)
-                .map(|n| PageNumber {
-                    number: n,
-                    url: link(n),
-                    current: n == number,
-                })
-                .collect(),
-        };
-        let items = h
-            .section(section)
-            .iter()
-            .skip((number - 1) * crate::routes::LIST_PAGE_SIZE)
-            .take(crate::routes::LIST_PAGE_SIZE);
-        let refs = items.map(|&id| self.item_ref(id)).collect();
+        let pagination = Pagination::of(number, total, link);
+        let items = on_list_page(h.section(section), number);
+        let refs = items.iter().map(|&id| self.item_ref(id)).collect();
         (view, refs, pagination)
     }
 
@@ -151,13 +136,31 @@ impl Views<'_> {
         Glance { lists, totals }
     }
 
-    pub fn matrix(&self) -> Matrix {
+    /// The page view of page `number` (from 1) of the relation matrix; a later page has the
+    /// matrix's first page in its breadcrumbs.
+    pub fn matrix_page(&self, number: usize) -> PageView {
+        let h = self.harvest;
+        let title = self.text("matrix");
+        let mut view = self.bare_page("matrix", &title, &h.routes.matrix_page(number));
+        if number > 1 {
+            view.breadcrumbs.push(Link {
+                title,
+                url: h.routes.urls.link(&h.routes.matrix_page(1)),
+                lang: None,
+            });
+        }
+        view
+    }
+
+    /// Page `number` (from 1) of the relation matrix: the rows of the recommendations on
+    /// that list page of their section, and the links to the other pages.
+    pub fn matrix(&self, number: usize) -> (Matrix, Pagination) {
         let h = self.harvest;
         let conclusions = h.section(Section::Conclusions);
         let themes = h.section(Section::Themes);
         let dense = conclusions.len() <= DENSE_MATRIX_LIMIT;
-        let rows = h
-            .section(Section::Recommendations)
+        let recommendations = h.section(Section::Recommendations);
+        let rows = on_list_page(recommendations, number)
             .iter()
             .map(|&id| {
                 let r = &h.relations[id];
@@ -177,7 +180,7 @@ impl Views<'_> {
                 }
             })
             .collect();
-        Matrix {
+        let matrix = Matrix {
             dense,
             conclusions: if dense {
                 self.refs(conclusions)
@@ -186,6 +189,28 @@ impl Views<'_> {
             },
             themes: if dense { self.refs(themes) } else { Vec::new() },
             rows,
+        };
+        let total = crate::routes::list_pages(recommendations.len());
+        let link = |n: usize| h.routes.urls.link(&h.routes.matrix_page(n));
+        (matrix, Pagination::of(number, total, link))
+    }
+}
+
+impl Pagination {
+    /// The links of page `current` (from 1) of `total` pages, `link` giving each page's.
+    fn of(current: usize, total: usize, link: impl Fn(usize) -> String) -> Pagination {
+        Pagination {
+            current,
+            total,
+            prev: (current > 1).then(|| link(current - 1)),
+            next: (current < total).then(|| link(current + 1)),
+            pages: (1..=total)
+                .map(|n| PageNumber {
+                    number: n,
+                    url: link(n),
+                    current: n == current,
+                })
+                .collect(),
         }
     }
 }

@@ -273,9 +273,9 @@ fn sitemap(views: &Views<'_>) -> Sitemap {
     pages.extend(lists.map(|&m| (Job::Made(m), None)));
     pages.extend(published_items(h).map(|id| (Job::Item(id), h.items[id].date)));
     // The overviews last, so the sitemap lists the harvest before them.
-    for page in [Generated::Matrix, Generated::PrintEdition] {
-        pages.push((Job::Made(Made::Generated(page)), None));
-    }
+    let matrix = made.iter().filter(|m| matches!(m, Made::Matrix(_)));
+    pages.extend(matrix.map(|&m| (Job::Made(m), None)));
+    pages.push((Job::Made(Made::Generated(Generated::PrintEdition)), None));
     // The parts of a print edition in parts, in the site's own language.
     let parts = super::print_parts::plan(views).unwrap_or_default();
     let versions = &h.translations.versions;

@@ -1,5 +1,5 @@
-// A generated harvest of 130 conclusions, 45 recommendations and 15 themes: sections
-// split into pages, the home page's "all N" links, the sparse relation matrix, a long
+// A generated harvest of 130 conclusions, 120 recommendations and 15 themes: sections
+// split into pages, the home page's "all N" links, the sparse relation matrix in pages, a long
 // print edition. The same checks, axe and overflow on one page of each type.
 import { siteSuite } from './lib/suite.js';
 import { generateLargeSite } from './lib/generate.js';
@@ -17,8 +17,9 @@ siteSuite({
     'section-page-2': 'conclusies/pagina/2/',
     page: 'over/',
     matrix: 'relatieoverzicht/',
+    'matrix-page-2': 'relatieoverzicht/pagina/2/',
     print: 'printversie/',
     404: 'bestaat-niet/',
   },
-  screenshots: { prefix: 'large', types: ['home', 'section', 'section-page-2', 'matrix'] },
+  screenshots: { prefix: 'large', types: ['home', 'section', 'section-page-2', 'matrix', 'matrix-page-2'] },
 });

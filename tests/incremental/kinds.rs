@@ -251,3 +251,52 @@ fn a_file_renamed_and_edits_that_break_a_reference_end_as_a_clean_build_does() {
         assert_served_as_clean(&site, &preview, what);
     }
 }
+
+#[test]
+fn a_recommendation_that_adds_or_removes_a_page_of_the_matrix_ends_as_a_clean_build() {
+    let mut files: Vec<(String, String)> = vec![
+        ("site.yaml".into(), "title: Proefoogst\npdf: false\n".into()),
+        (
+            "content/conclusions/c1.md".into(),
+            "---\ntitle: Conclusie 1\nnumber: 1\n---\n\nTekst.\n".into(),
+        ),
+    ];
+    let recommendation = |n: usize, title: &str| {
+        format!("---\ntitle: {title}\nnumber: {n}\nconclusions: [1]\n---\n\nDoe {n}.\n")
+    };
+    for n in 1..=100 {
+        files.push((
+            format!("content/recommendations/r{n:03}.md"),
+            recommendation(n, &format!("Aanbeveling {n}")),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = (files.iter())
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let site = Site::new(&refs);
+    let mut preview = served(&site);
+    let second = "relatieoverzicht/pagina/2/index.html";
+    let has_second = |preview: &Served| preview.site.paths().any(|p| p == second);
+    assert!(!has_second(&preview), "100 rows fit one page");
+    let new = "content/recommendations/r101.md";
+    let edits = [
+        (
+            "a 101st recommendation",
+            Some(recommendation(101, "Nieuw")),
+            true,
+        ),
+        ("its title", Some(recommendation(101, "Hernoemd")), true),
+        ("it deleted", None, false),
+    ];
+    for (what, text, second_page) in edits {
+        match &text {
+            Some(text) => site.write(new, text),
+            None => std::fs::remove_file(site.path(new)).unwrap_or_else(|e| panic!("{e}")),
+        }
+        preview
+            .run(&[Change::Content(site.path(new))])
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(has_second(&preview), second_page, "{what}");
+        assert_served_as_clean(&site, &preview, what);
+    }
+}

@@ -1,12 +1,12 @@
 // A generated harvest far bigger than the shipped one: long sections split into pages,
 // a home page that shows the first items of each section with a link to all, the sparse
-// relation matrix (more than 40 conclusions), a long print edition.
+// relation matrix (more than 40 conclusions) in two pages, a long print edition.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
 const pad = (n, w = 3) => String(n).padStart(w, '0');
 
-export async function generateLargeSite(root, { themes = 15, conclusions = 130, recommendations = 45 } = {}) {
+export async function generateLargeSite(root, { themes = 15, conclusions = 130, recommendations = 120 } = {}) {
   const write = async (rel, text) => {
     await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
     await fs.writeFile(path.join(root, rel), text);
