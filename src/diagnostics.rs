@@ -414,7 +414,8 @@ pub fn did_you_mean<'a>(
         .into_iter()
         .map(|c| (strsim::normalized_damerau_levenshtein(wrong, c), c))
         .filter(|(score, _)| *score >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        // Of candidates as near, the first in sort order: the same whatever order they come in.
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
 

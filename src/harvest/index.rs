@@ -20,8 +20,6 @@ pub(super) struct Index {
     pub(super) by_rel: HashMap<String, ItemId>,
     pub(super) by_slug: HashMap<(Section, String), ItemId>,
     pub(super) by_number: HashMap<(Section, u32), ItemId>,
-    pub(super) slugs: HashMap<Section, Vec<String>>,
-    pub(super) rels: Vec<String>,
     pub(super) missing: HashMap<(Option<Section>, String), Missing>,
 }
 
@@ -31,19 +29,12 @@ impl Index {
             by_rel: HashMap::default(),
             by_slug: HashMap::default(),
             by_number: HashMap::default(),
-            slugs: HashMap::default(),
-            rels: items.iter().map(|i| i.rel.clone()).collect(),
             missing: HashMap::default(),
         };
         for (id, item) in items.iter().enumerate() {
             index.by_rel.insert(item.rel.clone(), id);
             if let Kind::Item(section) = item.kind {
                 index.by_slug.insert((section, item.slug.clone()), id);
-                index
-                    .slugs
-                    .entry(section)
-                    .or_default()
-                    .push(item.slug.clone());
                 if let Some(n) = item.number {
                     index.by_number.insert((section, n), id);
                 }

@@ -100,9 +100,7 @@ pub(super) fn resolve_link<'a>(
                 None => {
                     let split = |rel: &'a str| rel.rsplit_once('/').unwrap_or(("", rel));
                     let (folder, name) = split(file);
-                    let siblings = index
-                        .rels
-                        .iter()
+                    let siblings = (index.by_rel.keys())
                         .map(|r| split(r))
                         .filter(|(f, _)| *f == folder);
                     let near = did_you_mean(name, siblings.map(|(_, n)| n));

@@ -369,10 +369,13 @@ fn assemble(
     for list in sections.values_mut().chain([&mut pages]) {
         list.sort_by(|&a, &b| order[a].cmp(&order[b]));
     }
+    // Not collected in place: that would keep the room of every `Item` for a pointer each.
+    let mut shared = Vec::with_capacity(items.len());
+    shared.extend(items.into_iter().map(Arc::new));
     Harvest {
         config,
         routes,
-        items: items.into_iter().map(Arc::new).collect(),
+        items: shared,
         relations,
         written,
         home,

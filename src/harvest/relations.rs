@@ -65,12 +65,9 @@ pub(super) fn resolve_relations(
                     None => LinkError::Dangling {
                         suggestion: did_you_mean(
                             &reference,
-                            index
-                                .slugs
-                                .get(&section)
-                                .into_iter()
-                                .flatten()
-                                .map(String::as_str),
+                            (index.by_slug.keys())
+                                .filter(|(s, _)| *s == section)
+                                .map(|(_, slug)| slug.as_str()),
                         )
                         .map(str::to_string),
                         kind: singular(section),

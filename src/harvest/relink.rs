@@ -4,7 +4,7 @@
 //! are in; every other item is shared with the harvest of the run before, its id moved
 //! where items before it came or went. The result equals a whole link.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::Arc;
 
 use super::links::body_problems;
@@ -369,24 +369,12 @@ impl Plan {
             Slot::Kept(o) => &*before.items[*o],
             Slot::Added(k) => &edits.added[*k].1,
         };
-        index.rels = self.slots.iter().map(|s| item(s).rel.clone()).collect();
         links.paths = self.slots.iter().map(|s| item(s).path.clone()).collect();
         for (id, slot) in self.slots.iter().enumerate() {
             if let Slot::Added(_) = slot {
                 index.by_rel.insert(item(slot).rel.clone(), id);
             }
         }
-        // The slugs of a section, for suggestions, in the order of the items.
-        let mut slugs: HashMap<Section, Vec<String>> = HashMap::default();
-        for slot in &self.slots {
-            if let Kind::Item(section) = item(slot).kind {
-                slugs
-                    .entry(section)
-                    .or_default()
-                    .push(item(slot).slug.clone());
-            }
-        }
-        index.slugs = slugs;
     }
 }
 
