@@ -14,7 +14,7 @@ use crate::content::{Kind, Section};
 use crate::diagnostics::{Diagnostic, Position};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, OutputError};
-use crate::routes::{Generated, Made, file_of, list_pages};
+use crate::routes::{Generated, Made, file_of};
 
 /// A page to render: an item's own, or one the routes make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,9 +36,8 @@ impl Job {
 
     /// The pages of `harvest` that together show every item ([`Job::holds_every_item`]).
     pub(super) fn every_item(harvest: &Harvest) -> Vec<Job> {
-        let recommendations = harvest.section(Section::Recommendations).len();
-        let matrix = (1..=list_pages(recommendations)).map(|n| Job::Made(Made::Matrix(n)));
-        std::iter::once(Job::PRINT).chain(matrix).collect()
+        let made = harvest.routes.made_pages(&harvest.shape()).into_iter();
+        made.map(Job::Made).filter(Job::holds_every_item).collect()
     }
 }
 

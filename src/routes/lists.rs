@@ -60,6 +60,10 @@ mod tests {
         assert_eq!(routes.list_page(Section::Themes, 2), "themas/pagina/2/");
         assert_eq!(routes.matrix_page(1), "relatieoverzicht/");
         assert_eq!(routes.matrix_page(3), "relatieoverzicht/pagina/3/");
+        let Ok(english) = SiteConfig::parse("title: T\nlanguage: en\n") else {
+            panic!("a title and a language are a config");
+        };
+        assert_eq!(Routes::new(&english).matrix_page(2), "matrix/page/2/");
         assert_eq!(list_pages(0), 1);
         assert_eq!(list_pages(LIST_PAGE_SIZE), 1);
         assert_eq!(list_pages(LIST_PAGE_SIZE + 1), 2);
