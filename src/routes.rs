@@ -466,7 +466,8 @@ impl UrlMaker {
 mod tests {
     use super::*;
 
-    fn config(text: &str) -> SiteConfig {
+    /// The config of `site.yaml` text that must parse (shared with the submodules' tests).
+    pub(super) fn config(text: &str) -> SiteConfig {
         match SiteConfig::parse(text) {
             Ok(config) => config,
             Err(errors) => panic!("{text}: {errors:?}"),

@@ -48,22 +48,17 @@ impl Routes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::SiteConfig;
+    use crate::routes::tests::config;
 
     #[test]
     fn later_pages_of_a_list_are_numbered_below_its_first() {
-        let Ok(config) = SiteConfig::parse("title: T\n") else {
-            panic!("a title is a config");
-        };
-        let routes = Routes::new(&config);
+        let routes = Routes::new(&config("title: T\n"));
         assert_eq!(routes.list_page(Section::Themes, 1), "themas/");
         assert_eq!(routes.list_page(Section::Themes, 2), "themas/pagina/2/");
         assert_eq!(routes.matrix_page(1), "relatieoverzicht/");
         assert_eq!(routes.matrix_page(3), "relatieoverzicht/pagina/3/");
-        let Ok(english) = SiteConfig::parse("title: T\nlanguage: en\n") else {
-            panic!("a title and a language are a config");
-        };
-        assert_eq!(Routes::new(&english).matrix_page(2), "matrix/page/2/");
+        let english = Routes::new(&config("title: T\nlanguage: en\n"));
+        assert_eq!(english.matrix_page(2), "matrix/page/2/");
         assert_eq!(list_pages(0), 1);
         assert_eq!(list_pages(LIST_PAGE_SIZE), 1);
         assert_eq!(list_pages(LIST_PAGE_SIZE + 1), 2);

@@ -34,14 +34,11 @@ impl Routes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::SiteConfig;
+    use crate::routes::tests::config;
 
     #[test]
     fn parts_live_below_the_print_edition() {
-        let Ok(config) = SiteConfig::parse("title: T\n") else {
-            panic!("a title is a config");
-        };
-        let routes = Routes::new(&config);
+        let routes = Routes::new(&config("title: T\n"));
         let conclusions = PrintShelf::Section(Section::Conclusions);
         assert_eq!(
             routes.print_part(conclusions, 1, 1),
