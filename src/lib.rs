@@ -83,11 +83,13 @@ pub struct Untranslated {
 /// What a build did about the PDF edition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PdfOutcome {
-    /// Made, of this many bytes, in this time: one edition per language.
+    /// Made, of this many bytes, in this time: one edition per language, each one file or,
+    /// as its print edition, one per part.
     Made {
         bytes: usize,
         elapsed: Duration,
         editions: usize,
+        files: usize,
     },
     /// Switched off in `site.yaml`.
     Off,
@@ -140,21 +142,21 @@ pub fn summary(built: &Built) -> String {
         PdfOutcome::Made {
             bytes,
             elapsed,
-            editions: 1,
-        } => line.push_str(&format!(
-            "; the PDF ({} kB) took {} ms",
-            bytes.div_ceil(1000),
-            elapsed.as_millis()
-        )),
-        PdfOutcome::Made {
-            bytes,
-            elapsed,
             editions,
-        } => line.push_str(&format!(
-            "; the PDF in {editions} languages ({} kB) took {} ms",
-            bytes.div_ceil(1000),
-            elapsed.as_millis()
-        )),
+            files,
+        } => {
+            let what = match (editions, files) {
+                (1, 1) => String::new(),
+                (1, files) => format!(" in {files} parts"),
+                (editions, files) if editions == files => format!(" in {editions} languages"),
+                (editions, files) => format!(" in {editions} languages, {files} files"),
+            };
+            line.push_str(&format!(
+                "; the PDF{what} ({} kB) took {} ms",
+                bytes.div_ceil(1000),
+                elapsed.as_millis()
+            ));
+        }
         PdfOutcome::TooLarge { items, max } => line.push_str(&format!(
             "\nleft the PDF out: {items} items are more than a report holds (pdf.max_items is {max}; raise it in site.yaml to make one)"
         )),

@@ -1,6 +1,5 @@
 //! The PDF edition of the shipped harvest (the repository root is that site), read back
-//! with the tools a reader's and a checker's machine have: poppler-utils (`pdftotext`,
-//! `pdfinfo`, `pdffonts`) and `qpdf`. `tests/pdf-tools.sh` installs them.
+//! with the tools a reader's and a checker's machine have (see `common::pdf`).
 
 mod common;
 
@@ -9,23 +8,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use common::Site;
-
-const INSTALL: &str = "bash tests/pdf-tools.sh (apt-get install poppler-utils qpdf)";
-
-/// Runs a PDF tool; a missing tool fails the test with the command that installs it.
-fn tool(name: &str, args: &[&str]) -> String {
-    let output = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run `{name}` ({e}): install it with {INSTALL}"));
-    assert!(
-        output.status.success(),
-        "`{name} {}` failed: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use common::pdf::{INSTALL, outline, page_texts, path_str, pdf_string, squeeze, tool};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -60,15 +43,6 @@ fn shipped() -> &'static Path {
         (out, public)
     });
     public
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
-}
-
-/// Text with every run of white space as one space.
-fn squeeze(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The items of a content folder in the site's own language (not their translations), in
@@ -233,25 +207,8 @@ fn every_font_is_embedded() {
 
 #[test]
 fn every_part_and_item_has_an_outline_entry_on_its_page() {
-    let json = tool(
-        "qpdf",
-        &["--json", "--json-key=outlines", path_str(shipped_pdf())],
-    );
-    let outlines: serde_json::Value = serde_json::from_str(&json).expect("qpdf's JSON");
-    let mut entries = Vec::new();
-    fn walk(list: &serde_json::Value, out: &mut Vec<(String, u64)>) {
-        for entry in list.as_array().into_iter().flatten() {
-            let title = entry["title"].as_str().unwrap_or_default().to_string();
-            let page = entry["destpageposfrom1"].as_u64().unwrap_or(0);
-            out.push((title, page));
-            walk(&entry["kids"], out);
-        }
-    }
-    walk(&outlines["outlines"], &mut entries);
-    let pages: Vec<String> = tool("pdftotext", &[path_str(shipped_pdf()), "-"])
-        .split('\u{c}')
-        .map(squeeze)
-        .collect();
+    let entries = outline(shipped_pdf());
+    let pages = page_texts(shipped_pdf());
     let mut wanted: Vec<String> = ["Inleiding", "Conclusies", "Aanbevelingen", "Pagina’s"]
         .map(String::from)
         .to_vec();
@@ -366,11 +323,6 @@ fn an_error_in_the_template_names_its_file_and_line() {
 }
 
 /// A PDF string as qpdf's JSON writes it (`u:text`), without its prefix.
-fn pdf_string(value: &serde_json::Value) -> Option<&str> {
-    let text = value.as_str()?;
-    text.strip_prefix("u:").or_else(|| text.strip_prefix("b:"))
-}
-
 #[test]
 fn links_to_items_land_on_the_page_that_shows_them() {
     let json = tool(
@@ -437,10 +389,7 @@ fn links_to_items_land_on_the_page_that_shows_them() {
                     .collect::<Vec<_>>()
             })
             .collect();
-    let texts: Vec<String> = tool("pdftotext", &[path_str(shipped_pdf()), "-"])
-        .split('\u{c}')
-        .map(squeeze)
-        .collect();
+    let texts = page_texts(shipped_pdf());
     let mut checked = 0;
     for (page, reference) in kids.iter().enumerate() {
         for annotation in object(reference)["/Annots"]

@@ -9,62 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::{Page, Site};
 
-/// A generated harvest of 3 themes, 11 conclusions, 5 recommendations and 2 pages, with
-/// parts of at most 4 items.
+/// The harvest of [`common::site_in_parts`], its PDF left out.
 fn large_site() -> Site {
-    let mut files: Vec<(String, String)> = vec![
-        (
-            "site.yaml".into(),
-            "title: Proefoogst\nlanguage: nl\nbase_url: https://example.org/\npdf: false\nprint: {max_items: 4}\n".into(),
-        ),
-        (
-            "content/_index.md".into(),
-            "---\ntitle: Proefoogst\n---\n\nDe inleiding.\n".into(),
-        ),
-        (
-            "content/conclusions/_index.md".into(),
-            "---\ntitle: Conclusies\n---\n\nWat we concludeerden.\n".into(),
-        ),
-        (
-            "content/over.md".into(),
-            "---\ntitle: Over\n---\n\nOver de oogst.\n".into(),
-        ),
-        (
-            "content/colofon.md".into(),
-            "---\ntitle: Colofon\n---\n\nWie.\n".into(),
-        ),
-    ];
-    let themes = ["leren", "netwerk", "regie"];
-    for (n, slug) in themes.iter().enumerate() {
-        files.push((
-            format!("content/themes/{slug}.md"),
-            format!("---\ntitle: Thema {slug}\nweight: {n}\n---\n\n## Kern\n\nOver {slug}.\n"),
-        ));
-    }
-    for n in 1..=11 {
-        // Most conclusions under the first theme: that group alone is larger than a part.
-        let theme = themes[if n <= 6 { 0 } else { n % 3 }];
-        files.push((
-            format!("content/conclusions/{n:02}-conclusie-{n}.md"),
-            format!(
-                "---\ntitle: Conclusie {n}\nnumber: {n}\nthemes: [{theme}]\n---\n\n## Toelichting\n\nTekst {n} met [een voetnoot][^1].\n\n[^1]: De noot.\n"
-            ),
-        ));
-    }
-    for n in 1..=5 {
-        files.push((
-            format!("content/recommendations/{n:02}-aanbeveling-{n}.md"),
-            format!(
-                "---\ntitle: Aanbeveling {n}\nnumber: {n}\nconclusions: [{n}, {}]\n---\n\nDoe {n}.\n",
-                n + 5
-            ),
-        ));
-    }
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    Site::new(&borrowed)
+    common::site_in_parts("pdf: false\n")
 }
 
 /// `/printversie/x/#y` → (`printversie/x/index.html`, `y`).

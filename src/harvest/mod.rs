@@ -5,6 +5,7 @@ mod bodies;
 mod error;
 mod index;
 mod links;
+mod parts;
 mod relations;
 mod relink;
 mod translate;
@@ -29,6 +30,7 @@ pub use bodies::BodyMemo;
 pub use error::LinkError;
 use index::Index;
 use links::{LinkTargets, body_problems};
+pub use parts::{Part, text};
 pub use relations::Relations;
 pub use relink::{Earlier, relink};
 pub use translate::{

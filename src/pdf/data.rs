@@ -7,15 +7,16 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use super::markup::{self, BodyLabels, LinkTarget, string_literal};
 use crate::content::front_matter;
 use crate::content::markdown::content_link;
 use crate::content::{Kind, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::harvest::{Harvest, Item, ItemId};
+use crate::harvest::{Harvest, Item, ItemId, Part};
 use crate::images::Gallery;
+use crate::routes::PrintShelf;
 
 /// The path the template imports the harvest from.
 pub const DATA_PATH: &str = "/harvest-data.typ";
@@ -25,6 +26,7 @@ enum Value {
     None,
     Str(String),
     Int(i64),
+    Bool(bool),
     /// An item's body as Typst markup made by [`markup::to_typst`], and its source file.
     Body(String, PathBuf),
     Array(Vec<Value>),
@@ -51,6 +53,7 @@ impl Module {
             Value::Int(n) => {
                 let _ = write!(out, "{n}");
             }
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Body(markup, source) => {
                 out.push('[');
                 let start = out.len();
@@ -125,42 +128,116 @@ pub struct Cover<'a> {
     pub date: String,
 }
 
-/// Writes the harvest module; problems (unreadable bodies) are returned with it. Images the
-/// bodies show are taken from `gallery`, in their largest size.
+/// What one PDF file holds: the whole harvest, or one part of an edition in parts.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    Whole,
+    /// A part of the print edition's division, with its title; `opening`: the edition's
+    /// first part, which the harvest's introduction opens.
+    Part {
+        part: &'a Part,
+        title: &'a str,
+        opening: bool,
+    },
+}
+
+impl Scope<'_> {
+    /// The items of `shelf` the file shows, in its reading order: a part's own order (by
+    /// theme) where it cuts a section.
+    fn items(&self, harvest: &Harvest, shelf: PrintShelf) -> Vec<ItemId> {
+        match self {
+            Scope::Part { part, .. } if part.shelf == shelf => part.items.clone(),
+            Scope::Part { .. } => Vec::new(),
+            Scope::Whole => match shelf {
+                PrintShelf::Section(section) => harvest.section(section).to_vec(),
+                PrintShelf::Pages => harvest.pages.clone(),
+            },
+        }
+    }
+}
+
+/// The items a file holds: links and relations to others are shown as text.
+struct Within(Option<FxHashSet<ItemId>>);
+
+impl Within {
+    fn of(harvest: &Harvest, scope: Scope<'_>) -> Within {
+        let Scope::Part { part, opening, .. } = scope else {
+            return Within(None);
+        };
+        let mut ids: FxHashSet<ItemId> = part.items.iter().copied().collect();
+        if let (true, PrintShelf::Section(section)) = (part.opens_section(), part.shelf) {
+            ids.extend(harvest.intros.get(&section));
+        }
+        if opening {
+            ids.extend(harvest.home);
+        }
+        Within(Some(ids))
+    }
+
+    fn has(&self, id: ItemId) -> bool {
+        self.0.as_ref().is_none_or(|ids| ids.contains(&id))
+    }
+}
+
+/// How many bytes of HTML the bodies of the file `scope` describes hold.
+pub fn text_bytes(harvest: &Harvest, scope: Scope<'_>) -> usize {
+    let within = Within::of(harvest, scope);
+    let items = harvest.items.iter().enumerate();
+    items
+        .filter(|&(id, _)| within.has(id))
+        .map(|(_, item)| item.body.html_len())
+        .sum()
+}
+
+/// Writes the harvest module of the file `scope` describes; problems (unreadable bodies)
+/// are returned with it. Images the bodies show are taken from `gallery`, in their largest
+/// size.
 pub fn harvest_module(
     harvest: &Harvest,
     gallery: &Gallery,
     cover: &Cover<'_>,
+    scope: Scope<'_>,
 ) -> (Module, Diagnostics) {
+    let within = Within::of(harvest, scope);
     let labels: HashMap<&str, ItemId> = harvest
         .items
         .iter()
         .enumerate()
+        .filter(|&(id, _)| within.has(id))
         .map(|(id, item)| (item.rel.as_str(), id))
         .collect();
-    let bodies: Vec<Result<(String, Images), Diagnostic>> = harvest
+    let bodies: Vec<Option<Result<(String, Images), Diagnostic>>> = harvest
         .items
         .par_iter()
+        .enumerate()
         .with_max_len(crate::PARALLEL_PIECE)
-        .map(|item| body(item, harvest, gallery, &labels))
+        .map(|(id, item)| {
+            let made = within.has(id);
+            made.then(|| body(item, harvest, gallery, &labels))
+        })
         .collect();
     let mut diagnostics = Diagnostics::new();
     let mut images = BTreeMap::new();
     let mut bodies: Vec<String> = bodies
         .into_iter()
         .map(|b| match b {
-            Ok((body, shown)) => {
+            None => String::new(),
+            Some(Ok((body, shown))) => {
                 images.extend(shown);
                 body
             }
-            Err(d) => {
+            Some(Err(d)) => {
                 diagnostics.push(d);
                 String::new()
             }
         })
         .collect();
     let config = &harvest.config;
-    let mut item = |id: ItemId| item_value(harvest, id, std::mem::take(&mut bodies[id]));
+    let text_len: usize = bodies.iter().map(String::len).sum();
+    let mut item = |id: ItemId| match within.has(id) {
+        true => item_value(harvest, id, std::mem::take(&mut bodies[id]), &within),
+        false => Value::None,
+    };
 
     let home = harvest.home.map_or(Value::None, &mut item);
     let sections: Vec<Value> = Section::ALL
@@ -170,20 +247,23 @@ pub fn harvest_module(
                 .intros
                 .get(&section)
                 .map_or(Value::None, |&id| item(id));
-            let items = harvest
-                .section(section)
-                .iter()
-                .map(|&id| item(id))
-                .collect();
+            let shelf = PrintShelf::Section(section);
+            let items = scope.items(harvest, shelf).into_iter().map(&mut item);
             dict(vec![
                 ("key", Value::Str(section.folder().to_string())),
                 ("label", Value::Str(format!("section:{}", section.folder()))),
                 ("intro", intro),
-                ("items", Value::Array(items)),
+                ("items", Value::Array(items.collect())),
             ])
         })
         .collect();
-    let pages = harvest.pages.iter().map(|&id| item(id)).collect();
+    let pages = (scope.items(harvest, PrintShelf::Pages).into_iter())
+        .map(item)
+        .collect();
+    let part = match scope {
+        Scope::Whole => Value::None,
+        Scope::Part { title, .. } => dict(vec![("title", Value::Str(title.to_string()))]),
+    };
 
     let site = dict(vec![
         ("title", Value::Str(config.title.clone())),
@@ -195,7 +275,7 @@ pub fn harvest_module(
         ("date", Value::Str(cover.date.clone())),
     ]);
     let mut module = Module {
-        text: String::with_capacity(bodies_len(harvest) * 5 / 4 + 4096),
+        text: String::with_capacity(text_len * 5 / 4 + 4096),
         bodies: Vec::new(),
         images,
     };
@@ -208,7 +288,8 @@ pub fn harvest_module(
         ("home", home),
         ("sections", Value::Array(sections)),
         ("pages", Value::Array(pages)),
-        ("matrix", matrix(harvest)),
+        ("matrix", matrix(harvest, scope, &within)),
+        ("part", part),
     ] {
         module.text.push_str(&format!("#let {name} = "));
         module.write(&value);
@@ -217,12 +298,8 @@ pub fn harvest_module(
     (module, diagnostics)
 }
 
-fn bodies_len(harvest: &Harvest) -> usize {
-    harvest.items.iter().map(|i| i.body.html_len()).sum()
-}
-
 /// An item as the template sees it: label, kind, number, title, summary, body, relations.
-fn item_value(harvest: &Harvest, id: ItemId, body: String) -> Value {
+fn item_value(harvest: &Harvest, id: ItemId, body: String, within: &Within) -> Value {
     let item = &harvest.items[id];
     let kind = match item.kind {
         Kind::Home => "home",
@@ -235,7 +312,11 @@ fn item_value(harvest: &Harvest, id: ItemId, body: String) -> Value {
     let related = |key: &'static str, ids: &[ItemId]| {
         (
             key,
-            Value::Array(ids.iter().map(|&id| reference(harvest, id)).collect()),
+            Value::Array(
+                ids.iter()
+                    .map(|&id| reference(harvest, id, within))
+                    .collect(),
+            ),
         )
     };
     let r = &harvest.relations[id];
@@ -260,11 +341,13 @@ fn item_value(harvest: &Harvest, id: ItemId, body: String) -> Value {
     ])
 }
 
-/// Another item, as a relation or matrix entry names it.
-fn reference(harvest: &Harvest, id: ItemId) -> Value {
+/// Another item, as a relation or matrix entry names it; `here`: whether it is in this
+/// file (a label to link to), not in another part's.
+fn reference(harvest: &Harvest, id: ItemId, within: &Within) -> Value {
     let item = &harvest.items[id];
     dict(vec![
         ("label", Value::Str(item_label(item))),
+        ("here", Value::Bool(within.has(id))),
         (
             "number",
             item.number.map_or(Value::None, |n| Value::Int(n.into())),
@@ -273,10 +356,22 @@ fn reference(harvest: &Harvest, id: ItemId) -> Value {
     ])
 }
 
-/// Recommendations against the conclusions and themes they answer.
-fn matrix(harvest: &Harvest) -> Value {
-    let refs =
-        |ids: &[ItemId]| Value::Array(ids.iter().map(|&id| reference(harvest, id)).collect());
+/// The recommendations in the file against the conclusions and themes they answer: all of
+/// them in a whole report, those the rows answer in a part.
+fn matrix(harvest: &Harvest, scope: Scope<'_>, within: &Within) -> Value {
+    let rows = scope.items(harvest, PrintShelf::Section(Section::Recommendations));
+    let answered: FxHashSet<ItemId> = (rows.iter())
+        .flat_map(|&id| {
+            let r = &harvest.relations[id];
+            r.conclusions.iter().chain(&r.themes).copied()
+        })
+        .collect();
+    let refs = |section: Section| {
+        let columns = (harvest.section(section).iter())
+            .filter(|&id| within.0.is_none() || answered.contains(id))
+            .map(|&id| reference(harvest, id, within));
+        Value::Array(columns.collect())
+    };
     let labels = |ids: &[ItemId]| {
         Value::Array(
             ids.iter()
@@ -284,21 +379,20 @@ fn matrix(harvest: &Harvest) -> Value {
                 .collect(),
         )
     };
-    let rows = harvest
-        .section(Section::Recommendations)
+    let rows = rows
         .iter()
         .map(|&id| {
             let r = &harvest.relations[id];
             dict(vec![
-                ("recommendation", reference(harvest, id)),
+                ("recommendation", reference(harvest, id, within)),
                 ("conclusions", labels(&r.conclusions)),
                 ("themes", labels(&r.themes)),
             ])
         })
         .collect();
     dict(vec![
-        ("conclusions", refs(harvest.section(Section::Conclusions))),
-        ("themes", refs(harvest.section(Section::Themes))),
+        ("conclusions", refs(Section::Conclusions)),
+        ("themes", refs(Section::Themes)),
         ("rows", Value::Array(rows)),
     ])
 }

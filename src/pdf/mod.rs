@@ -23,6 +23,7 @@ use crate::diagnostics::{Diagnostics, Hint};
 use crate::harvest::Harvest;
 use crate::images::Gallery;
 use crate::theme::Theme;
+pub use data::Scope;
 #[cfg(feature = "pdf")]
 pub use typeset::{Prepared, prepare};
 
@@ -84,9 +85,15 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
-/// Makes the report of `harvest` with the theme's PDF template and the images of `gallery`.
-pub fn make(harvest: &Harvest, theme: &Theme, gallery: &Gallery) -> Result<Report, Diagnostics> {
-    prepare(harvest, theme, gallery)?.make()
+/// Makes the report of `harvest` (the whole, or the part `scope` says) with the theme's PDF
+/// template and the images of `gallery`.
+pub fn make(
+    harvest: &Harvest,
+    theme: &Theme,
+    gallery: &Gallery,
+    scope: Scope<'_>,
+) -> Result<Report, Diagnostics> {
+    prepare(harvest, theme, gallery, scope)?.make()
 }
 
 /// Without the `pdf` feature, a report cannot be made: [`prepare`] says so.
@@ -106,6 +113,7 @@ pub fn prepare(
     _harvest: &Harvest,
     _theme: &Theme,
     _gallery: &Gallery,
+    _scope: Scope<'_>,
 ) -> Result<Prepared, Diagnostics> {
     let error = PdfError::NotBuiltIn;
     Err(Diagnostic::new("site.yaml", Position::UNKNOWN, &error).into())

@@ -10,6 +10,7 @@ use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use super::data::Scope;
 use super::world::{ReportWorld, file_id};
 use super::{MAIN_TEMPLATE, PdfError, Report, data};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
@@ -30,13 +31,14 @@ pub struct Prepared {
     today: Option<Datetime>,
 }
 
-/// Gathers what the report of `harvest` is made from: the theme's PDF templates and the
-/// harvest as a Typst module (bodies read again from their files and converted), and the
-/// images the bodies show, from `gallery`.
+/// Gathers what the report of `harvest` (the whole, or the part `scope` says) is made from:
+/// the theme's PDF templates and the harvest as a Typst module (bodies read again from their
+/// files and converted), and the images the bodies show, from `gallery`.
 pub fn prepare(
     harvest: &Harvest,
     theme: &Theme,
     gallery: &Gallery,
+    scope: Scope<'_>,
 ) -> Result<Prepared, Diagnostics> {
     let today = today();
     let strings = theme.strings_in(harvest.config.language);
@@ -44,7 +46,7 @@ pub fn prepare(
         strings,
         date: written_date(today, strings),
     };
-    let (module, mut diagnostics) = data::harvest_module(harvest, gallery, &cover);
+    let (module, mut diagnostics) = data::harvest_module(harvest, gallery, &cover, scope);
     let mut binaries = Vec::with_capacity(module.images.len());
     for (path, source) in &module.images {
         let largest = gallery
@@ -86,7 +88,10 @@ pub fn prepare(
         data_id,
         origins,
         main_origin: main_source.origin.clone(),
-        title: harvest.config.title.clone(),
+        title: match scope {
+            Scope::Whole => harvest.config.title.clone(),
+            Scope::Part { title, .. } => format!("{} – {title}", harvest.config.title),
+        },
         today,
     })
 }

@@ -24,7 +24,7 @@ use crate::{BuildOptions, Built, PdfOutcome, Untranslated};
 mod files;
 mod pdf;
 pub(crate) use files::add_files;
-pub(crate) use pdf::{pdf_stage, wants_pdf};
+pub(crate) use pdf::{pdf_files, pdf_stage, wants_pdf};
 
 /// What changed on disk since the last run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,33 +1,90 @@
-//! The PDF edition in the pipeline: whether a harvest gets one, and making one per language.
+//! The PDF edition in the pipeline: whether a harvest gets one, which files it is (the whole
+//! harvest, or one per part of a print edition in parts), and making them per language.
 
 use super::Frame;
 use crate::content::Section;
-use crate::diagnostics::{Diagnostic, Position};
-use crate::harvest::Harvest;
+use crate::diagnostics::{Diagnostic, Diagnostics, Position};
+use crate::harvest::{Harvest, Part};
 use crate::images::Gallery;
 use crate::output::{Content, Counter};
+use crate::pdf::{Scope, data};
+use crate::theme::Theme;
 use crate::{PdfOutcome, pdf};
+
+/// One file of a harvest's PDF edition: where it goes, and the part it holds (none: the
+/// whole harvest) with that part's title.
+pub(crate) struct PdfFile {
+    pub path: String,
+    part: Option<(Part, String)>,
+    opening: bool,
+}
+
+impl PdfFile {
+    pub fn scope(&self) -> Scope<'_> {
+        match &self.part {
+            None => Scope::Whole,
+            Some((part, title)) => Scope::Part {
+                part,
+                title,
+                opening: self.opening,
+            },
+        }
+    }
+}
+
+/// The files of `harvest`'s PDF edition: one, or as the print edition is in parts, one per
+/// part, with titles in the UI strings of `theme`.
+pub(crate) fn pdf_files(harvest: &Harvest, theme: &Theme) -> Vec<PdfFile> {
+    let Some(parts) = harvest.print_parts() else {
+        return vec![PdfFile {
+            path: harvest.routes.pdf().to_string(),
+            part: None,
+            opening: true,
+        }];
+    };
+    let strings = theme.strings_in(harvest.config.language);
+    (parts.into_iter().enumerate())
+        .map(|(at, part)| PdfFile {
+            path: (harvest.routes).pdf_part(part.shelf, part.number, part.of),
+            part: Some((part.clone(), part.title(harvest, strings))),
+            opening: at == 0,
+        })
+        .collect()
+}
 
 /// Whether the harvest gets a PDF edition: `Later` if it does, else why not.
 pub(crate) fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
     let settings = harvest.config.pdf;
     let items: usize = Section::ALL.iter().map(|&s| harvest.section(s).len()).sum();
     if !settings.enabled {
-        PdfOutcome::Off
+        return PdfOutcome::Off;
     } else if items > settings.max_items {
-        PdfOutcome::TooLarge {
+        return PdfOutcome::TooLarge {
             items,
             max: settings.max_items,
-        }
-    } else {
-        let bytes = harvest.items.iter().map(|i| i.body.html_len()).sum();
-        match bytes > pdf::MAX_TEXT_BYTES {
-            true => PdfOutcome::TooLong {
-                bytes,
-                max: pdf::MAX_TEXT_BYTES,
-            },
-            false => PdfOutcome::Later,
-        }
+        };
+    }
+    // The text of the largest file: the whole harvest's, or that of its largest part.
+    let bytes = match harvest.print_parts() {
+        None => data::text_bytes(harvest, Scope::Whole),
+        Some(parts) => (parts.iter())
+            .map(|part| {
+                let scope = Scope::Part {
+                    part,
+                    title: "",
+                    opening: true,
+                };
+                data::text_bytes(harvest, scope)
+            })
+            .max()
+            .unwrap_or(0),
+    };
+    match bytes > pdf::MAX_TEXT_BYTES {
+        true => PdfOutcome::TooLong {
+            bytes,
+            max: pdf::MAX_TEXT_BYTES,
+        },
+        false => PdfOutcome::Later,
     }
 }
 
@@ -59,16 +116,19 @@ pub(crate) fn pdf_stage(
                     bytes,
                     elapsed,
                     editions,
+                    files,
                 },
                 PdfOutcome::Made {
                     bytes: more,
                     elapsed: longer,
+                    files: others,
                     ..
                 },
             ) => PdfOutcome::Made {
                 bytes: bytes + more,
                 elapsed: elapsed + longer,
                 editions: editions + 1,
+                files: files + others,
             },
             (own, _) => own,
         };
@@ -76,7 +136,8 @@ pub(crate) fn pdf_stage(
     own
 }
 
-/// The PDF edition of one language's harvest, as [`pdf_stage`] makes them.
+/// The PDF edition of one language's harvest, as [`pdf_stage`] makes them: its files one
+/// after the other (each holds all Typst needs to lay it out, which is much).
 fn pdf_edition(
     harvest: &Harvest,
     frame: &mut Frame,
@@ -84,42 +145,66 @@ fn pdf_edition(
     output: &Counter<'_>,
     later: bool,
 ) -> PdfOutcome {
+    let files = pdf_files(harvest, &frame.theme);
+    let mut sizes = Vec::with_capacity(files.len());
     let outcome = match wants_pdf(harvest) {
-        PdfOutcome::Later if !later => match pdf::make(harvest, &frame.theme, gallery) {
-            Ok(report) => {
-                let made = PdfOutcome::Made {
-                    bytes: report.bytes.len(),
-                    elapsed: report.elapsed,
-                    editions: 1,
-                };
-                let path = harvest.routes.pdf().to_string();
-                let source = frame
-                    .theme
-                    .pdf_templates
-                    .get(pdf::MAIN_TEMPLATE)
-                    .map(|t| t.origin.display_path())
-                    .unwrap_or_default();
-                match output.add(path, Content::Bytes(report.bytes), &source) {
-                    Ok(()) => made,
-                    Err(e) => PdfOutcome::Failed(
-                        Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e).into(),
-                    ),
+        PdfOutcome::Later if !later => {
+            let mut made = PdfOutcome::Made {
+                bytes: 0,
+                elapsed: std::time::Duration::ZERO,
+                editions: 1,
+                files: files.len(),
+            };
+            for file in &files {
+                match make_file(harvest, &frame.theme, gallery, output, file) {
+                    Ok((size, took)) => {
+                        sizes.push(Some(size));
+                        if let PdfOutcome::Made { bytes, elapsed, .. } = &mut made {
+                            *bytes += size;
+                            *elapsed += took;
+                        }
+                    }
+                    Err(errors) => {
+                        made = PdfOutcome::Failed(errors);
+                        break;
+                    }
                 }
             }
-            Err(errors) => PdfOutcome::Failed(errors),
-        },
-        other => other,
+            made
+        }
+        other => {
+            sizes = vec![None; files.len()];
+            other
+        }
     };
     if let Some(renderer) = &mut frame.renderer {
         let language = harvest.config.language;
         renderer.link_pdf(
             language,
             match &outcome {
-                PdfOutcome::Made { bytes, .. } => Some(Some(*bytes)),
-                PdfOutcome::Later => Some(None),
+                PdfOutcome::Made { .. } | PdfOutcome::Later => Some(sizes),
                 _ => None,
             },
         );
     }
     outcome
+}
+
+/// Makes one file of the PDF edition into `output`: its size and how long it took.
+fn make_file(
+    harvest: &Harvest,
+    theme: &Theme,
+    gallery: &Gallery,
+    output: &Counter<'_>,
+    file: &PdfFile,
+) -> Result<(usize, std::time::Duration), Diagnostics> {
+    let report = pdf::make(harvest, theme, gallery, file.scope())?;
+    let made = (report.bytes.len(), report.elapsed);
+    let source = (theme.pdf_templates.get(pdf::MAIN_TEMPLATE))
+        .map(|t| t.origin.display_path())
+        .unwrap_or_default();
+    output
+        .add(file.path.clone(), Content::Bytes(report.bytes), &source)
+        .map_err(|e| Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e))?;
+    Ok(made)
 }

@@ -82,6 +82,9 @@ pub struct PdfLink {
     pub url: String,
     /// Unknown while the preview server is still making it.
     pub size: Option<String>,
+    /// For an edition in parts, how many: the link leads to the print edition's index,
+    /// which lists their files.
+    pub parts: Option<usize>,
 }
 
 /// A view made into a template value once per render and shared by every page that shows
@@ -270,11 +273,7 @@ impl<'h> Views<'h> {
 
     /// The UI string `key` of the site's language (the key itself if the theme lacks it).
     pub(crate) fn text(&self, key: &str) -> String {
-        self.strings
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or(key)
-            .to_string()
+        crate::harvest::text(self.strings, key)
     }
 
     pub fn site(&self) -> SiteView {
@@ -359,18 +358,35 @@ impl<'h> Views<'h> {
     /// The link to the PDF edition of `bytes` bytes.
     pub fn pdf_link(&self, bytes: Option<usize>) -> PdfLink {
         let h = self.harvest;
+        self.pdf_file_link(self.text("pdf_download"), h.routes.pdf(), bytes)
+    }
+
+    /// The link to a file of the PDF edition at `path`, of `bytes` bytes.
+    pub fn pdf_file_link(&self, title: String, path: &str, bytes: Option<usize>) -> PdfLink {
+        let h = self.harvest;
         PdfLink {
-            title: self.text("pdf_download"),
-            url: h.routes.urls.link(h.routes.pdf()),
+            title,
+            url: h.routes.urls.link(path),
             size: bytes.map(|b| file_size(b, h.config.language)),
+            parts: None,
+        }
+    }
+
+    /// The link to a PDF edition in `parts` parts: the print edition's index, which lists
+    /// their files.
+    pub fn pdf_parts_link(&self, parts: usize) -> PdfLink {
+        let h = self.harvest;
+        let index = h.routes.generated(Generated::PrintEdition);
+        PdfLink {
+            title: self.text("pdf_parts").replace("{n}", &parts.to_string()),
+            url: h.routes.urls.link(&index),
+            size: None,
+            parts: Some(parts),
         }
     }
 
     pub fn section_title(&self, section: Section) -> String {
-        match self.harvest.intros.get(&section) {
-            Some(&id) => self.harvest.items[id].title.clone(),
-            None => self.text(section.folder()),
-        }
+        self.harvest.section_title(section, self.strings)
     }
 
     /// The language of a section's title and introduction where it is not the page's.

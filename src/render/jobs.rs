@@ -212,7 +212,11 @@ impl Renderer {
                 *self
                     .print_edition
                     .write()
-                    .unwrap_or_else(|e| e.into_inner()) = views.print_edition();
+                    .unwrap_or_else(|e| e.into_inner()) = {
+                    let mut edition = views.print_edition();
+                    self.link_part_pdfs(views, &mut edition.parts);
+                    edition
+                };
                 let edition = self.print_edition.read().unwrap_or_else(|e| e.into_inner());
                 inputs.insert("parts", &edition.parts);
                 inputs.mix(|| edition.bodies.key());

@@ -55,9 +55,10 @@ pub struct Renderer {
     templates: BTreeMap<String, TemplateSource>,
     /// What the `print_body` function gives templates, set when the print edition is rendered.
     print_edition: SharedEdition,
-    /// The PDF edition in each language the pages link to, with its size when known; a
-    /// language without one: no link.
-    pdf: BTreeMap<Language, Option<usize>>,
+    /// The PDF edition in each language the pages link to: the size of each of its files
+    /// (one, or one per part of the print edition) when known; a language without one: no
+    /// link.
+    pdf: BTreeMap<Language, Vec<Option<usize>>>,
 }
 
 impl Renderer {
@@ -95,11 +96,12 @@ impl Renderer {
         self.rendered.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Pages in `language` link to its PDF edition from now on, with its size in bytes when
-    /// known; `None`: they do not link to one.
-    pub fn link_pdf(&mut self, language: Language, pdf: Option<Option<usize>>) {
+    /// Pages in `language` link to its PDF edition from now on, with the size in bytes of
+    /// each of its files when known (in the order of the print edition's parts); `None`:
+    /// they do not link to one.
+    pub fn link_pdf(&mut self, language: Language, pdf: Option<Vec<Option<usize>>>) {
         match pdf {
-            Some(bytes) => self.pdf.insert(language, bytes),
+            Some(sizes) => self.pdf.insert(language, sizes),
             None => self.pdf.remove(&language),
         };
     }
@@ -108,10 +110,10 @@ impl Renderer {
     /// print edition is in; 0 when it is one page), hashed from `seed` when pages are kept.
     fn globals(&self, views: &Views<'_>, seed: Option<u64>) -> Inputs {
         let mut global = Inputs::new(seed);
-        global.insert("site", &views.site());
-        global.insert("nav", &self.nav(views));
-        global.insert("t", views.strings);
         let parts = print_parts::plan(views).map_or(0, |p| p.len());
+        global.insert("site", &views.site());
+        global.insert("nav", &self.nav(views, parts));
+        global.insert("t", views.strings);
         global.insert("print_parts", &parts);
         global
     }
@@ -128,12 +130,21 @@ impl Renderer {
         hash
     }
 
-    /// The links of every page, with the PDF edition's when there is one.
-    fn nav(&self, views: &Views<'_>) -> context::Nav {
+    /// The links of every page, with the PDF edition's when there is one: its file, or for
+    /// an edition in `parts` parts, the print edition's index that lists their files.
+    fn nav(&self, views: &Views<'_>, parts: usize) -> context::Nav {
         let mut nav = views.nav();
-        let language = views.harvest.config.language;
-        nav.pdf = (self.pdf.get(&language)).map(|&bytes| views.pdf_link(bytes));
+        let sizes = self.pdf.get(&views.harvest.config.language);
+        nav.pdf = sizes.map(|sizes| match parts {
+            0 => views.pdf_link(sizes.first().copied().flatten()),
+            parts => views.pdf_parts_link(parts),
+        });
         nav
+    }
+
+    /// The size of each file of the PDF edition in `language`, when it has one.
+    pub(super) fn pdf_sizes(&self, language: Language) -> Option<&[Option<usize>]> {
+        self.pdf.get(&language).map(Vec::as_slice)
     }
 
     /// Renders every page of the harvest into `output`; all failing pages are reported.

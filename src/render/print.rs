@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
-use super::context::{ItemRef, Shared, Views, kind_name};
+use super::context::{ItemRef, PdfLink, Shared, Views, kind_name};
 use super::print_parts::{PartPlan, Places, place, plan};
 use crate::content::markdown::Rendered;
 use crate::content::{Kind, Section};
@@ -32,6 +32,8 @@ pub struct PrintPart {
     pub count: Option<usize>,
     /// The language of its title and introduction where they are not the page's.
     pub lang: Option<&'static str>,
+    /// In the index of an edition in parts: the part's file of the PDF edition.
+    pub pdf: Option<PdfLink>,
 }
 
 /// An item in the print edition: its id there, its reference, and whom it relates to.
@@ -130,6 +132,7 @@ impl Views<'_> {
             items: Vec::new(),
             url: None,
             count: None,
+            pdf: None,
             lang: super::languages::text_language(h, &h.items[home]),
         });
         if let Some(plan) = plan(self) {
@@ -151,6 +154,7 @@ impl Views<'_> {
                 id: section.folder().to_string(),
                 url: None,
                 count: None,
+                pdf: None,
                 lang: self.section_lang(section),
             });
         }
@@ -166,6 +170,7 @@ impl Views<'_> {
                     .collect(),
                 url: None,
                 count: None,
+                pdf: None,
                 lang: None,
             });
         }
@@ -223,6 +228,7 @@ impl Views<'_> {
                 .collect(),
             url: None,
             count: None,
+            pdf: None,
             lang,
         }
     }

@@ -1,11 +1,8 @@
 //! The print edition in parts: a harvest of more than `print.max_items` items gets its print
 //! edition as an index page (`printversie/`, with the harvest's introduction and the list of
 //! parts) and one page per part (`printversie/conclusies-2/`), each with its own table of
-//! contents and links to the previous and next part and to the index. A section that fits
-//! is one part; a larger one is cut into parts by theme: its items grouped by their first
-//! theme (a recommendation without one by that of its first conclusion), in the themes'
-//! reading order, groups packed into parts of at most `max_items` (a larger group cut).
-//! Every item is in exactly one part.
+//! contents and links to the previous and next part and to the index. Which items go in
+//! which part is the harvest's division ([`crate::harvest::Part`]).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -16,11 +13,10 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::Renderer;
-use super::context::{Link, Views};
+use super::context::{Link, PdfLink, Views};
 use super::print::{PrintPart, print_anchor};
 use super::runner::{self, RunError};
 use super::template_error::{TemplateError, locate, too_long};
-use crate::content::Section;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, OutputError};
@@ -35,142 +31,28 @@ pub struct PartPlan {
     pub shelf: PrintShelf,
     /// Its page's site-relative path.
     pub path: String,
+    /// The site-relative path of its file of the PDF edition, if the harvest has one.
+    pub pdf: String,
     pub title: String,
     /// Whether the section's introduction opens it (the first part of a section).
     pub opens_section: bool,
     pub items: Vec<ItemId>,
 }
 
-/// The parts of the print edition, in reading order; `None` when it fits one page.
+/// The parts of the print edition (see [`Harvest::print_parts`]), in reading order, with
+/// their pages and titles; `None` when it fits one page.
 pub fn plan(views: &Views<'_>) -> Option<Vec<PartPlan>> {
     let h = views.harvest;
-    let max = h.config.print.max_items.max(1);
-    let total: usize = Section::ALL
-        .iter()
-        .map(|&s| h.section(s).len())
-        .sum::<usize>()
-        + h.pages.len();
-    if total <= max {
-        return None;
-    }
-    // (shelf, title suffix, items) of each part, numbered per shelf afterwards.
-    let mut parts: Vec<(PrintShelf, Option<String>, Vec<ItemId>)> = Vec::new();
-    for section in Section::ALL {
-        let items = h.section(section);
-        if items.is_empty() {
-            continue;
-        }
-        let shelf = PrintShelf::Section(section);
-        if items.len() <= max {
-            parts.push((shelf, None, items.to_vec()));
-        } else if section == Section::Themes {
-            parts.extend(items.chunks(max).map(|c| (shelf, None, c.to_vec())));
-        } else {
-            for (themes, items) in by_theme(h, items, max) {
-                parts.push((shelf, themes, items));
-            }
-        }
-    }
-    parts.extend(
-        h.pages
-            .chunks(max)
-            .map(|c| (PrintShelf::Pages, None, c.to_vec())),
-    );
-    let mut of: FxHashMap<String, usize> = FxHashMap::default();
-    let key = |shelf: PrintShelf| format!("{shelf:?}");
-    for (shelf, _, _) in &parts {
-        *of.entry(key(*shelf)).or_default() += 1;
-    }
-    let mut numbers: FxHashMap<String, usize> = FxHashMap::default();
-    let plans = parts
-        .into_iter()
-        .map(|(shelf, themes, items)| {
-            let number = numbers.entry(key(shelf)).or_default();
-            *number += 1;
-            let count = of[&key(shelf)];
-            let name = match shelf {
-                PrintShelf::Section(section) => views.section_title(section),
-                PrintShelf::Pages => views.text("pages"),
-            };
-            let mut title = match count {
-                1 => name,
-                _ => format!(
-                    "{name} ({})",
-                    views
-                        .text("print_part_of")
-                        .replace("{n}", &number.to_string())
-                        .replace("{total}", &count.to_string())
-                ),
-            };
-            if let Some(themes) = themes {
-                title = format!("{title}: {themes}");
-            }
-            PartPlan {
-                path: h.routes.print_part(shelf, *number, count),
-                opens_section: *number == 1 && matches!(shelf, PrintShelf::Section(_)),
-                shelf,
-                title,
-                items,
-            }
-        })
-        .collect();
-    Some(plans)
-}
-
-/// The items of a section grouped by theme and packed into parts of at most `max`, each
-/// with the themes it covers (`Leren – Netwerk`).
-fn by_theme(h: &Harvest, items: &[ItemId], max: usize) -> Vec<(Option<String>, Vec<ItemId>)> {
-    let theme_order: FxHashMap<ItemId, usize> = h
-        .section(Section::Themes)
-        .iter()
-        .enumerate()
-        .map(|(at, &id)| (id, at))
-        .collect();
-    let theme_of = |id: ItemId| {
-        let r = &h.relations[id];
-        r.themes.first().copied().or_else(|| {
-            let conclusion = r.conclusions.first()?;
-            h.relations[*conclusion].themes.first().copied()
-        })
-    };
-    // Theme (in reading order; none last) → its items, in reading order.
-    let mut groups: BTreeMap<(usize, ItemId), Vec<ItemId>> = BTreeMap::new();
-    for &id in items {
-        let key = match theme_of(id) {
-            Some(theme) => (
-                theme_order.get(&theme).copied().unwrap_or(usize::MAX - 1),
-                theme,
-            ),
-            None => (usize::MAX, 0),
-        };
-        groups.entry(key).or_default().push(id);
-    }
-    let name = |key: &(usize, ItemId)| (key.0 != usize::MAX).then(|| h.items[key.1].title.clone());
-    let mut parts = Vec::new();
-    let mut current: (Vec<String>, Vec<ItemId>) = (Vec::new(), Vec::new());
-    let span = |names: &[String]| match names {
-        [] => None,
-        [one] => Some(one.clone()),
-        [first, .., last] => Some(format!("{first} – {last}")),
-    };
-    for (key, group) in groups {
-        if !current.1.is_empty() && current.1.len() + group.len() > max {
-            let (names, items) = std::mem::take(&mut current);
-            parts.push((span(&names), items));
-        }
-        if group.len() > max {
-            for piece in group.chunks(max) {
-                parts.push((name(&key), piece.to_vec()));
-            }
-            continue;
-        }
-        current.0.extend(name(&key));
-        current.1.extend(group);
-    }
-    if !current.1.is_empty() {
-        parts.push((span(&current.0), current.1));
-    }
-    parts
+    let parts = h.print_parts()?;
+    let plans = parts.into_iter().map(|part| PartPlan {
+        path: h.routes.print_part(part.shelf, part.number, part.of),
+        pdf: h.routes.pdf_part(part.shelf, part.number, part.of),
+        title: part.title(h, views.strings),
+        opens_section: part.opens_section(),
+        shelf: part.shelf,
+        items: part.items,
+    });
+    Some(plans.collect())
 }
 
 /// Where each item of an edition in parts is: the link to its part's page, by item.
@@ -207,6 +89,8 @@ struct EditionNav {
     next: Option<Link>,
     number: usize,
     total: usize,
+    /// This part's file of the PDF edition, when there is one.
+    pdf: Option<PdfLink>,
 }
 
 impl Views<'_> {
@@ -225,6 +109,7 @@ impl Views<'_> {
             url: Some(urls.link(&part.path)),
             count: Some(part.items.len()),
             lang: None,
+            pdf: None,
         });
         intro.into_iter().chain(links).collect()
     }
@@ -299,6 +184,7 @@ impl Renderer {
             next: plan.get(n + 1).map(link),
             number: n + 1,
             total: plan.len(),
+            pdf: self.part_pdf(views, part, n),
         };
         let mut page = views.bare_page("print", &part.title, &part.path);
         page.breadcrumbs.push(nav.index.clone());
@@ -343,6 +229,27 @@ impl Renderer {
                     .flush()
                     .map_err(|e| unwritable(OutputError::io(std::path::Path::new(&file), e)))
             }
+        }
+    }
+}
+
+impl Renderer {
+    /// The link to the file of the PDF edition that holds part `n`, when there is one.
+    fn part_pdf(&self, views: &Views<'_>, part: &PartPlan, n: usize) -> Option<PdfLink> {
+        let sizes = self.pdf_sizes(views.harvest.config.language)?;
+        let title = views.text("pdf_download");
+        Some(views.pdf_file_link(title, &part.pdf, sizes.get(n).copied().flatten()))
+    }
+
+    /// Gives each part listed in the index of an edition in parts its file of the PDF
+    /// edition, when there is one.
+    pub(super) fn link_part_pdfs(&self, views: &Views<'_>, index: &mut [PrintPart]) {
+        let Some(plan) = plan(views) else {
+            return;
+        };
+        let listed = index.iter_mut().filter(|entry| entry.url.is_some());
+        for (n, (entry, part)) in listed.zip(&plan).enumerate() {
+            entry.pdf = self.part_pdf(views, part, n);
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::config::Language;
 use crate::content::Section;
 
 /// What a part of the print edition holds: part of a section, or of the standalone pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrintShelf {
     Section(Section),
     Pages,
@@ -16,6 +16,20 @@ impl Routes {
     /// edition that hold `shelf`: `printversie/themas/`, `printversie/conclusies-2/`,
     /// `printversie/paginas/`.
     pub fn print_part(&self, shelf: PrintShelf, number: usize, of: usize) -> String {
+        let name = self.part_name(shelf, number, of);
+        page_path(&[&self.generated(Generated::PrintEdition), &name])
+    }
+
+    /// The site-relative path of that part's PDF, beside the whole edition's:
+    /// `oogst-van-de-cop-conclusies-2.pdf`, in a translation `en/harvest-conclusions-2.pdf`.
+    pub fn pdf_part(&self, shelf: PrintShelf, number: usize, of: usize) -> String {
+        let whole = self.pdf();
+        let stem = whole.strip_suffix(".pdf").unwrap_or(whole);
+        format!("{stem}-{}.pdf", self.part_name(shelf, number, of))
+    }
+
+    /// A part's name in its paths: `conclusies-2`, or `conclusies` for a shelf in one part.
+    fn part_name(&self, shelf: PrintShelf, number: usize, of: usize) -> String {
         let name = match shelf {
             PrintShelf::Section(section) => self.section_name(section),
             PrintShelf::Pages => match self.language {
@@ -23,11 +37,10 @@ impl Routes {
                 Language::En => "pages",
             },
         };
-        let name = match of {
+        match of {
             1 => name.to_string(),
             _ => format!("{name}-{number}"),
-        };
-        page_path(&[&self.generated(Generated::PrintEdition), &name])
+        }
     }
 }
 
@@ -51,6 +64,20 @@ mod tests {
         assert_eq!(
             routes.print_part(PrintShelf::Pages, 1, 1),
             "printversie/paginas/"
+        );
+    }
+
+    #[test]
+    fn a_part_pdf_is_named_after_the_whole_and_its_part() {
+        let routes = Routes::new(&config("title: Oogst van de CoP\n"));
+        let conclusions = PrintShelf::Section(Section::Conclusions);
+        assert_eq!(
+            routes.pdf_part(conclusions, 2, 3),
+            "oogst-van-de-cop-conclusies-2.pdf"
+        );
+        assert_eq!(
+            routes.pdf_part(PrintShelf::Pages, 1, 1),
+            "oogst-van-de-cop-paginas.pdf"
         );
     }
 }

@@ -91,8 +91,8 @@ impl PdfMaker {
                 queue.last.retain(|(p, _)| *p != path);
                 queue.last.push((path.clone(), bytes.clone()));
                 drop(queue);
-                live.patch(path, Content::Shared(bytes));
-                println!("made the PDF in {} ms", report.elapsed.as_millis());
+                live.patch(path.clone(), Content::Shared(bytes));
+                println!("made the PDF {path} in {} ms", report.elapsed.as_millis());
             }
             Err(errors) => {
                 eprintln!("the PDF: {errors}");

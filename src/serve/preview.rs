@@ -16,8 +16,8 @@ use crate::harvest::{self, BodyMemo, Harvest};
 use crate::images::Gallery;
 use crate::output::{Counter, Emitted, Later, Sink};
 use crate::pipeline::{
-    self, Change, ContentState, Frame, add_files, conclude, finish, load_frame, pdf_stage,
-    render_and_emit, wants_pdf,
+    self, Change, ContentState, Frame, add_files, conclude, finish, load_frame, pdf_files,
+    pdf_stage, render_and_emit, wants_pdf,
 };
 use crate::render::{Again, RenderMemo};
 use crate::{BuildOptions, Built, PdfOutcome, pdf};
@@ -134,9 +134,12 @@ impl Preview {
             return None;
         };
         let root = &self.options.root;
-        let prepared = harvests.iter().map(|harvest| {
-            let path = harvest.routes.pdf().to_string();
-            pdf::prepare(harvest, &frame.theme, &self.gallery).map(|prepared| (path, prepared))
+        let prepared = harvests.iter().flat_map(|harvest| {
+            let files = pdf_files(harvest, &frame.theme);
+            files.into_iter().map(|file| {
+                let prepared = pdf::prepare(harvest, &frame.theme, &self.gallery, file.scope());
+                prepared.map(|prepared| (file.path, prepared))
+            })
         });
         Some(
             prepared

@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests: temporary sites, the real binary, parsed HTML.
 #![allow(dead_code)]
 
+pub mod pdf;
 pub mod server;
 
 use std::collections::BTreeMap;
@@ -65,6 +66,66 @@ pub const SMALL_SITE: &[(&str, &str)] = &[
 /// A site in a temporary folder.
 pub struct Site {
     pub dir: TempDir,
+}
+
+/// A generated harvest of 3 themes, 11 conclusions, 5 recommendations and 2 pages, with
+/// print edition parts of at most 4 items; `settings` are added to its `site.yaml`.
+pub fn site_in_parts(settings: &str) -> Site {
+    let mut files: Vec<(String, String)> = vec![
+        (
+            "site.yaml".into(),
+            format!(
+                "title: Proefoogst\nlanguage: nl\nbase_url: https://example.org/\nprint: {{max_items: 4}}\n{settings}"
+            ),
+        ),
+        (
+            "content/_index.md".into(),
+            "---\ntitle: Proefoogst\n---\n\nDe inleiding.\n".into(),
+        ),
+        (
+            "content/conclusions/_index.md".into(),
+            "---\ntitle: Conclusies\n---\n\nWat we concludeerden.\n".into(),
+        ),
+        (
+            "content/over.md".into(),
+            "---\ntitle: Over\n---\n\nOver de oogst.\n".into(),
+        ),
+        (
+            "content/colofon.md".into(),
+            "---\ntitle: Colofon\n---\n\nWie.\n".into(),
+        ),
+    ];
+    let themes = ["leren", "netwerk", "regie"];
+    for (n, slug) in themes.iter().enumerate() {
+        files.push((
+            format!("content/themes/{slug}.md"),
+            format!("---\ntitle: Thema {slug}\nweight: {n}\n---\n\n## Kern\n\nOver {slug}.\n"),
+        ));
+    }
+    for n in 1..=11 {
+        // Most conclusions under the first theme: that group alone is larger than a part.
+        let theme = themes[if n <= 6 { 0 } else { n % 3 }];
+        files.push((
+            format!("content/conclusions/{n:02}-conclusie-{n}.md"),
+            format!(
+                "---\ntitle: Conclusie {n}\nnumber: {n}\nthemes: [{theme}]\n---\n\n## Toelichting\n\nTekst {n} met [een voetnoot][^1].\n\n[^1]: De noot.\n"
+            ),
+        ));
+    }
+    for n in 1..=5 {
+        files.push((
+            format!("content/recommendations/{n:02}-aanbeveling-{n}.md"),
+            format!(
+                "---\ntitle: Aanbeveling {n}\nnumber: {n}\nconclusions: [{n}, {}]\n---\n\nDoe {n}.\n",
+                n + 5
+            ),
+        ));
+    }
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    Site::new(&borrowed)
 }
 
 impl Site {

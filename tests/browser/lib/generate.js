@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const pad = (n, w = 3) => String(n).padStart(w, '0');
 
-export async function generateLargeSite(root, { themes = 15, conclusions = 130, recommendations = 120 } = {}) {
+export async function generateLargeSite(root, { themes = 15, conclusions = 130, recommendations = 120, settings = [] } = {}) {
   const write = async (rel, text) => {
     await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
     await fs.writeFile(path.join(root, rel), text);
@@ -22,6 +22,7 @@ export async function generateLargeSite(root, { themes = 15, conclusions = 130, 
       'author: "De browsertests"',
       'organisation: "oogst"',
       'description: "Een gegenereerde oogst met veel conclusies en aanbevelingen."',
+      ...settings,
       '',
     ].join('\n'),
   );
