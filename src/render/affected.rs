@@ -67,17 +67,26 @@ pub(super) fn shown(id: ItemId) {
     });
 }
 
+/// The pages an edit reaches: those to render again before the reload, and those that may
+/// follow with the files that hold every item.
+pub(super) struct Reach {
+    pub(super) now: Vec<Job>,
+    /// List pages whose items are the same: only the number of pages changed.
+    pub(super) later: Vec<Job>,
+}
+
 /// The pages to render again after the content files `changed` were edited, added or
 /// removed, turning `before` into `after`: the pages of items that changed or whose
 /// relations or neighbours did, every page that shows an item whose card changed or that
 /// is gone, the list pages whose items changed, and the home page when a section's order
-/// did. The pages that show every item are left to follow later.
+/// did. The pages that show every item, and the list pages whose only change is the number
+/// of pages, are left to follow later.
 pub(super) fn affected(
     before: &Harvest,
     after: &Harvest,
     changed: &HashSet<&str>,
     shows: &Shows,
-) -> Vec<Job> {
+) -> Reach {
     let (was, is) = (neighbours(before), neighbours(after));
     // Each item that is new, shows differently where others show it (its card), or whose
     // own page changed: (id, card changed, page changed).
@@ -131,12 +140,19 @@ pub(super) fn affected(
             .collect();
         jobs.extend(showing);
     }
+    let mut later: HashSet<Job> = HashSet::default();
     for section in Section::ALL {
-        jobs.extend(reordered(before, after, section));
+        let (now, paged) = reordered(before, after, section);
+        jobs.extend(now);
+        later.extend(paged);
     }
     // The pages that show every item follow later, with the other files that hold them all.
     jobs.retain(|job| !job.holds_every_item());
-    jobs.into_iter().collect()
+    later.retain(|job| !jobs.contains(job));
+    Reach {
+        now: jobs.into_iter().collect(),
+        later: later.into_iter().collect(),
+    }
 }
 
 /// Lookups are cheap: a thread takes at least this many.
@@ -248,18 +264,23 @@ fn rels(harvest: &Harvest, ids: [Option<ItemId>; 2]) -> [Option<&str>; 2] {
 }
 
 /// The pages that list a section's items, when its items or their order changed: the list
-/// pages whose items changed (all of them when their number did), the home page when its
-/// glance or counts did.
-fn reordered(before: &Harvest, after: &Harvest, section: Section) -> Vec<Job> {
+/// pages whose items changed and the home page when its glance or counts did; and, apart,
+/// when the number of list pages changed, the others (their pagination counts the pages).
+fn reordered(before: &Harvest, after: &Harvest, section: Section) -> (Vec<Job>, Vec<Job>) {
     let (was, is) = (order(before, section), order(after, section));
     if was == is {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let pages = |list: &[&str]| crate::routes::list_pages(list.len());
-    let mut jobs: Vec<Job> = (1..=pages(&is))
-        .filter(|&n| pages(&was) != pages(&is) || on_list_page(&was, n) != on_list_page(&is, n))
-        .map(|n| Job::Made(Made::List(section, n)))
-        .collect();
+    let (mut jobs, mut later) = (Vec::new(), Vec::new());
+    for n in 1..=pages(&is) {
+        let job = Job::Made(Made::List(section, n));
+        if on_list_page(&was, n) != on_list_page(&is, n) {
+            jobs.push(job);
+        } else if pages(&was) != pages(&is) {
+            later.push(job);
+        }
+    }
     let glance = |list: &[&str]| {
         list.iter()
             .take(GLANCE_LIMIT)
@@ -271,7 +292,7 @@ fn reordered(before: &Harvest, after: &Harvest, section: Section) -> Vec<Job> {
             None => Job::Made(Made::Home),
         });
     }
-    jobs
+    (jobs, later)
 }
 
 /// The content paths of a section's items, in reading order.

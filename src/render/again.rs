@@ -63,7 +63,12 @@ impl Renderer {
         again: Again,
         memo: &mut RenderMemo,
     ) -> Diagnostics {
-        let jobs = affected::affected(before, harvest, changed, &memo.shows);
+        let reach = affected::affected(before, harvest, changed, &memo.shows);
+        let mut jobs = reach.now;
+        match again.defer {
+            true => memo.later.extend(reach.later),
+            false => jobs.extend(reach.later),
+        }
         // The pages of items that are gone or renamed, and list pages no longer needed.
         if !affected::same_pages(before, harvest) {
             let (pages, paths) = affected::gone(before, harvest);
@@ -187,15 +192,25 @@ impl Renderer {
         (changed, diagnostics)
     }
 
-    /// Renders the pages that show every item again (print edition, relation matrix's pages);
-    /// returns their files and content.
+    /// Renders the pages that show every item again (print edition, relation matrix's pages),
+    /// and the list pages a quick rebuild left for later; returns their files and content.
     fn render_heavy_pages(
         &mut self,
         harvest: &Harvest,
         theme: &Theme,
         memo: &mut RenderMemo,
     ) -> Result<Later, Diagnostics> {
-        let jobs = Job::every_item(harvest);
+        let mut jobs = Job::every_item(harvest);
+        if !memo.later.is_empty() {
+            // Those of list pages still made (an edit since may have taken some away).
+            let made: HashSet<Job> = (harvest.routes.made_pages(&harvest.shape()).into_iter())
+                .map(Job::Made)
+                .collect();
+            let later = std::mem::take(&mut memo.later);
+            jobs.extend(later.into_iter().filter(|job| made.contains(job)));
+            jobs.sort_unstable_by_key(|job| job.path(harvest));
+            jobs.dedup();
+        }
         let (diagnostics, _) = self.rerender(harvest, theme, &jobs, memo);
         if !diagnostics.is_empty() {
             return Err(diagnostics);

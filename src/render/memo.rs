@@ -42,6 +42,9 @@ pub struct RenderMemo {
     /// The hash of what every page is given (site, navigation, interface strings) in the
     /// last run.
     pub(super) global: Option<u64>,
+    /// The list pages a quick rebuild left to the files that follow it: their items are
+    /// the same, only the number of pages their pagination counts changed.
+    pub(super) later: Vec<Job>,
 }
 
 impl RenderMemo {

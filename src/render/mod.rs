@@ -203,6 +203,7 @@ impl Renderer {
         let mut failures: Vec<(Diagnostic, Vec<String>)> = Vec::new();
         if let Some(memo) = memo.as_mut() {
             memo.shows.clear();
+            memo.later.clear();
             memo.global = global_hash;
         }
         for (job, result) in jobs.iter().zip(results) {

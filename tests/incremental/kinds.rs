@@ -3,7 +3,7 @@
 
 use super::common::Site;
 use super::{Served, assert_served_as_clean, options};
-use oogst::output::Emitted;
+use oogst::output::{Emitted, InMemory};
 use oogst::{Change, Preview};
 
 /// A harvest with two list pages of conclusions, themes and recommendations that relate
@@ -299,4 +299,54 @@ fn a_recommendation_that_adds_or_removes_a_page_of_the_matrix_ends_as_a_clean_bu
         assert_eq!(has_second(&preview), second_page, "{what}");
         assert_served_as_clean(&site, &preview, what);
     }
+}
+
+#[test]
+fn a_new_list_page_is_served_at_once_and_the_pages_before_count_it_with_the_files_after() {
+    let conclusion =
+        |n: usize| format!("---\ntitle: Conclusie {n}\nnumber: {n}\n---\n\nTekst {n}.\n");
+    let mut files: Vec<(String, String)> =
+        vec![("site.yaml".into(), "title: Proefoogst\npdf: false\n".into())];
+    for n in 1..=100 {
+        files.push((format!("content/conclusions/c{n:03}.md"), conclusion(n)));
+    }
+    let refs: Vec<(&str, &str)> = (files.iter())
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let site = Site::new(&refs);
+    let mut served = served(&site);
+    let new = "content/conclusions/c101.md";
+    site.write(new, &conclusion(101));
+    let memory = InMemory::default();
+    let built = (served.preview)
+        .run(&[Change::Content(site.path(new))], &memory)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let quick = memory.into_site();
+    let text = |content: &oogst::output::Content| {
+        String::from_utf8_lossy(&content.bytes().expect("the page's bytes")).into_owned()
+    };
+    // At once: the list's new second page, with the new conclusion.
+    let second = quick.get("conclusies/pagina/2/index.html");
+    assert!(
+        second.is_some_and(|page| text(page).contains("Conclusie 101")),
+        "the new list page comes with the reload"
+    );
+    // The first page holds the same 100 conclusions: its pagination, which now counts two
+    // pages, follows with the files that hold every item.
+    assert!(quick.get("conclusies/index.html").is_none());
+    served.site.update(quick, &built.emitted);
+    let later = (served.preview.finish_deferred())
+        .expect("files follow the reload")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let first = later
+        .iter()
+        .find(|(path, _)| path == "conclusies/index.html");
+    assert!(
+        first.is_some_and(|(_, page)| page
+            .as_ref()
+            .is_some_and(|page| text(page).contains("/conclusies/pagina/2/"))),
+        "the first page links to the second after"
+    );
+    served.site.apply(later);
+    assert_served_as_clean(&site, &served, "a 101st conclusion");
 }
