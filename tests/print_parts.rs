@@ -79,6 +79,13 @@ fn a_large_harvest_gets_its_print_edition_in_parts_that_link_up() {
             .any(|t| t.contains("Thema leren")),
         "a part by theme names its theme"
     );
+    // Each part with how many items it holds: the last part of the recommendations one.
+    let contents = index.text(".print-toc");
+    assert!(contents.contains("(4 items)"), "{contents}");
+    assert!(
+        contents.contains("(1 item)") && !contents.contains("(1 items)"),
+        "{contents}"
+    );
     // The section's introduction opens its first part only.
     let first = &pages[&target(conclusion_parts[0]).0];
     assert!(first.text(".print-part").contains("Wat we concludeerden"));
