@@ -8,7 +8,9 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use common::Site;
-use common::pdf::{INSTALL, outline, page_texts, path_str, pdf_string, squeeze, tool};
+use common::pdf::{
+    INSTALL, outline, page_texts, path_str, pdf_string, squeeze, text as pdf_text, tool,
+};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -85,7 +87,7 @@ fn items(section: &str) -> Vec<(String, String)> {
 
 #[test]
 fn every_conclusion_and_recommendation_is_there_in_order() {
-    let text = squeeze(&tool("pdftotext", &[path_str(shipped_pdf()), "-"]));
+    let text = pdf_text(shipped_pdf());
     let mut at = 0;
     for (title, first) in items("conclusions")
         .into_iter()
@@ -141,7 +143,7 @@ fn the_english_pdf_is_tagged_titled_in_english_and_holds_the_translation() {
     );
     assert!(uncompressed(pdf).contains("/Lang (en)"), "no /Lang (en)");
     // Every English title in the reading order of the Dutch edition; interface in English.
-    let text = squeeze(&tool("pdftotext", &[path_str(pdf), "-"]));
+    let text = pdf_text(pdf);
     assert!(text.contains("Contents") && text.contains("Recommendations"));
     let mut at = 0;
     for title in [
@@ -241,7 +243,7 @@ fn a_body_full_of_typst_syntax_comes_out_as_text() {
     );
     site.build_ok(&[]);
     let pdf = site.path("public/proefoogst.pdf");
-    let text = squeeze(&tool("pdftotext", &[path_str(&pdf), "-"]));
+    let text = pdf_text(&pdf);
     // What Markdown makes of the backslash escapes, and nothing Typst makes of the rest.
     let shown = r#"Vreemd: #set page(paper: a0) $x^2$ *ster* _laag_ @ref <label> = niet een kop #{ 1 + 1 } \ #code ~ // geen commentaar /* ook niet */ [a] - b + c 1. d"#;
     assert!(text.contains(shown), "{shown:?} not in {text:?}");
@@ -469,7 +471,7 @@ fn serve_makes_the_pdf_after_the_reload_and_again_after_an_edit() {
     );
     let file = site.path("served.pdf");
     std::fs::write(&file, server.get("/proefoogst.pdf").body).expect("write");
-    let text = squeeze(&tool("pdftotext", &[path_str(&file), "-"]));
+    let text = pdf_text(&file);
     assert!(
         text.contains("Een nieuwe zin voor de pdf."),
         "the PDF served is old"
@@ -513,7 +515,7 @@ fn images_a_body_shows_are_in_the_pdf_with_their_description_and_caption() {
     assert_eq!((columns[3], columns[4]), ("1600", "1000"), "{list}");
 
     // The caption is text under it; the description is the image's alternative text.
-    let text = squeeze(&tool("pdftotext", &[path_str(&pdf), "-"]));
+    let text = pdf_text(&pdf);
     assert!(text.contains("Flip-over van de tweede sessie"), "{text}");
     assert!(
         !text.contains("De flip-over met de vier knelpunten"),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::Site;
-use common::pdf::{link_targets, outline, path_str, squeeze, tool};
+use common::pdf::{link_targets, outline, path_str, text as pdf_text, tool};
 
 /// The harvest of [`common::site_in_parts`] (parts of at most 4 items), with its PDF.
 fn site() -> Site {
@@ -87,7 +87,7 @@ fn every_part_has_its_own_pdf_with_its_items_and_no_others() {
     }
 
     // The introduction opens the first part; the conclusions' introduction their first.
-    let text = |pdf: &str| squeeze(&tool("pdftotext", &[path_str(&site.path(pdf)), "-"]));
+    let text = |pdf: &str| pdf_text(&site.path(pdf));
     assert!(text(&format!("public{}", parts[0].1)).contains("De inleiding."));
     let conclusions: Vec<&(String, String)> = parts
         .iter()
@@ -122,7 +122,7 @@ fn a_link_to_an_item_in_another_part_is_text_and_one_in_the_same_part_a_link() {
         .find(|(page, _)| page.contains("aanbevelingen-1"))
         .expect("the first part of the recommendations");
     let file = site.path(&format!("public{pdf}"));
-    let text = squeeze(&tool("pdftotext", &[path_str(&file), "-"]));
+    let text = pdf_text(&file);
     assert!(
         text.contains("Doe 2, na de eerste en conclusie 1."),
         "{text}"

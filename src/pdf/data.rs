@@ -161,9 +161,14 @@ struct Within(Option<FxHashSet<ItemId>>);
 
 impl Within {
     fn of(harvest: &Harvest, scope: Scope<'_>) -> Within {
-        let Scope::Part { part, opening, .. } = scope else {
-            return Within(None);
-        };
+        match scope {
+            Scope::Whole => Within(None),
+            Scope::Part { part, opening, .. } => Within::part(harvest, part, opening),
+        }
+    }
+
+    /// The items of `part`, with the introduction of the edition's `opening` part.
+    fn part(harvest: &Harvest, part: &Part, opening: bool) -> Within {
         let mut ids: FxHashSet<ItemId> = part.items.iter().copied().collect();
         if let (true, PrintShelf::Section(section)) = (part.opens_section(), part.shelf) {
             ids.extend(harvest.intros.get(&section));
@@ -179,9 +184,13 @@ impl Within {
     }
 }
 
-/// How many bytes of HTML the bodies of the file `scope` describes hold.
-pub fn text_bytes(harvest: &Harvest, scope: Scope<'_>) -> usize {
-    let within = Within::of(harvest, scope);
+/// How many bytes of HTML the bodies of a file hold: the whole harvest's, or those of
+/// `part` (with the introduction when it is the edition's `opening` part).
+pub fn text_bytes(harvest: &Harvest, part: Option<&Part>, opening: bool) -> usize {
+    let within = match part {
+        None => Within(None),
+        Some(part) => Within::part(harvest, part, opening),
+    };
     let items = harvest.items.iter().enumerate();
     items
         .filter(|&(id, _)| within.has(id))
@@ -368,7 +377,7 @@ fn matrix(harvest: &Harvest, scope: Scope<'_>, within: &Within) -> Value {
         .collect();
     let refs = |section: Section| {
         let columns = (harvest.section(section).iter())
-            .filter(|&id| within.0.is_none() || answered.contains(id))
+            .filter(|&id| matches!(scope, Scope::Whole) || answered.contains(id))
             .map(|&id| reference(harvest, id, within));
         Value::Array(columns.collect())
     };

@@ -1,6 +1,8 @@
 //! The PDF edition in the pipeline: whether a harvest gets one, which files it is (the whole
 //! harvest, or one per part of a print edition in parts), and making them per language.
 
+use std::time::Duration;
+
 use super::Frame;
 use crate::content::Section;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
@@ -66,16 +68,9 @@ pub(crate) fn wants_pdf(harvest: &Harvest) -> PdfOutcome {
     }
     // The text of the largest file: the whole harvest's, or that of its largest part.
     let bytes = match harvest.print_parts() {
-        None => data::text_bytes(harvest, Scope::Whole),
-        Some(parts) => (parts.iter())
-            .map(|part| {
-                let scope = Scope::Part {
-                    part,
-                    title: "",
-                    opening: true,
-                };
-                data::text_bytes(harvest, scope)
-            })
+        None => data::text_bytes(harvest, None, true),
+        Some(parts) => (parts.iter().enumerate())
+            .map(|(at, part)| data::text_bytes(harvest, Some(part), at == 0))
             .max()
             .unwrap_or(0),
     };
@@ -136,8 +131,7 @@ pub(crate) fn pdf_stage(
     own
 }
 
-/// The PDF edition of one language's harvest, as [`pdf_stage`] makes them: its files one
-/// after the other (each holds all Typst needs to lay it out, which is much).
+/// The PDF edition of one language's harvest, as [`pdf_stage`] makes them.
 fn pdf_edition(
     harvest: &Harvest,
     frame: &mut Frame,
@@ -145,66 +139,55 @@ fn pdf_edition(
     output: &Counter<'_>,
     later: bool,
 ) -> PdfOutcome {
-    let files = pdf_files(harvest, &frame.theme);
-    let mut sizes = Vec::with_capacity(files.len());
-    let outcome = match wants_pdf(harvest) {
-        PdfOutcome::Later if !later => {
-            let mut made = PdfOutcome::Made {
-                bytes: 0,
-                elapsed: std::time::Duration::ZERO,
-                editions: 1,
-                files: files.len(),
-            };
-            for file in &files {
-                match make_file(harvest, &frame.theme, gallery, output, file) {
-                    Ok((size, took)) => {
-                        sizes.push(Some(size));
-                        if let PdfOutcome::Made { bytes, elapsed, .. } = &mut made {
-                            *bytes += size;
-                            *elapsed += took;
-                        }
+    // What the pages link to: the size of each file, when known.
+    let (outcome, sizes) = match wants_pdf(harvest) {
+        PdfOutcome::Later => {
+            let files = pdf_files(harvest, &frame.theme);
+            match later {
+                true => (PdfOutcome::Later, Some(vec![None; files.len()])),
+                false => match make_files(harvest, &frame.theme, gallery, output, &files) {
+                    Ok((sizes, elapsed)) => {
+                        let made = PdfOutcome::Made {
+                            bytes: sizes.iter().sum(),
+                            elapsed,
+                            editions: 1,
+                            files: files.len(),
+                        };
+                        (made, Some(sizes.into_iter().map(Some).collect()))
                     }
-                    Err(errors) => {
-                        made = PdfOutcome::Failed(errors);
-                        break;
-                    }
-                }
+                    Err(errors) => (PdfOutcome::Failed(errors), None),
+                },
             }
-            made
         }
-        other => {
-            sizes = vec![None; files.len()];
-            other
-        }
+        other => (other, None),
     };
     if let Some(renderer) = &mut frame.renderer {
-        let language = harvest.config.language;
-        renderer.link_pdf(
-            language,
-            match &outcome {
-                PdfOutcome::Made { .. } | PdfOutcome::Later => Some(sizes),
-                _ => None,
-            },
-        );
+        renderer.link_pdf(harvest.config.language, sizes);
     }
     outcome
 }
 
-/// Makes one file of the PDF edition into `output`: its size and how long it took.
-fn make_file(
+/// Makes the files of a PDF edition into `output`, one after the other (each holds all
+/// Typst needs to lay it out, which is much): their sizes, and how long they took.
+fn make_files(
     harvest: &Harvest,
     theme: &Theme,
     gallery: &Gallery,
     output: &Counter<'_>,
-    file: &PdfFile,
-) -> Result<(usize, std::time::Duration), Diagnostics> {
-    let report = pdf::make(harvest, theme, gallery, file.scope())?;
-    let made = (report.bytes.len(), report.elapsed);
+    files: &[PdfFile],
+) -> Result<(Vec<usize>, Duration), Diagnostics> {
     let source = (theme.pdf_templates.get(pdf::MAIN_TEMPLATE))
         .map(|t| t.origin.display_path())
         .unwrap_or_default();
-    output
-        .add(file.path.clone(), Content::Bytes(report.bytes), &source)
-        .map_err(|e| Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e))?;
-    Ok(made)
+    let mut sizes = Vec::with_capacity(files.len());
+    let mut elapsed = Duration::ZERO;
+    for file in files {
+        let report = pdf::make(harvest, theme, gallery, file.scope())?;
+        sizes.push(report.bytes.len());
+        elapsed += report.elapsed;
+        output
+            .add(file.path.clone(), Content::Bytes(report.bytes), &source)
+            .map_err(|e| Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e))?;
+    }
+    Ok((sizes, elapsed))
 }

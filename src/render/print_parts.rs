@@ -244,6 +244,9 @@ impl Renderer {
     /// Gives each part listed in the index of an edition in parts its file of the PDF
     /// edition, when there is one.
     pub(super) fn link_part_pdfs(&self, views: &Views<'_>, index: &mut [PrintPart]) {
+        if self.pdf_sizes(views.harvest.config.language).is_none() {
+            return;
+        }
         let Some(plan) = plan(views) else {
             return;
         };

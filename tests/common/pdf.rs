@@ -30,6 +30,11 @@ pub fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The text of the whole PDF, white space squeezed.
+pub fn text(pdf: &Path) -> String {
+    squeeze(&tool("pdftotext", &[path_str(pdf), "-"]))
+}
+
 /// The text of each page, white space squeezed.
 pub fn page_texts(pdf: &Path) -> Vec<String> {
     tool("pdftotext", &[path_str(pdf), "-"])
