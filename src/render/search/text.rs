@@ -78,7 +78,7 @@ pub(super) fn parts(html: &str) -> Vec<Part> {
         } else if name.eq_ignore_ascii_case("a") && closing {
             skip_anchor = false;
         }
-        if BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name))
+        if is_block(name)
             && let Some(last) = parts.last_mut()
         {
             let text = if in_heading || heading_level && closing {
@@ -150,13 +150,18 @@ fn push_text(parts: &mut [Part], in_heading: bool, skip: bool, raw: &str) {
 }
 
 /// Copies `plain` into `text`, each white-space character as one space (none twice in a
-/// row). The words between are copied whole; only a non-ASCII character is decoded.
+/// row). Text with single spaces between its words is copied in one piece; only a
+/// character outside ASCII is decoded.
 fn push_words(text: &mut String, plain: &str) {
     let bytes = plain.as_bytes();
-    let mut word = 0;
+    // The start of what is still to be copied as it is.
+    let mut run = 0;
     let mut at = 0;
     while at < bytes.len() {
         let (white, len) = match bytes[at] {
+            b'!'..=b'~' => (false, 1),
+            // A space after a word stays in the run.
+            b' ' if at > run && bytes[at - 1] != b' ' => (false, 1),
             b'\t'..=b'\r' | b' ' => (true, 1),
             byte if byte.is_ascii() => (false, 1),
             _ => match plain[at..].chars().next() {
@@ -165,13 +170,18 @@ fn push_words(text: &mut String, plain: &str) {
             },
         };
         if white {
-            text.push_str(&plain[word..at]);
+            text.push_str(&plain[run..at]);
             space(text);
-            word = at + len;
+            run = at + len;
         }
         at += len;
     }
-    text.push_str(&plain[word..]);
+    text.push_str(&plain[run..]);
+}
+
+/// Whether `name` (as written) is an element that ends a run of text.
+fn is_block(name: &str) -> bool {
+    name.len() <= 10 && BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name))
 }
 
 /// The character a reference at the start of `text` stands for, and its length.
@@ -318,20 +328,25 @@ mod tests {
             " voor en na ",
             "geen\u{a0}breek\u{2003}em\u{85}volgende\u{3000}ideo",
             "é ç\u{2028}ß",
+            "a \u{a0}b  \t c \n",
+            " \u{2003} x",
             "",
             "   ",
         ] {
-            let mut text = String::from("x");
-            push_words(&mut text, plain);
-            let mut expected = String::from("x");
-            for c in plain.chars() {
-                if c.is_whitespace() {
-                    space(&mut expected);
-                } else {
-                    expected.push(c);
+            // After nothing, a word, and a space.
+            for before in ["", "x", "x "] {
+                let mut text = String::from(before);
+                push_words(&mut text, plain);
+                let mut expected = String::from(before);
+                for c in plain.chars() {
+                    if c.is_whitespace() {
+                        space(&mut expected);
+                    } else {
+                        expected.push(c);
+                    }
                 }
+                assert_eq!(text, expected, "{before:?} then {plain:?}");
             }
-            assert_eq!(text, expected, "{plain:?}");
         }
     }
 
