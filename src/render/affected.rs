@@ -6,6 +6,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -34,8 +35,41 @@ impl PageOf {
     }
 }
 
-/// For each page, the content paths of the items whose card it shows.
-pub(super) type Shows = HashMap<PageOf, Vec<String>>;
+/// For each page, the items whose card it shows.
+pub(super) type Shows = HashMap<PageOf, Shown>;
+
+/// The content paths of the items a page shows, with a signature of them: a bit for each
+/// path's hash, so that looking for the pages that show some items reads the paths of only
+/// a few pages, not those of every page.
+#[derive(Debug, Default)]
+pub(super) struct Shown {
+    signature: u128,
+    pub(super) items: Vec<String>,
+}
+
+impl Shown {
+    pub(super) fn new(items: Vec<String>) -> Shown {
+        Shown {
+            signature: signature(&items),
+            items,
+        }
+    }
+
+    /// Whether the page shows any of `items`, whose signature is `signature`.
+    fn any_of(&self, items: &HashSet<&str>, signature: u128) -> bool {
+        self.signature & signature != 0 && self.items.iter().any(|rel| items.contains(rel.as_str()))
+    }
+}
+
+/// A bit for each path's hash: pages whose signatures share no bit show none of the same
+/// items.
+fn signature(paths: impl IntoIterator<Item = impl AsRef<str>>) -> u128 {
+    paths.into_iter().fold(0, |bits, path| {
+        let mut hasher = rustc_hash::FxHasher::default();
+        path.as_ref().hash(&mut hasher);
+        bits | 1 << (hasher.finish() % 128)
+    })
+}
 
 thread_local! {
     /// The items shown by the pages whose template input this thread is making, innermost
@@ -129,10 +163,9 @@ pub(super) fn affected(
         .into_iter()
         .collect();
     if !cards.is_empty() {
-        let shows_a_card =
-            |items: &Vec<String>| items.iter().any(|rel| cards.contains(rel.as_str()));
+        let cards_signature = signature(&cards);
         let showing: Vec<Job> = (shows.par_iter())
-            .filter(|(_, items)| shows_a_card(items))
+            .filter(|(_, shown)| shown.any_of(&cards, cards_signature))
             .filter_map(|(page, _)| match page {
                 PageOf::Item(rel) => after.item_of(rel).map(|id| own_page(after, id)),
                 PageOf::Made(m) => made.contains(m).then_some(Job::Made(*m)),
@@ -302,4 +335,27 @@ fn order(harvest: &Harvest, section: Section) -> Vec<&str> {
         .iter()
         .map(|&id| harvest.items[id].rel.as_str())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_found_by_any_item_it_shows_and_by_no_other() {
+        let path = |n: usize| format!("conclusions/{n:04}-een-conclusie.md");
+        // Pages of one to nine items, each page's items starting where the last page's ended.
+        let pages: Vec<Shown> = (0..200)
+            .map(|p| Shown::new((p..p + 1 + p % 9).map(path).collect()))
+            .collect();
+        for n in 0..220 {
+            let card = path(n);
+            let cards: HashSet<&str> = [card.as_str()].into_iter().collect();
+            let signature = signature(&cards);
+            for shown in &pages {
+                assert_eq!(shown.any_of(&cards, signature), shown.items.contains(&card));
+            }
+        }
+        assert!(!pages[0].any_of(&HashSet::default(), 0));
+    }
 }

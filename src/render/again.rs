@@ -241,7 +241,7 @@ impl Renderer {
                 let shown = memo
                     .shows
                     .get(&PageOf::of(job, harvest))
-                    .map_or(0, Vec::len);
+                    .map_or(0, |shown| shown.items.len());
                 (shown, job)
             })
             .collect();

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tera::Context;
 
-use super::affected::{PageOf, Shows};
+use super::affected::{PageOf, Shown, Shows};
 use super::jobs::Job;
 use super::search::SearchMemo;
 use crate::harvest::{Harvest, ItemId};
@@ -57,7 +57,7 @@ impl RenderMemo {
         page: Remembered,
     ) -> Option<String> {
         let shows = page.shows.iter().map(|&id| harvest.items[id].rel.clone());
-        self.shows.insert(PageOf::of(job, harvest), shows.collect());
+        (self.shows).insert(PageOf::of(job, harvest), Shown::new(shows.collect()));
         let file = page.file.clone();
         let was = self.pages.insert(page.file, (page.key, page.html.clone()));
         (was.is_none_or(|(_, html)| html != page.html)).then_some(file)
