@@ -219,8 +219,6 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     Some(tag[at..at + end].to_string())
 }
 
-/// An items file: per item `[kind, number, title, url, summary, anchor, heading, text, ...]`
-/// (a part of its body after another), JSON, gzipped.
 /// A hash of everything [`items_file`] makes of `items`: a file whose key is the same is the
 /// same file.
 pub(super) fn items_key(harvest: &Harvest, items: &[ItemId]) -> u64 {
@@ -241,6 +239,8 @@ pub(super) fn items_key(harvest: &Harvest, items: &[ItemId]) -> u64 {
     hasher.finish()
 }
 
+/// An items file: per item `[kind, number, title, url, summary, anchor, heading, text, ...]`
+/// (a part of its body after another), JSON, gzipped.
 pub(super) fn items_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
     let rows: Vec<Vec<serde_json::Value>> = items
         .iter()
