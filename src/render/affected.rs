@@ -123,12 +123,12 @@ pub(super) fn affected(
 ) -> Reach {
     let (was, is) = (neighbours(before), neighbours(after));
     // Each item that is new, shows differently where others show it (its card), or whose
-    // own page changed: (id, card changed, page changed).
-    let differ: Vec<(ItemId, bool, bool)> = (after.items.par_iter().enumerate())
+    // own page changed: (id, card changed, page changed, new).
+    let differ: Vec<(ItemId, bool, bool, bool)> = (after.items.par_iter().enumerate())
         .with_min_len(LOOKUPS_PIECE)
         .filter_map(|(id, item)| {
             let Some(old) = before.item_of(&item.rel) else {
-                return Some((id, false, true));
+                return Some((id, false, true, true));
             };
             let then = &before.items[old];
             let (r, s) = (&before.relations[old], &after.relations[id]);
@@ -137,12 +137,14 @@ pub(super) fn affected(
                 && Arc::ptr_eq(&then.body, &item.body)
                 && same_relations(before, r, after, s)
                 && rels(before, was[old]) == rels(after, is[id]);
-            (card || !same).then_some((id, card, !same))
+            (card || !same).then_some((id, card, !same, false))
         })
         .collect();
     let mut jobs: HashSet<Job> = HashSet::default();
     let mut cards: HashSet<&str> = HashSet::default();
-    for (id, card, page) in differ {
+    let mut new = 0;
+    for (id, card, page, added) in differ {
+        new += usize::from(added);
         if card {
             cards.insert(&after.items[id].rel);
         }
@@ -150,13 +152,14 @@ pub(super) fn affected(
             jobs.insert(own_page(after, id));
         }
     }
-    cards.extend(
-        before
-            .items
-            .iter()
-            .filter(|item| after.item_of(&item.rel).is_none())
-            .map(|item| item.rel.as_str()),
-    );
+    // The items that are gone, looked for only when fewer of those before are left.
+    if after.items.len() - new < before.items.len() {
+        cards.extend(
+            (before.items.iter())
+                .filter(|item| after.item_of(&item.rel).is_none())
+                .map(|item| item.rel.as_str()),
+        );
+    }
     let made: HashSet<Made> = after
         .routes
         .made_pages(&after.shape())
