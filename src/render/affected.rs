@@ -6,7 +6,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -64,10 +64,8 @@ impl Shown {
 /// A bit for each path's hash: pages whose signatures share no bit show none of the same
 /// items.
 fn signature(paths: impl IntoIterator<Item = impl AsRef<str>>) -> u128 {
-    paths.into_iter().fold(0, |bits, path| {
-        let mut hasher = rustc_hash::FxHasher::default();
-        path.as_ref().hash(&mut hasher);
-        bits | 1 << (hasher.finish() % 128)
+    (paths.into_iter()).fold(0, |bits, path| {
+        bits | 1 << (rustc_hash::FxBuildHasher.hash_one(path.as_ref()) % 128)
     })
 }
 

@@ -181,7 +181,7 @@ fn push_words(text: &mut String, plain: &str) {
 
 /// Whether `name` (as written) is an element that ends a run of text.
 fn is_block(name: &str) -> bool {
-    name.len() <= 10 && BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name))
+    BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name))
 }
 
 /// The character a reference at the start of `text` stands for, and its length.
