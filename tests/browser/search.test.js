@@ -40,6 +40,8 @@ test('search: the header box shows highlighted results as you type, reachable by
   await page.focus('#site-search-q');
   await page.keyboard.type('competentie', { delay: 20 });
   await page.waitForSelector('.site-search .search-panel:not([hidden]) mark', { timeout: 10_000 });
+  // The panel answers the whole word, not a beginning of it answered while typing went on.
+  await page.waitForSelector('.search-panel-all[href$="?q=competentie"]', { state: 'attached', timeout: 10_000 });
   const marks = await page.$$eval('.search-panel mark', (els) => els.map((e) => e.textContent));
   assert.ok(marks.length > 0 && marks.every((m) => /^competenties$/i.test(m)), `marked: ${marks}`);
   const excerpts = await page.$$eval('.search-panel .search-result-excerpt', (els) => els.map((e) => e.textContent));
