@@ -24,6 +24,8 @@ pub mod theme;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
 /// Files and pages are handed to the cores in pieces of at most this many, so a core that is
@@ -106,8 +108,51 @@ pub enum PdfOutcome {
 /// Builds the site in memory. Errors of every stage are collected and returned together.
 pub fn build_site(options: &BuildOptions) -> Result<(Site, Built), Diagnostics> {
     let memory = InMemory::default();
-    let built = pipeline::run_once(options, &memory)?;
+    let built = pipeline::run_once(options, &memory, None)?;
     Ok((memory.into_site(), built))
+}
+
+/// How often the thread that waits for a build looks at its running templates.
+const WATCH_EVERY: Duration = Duration::from_millis(100);
+
+/// Runs every stage into `sink` on a thread of its own, while this thread watches the
+/// templates it runs ([`render::Watch`]): when one takes longer than the limit, the run
+/// ends here with its report, and what is left of it ends with the process.
+fn run_watched<S>(options: &BuildOptions, sink: &Arc<S>) -> Result<Built, Diagnostics>
+where
+    S: output::Sink + Send + Sync + 'static,
+{
+    let watch = Arc::new(render::Watch::new());
+    let (done, result) = mpsc::channel();
+    let run = {
+        let (options, sink, watch) = (options.clone(), sink.clone(), watch.clone());
+        std::thread::Builder::new()
+            .name("oogst-build".into())
+            .spawn(move || {
+                let _ = done.send(pipeline::run_once(&options, &*sink, Some(watch)));
+            })
+    };
+    let Ok(run) = run else {
+        // No thread to spare: each template runs on a thread of its own instead.
+        return pipeline::run_once(options, &**sink, None);
+    };
+    loop {
+        match result.recv_timeout(WATCH_EVERY) {
+            Ok(built) => {
+                let _ = run.join();
+                return built;
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if let Some(report) = watch.overdue() {
+                    return Err(report.into());
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let stopped = Box::new("the build stopped without a result");
+                std::panic::resume_unwind(run.join().err().unwrap_or(stopped))
+            }
+        }
+    }
 }
 
 /// Builds the site into `out`: files are written to a staging folder as they are made, and
@@ -117,16 +162,25 @@ pub fn build(options: &BuildOptions, out: &Path, force: bool) -> Result<Built, D
     let at_out =
         |e: output::OutputError| Diagnostics::from(Diagnostic::new(out, Position::UNKNOWN, &e));
     output::check_output_folder(&options.root, out, force).map_err(at_out)?;
-    let staging = Staging::new(out).map_err(at_out)?;
-    let built = pipeline::run_once(options, &staging)?;
-    staging.commit().map_err(at_out)?;
-
-    Ok(built)
+    let staging = Arc::new(Staging::new(out).map_err(at_out)?);
+    let built = run_watched(options, &staging);
+    match Arc::try_unwrap(staging) {
+        Ok(staging) => {
+            let built = built?;
+            staging.commit().map_err(at_out)?;
+            Ok(built)
+        }
+        // A template still runs: the build was given up, and what it wrote goes.
+        Err(running) => {
+            running.abandon();
+            Err(built.err().unwrap_or_default())
+        }
+    }
 }
 
 /// Runs the whole pipeline, keeping nothing.
 pub fn check(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    pipeline::run_once(options, &Discard)
+    run_watched(options, &Arc::new(Discard))
 }
 
 /// One line on what a build made and how long it took, and one on a PDF left out.

@@ -13,6 +13,8 @@ pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Set when the build is given up while some of it still runs: nothing more is written.
+    abandoned: std::sync::atomic::AtomicBool,
 }
 
 impl Staging {
@@ -35,6 +37,7 @@ impl Staging {
             out: out.to_path_buf(),
             dir,
             committed: false,
+            abandoned: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -64,9 +67,28 @@ impl Staging {
     }
 }
 
+impl Staging {
+    /// Gives the build up while some of it may still run: the folder is removed, and
+    /// writes from now on fail.
+    pub fn abandon(&self) {
+        self.abandoned
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
+    /// Where `path` goes, unless the build is given up.
+    fn target(&self, path: &str) -> Result<PathBuf, OutputError> {
+        if self.abandoned.load(std::sync::atomic::Ordering::SeqCst) {
+            let given_up = std::io::Error::other("the build was given up");
+            return Err(OutputError::io(&self.dir, given_up));
+        }
+        Ok(self.dir.join(path))
+    }
+}
+
 impl Sink for Staging {
     fn put(&self, path: String, content: Content) -> Result<(), OutputError> {
-        let target = self.dir.join(&path);
+        let target = self.target(&path)?;
         if let Some(folder) = target.parent() {
             std::fs::create_dir_all(folder).map_err(|e| OutputError::io(folder, e))?;
         }
@@ -76,7 +98,7 @@ impl Sink for Staging {
     }
 
     fn open(&self, path: &str) -> Result<Box<dyn Write + '_>, OutputError> {
-        let target = self.dir.join(path);
+        let target = self.target(path)?;
         if let Some(folder) = target.parent() {
             std::fs::create_dir_all(folder).map_err(|e| OutputError::io(folder, e))?;
         }

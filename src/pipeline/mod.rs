@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{self, BodyMemo, Harvest, LinkInput};
 use crate::images::Gallery;
 use crate::output::{Counter, Emitted, Sink};
-use crate::render::{RenderMemo, Renderer};
+use crate::render::{RenderMemo, Renderer, Watch};
 use crate::routes::{self, Routes, UrlMaker};
 use crate::theme::Theme;
 use crate::{BuildOptions, Built, PdfOutcome, Untranslated};
@@ -62,8 +62,13 @@ pub(crate) struct ContentState {
 
 /// Runs every stage once, putting every output file into `sink`; errors of every stage are
 /// returned together. Keeps nothing but the image cache on disk, pruned of what this build
-/// did not use when it succeeds.
-pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics> {
+/// did not use when it succeeds. With a `watch`, templates run where their pages are made
+/// and the caller keeps their time limit ([`crate::render::Watch`]).
+pub fn run_once(
+    options: &BuildOptions,
+    sink: &dyn Sink,
+    watch: Option<Arc<Watch>>,
+) -> Result<Built, Diagnostics> {
     let started = Instant::now();
     let root = options.root.as_path();
     let gallery = Arc::new(Gallery::new(root));
@@ -73,6 +78,9 @@ pub fn run_once(options: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagno
         || ContentState::load(&root.join("content"), true),
     );
     let mut frame = frame.map_err(|d| finish(d, root))?;
+    if let (Some(renderer), Some(watch)) = (frame.renderer.as_mut(), watch) {
+        renderer.watched_by(watch);
+    }
     let problems = load_assets(root, &mut frame);
     let (harvests, mut diagnostics) = link(&frame, &content, options.drafts, &gallery, None, None);
     diagnostics.extend(problems);

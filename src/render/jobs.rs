@@ -133,7 +133,8 @@ impl Renderer {
                 &self.tera,
                 template,
                 inputs.context,
-                self.limit,
+                &self.guard,
+                Some(&url),
                 true,
                 &mut writer,
             )
@@ -149,8 +150,17 @@ impl Renderer {
                 self.rendered.fetch_add(1, Ordering::Relaxed);
                 let mut html = Vec::new();
                 let context = inputs.context;
-                runner::run(&self.tera, template, context, self.limit, false, &mut html)
-                    .map_err(failed)?;
+                let guard = &self.guard;
+                runner::run(
+                    &self.tera,
+                    template,
+                    context,
+                    guard,
+                    Some(&url),
+                    false,
+                    &mut html,
+                )
+                .map_err(failed)?;
                 Arc::new(html)
             }
         };

@@ -21,7 +21,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use rayon::prelude::*;
 use tera::Tera;
@@ -37,6 +36,8 @@ use context::Views;
 use memo::Inputs;
 pub use memo::RenderMemo;
 use print::SharedEdition;
+use runner::Guard;
+pub use runner::Watch;
 use search::SearchMemo;
 pub use template_error::TemplateError;
 use template_error::locate;
@@ -45,8 +46,8 @@ use template_error::locate;
 pub struct Renderer {
     /// Shared with the threads templates run on; a run given up keeps its copy.
     tera: Arc<Tera>,
-    /// How long one page may take to render.
-    limit: Duration,
+    /// How the time one page may take to render is kept.
+    guard: Guard,
     /// Whether the current render gave up a page that took longer than `limit`.
     gave_up: AtomicBool,
     /// How many pages the last render ran their template for (the others were reused).
@@ -81,13 +82,19 @@ impl Renderer {
         }
         Ok(Renderer {
             tera: Arc::new(tera),
-            limit: runner::render_limit(),
+            guard: Guard::default(),
             gave_up: AtomicBool::new(false),
             rendered: AtomicUsize::new(0),
             templates: theme.templates.clone(),
             print_edition,
             pdf: BTreeMap::new(),
         })
+    }
+
+    /// From now on, pages render where they are made, watched by `watch` (see [`Guard`]).
+    pub fn watched_by(&mut self, watch: Arc<Watch>) {
+        watch.know(&self.templates);
+        self.guard = Guard::Watched(watch);
     }
 
     /// How many pages the last render ran their template for, in every language; the
@@ -224,16 +231,7 @@ impl Renderer {
             }
         }
         for (mut diagnostic, pages) in failures {
-            diagnostic.message = match pages.as_slice() {
-                [one] => format!("{} (rendering {one})", diagnostic.message),
-                [first, rest @ ..] => format!(
-                    "{} (rendering {first} and {} more page{})",
-                    diagnostic.message,
-                    rest.len(),
-                    if rest.len() == 1 { "" } else { "s" }
-                ),
-                [] => diagnostic.message,
-            };
+            template_error::on_pages(&mut diagnostic, &pages);
             diagnostics.push(diagnostic);
         }
         diagnostics
@@ -247,7 +245,10 @@ impl Renderer {
         context: tera::Context,
     ) -> Result<Vec<u8>, Diagnostic> {
         let mut bytes = Vec::new();
-        match runner::run(&self.tera, template, context, self.limit, false, &mut bytes) {
+        let guard = &self.guard;
+        match runner::run(
+            &self.tera, template, context, guard, None, false, &mut bytes,
+        ) {
             Ok(()) => Ok(bytes),
             Err(runner::RunError::Template(error)) => Err(locate(
                 &error,

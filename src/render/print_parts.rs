@@ -210,8 +210,16 @@ impl Renderer {
         match published {
             Some(published) => {
                 let mut bytes = Vec::new();
-                runner::run(&self.tera, TEMPLATE, context, self.limit, false, &mut bytes)
-                    .map_err(failed)?;
+                runner::run(
+                    &self.tera,
+                    TEMPLATE,
+                    context,
+                    &self.guard,
+                    None,
+                    false,
+                    &mut bytes,
+                )
+                .map_err(failed)?;
                 let shared = Arc::new(bytes);
                 published
                     .lock()
@@ -223,8 +231,16 @@ impl Renderer {
             }
             None => {
                 let mut writer = output.open(&file).map_err(unwritable)?;
-                runner::run(&self.tera, TEMPLATE, context, self.limit, true, &mut writer)
-                    .map_err(failed)?;
+                runner::run(
+                    &self.tera,
+                    TEMPLATE,
+                    context,
+                    &self.guard,
+                    None,
+                    true,
+                    &mut writer,
+                )
+                .map_err(failed)?;
                 writer
                     .flush()
                     .map_err(|e| unwritable(OutputError::io(std::path::Path::new(&file), e)))

@@ -76,6 +76,20 @@ impl Hint for TemplateError {
     }
 }
 
+/// Names in `diagnostic` the pages whose rendering it stopped.
+pub(super) fn on_pages(diagnostic: &mut Diagnostic, pages: &[String]) {
+    diagnostic.message = match pages {
+        [one] => format!("{} (rendering {one})", diagnostic.message),
+        [first, rest @ ..] => format!(
+            "{} (rendering {first} and {} more page{})",
+            diagnostic.message,
+            rest.len(),
+            if rest.len() == 1 { "" } else { "s" }
+        ),
+        [] => std::mem::take(&mut diagnostic.message),
+    };
+}
+
 /// The diagnostic of a template that took longer than `limit` to render, at its file.
 pub(super) fn too_long(
     template: &str,
