@@ -297,7 +297,7 @@ pub fn relocate(html: &str, prefix: &str, demote: u8) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut copied = 0;
     let mut i = 0;
-    while let Some(found) = bytes[i..].iter().position(|&b| b == b'<' || b == b'=') {
+    while let Some(found) = memchr::memchr2(b'<', b'=', &bytes[i..]) {
         i += found;
         let rest = &bytes[i..];
         let edit = match rest.first() {

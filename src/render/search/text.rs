@@ -50,13 +50,13 @@ pub(super) fn parts(html: &str) -> Vec<Part> {
     let mut skip_anchor = false;
     let mut rest = html;
     while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
+        let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
             push_text(&mut parts, in_heading, skip_anchor, rest);
             break;
         };
         push_text(&mut parts, in_heading, skip_anchor, &rest[..lt]);
         // A tag runs to its `>`; one left open, to the end.
-        let (tag, end) = match rest[lt..].find('>') {
+        let (tag, end) = match memchr::memchr(b'>', &rest.as_bytes()[lt..]) {
             Some(e) => (&rest[lt + 1..lt + e], lt + e + 1),
             None => (&rest[lt + 1..], rest.len()),
         };
@@ -73,7 +73,10 @@ pub(super) fn parts(html: &str) -> Vec<Part> {
             in_heading = true;
         } else if heading_level {
             in_heading = false;
-        } else if name.eq_ignore_ascii_case("a") && !closing && tag.contains("heading-anchor") {
+        } else if name.eq_ignore_ascii_case("a")
+            && !closing
+            && memchr::memmem::find(tag.as_bytes(), b"heading-anchor").is_some()
+        {
             skip_anchor = true;
         } else if name.eq_ignore_ascii_case("a") && closing {
             skip_anchor = false;
@@ -131,7 +134,7 @@ fn push_text(parts: &mut [Part], in_heading: bool, skip: bool, raw: &str) {
     text.reserve(raw.len());
     let mut rest = raw;
     while !rest.is_empty() {
-        let (plain, after) = match rest.find('&') {
+        let (plain, after) = match memchr::memchr(b'&', rest.as_bytes()) {
             Some(amp) => (&rest[..amp], &rest[amp..]),
             None => (rest, ""),
         };

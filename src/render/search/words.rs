@@ -302,10 +302,7 @@ fn each_written_word(text: &str, html: bool, mut word: impl FnMut(&str)) {
             continue;
         }
         i += match b {
-            b'<' if html => bytes[i..]
-                .iter()
-                .position(|&b| b == b'>')
-                .map_or(n - i, |end| end + 1),
+            b'<' if html => memchr::memchr(b'>', &bytes[i..]).map_or(n - i, |end| end + 1),
             b'&' if html => bytes[i..]
                 .iter()
                 .take(12)
