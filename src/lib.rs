@@ -128,6 +128,8 @@ where
         let (options, sink, watch) = (options.clone(), sink.clone(), watch.clone());
         std::thread::Builder::new()
             .name("oogst-build".into())
+            // The stack the main thread has on Linux: the PDF is typeset on this thread.
+            .stack_size(8 << 20)
             .spawn(move || {
                 let _ = done.send(pipeline::run_once(&options, &*sink, Some(watch)));
             })

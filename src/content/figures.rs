@@ -107,17 +107,16 @@ impl<'a, 'r, I: Iterator<Item = (Event<'a>, Range<usize>)>> Figures<'a, 'r, I> {
         self.ahead.pop_front().or_else(|| self.events.next())
     }
 
-    fn take(&mut self, event: Event<'a>, range: Range<usize>) {
+    /// Takes in the next event; gives it back when it passes unchanged (and nothing waits).
+    fn take(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
         match event {
             Event::Start(Tag::Paragraph) => {
                 let Some((next, next_range)) = self.pull() else {
-                    self.out.push_back(event);
-                    return;
+                    return Some(event);
                 };
                 let Event::Start(image @ Tag::Image { .. }) = next else {
                     self.ahead.push_front((next, next_range));
-                    self.out.push_back(event);
-                    return;
+                    return Some(event);
                 };
                 let (img, caption) = self.image(image, next_range.start);
                 match self.pull() {
@@ -143,8 +142,9 @@ impl<'a, 'r, I: Iterator<Item = (Event<'a>, Range<usize>)>> Figures<'a, 'r, I> {
                 let (img, _) = self.image(image, range.start);
                 self.out.push_back(Event::InlineHtml(img.into()));
             }
-            other => self.out.push_back(other),
+            other => return Some(other),
         }
+        None
     }
 
     /// Reads an image to its end; its `<img>` and its caption.
@@ -248,7 +248,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Figures<'a,
                 return Some(event);
             }
             let (event, range) = self.pull()?;
-            self.take(event, range);
+            if let Some(event) = self.take(event, range) {
+                return Some(event);
+            }
         }
     }
 }

@@ -178,7 +178,8 @@ impl<'a, I: Iterator<Item = Event<'a>>> AccessibleTablesAndTasks<'a, I> {
         }
     }
 
-    fn take(&mut self, event: Event<'a>) {
+    /// Takes in the next event; gives it back when it passes unchanged (and nothing waits).
+    fn take(&mut self, event: Event<'a>) -> Option<Event<'a>> {
         match event {
             Event::Start(Tag::Table(_)) => {
                 self.has_tables = true;
@@ -225,8 +226,9 @@ impl<'a, I: Iterator<Item = Event<'a>>> AccessibleTablesAndTasks<'a, I> {
                 self.open_label = false;
                 self.out.push_back(event);
             }
-            other => self.out.push_back(other),
+            other => return Some(other),
         }
+        None
     }
 }
 
@@ -242,7 +244,9 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for AccessibleTablesAndTasks<'a
                 Some(event) => event,
                 None => self.events.next()?,
             };
-            self.take(event);
+            if let Some(event) = self.take(event) {
+                return Some(event);
+            }
         }
     }
 }
