@@ -1,5 +1,7 @@
 //! Looking items up by content path, slug and number.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{Item, ItemId};
@@ -14,11 +16,12 @@ pub(super) enum Missing {
 }
 
 /// Looks items up by content path, slug and number; knows the drafts left out and the
-/// files that failed, so a reference to one of those is reported once, rightly.
+/// files that failed, so a reference to one of those is reported once, rightly. Paths and
+/// slugs are shared text: the preview copies the lookups after an item came or went.
 #[derive(Debug, Clone)]
 pub(super) struct Index {
-    pub(super) by_rel: HashMap<String, ItemId>,
-    pub(super) by_slug: HashMap<(Section, String), ItemId>,
+    pub(super) by_rel: HashMap<Arc<str>, ItemId>,
+    pub(super) by_slug: HashMap<(Section, Arc<str>), ItemId>,
     pub(super) by_number: HashMap<(Section, u32), ItemId>,
     pub(super) missing: HashMap<(Option<Section>, String), Missing>,
 }
@@ -32,9 +35,11 @@ impl Index {
             missing: HashMap::default(),
         };
         for (id, item) in items.iter().enumerate() {
-            index.by_rel.insert(item.rel.clone(), id);
+            index.by_rel.insert(item.rel.as_str().into(), id);
             if let Kind::Item(section) = item.kind {
-                index.by_slug.insert((section, item.slug.clone()), id);
+                index
+                    .by_slug
+                    .insert((section, item.slug.as_str().into()), id);
                 if let Some(n) = item.number {
                     index.by_number.insert((section, n), id);
                 }
@@ -80,7 +85,7 @@ impl Index {
     pub(super) fn find(&self, section: Section, reference: &str) -> Option<ItemId> {
         match reference.parse::<u32>() {
             Ok(n) if section != Section::Themes => self.by_number.get(&(section, n)).copied(),
-            _ => self.by_slug.get(&(section, reference.to_string())).copied(),
+            _ => self.by_slug.get(&(section, reference.into())).copied(),
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::routes::UrlMaker;
 pub(super) struct LinkTargets {
     pub(super) index: Index,
     /// Each item's page path, by [`ItemId`].
-    pub(super) paths: Vec<String>,
+    pub(super) paths: Vec<Arc<str>>,
     /// Output paths and sources of the files beside the content, by their path below
     /// `content/`.
     pub(super) asset_paths: HashMap<String, (String, PathBuf)>,
@@ -67,7 +67,7 @@ fn check_anchor<I: Borrow<Item>>(
     index: &Index,
     items: &[I],
 ) -> Option<LinkError> {
-    let &target = index.by_rel.get(&link.target)?;
+    let &target = index.by_rel.get(link.target.as_str())?;
     let headings = &items[target].borrow().body.headings;
     if headings.iter().any(|h| h.id == link.anchor) {
         return None;

@@ -173,7 +173,7 @@ pub fn link(input: LinkInput<'_>, mut memo: Option<&mut BodyMemo>) -> (Harvest, 
 
     let mut targets = LinkTargets {
         index,
-        paths: items.iter().map(|i| i.path.clone()).collect(),
+        paths: items.iter().map(|i| i.path.as_str().into()).collect(),
         asset_paths: assets
             .iter()
             .map(|a| (a.rel.clone(), (a.path.clone(), a.source.clone())))

@@ -67,7 +67,7 @@ pub(super) fn resolve_relations(
                             &reference,
                             (index.by_slug.keys())
                                 .filter(|(s, _)| *s == section)
-                                .map(|(_, slug)| slug.as_str()),
+                                .map(|(_, slug)| &**slug),
                         )
                         .map(str::to_string),
                         kind: singular(section),

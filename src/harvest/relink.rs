@@ -353,9 +353,9 @@ impl Plan {
         let index = &mut links.index;
         for &o in &edits.removed {
             let item = &before.items[o];
-            index.by_rel.remove(&item.rel);
+            index.by_rel.remove(item.rel.as_str());
             if let Kind::Item(section) = item.kind {
-                index.by_slug.remove(&(section, item.slug.clone()));
+                index.by_slug.remove(&(section, item.slug.as_str().into()));
                 if let Some(n) = item.number {
                     index.by_number.remove(&(section, n));
                 }
@@ -369,10 +369,16 @@ impl Plan {
             Slot::Kept(o) => &*before.items[*o],
             Slot::Added(k) => &edits.added[*k].1,
         };
-        links.paths = self.slots.iter().map(|s| item(s).path.clone()).collect();
+        let paths = std::mem::take(&mut links.paths);
+        links.paths = (self.slots.iter())
+            .map(|slot| match slot {
+                Slot::Kept(o) => paths[*o].clone(),
+                Slot::Added(_) => item(slot).path.as_str().into(),
+            })
+            .collect();
         for (id, slot) in self.slots.iter().enumerate() {
             if let Slot::Added(_) = slot {
-                index.by_rel.insert(item(slot).rel.clone(), id);
+                index.by_rel.insert(item(slot).rel.as_str().into(), id);
             }
         }
     }
@@ -386,7 +392,8 @@ fn place(links: &mut LinkTargets, id: ItemId, item: &Item, before: &Harvest) -> 
     };
     let index = &mut links.index;
     let page = |&p: &ItemId| before.items[p].path == item.path;
-    if index.by_slug.contains_key(&(section, item.slug.clone())) || before.pages.iter().any(page) {
+    let slug: Arc<str> = item.slug.as_str().into();
+    if index.by_slug.contains_key(&(section, slug.clone())) || before.pages.iter().any(page) {
         return None;
     }
     if let Some(n) = item.number {
@@ -395,7 +402,7 @@ fn place(links: &mut LinkTargets, id: ItemId, item: &Item, before: &Harvest) -> 
         }
         index.by_number.insert((section, n), id);
     }
-    index.by_slug.insert((section, item.slug.clone()), id);
+    index.by_slug.insert((section, slug), id);
     Some(())
 }
 

@@ -117,7 +117,7 @@ pub fn translate(
     let links = &*original.links;
     let mut targets = LinkTargets {
         index: links.index.clone(),
-        paths: items.iter().map(|i| i.path.clone()).collect(),
+        paths: items.iter().map(|i| i.path.as_str().into()).collect(),
         asset_paths: links.asset_paths.clone(),
         gallery: links.gallery.clone(),
         fingerprint: 0,
