@@ -207,19 +207,22 @@ impl Renderer {
             RunError::TooLong(limit) => too_long(TEMPLATE, &self.templates, limit),
             RunError::Output(e) => unwritable(OutputError::io(std::path::Path::new(&file), e)),
         };
+        let render = |stream, out: &mut dyn Write| {
+            runner::run(
+                &self.tera,
+                TEMPLATE,
+                context,
+                &self.guard,
+                None,
+                stream,
+                out,
+            )
+            .map_err(failed)
+        };
         match published {
             Some(published) => {
                 let mut bytes = Vec::new();
-                runner::run(
-                    &self.tera,
-                    TEMPLATE,
-                    context,
-                    &self.guard,
-                    None,
-                    false,
-                    &mut bytes,
-                )
-                .map_err(failed)?;
+                render(false, &mut bytes)?;
                 let shared = Arc::new(bytes);
                 published
                     .lock()
@@ -231,16 +234,7 @@ impl Renderer {
             }
             None => {
                 let mut writer = output.open(&file).map_err(unwritable)?;
-                runner::run(
-                    &self.tera,
-                    TEMPLATE,
-                    context,
-                    &self.guard,
-                    None,
-                    true,
-                    &mut writer,
-                )
-                .map_err(failed)?;
+                render(true, &mut writer)?;
                 writer
                     .flush()
                     .map_err(|e| unwritable(OutputError::io(std::path::Path::new(&file), e)))
