@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::folder::{MARKER_TEXT, OUTPUT_MARKER};
 use super::{Content, OutputError, Sink};
@@ -14,7 +15,7 @@ pub struct Staging {
     dir: PathBuf,
     committed: bool,
     /// Set when the build is given up while some of it still runs: nothing more is written.
-    abandoned: std::sync::atomic::AtomicBool,
+    abandoned: AtomicBool,
 }
 
 impl Staging {
@@ -37,7 +38,7 @@ impl Staging {
             out: out.to_path_buf(),
             dir,
             committed: false,
-            abandoned: std::sync::atomic::AtomicBool::new(false),
+            abandoned: AtomicBool::new(false),
         })
     }
 
@@ -65,20 +66,17 @@ impl Staging {
         }
         Ok(())
     }
-}
 
-impl Staging {
     /// Gives the build up while some of it may still run: the folder is removed, and
     /// writes from now on fail.
     pub fn abandon(&self) {
-        self.abandoned
-            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.abandoned.store(true, Ordering::SeqCst);
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 
     /// Where `path` goes, unless the build is given up.
     fn target(&self, path: &str) -> Result<PathBuf, OutputError> {
-        if self.abandoned.load(std::sync::atomic::Ordering::SeqCst) {
+        if self.abandoned.load(Ordering::SeqCst) {
             let given_up = std::io::Error::other("the build was given up");
             return Err(OutputError::io(&self.dir, given_up));
         }

@@ -150,12 +150,11 @@ impl Renderer {
                 self.rendered.fetch_add(1, Ordering::Relaxed);
                 let mut html = Vec::new();
                 let context = inputs.context;
-                let guard = &self.guard;
                 runner::run(
                     &self.tera,
                     template,
                     context,
-                    guard,
+                    &self.guard,
                     Some(&url),
                     false,
                     &mut html,

@@ -245,9 +245,14 @@ impl Renderer {
         context: tera::Context,
     ) -> Result<Vec<u8>, Diagnostic> {
         let mut bytes = Vec::new();
-        let guard = &self.guard;
         match runner::run(
-            &self.tera, template, context, guard, None, false, &mut bytes,
+            &self.tera,
+            template,
+            context,
+            &self.guard,
+            None,
+            false,
+            &mut bytes,
         ) {
             Ok(()) => Ok(bytes),
             Err(runner::RunError::Template(error)) => Err(locate(
