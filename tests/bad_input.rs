@@ -15,8 +15,10 @@ use common::{Site, hidden_entries, run_bounded};
 
 /// Each run of the binary must end within this.
 const LIMIT: Duration = Duration::from_secs(20);
-/// A run on a 20 MB body, with the unoptimised binary of `cargo test`.
-const BIG_LIMIT: Duration = Duration::from_secs(60);
+/// A run on a 20 MB body, with the unoptimised binary of `cargo test`, beside the other
+/// tests: about 26 s alone on a 2-core machine here, over 60 s with a build beside it. The
+/// limit catches a run that never ends; how fast a build is, the benchmarks tell.
+const BIG_LIMIT: Duration = Duration::from_secs(180);
 
 const FIRST: &str = "content/conclusions/01-eerste.md";
 const SECOND: &str = "content/conclusions/02-tweede.md";
