@@ -81,6 +81,8 @@ pub fn yaml(data: &[u8]) {
         return;
     };
     let lines = line_count(text);
+    // Plain front matter read without the parser is read as the parser reads it.
+    assert!(yaml::plain_reading_agrees(text), "{text:?}");
     let keys = Kind::Item(Section::Recommendations).keys();
     if let Err(errors) = yaml::parse::<FrontMatter>(text, keys) {
         check_errors(&errors, lines, text);
