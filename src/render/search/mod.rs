@@ -165,43 +165,51 @@ pub fn files(
     let mut postings: Vec<Postings> = Vec::new();
     let mut lengths: Vec<u32> = Vec::with_capacity(items.len());
     let mut remembered = FxHashMap::default();
+    // The items files, made with the stems of their items from one reading of each body, a
+    // block of items at a time, so the bodies' text is never all held at once. With a memo,
+    // a file whose items show the same as before is not made again.
+    let files: Vec<&[ItemId]> = items.chunks(ITEMS_PER_FILE).collect();
+    let known = std::mem::take(&mut memo.items_files);
     {
         // A tokenizer for each thread, kept over all blocks: it knows the words it met.
         let tokenizers: Vec<Mutex<Tokenizer>> = (0..rayon::current_num_threads())
             .map(|_| Mutex::new(Tokenizer::new(language, &memo.stems)))
             .collect();
-        for (block_number, block) in items.chunks(BLOCK).enumerate() {
-            let terms: Vec<(u64, Arc<ItemTerms>)> = block
+        let files_per_block = BLOCK / ITEMS_PER_FILE;
+        for (block_number, block) in files.chunks(files_per_block).enumerate() {
+            let made: Vec<Made> = block
                 .par_iter()
-                .map(|&id| {
+                .enumerate()
+                .map(|(offset, &chunk)| {
+                    let n = block_number * files_per_block + offset;
                     let thread = rayon::current_thread_index().unwrap_or(0);
                     let mut tokenizer = tokenizers[thread % tokenizers.len()]
                         .lock()
                         .unwrap_or_else(|e| e.into_inner());
-                    let item = &harvest.items[id];
-                    if !keep {
-                        return (0, Arc::new(tokenizer.item_terms(item)));
-                    }
-                    let key = item_key(item);
-                    match memo.terms.get(&item.rel) {
-                        Some((known, terms)) if *known == key => (key, terms.clone()),
-                        _ => (key, Arc::new(tokenizer.item_terms(item))),
-                    }
+                    let earlier = keep.then_some((&memo.terms, known.get(&n)));
+                    make_file(harvest, chunk, earlier, &mut tokenizer)
                 })
                 .collect();
-            for (offset, (&id, (key, terms))) in block.iter().zip(terms).enumerate() {
-                let doc = (block_number * BLOCK + offset) as u32;
-                lengths.push(terms.length);
-                for (&stem, &weight) in terms.stems.iter().zip(&terms.weights) {
-                    let stem = stem as usize;
-                    if postings.len() <= stem {
-                        postings.resize_with(stem + 1, Postings::default);
+            for (offset, (&chunk, made)) in block.iter().zip(made).enumerate() {
+                for (&id, (key, terms)) in chunk.iter().zip(made.terms) {
+                    let doc = lengths.len() as u32;
+                    lengths.push(terms.length);
+                    for (&stem, &weight) in terms.stems.iter().zip(&terms.weights) {
+                        let stem = stem as usize;
+                        if postings.len() <= stem {
+                            postings.resize_with(stem + 1, Postings::default);
+                        }
+                        postings[stem].push(doc, weight);
                     }
-                    postings[stem].push(doc, weight);
+                    if keep {
+                        remembered.insert(harvest.items[id].rel.clone(), (key, terms));
+                    }
                 }
+                let n = block_number * files_per_block + offset;
                 if keep {
-                    remembered.insert(harvest.items[id].rel.clone(), (key, terms));
+                    memo.items_files.insert(n, made.file.clone());
                 }
+                emit(format!("{folder}items-{n}.json.gz"), made.file.1);
             }
         }
     }
@@ -251,35 +259,6 @@ pub fn files(
     );
     drop(backwards);
     drop(stems);
-    // A few blocks of items at a time, so the bodies' text is never all held at once. With
-    // a memo, a file whose items show the same as before is not made again.
-    let files: Vec<&[ItemId]> = items.chunks(ITEMS_PER_FILE).collect();
-    let known = std::mem::take(&mut memo.items_files);
-    for (block_number, block) in files.chunks(64).enumerate() {
-        let made: Vec<(u64, Arc<Vec<u8>>)> = block
-            .par_iter()
-            .enumerate()
-            .map(|(offset, chunk)| {
-                let n = block_number * 64 + offset;
-                let key = if keep {
-                    text::items_key(harvest, chunk)
-                } else {
-                    0
-                };
-                match known.get(&n) {
-                    Some((was, bytes)) if keep && *was == key => (key, bytes.clone()),
-                    _ => (key, Arc::new(text::items_file(harvest, chunk))),
-                }
-            })
-            .collect();
-        for (offset, (key, bytes)) in made.into_iter().enumerate() {
-            let n = block_number * 64 + offset;
-            if keep {
-                memo.items_files.insert(n, (key, bytes.clone()));
-            }
-            emit(format!("{folder}items-{n}.json.gz"), bytes);
-        }
-    }
     emit(
         format!("{folder}filters.json"),
         Arc::new(filters_file(harvest, &items)),
@@ -304,6 +283,57 @@ pub fn files(
         harvest.routes.per_language(published::SEARCH_MANIFEST),
         Arc::new(bytes),
     );
+}
+
+/// An items file and the stems of its items, keyed as the memo keeps them.
+struct Made {
+    terms: Vec<(u64, Arc<ItemTerms>)>,
+    file: (u64, Arc<Vec<u8>>),
+}
+
+/// The last run's stems of every item, and its file of the same number.
+type Earlier<'a> = (
+    &'a FxHashMap<String, (u64, Arc<ItemTerms>)>,
+    Option<&'a (u64, Arc<Vec<u8>>)>,
+);
+
+/// The items file of `items` and their stems, each body read once and only where needed:
+/// with what the last run made (`earlier`), stems of an unchanged item and a file whose
+/// items show the same are taken from it.
+fn make_file(
+    harvest: &Harvest,
+    items: &[ItemId],
+    earlier: Option<Earlier<'_>>,
+    tokenizer: &mut Tokenizer<'_>,
+) -> Made {
+    let file_key = earlier.map_or(0, |_| text::items_key(harvest, items));
+    let file = earlier
+        .and_then(|(_, file)| file)
+        .filter(|(was, _)| *was == file_key)
+        .cloned();
+    let mut bodies = Vec::with_capacity(items.len());
+    let mut terms = Vec::with_capacity(items.len());
+    for &id in items {
+        let item = &harvest.items[id];
+        let key = earlier.map_or(0, |_| item_key(item));
+        let known = earlier
+            .and_then(|(terms, _)| terms.get(&item.rel))
+            .filter(|(was, _)| *was == key);
+        let body = match (known, &file) {
+            (Some(_), Some(_)) => Vec::new(),
+            _ => text::parts(&item.body.html_text()),
+        };
+        terms.push(match known {
+            Some(known) => known.clone(),
+            None => (key, Arc::new(tokenizer.item_terms(item, &body))),
+        });
+        bodies.push(body);
+    }
+    let file = file.unwrap_or_else(|| {
+        let bytes = text::items_file(harvest, items, bodies);
+        (file_key, Arc::new(bytes))
+    });
+    Made { terms, file }
 }
 
 /// A hash of everything an item's stems come from.

@@ -243,11 +243,11 @@ pub(super) fn items_key(harvest: &Harvest, items: &[ItemId]) -> u64 {
 }
 
 /// An items file: per item `[kind, number, title, url, summary, anchor, heading, text, ...]`
-/// (a part of its body after another), JSON, gzipped.
-pub(super) fn items_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
-    let rows: Vec<Vec<serde_json::Value>> = items
-        .iter()
-        .map(|&id| {
+/// (a part of its body after another), JSON, gzipped. `bodies` are the items' bodies cut
+/// into [`parts`].
+pub(super) fn items_file(harvest: &Harvest, items: &[ItemId], bodies: Vec<Vec<Part>>) -> Vec<u8> {
+    let rows: Vec<Vec<serde_json::Value>> = (items.iter().zip(bodies))
+        .map(|(&id, body)| {
             let item = &harvest.items[id];
             let mut row = vec![
                 super::super::context::kind_name(item.kind).into(),
@@ -256,7 +256,7 @@ pub(super) fn items_file(harvest: &Harvest, items: &[ItemId]) -> Vec<u8> {
                 harvest.routes.urls.link(&item.path).into(),
                 item.summary.as_str().into(),
             ];
-            for part in parts(&item.body.html_text()) {
+            for part in body {
                 row.extend([part.anchor.into(), part.heading.into(), part.text.into()]);
             }
             // The language of an item not translated yet, last.

@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
+use super::text::Part;
 use super::{MAX_WORD, MIN_WORD};
 use crate::config::Language;
 use crate::harvest::Item;
@@ -125,16 +126,20 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    pub(super) fn item_terms(&mut self, item: &Item) -> ItemTerms {
-        self.add_text(&item.title, false, TITLE);
+    /// The stems of `item`, whose body is read into `body` (see [`super::text::parts`]).
+    pub(super) fn item_terms(&mut self, item: &Item, body: &[Part]) -> ItemTerms {
+        self.add_text(&item.title, TITLE);
         for tag in &item.tags {
-            self.add_text(tag, false, HEADING_OR_TAG);
+            self.add_text(tag, HEADING_OR_TAG);
         }
         for heading in &item.body.headings {
-            self.add_text(&heading.title, false, HEADING_OR_TAG);
+            self.add_text(&heading.title, HEADING_OR_TAG);
         }
-        self.add_text(&item.summary, false, SUMMARY);
-        self.add_text(&item.body.html_text(), true, BODY);
+        self.add_text(&item.summary, SUMMARY);
+        for part in body {
+            self.add_text(&part.heading, BODY);
+            self.add_text(&part.text, BODY);
+        }
         let weights = &mut self.weights;
         let terms = ItemTerms {
             weights: self
@@ -149,9 +154,9 @@ impl<'a> Tokenizer<'a> {
         terms
     }
 
-    fn add_text(&mut self, text: &str, html: bool, weight: u32) {
+    fn add_text(&mut self, text: &str, weight: u32) {
         let bytes = text.as_bytes();
-        each_written_word(text, html, |word| {
+        each_written_word(text, |word| {
             // A short word's key from the eight bytes where it starts, when the text has them.
             let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
             let number = match bytes.get(start..start + 8) {
@@ -272,9 +277,8 @@ fn ascii_letters(bytes: &[u8]) -> usize {
 
 /// Calls `word` with each word of `text` as it is written. A word is a run of letters and
 /// digits (Unicode `Alphabetic` or `Numeric`), as `[\p{Alphabetic}\p{N}]+` in the search
-/// script. With `html`, tags are skipped, and character references (`&amp;`) separate words
-/// as the characters they stand for would.
-fn each_written_word(text: &str, html: bool, mut word: impl FnMut(&str)) {
+/// script.
+fn each_written_word(text: &str, mut word: impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     // A letter or digit outside ASCII at `i`: its length in bytes.
@@ -302,12 +306,6 @@ fn each_written_word(text: &str, html: bool, mut word: impl FnMut(&str)) {
             continue;
         }
         i += match b {
-            b'<' if html => memchr::memchr(b'>', &bytes[i..]).map_or(n - i, |end| end + 1),
-            b'&' if html => bytes[i..]
-                .iter()
-                .take(12)
-                .position(|&b| b == b';')
-                .map_or(1, |end| end + 1),
             b if b >= 0x80 => text[i..].chars().next().map_or(1, char::len_utf8),
             _ => 1,
         };
@@ -318,19 +316,16 @@ fn each_written_word(text: &str, html: bool, mut word: impl FnMut(&str)) {
 mod tests {
     use super::*;
 
-    fn words(text: &str, html: bool) -> Vec<String> {
+    fn words(text: &str) -> Vec<String> {
         let mut found = Vec::new();
-        each_written_word(text, html, |w| found.push(w.to_lowercase()));
+        each_written_word(text, |w| found.push(w.to_lowercase()));
         found
     }
 
     #[test]
     fn words_are_runs_of_letters_and_digits() {
         assert_eq!(
-            words(
-                "Thema’s: CoP-leden & de Omgevingswet (2024), coördinatie",
-                false
-            ),
+            words("Thema’s: CoP-leden & de Omgevingswet (2024), coördinatie"),
             [
                 "thema",
                 "s",
@@ -345,13 +340,16 @@ mod tests {
     }
 
     #[test]
-    fn html_is_read_as_text_between_tags() {
+    fn a_body_is_read_from_its_text_as_a_reader_sees_it() {
+        let html = "<h2 id=\"a\">Kop</h2>\n<p>R&amp;D <em>nu</em>&nbsp;hier &c. caf&#233; <strong>Zorg</strong>en</p>";
+        let body = super::super::text::parts(html);
+        let found: Vec<String> = (body.iter())
+            .flat_map(|part| [&part.heading, &part.text])
+            .flat_map(|text| words(text))
+            .collect();
         assert_eq!(
-            words(
-                "<h2 id=\"a\">Kop</h2>\n<p>R&amp;D <em>nu</em>&nbsp;hier &c. é</p>",
-                true
-            ),
-            ["kop", "r", "d", "nu", "hier", "c", "é"]
+            found,
+            ["kop", "r", "d", "nu", "hier", "c", "café", "zorgen"]
         );
     }
 
@@ -370,8 +368,8 @@ mod tests {
         let stems = Mutex::default();
         let mut tokenizer = Tokenizer::new(Language::Nl, &stems);
         // Once with text after it (its key read from eight bytes), once at the very end.
-        tokenizer.add_text("kennis delen in kennisnetwerken", false, 1);
-        tokenizer.add_text("over kennis", false, 1);
+        tokenizer.add_text("kennis delen in kennisnetwerken", 1);
+        tokenizer.add_text("over kennis", 1);
         let names = &stems.lock().unwrap().names;
         let weights: Vec<_> = tokenizer.touched[..]
             .iter()
