@@ -177,7 +177,7 @@ pub fn files(
             .collect();
         let files_per_block = BLOCK / ITEMS_PER_FILE;
         for (block_number, block) in files.chunks(files_per_block).enumerate() {
-            let made: Vec<Made> = block
+            let made: Vec<text::Made> = block
                 .par_iter()
                 .enumerate()
                 .map(|(offset, &chunk)| {
@@ -187,7 +187,7 @@ pub fn files(
                         .lock()
                         .unwrap_or_else(|e| e.into_inner());
                     let earlier = keep.then_some((&memo.terms, known.get(&n)));
-                    make_file(harvest, chunk, earlier, &mut tokenizer)
+                    text::make_file(harvest, chunk, earlier, &mut tokenizer)
                 })
                 .collect();
             for (offset, (&chunk, made)) in block.iter().zip(made).enumerate() {
@@ -285,59 +285,8 @@ pub fn files(
     );
 }
 
-/// An items file and the stems of its items, keyed as the memo keeps them.
-struct Made {
-    terms: Vec<(u64, Arc<ItemTerms>)>,
-    file: (u64, Arc<Vec<u8>>),
-}
-
-/// The last run's stems of every item, and its file of the same number.
-type Earlier<'a> = (
-    &'a FxHashMap<String, (u64, Arc<ItemTerms>)>,
-    Option<&'a (u64, Arc<Vec<u8>>)>,
-);
-
-/// The items file of `items` and their stems, each body read once and only where needed:
-/// with what the last run made (`earlier`), stems of an unchanged item and a file whose
-/// items show the same are taken from it.
-fn make_file(
-    harvest: &Harvest,
-    items: &[ItemId],
-    earlier: Option<Earlier<'_>>,
-    tokenizer: &mut Tokenizer<'_>,
-) -> Made {
-    let file_key = earlier.map_or(0, |_| text::items_key(harvest, items));
-    let file = earlier
-        .and_then(|(_, file)| file)
-        .filter(|(was, _)| *was == file_key)
-        .cloned();
-    let mut bodies = Vec::with_capacity(items.len());
-    let mut terms = Vec::with_capacity(items.len());
-    for &id in items {
-        let item = &harvest.items[id];
-        let key = earlier.map_or(0, |_| item_key(item));
-        let known = earlier
-            .and_then(|(terms, _)| terms.get(&item.rel))
-            .filter(|(was, _)| *was == key);
-        let body = match (known, &file) {
-            (Some(_), Some(_)) => Vec::new(),
-            _ => text::parts(&item.body.html_text()),
-        };
-        terms.push(match known {
-            Some(known) => known.clone(),
-            None => (key, Arc::new(tokenizer.item_terms(item, &body))),
-        });
-        bodies.push(body);
-    }
-    let file = file.unwrap_or_else(|| {
-        let bytes = text::items_file(harvest, items, bodies);
-        (file_key, Arc::new(bytes))
-    });
-    Made { terms, file }
-}
-
 /// A hash of everything an item's stems come from.
-fn item_key(item: &Item) -> u64 {
+pub(super) fn item_key(item: &Item) -> u64 {
     let mut hasher = DefaultHasher::new();
     (item.body.source_key, &item.title, &item.summary, &item.tags).hash(&mut hasher);
     hasher.finish()

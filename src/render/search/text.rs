@@ -1,14 +1,17 @@
 //! The items as results show them: kind, number, title, address, summary, and the body as
 //! plain text cut at its headings, so a result can show the words around a match and link
 //! to the heading they stand under. Written a few items to a file, gzipped: the text is
-//! most of the index's bytes.
+//! most of the index's bytes. Each body is read once, for its file and for its stems.
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
+use std::sync::Arc;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use rustc_hash::FxHashMap;
 
+use super::words::{ItemTerms, Tokenizer};
 use crate::harvest::{Harvest, ItemId};
 
 /// One part of a body: the `id` of the heading it starts with (empty before the first
@@ -220,6 +223,57 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
     let end = tag[at..].find('"')?;
     Some(tag[at..at + end].to_string())
+}
+
+/// An items file and the stems of its items, keyed as the memo keeps them.
+pub(super) struct Made {
+    pub(super) terms: Vec<(u64, Arc<ItemTerms>)>,
+    pub(super) file: (u64, Arc<Vec<u8>>),
+}
+
+/// The last run's stems of every item, and its file of the same number.
+pub(super) type Earlier<'a> = (
+    &'a FxHashMap<String, (u64, Arc<ItemTerms>)>,
+    Option<&'a (u64, Arc<Vec<u8>>)>,
+);
+
+/// The items file of `items` and their stems, each body read once and only where needed:
+/// with what the last run made (`earlier`), stems of an unchanged item and a file whose
+/// items show the same are taken from it.
+pub(super) fn make_file(
+    harvest: &Harvest,
+    items: &[ItemId],
+    earlier: Option<Earlier<'_>>,
+    tokenizer: &mut Tokenizer<'_>,
+) -> Made {
+    let file_key = earlier.map_or(0, |_| items_key(harvest, items));
+    let file = earlier
+        .and_then(|(_, file)| file)
+        .filter(|(was, _)| *was == file_key)
+        .cloned();
+    let mut bodies = Vec::with_capacity(items.len());
+    let mut terms = Vec::with_capacity(items.len());
+    for &id in items {
+        let item = &harvest.items[id];
+        let key = earlier.map_or(0, |_| super::item_key(item));
+        let known = earlier
+            .and_then(|(terms, _)| terms.get(&item.rel))
+            .filter(|(was, _)| *was == key);
+        let body = match (known, &file) {
+            (Some(_), Some(_)) => Vec::new(),
+            _ => parts(&item.body.html_text()),
+        };
+        terms.push(match known {
+            Some(known) => known.clone(),
+            None => (key, Arc::new(tokenizer.item_terms(item, &body))),
+        });
+        bodies.push(body);
+    }
+    let file = file.unwrap_or_else(|| {
+        let bytes = items_file(harvest, items, bodies);
+        (file_key, Arc::new(bytes))
+    });
+    Made { terms, file }
 }
 
 /// A hash of everything [`items_file`] makes of `items`: a file whose key is the same is the
