@@ -171,9 +171,10 @@ pub fn files(
     let files: Vec<&[ItemId]> = items.chunks(ITEMS_PER_FILE).collect();
     let known = std::mem::take(&mut memo.items_files);
     {
-        // A tokenizer for each thread, kept over all blocks: it knows the words it met.
-        let tokenizers: Vec<Mutex<Tokenizer>> = (0..rayon::current_num_threads())
-            .map(|_| Mutex::new(Tokenizer::new(language, &memo.stems)))
+        // A tokenizer and a gzip writer for each thread, kept over all blocks: the tokenizer
+        // knows the words it met, the writer has its tables.
+        let tools: Vec<Mutex<(Tokenizer, text::Gzip)>> = (0..rayon::current_num_threads())
+            .map(|_| Mutex::new((Tokenizer::new(language, &memo.stems), text::Gzip::new())))
             .collect();
         let files_per_block = BLOCK / ITEMS_PER_FILE;
         for (block_number, block) in files.chunks(files_per_block).enumerate() {
@@ -183,11 +184,12 @@ pub fn files(
                 .map(|(offset, &chunk)| {
                     let n = block_number * files_per_block + offset;
                     let thread = rayon::current_thread_index().unwrap_or(0);
-                    let mut tokenizer = tokenizers[thread % tokenizers.len()]
+                    let mut tools = tools[thread % tools.len()]
                         .lock()
                         .unwrap_or_else(|e| e.into_inner());
+                    let (tokenizer, gzip) = &mut *tools;
                     let earlier = keep.then_some((&memo.terms, known.get(&n)));
-                    text::make_file(harvest, chunk, earlier, &mut tokenizer)
+                    text::make_file(harvest, chunk, earlier, tokenizer, gzip)
                 })
                 .collect();
             for (offset, (&chunk, made)) in block.iter().zip(made).enumerate() {
