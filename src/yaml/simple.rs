@@ -174,6 +174,83 @@ mod tests {
     }
 
     #[test]
+    fn texts_made_of_tricky_pieces_are_read_as_the_parser_reads_them() {
+        const PIECES: [&str; 41] = [
+            "woord",
+            "Twee woorden",
+            "Thema’s",
+            "0",
+            "7",
+            "007",
+            "12345",
+            "1.5",
+            "-3",
+            "+4",
+            "2026-11-30",
+            "yes",
+            "No",
+            "NULL",
+            "~",
+            "True",
+            "inf",
+            "NaN",
+            ".inf",
+            "0x1F",
+            "\"quoted: yes\"",
+            "'it''s'",
+            "'open",
+            "\"a\\\"b\"",
+            "a: b",
+            "a #c",
+            "C#",
+            "x:",
+            "[a, b]",
+            "[]",
+            "[a, [b]]",
+            "{a: 1}",
+            "&anchor x",
+            "*alias",
+            "!tag x",
+            "|",
+            ">",
+            "é",
+            "a,b",
+            "\u{85}x",
+            "Infinity",
+        ];
+        const KEYS: [&str; 6] = ["title", "number", "themes", "summary", "extra", "Title"];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut plain = 0;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(4) {
+                let key = KEYS[next(KEYS.len())];
+                match next(5) {
+                    0 => {
+                        text.push_str(&format!("{key}:\n"));
+                        let indent = " ".repeat(next(3));
+                        for _ in 0..next(3) {
+                            text.push_str(&format!("{indent}- {}\n", PIECES[next(PIECES.len())]));
+                        }
+                    }
+                    1 => text.push_str(&format!("# {key}\n\n")),
+                    _ => text.push_str(&format!("{key}: {}\n", PIECES[next(PIECES.len())])),
+                }
+            }
+            plain += usize::from(entries(&text).is_some());
+            assert!(plain_reading_agrees(&text), "{text:?}");
+        }
+        // Enough of them are plain for the comparison to mean something.
+        assert!(plain > 300, "{plain}");
+    }
+
+    #[test]
     fn the_shipped_harvest_is_read_as_the_parser_reads_it() {
         let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
         let mut plain = 0;
