@@ -44,17 +44,13 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
         return Err(vec![(Position::new(1, 1), YamlError::TooLong(text.len()))]);
     }
     // Plain front matter that is right needs no parser; anything else, and every problem
-    // (which needs its place), goes the parser's way.
+    // (which needs its place, so the places given here are never shown), goes the
+    // parser's way.
     if let Some(entries) = simple::entries(text) {
-        let fits = entries
+        let named = entries
             .iter()
-            .all(|(name, _)| keys.allowed.contains(&name.as_str()))
-            && (keys.required.iter()).all(|&r| {
-                entries
-                    .iter()
-                    .any(|(name, value)| name == r && !value.is_null())
-            });
-        if fits
+            .map(|(name, value)| (name.as_str(), value, Position::new(1, 1)));
+        if key_problems(named, keys).is_empty()
             && let Ok(parsed) =
                 T::deserialize(serde_json::Value::Object(entries.into_iter().collect()))
         {
@@ -62,27 +58,10 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
         }
     }
     let entries = outline(text).map_err(|error| vec![error])?;
-
-    let mut errors = Vec::new();
-    for entry in &entries {
-        if !keys.allowed.contains(&entry.name.as_str()) {
-            errors.push((
-                entry.key,
-                YamlError::UnknownKey {
-                    suggestion: did_you_mean(&entry.name, keys.allowed.iter().copied()),
-                    key: entry.name.clone(),
-                    allowed: keys.allowed,
-                },
-            ));
-        }
-    }
-    for &required in keys.required {
-        let entry = entries.iter().find(|e| e.name == required);
-        if entry.is_none_or(|e| e.value.is_null()) {
-            let at = entry.map_or(Position::new(1, 1), |e| e.key);
-            errors.push((at, YamlError::MissingKey(required)));
-        }
-    }
+    let errors = key_problems(
+        entries.iter().map(|e| (e.name.as_str(), &e.value, e.key)),
+        keys,
+    );
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -98,6 +77,36 @@ pub fn parse<T: DeserializeOwned>(text: &str, keys: Keys) -> Result<T, Vec<(Posi
             vec![value_error(&e, text, &entries)]
         })
     })
+}
+
+/// The problems with the top-level keys of a mapping, given as name, value and where the
+/// key is written: each key not allowed (with a suggestion), each required key missing or
+/// empty.
+fn key_problems<'a>(
+    entries: impl Iterator<Item = (&'a str, &'a serde_json::Value, Position)> + Clone,
+    keys: Keys,
+) -> Vec<(Position, YamlError)> {
+    let mut errors = Vec::new();
+    for (name, _, at) in entries.clone() {
+        if !keys.allowed.contains(&name) {
+            errors.push((
+                at,
+                YamlError::UnknownKey {
+                    suggestion: did_you_mean(name, keys.allowed.iter().copied()),
+                    key: name.to_string(),
+                    allowed: keys.allowed,
+                },
+            ));
+        }
+    }
+    for &required in keys.required {
+        let entry = entries.clone().find(|(name, _, _)| *name == required);
+        if entry.is_none_or(|(_, value, _)| value.is_null()) {
+            let at = entry.map_or(Position::new(1, 1), |(_, _, at)| at);
+            errors.push((at, YamlError::MissingKey(required)));
+        }
+    }
+    errors
 }
 
 /// Reads a free map (`extra:`), where `extra:` with nothing after it is an empty one.

@@ -348,13 +348,10 @@ impl Gzip {
         out.extend_from_slice(&HEADER);
         loop {
             let read = usize::try_from(self.0.total_in()).unwrap_or(data.len());
+            let rest = data.get(read..).unwrap_or_default();
             out.reserve(256);
             // Deflating from memory into memory only fails on a broken stream, never here.
-            match self.0.compress_vec(
-                &data[read.min(data.len())..],
-                &mut out,
-                FlushCompress::Finish,
-            ) {
+            match self.0.compress_vec(rest, &mut out, FlushCompress::Finish) {
                 Ok(Status::StreamEnd) | Err(_) => break,
                 Ok(_) => {}
             }
