@@ -4,17 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== cargo fmt --check"
+# Each step says when it began (seconds since the start), so a slow run shows where.
+step() { echo "== [${SECONDS}s] $*"; }
+
+step "cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy"
+step "cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
-echo "== the PDF tools tests/pdf.rs reads with"
+step "the PDF tools tests/pdf.rs reads with"
 bash tests/pdf-tools.sh
-echo "== cargo test"
+step "cargo test"
 cargo test --locked --all-targets
-echo "== serve at a writer's pace (90 s: edits with idle gaps longer than every timeout)"
+step "serve at a writer's pace (90 s: edits with idle gaps longer than every timeout)"
 python3 benches/soak.py --seconds 90 --gap 6 15 --binary "${CARGO_TARGET_DIR:-target}/debug/oogst"
-echo "== fuzzing (bounded)"
+step "fuzzing (bounded)"
 bash fuzz/run.sh 60
-echo "== browser tests"
+step "browser tests"
 bash tests/browser/run.sh
+echo "== [${SECONDS}s] all checks passed"
