@@ -48,7 +48,7 @@ pub mod limits {
 }
 
 /// Raised when the processing changes, so cached renditions of the old one are not used.
-const SETTINGS: &str = "oogst-images-1 480,800,1200,1600 q80 lanczos3 srgb";
+const SETTINGS: &str = "oogst-images-2 480,800,1200,1600 q80 lanczos3-cascade srgb";
 /// The same for a file published under its own name, stripped (see [`process::strip`]).
 const STRIP_SETTINGS: &str = "oogst-images-strip-1 q80 srgb webp-lossless";
 

@@ -197,8 +197,6 @@ fn encode_sizes(
     let turned = decoded.turned();
     let Decoded {
         image,
-        width,
-        height,
         orientation,
         profile,
         ..
@@ -213,23 +211,25 @@ fn encode_sizes(
         .and_then(|p| srgb_transform(p, image.color().has_alpha()));
     let mut resizer = Resizer::new();
     let mut sizes = Vec::new();
-    for (target_width, target_height) in targets {
+    // Largest first, each resized from the one before: a photo is resampled in full once,
+    // the smaller sizes from a rendition a fraction of its size.
+    let mut source = image;
+    for (target_width, target_height) in targets.into_iter().rev() {
         let (w, h) = if turned {
             (target_height, target_width)
         } else {
             (target_width, target_height)
         };
-        let mut size = if (w, h) == (width, height) {
-            image.clone()
-        } else {
-            let mut small = DynamicImage::new(w, h, image.color());
+        if (w, h) != (source.width(), source.height()) {
+            let mut small = DynamicImage::new(w, h, source.color());
             let options =
                 ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
             resizer
-                .resize(&image, &mut small, &options)
+                .resize(&source, &mut small, &options)
                 .map_err(|e| damaged(file, &e))?;
-            small
-        };
+            source = small;
+        }
+        let mut size = source.clone();
         if let Some(transform) = &to_srgb {
             transform.apply(&mut size);
         }
@@ -240,6 +240,7 @@ fn encode_sizes(
             bytes: encode(file, &size, encoding)?,
         });
     }
+    sizes.reverse();
     Ok(Processed::Renditions { encoding, sizes })
 }
 
