@@ -11,6 +11,11 @@ use serde_json::Value;
 /// The top-level keys and values of `text`, when all of it is in the plain form above;
 /// `None` when any of it is not, or a key comes twice.
 pub(super) fn entries(text: &str) -> Option<Vec<(String, Value)>> {
+    // Anywhere, in a comment too: the parser refuses some of these, and reads others as a
+    // line break.
+    if text.chars().any(|c| c != '\n' && unusual(c)) {
+        return None;
+    }
     let mut entries: Vec<(String, Value)> = Vec::new();
     // After a key with nothing behind it: the indent of its `- ` lines, once one came.
     let mut list: Option<Option<usize>> = None;
@@ -68,9 +73,6 @@ pub(super) fn entries(text: &str) -> Option<Vec<(String, Value)>> {
 /// without sign or leading zero, or plain words that start with a letter and cannot be
 /// read as anything but text. `in_list`: inside `[...]`, where `,` and brackets end it.
 fn scalar(value: &str, in_list: bool) -> Option<Value> {
-    if value.chars().any(unusual) {
-        return None;
-    }
     let first = *value.as_bytes().first()?;
     if first == b'"' {
         let inner = value[1..].strip_suffix('"')?;
@@ -162,6 +164,8 @@ mod tests {
             "themes:\n  - a\n - b",
             "---\ntitle: x",
             "title: x\r",
+            "# a comment with a NUL\0 in it\ntitle: x\n",
+            "title: x\n# a tab\tin a comment\n",
             "title: &a x",
             "title: !!str x",
             "title: |\n  x",
