@@ -18,7 +18,7 @@ TARGETS=(front_matter yaml markdown link image pdf_markup)
 
 replay() {
     echo "== replaying fuzz/seeds and fuzz/regressions as a test (stable toolchain)"
-    (cd .. && cargo test --locked --test bad_input fuzz_inputs_replay)
+    (cd .. && cargo test --locked --test all bad_input::fuzz_inputs_replay)
 }
 
 if [[ "${1:-}" == "--replay" ]]; then

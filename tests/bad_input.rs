@@ -6,7 +6,7 @@
 //! Each case is one line of the table below; a case that shows a bug outside the content,
 //! YAML and config code is marked `#[ignore]` with the reason.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! in light and dark mode and in the print edition; a colour that does not pass WCAG AA
 //! is an error at its line, with its ratio and the nearest colour of its hue that passes.
 
-mod common;
+use crate::common;
 
 use common::Site;
 use oogst::brand::{DARK_BACKGROUNDS, LIGHT_BACKGROUNDS};

@@ -1,6 +1,6 @@
 //! `oogst build` on real sites: what a reader finds in the rendered pages.
 
-mod common;
+use crate::common;
 
 use common::{Site, oogst};
 use predicates::prelude::*;

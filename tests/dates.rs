@@ -2,7 +2,7 @@
 //! when the site is kept in git, else the day its file was last changed. The feed, the
 //! sitemap, `harvest.json`, the page and the line to cite it all give the same date.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! Errors a writer can act on: each names the file and line, the exit code is 1, and the
 //! site built before stays exactly as it was.
 
-mod common;
+use crate::common;
 
 use common::Site;
 

@@ -1,7 +1,7 @@
 //! `oogst check --external` against a real HTTP server on a loopback port: working links,
 //! a page that is gone, a redirect loop, a slow answer and a server that refuses HEAD.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};

@@ -1,7 +1,7 @@
 //! Faults from outside: a build killed half-way, files that vanish or cannot be read while
 //! the preview server runs, an output folder that cannot be written or runs out of space.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

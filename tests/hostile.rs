@@ -2,7 +2,7 @@
 //! clients, oversized requests, event streams opened and dropped, requests during
 //! rebuilds, and a bounded load of 100 concurrent connections.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -3,7 +3,7 @@
 //! small, carries no metadata, is shown with its sizes and description, and is kept in the
 //! cache between builds.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 

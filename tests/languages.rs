@@ -2,7 +2,7 @@
 //! beside Dutch, two of its items translated. What a reader and a search engine see of the
 //! English pages, and what `check` and `build` say of what is not translated yet.
 
-mod common;
+use crate::common;
 
 use common::{Site, oogst};
 

@@ -1,7 +1,7 @@
 //! The relation matrix: what each recommendation answers, as a grid or a list, in pages of
 //! as many rows as a section's list page has items.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! `build --out`: oogst replaces only folders it made. A web root with other sites or a
 //! folder of notes given by mistake stays as it was.
 
-mod common;
+use crate::common;
 
 use common::Site;
 use predicates::prelude::*;

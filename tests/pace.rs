@@ -3,7 +3,7 @@
 //! stopped answering five seconds after its last new connection, and no test that acted
 //! seconds apart saw it.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

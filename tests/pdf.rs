@@ -1,7 +1,7 @@
 //! The PDF edition of the shipped harvest (the repository root is that site), read back
 //! with the tools a reader's and a checker's machine have (see `common::pdf`).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

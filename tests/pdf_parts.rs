@@ -2,7 +2,7 @@
 //! that part's items and no other, linked from the part's page and from the index of parts,
 //! read back with poppler and qpdf (see `common::pdf`).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! previous and next part and to the index; every item is in exactly one part, and every
 //! link of the edition leads to a page and an anchor that exist.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,7 +3,7 @@
 //! `harvest.json`, Open Graph tags, a line to cite each item, heading anchors, all in the
 //! site's language.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

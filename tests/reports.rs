@@ -2,7 +2,7 @@
 //! with a snapshot kept in `tests/snapshots/`: the small site is broken in one way and
 //! checked with the real binary. Review a changed report with `cargo insta review`.
 
-mod common;
+use crate::common;
 
 use common::Site;
 

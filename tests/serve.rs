@@ -1,7 +1,7 @@
 //! `oogst serve` as a writer and a browser meet it: the real binary on a real loopback
 //! port, real file edits, the event stream read off the socket.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,6 @@
 //! A rebuild after changes gives the same site, byte for byte, as a clean build.
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 mod kinds;
 
 use std::collections::BTreeMap;
