@@ -40,10 +40,11 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# The debug binary: the one `cargo test` built already (a release build would compile
-# Typst a second time, for sites that build in well under a second either way).
+# The debug binary, as `cargo test` builds it: the test profile, so that after `cargo test`
+# nothing is compiled again (a plain `cargo build` compiles oogst anew under the dev
+# profile; a release build would compile Typst a second time).
 echo "== browser tests: cargo build"
-cargo build --locked --quiet
+cargo build --locked --quiet --profile test
 target_dir="${CARGO_TARGET_DIR:-$repo/target}"
 export OOGST_BIN="${OOGST_BIN:-$target_dir/debug/oogst}"
 
