@@ -43,24 +43,28 @@ if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "== installing cargo-fuzz"
-    if ! cargo install cargo-fuzz --locked; then
+    # Unoptimised: it only starts cargo.
+    if ! cargo install cargo-fuzz --locked --debug; then
         echo "cargo-fuzz cannot be installed here: replaying instead of fuzzing" >&2
         replay
         exit
     fi
 fi
 
+# Debug assertions on, so overflows panic. `fuzz run` must be given the same, or it builds
+# the targets again.
+BUILD=(--debug-assertions)
+
 echo "== building the fuzz targets"
-cargo +nightly fuzz build --debug-assertions
+cargo +nightly fuzz build "${BUILD[@]}"
 
 failed=()
 for target in "${TARGETS[@]}"; do
     echo "== fuzzing $target for ${PER_TARGET}s"
     mkdir -p "corpus/$target" "regressions/$target"
     log="$(mktemp)"
-    # Debug assertions on, so overflows panic; inputs up to 64 KiB; 10 s or 2 GiB for one
-    # input is a hang or a memory bomb.
-    if cargo +nightly fuzz run --debug-assertions "$target" "corpus/$target" "seeds/$target" \
+    # Inputs up to 64 KiB; 10 s or 2 GiB for one input is a hang or a memory bomb.
+    if cargo +nightly fuzz run "${BUILD[@]}" "$target" "corpus/$target" "seeds/$target" \
         "regressions/$target" -- -max_total_time="$PER_TARGET" -max_len=65536 -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 2>&1 | tee "$log" | grep -E '^(#[0-9]+.*(DONE|INITED)|stat::number_of_executed_units|stat::average_exec_per_sec|==[0-9]+==|thread .* panicked|SUMMARY)'; then
         :
@@ -78,7 +82,7 @@ done
 
 if ((${#failed[@]})); then
     echo "fuzzing found problems in: ${failed[*]}" >&2
-    echo "reproduce with: cd fuzz && cargo +nightly fuzz run --debug-assertions TARGET regressions/TARGET/FILE" >&2
+    echo "reproduce with: cd fuzz && cargo +nightly fuzz run ${BUILD[*]} TARGET regressions/TARGET/FILE" >&2
     exit 1
 fi
 echo "fuzzing found nothing"
