@@ -16,9 +16,9 @@ bash tests/pdf-tools.sh
 step "cargo test"
 cargo test --locked --all-targets
 step "serve at a writer's pace (90 s: edits with idle gaps longer than every timeout)"
-python3 benches/soak.py --seconds 90 --gap 6 15 --binary "${CARGO_TARGET_DIR:-target}/debug/oogst"
+python3 benches/soak.py --seconds 90 --gap 6 15 --binary "${CARGO_TARGET_DIR:-$PWD/target}/debug/oogst"
 step "fuzzing (bounded)"
 bash fuzz/run.sh 60
 step "browser tests"
-bash tests/browser/run.sh
+OOGST_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/oogst" bash tests/browser/run.sh
 echo "== [${SECONDS}s] all checks passed"

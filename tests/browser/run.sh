@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Real-browser tests of sites built by oogst (see tests/browser/README.md).
 # Installs what a fresh Debian machine lacks (Chromium from apt, the npm packages from
-# the committed lockfile), builds the binary (debug, as `cargo test` does; OOGST_BIN
-# picks another) and runs the node:test files.
+# the committed lockfile), builds the debug binary unless OOGST_BIN names one, and runs the
+# node:test files.
 # Screenshots and PDFs go to artifacts/browser/ under the repository root.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -40,13 +40,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# The debug binary, as `cargo test` builds it: the test profile, so that after `cargo test`
-# nothing is compiled again (a plain `cargo build` compiles oogst anew under the dev
-# profile; a release build would compile Typst a second time).
-echo "== browser tests: cargo build"
-cargo build --locked --quiet --profile test
-target_dir="${CARGO_TARGET_DIR:-$repo/target}"
-export OOGST_BIN="${OOGST_BIN:-$target_dir/debug/oogst}"
+# The debug binary (a release build would compile Typst a second time, for sites that build
+# in well under a second either way). tests/run.sh passes the one `cargo test` left, as
+# OOGST_BIN: building it here would compile oogst again, with other features than the test
+# build's.
+if [ -z "${OOGST_BIN:-}" ]; then
+  echo "== browser tests: cargo build"
+  cargo build --locked --quiet
+  OOGST_BIN="${CARGO_TARGET_DIR:-$repo/target}/debug/oogst"
+fi
+export OOGST_BIN
 
 mkdir -p "$repo/artifacts/browser"
 rm -f "$repo"/artifacts/browser/*.png "$repo"/artifacts/browser/*.pdf
