@@ -1,5 +1,4 @@
 //! Shared helpers for the integration tests: temporary sites, the real binary, parsed HTML.
-#![allow(dead_code)]
 
 pub mod pdf;
 pub mod server;
@@ -284,7 +283,6 @@ impl Page {
 pub struct Finished {
     /// The exit code; `None` when a signal ended it (a crash).
     pub code: Option<i32>,
-    pub stdout: String,
     pub stderr: String,
     /// The most memory it held at once (VmHWM), in KiB, where /proc tells.
     pub peak_rss_kib: Option<u64>,
@@ -299,19 +297,16 @@ pub fn run_bounded(mut cmd: std::process::Command, limit: std::time::Duration) -
     let started = std::time::Instant::now();
     let mut child = cmd
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the process starts");
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
-    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
+    let mut pipe = child.stderr.take().expect("piped");
+    let stderr = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    });
     let status_file = format!("/proc/{}/status", child.id());
     let mut peak_rss_kib = None;
     let status = loop {
@@ -330,7 +325,6 @@ pub fn run_bounded(mut cmd: std::process::Command, limit: std::time::Duration) -
     };
     Finished {
         code: status.code(),
-        stdout: stdout.join().expect("stdout read"),
         stderr: stderr.join().expect("stderr read"),
         peak_rss_kib,
         elapsed: started.elapsed(),
