@@ -1,7 +1,8 @@
 //! Bad input, case by case: the small site is built once, copied for each case, broken,
-//! and built again with the real binary. A broken site must fail with exit code 1, never panic or hang, name the file
-//! and line of every error (where the problem has a line), and leave the site built before
-//! exactly as it was, with no staging folder behind. Input that is odd but valid must build.
+//! and built again with the real binary. A broken site must fail with exit code 1, never
+//! panic or hang, name the file and line of every error (where the problem has a line),
+//! and leave the site built before exactly as it was, with no staging folder behind. Input
+//! that is odd but valid must build.
 //!
 //! Each case is one line of the table below; a case that shows a bug outside the content,
 //! YAML and config code is marked `#[ignore]` with the reason.
@@ -118,8 +119,8 @@ fn check(edits: &[Edit], expect: Expect) {
 }
 
 /// A copy of the small site as its first build left it, `public/` and all: the site is
-/// built once per run of this file (a debug build with its PDF takes most of a case's time),
-/// and every case starts from a copy.
+/// built once per run of the tests (a debug build with its PDF takes most of a case's
+/// time), and every case starts from a copy.
 fn built_small_site() -> Site {
     static BUILT: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
     let files = BUILT.get_or_init(|| {

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 # Each step says when it began (seconds since the start), so a slow run shows where.
 step() { echo "== [${SECONDS}s] $*"; }
+# The debug binary `cargo test` leaves: the soak and the browser suite run it.
+oogst="${CARGO_TARGET_DIR:-$PWD/target}/debug/oogst"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -16,9 +18,9 @@ bash tests/pdf-tools.sh
 step "cargo test"
 cargo test --locked --all-targets
 step "serve at a writer's pace (90 s: edits with idle gaps longer than every timeout)"
-python3 benches/soak.py --seconds 90 --gap 6 15 --binary "${CARGO_TARGET_DIR:-$PWD/target}/debug/oogst"
+python3 benches/soak.py --seconds 90 --gap 6 15 --binary "$oogst"
 step "fuzzing (bounded)"
 bash fuzz/run.sh 60
 step "browser tests"
-OOGST_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/oogst" bash tests/browser/run.sh
+OOGST_BIN="$oogst" bash tests/browser/run.sh
 echo "== [${SECONDS}s] all checks passed"

@@ -1,7 +1,8 @@
 //! A rebuild after changes gives the same site, byte for byte, as a clean build.
 
-use crate::common;
 mod kinds;
+
+use crate::common;
 
 use std::collections::BTreeMap;
 
