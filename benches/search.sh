@@ -19,7 +19,7 @@ WORK=target/bench
 GEN=../shared/bench/gen_corpus.py
 mkdir -p "$WORK"
 
-cargo build --release --no-default-features --quiet --bin oogst
+cargo build --release --no-default-features --features cli --quiet --bin oogst
 OOGST=$PWD/target/release/oogst
 
 if [ ! -x "$WORK/pagefind-venv/bin/python" ] || ! "$WORK/pagefind-venv/bin/python" -m pagefind_bin --version >/dev/null 2>&1; then

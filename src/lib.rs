@@ -10,6 +10,7 @@ pub mod colour;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+#[cfg(feature = "cli")]
 pub mod external;
 pub mod harvest;
 pub mod images;
@@ -19,6 +20,7 @@ pub mod pipeline;
 pub mod render;
 pub mod routes;
 pub mod scaffold;
+#[cfg(feature = "cli")]
 pub mod serve;
 pub mod theme;
 pub mod yaml;
@@ -35,6 +37,7 @@ pub(crate) const PARALLEL_PIECE: usize = 16;
 use diagnostics::{Diagnostic, Diagnostics, Position};
 use output::{Discard, InMemory, Site, Staging};
 pub use pipeline::Change;
+#[cfg(feature = "cli")]
 pub use serve::Preview;
 
 /// What to build.

@@ -1,6 +1,9 @@
 //! The pipeline: load → parse → link → render → emit, each stage a function of its inputs.
 //! `build` and `check` run the stages once ([`run_once`]); the preview server runs them
 //! again and again with what it remembers (`serve::Preview`), through the same functions.
+//! Without the preview (a build without the feature `cli`, such as the fuzz targets'), the
+//! parts only it calls are unused.
+#![cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
