@@ -5,6 +5,8 @@
 #   bash fuzz/run.sh [SECONDS]    fuzz every target; SECONDS (default 60) is the fuzzing
 #                                 time of all targets together, split evenly. Installs
 #                                 cargo-fuzz and a nightly toolchain if they are missing.
+#   bash fuzz/run.sh --build      install the tools and build the targets, no fuzzing
+#                                 (tests/run.sh builds so beside its other steps).
 #   bash fuzz/run.sh --replay     no fuzzing: replay the seeds and every saved crash as a
 #                                 normal test on the stable toolchain (also the fallback
 #                                 when the fuzzer cannot be installed here).
@@ -25,30 +27,37 @@ if [[ "${1:-}" == "--replay" ]]; then
     replay
     exit
 fi
-SECONDS_TOTAL="${1:-60}"
-if ! [[ "$SECONDS_TOTAL" =~ ^[0-9]+$ ]] || ((SECONDS_TOTAL < ${#TARGETS[@]})); then
-    echo "usage: $0 [SECONDS] | --replay  (SECONDS: at least ${#TARGETS[@]})" >&2
-    exit 2
+BUILD_ONLY=false
+if [[ "${1:-}" == "--build" ]]; then
+    BUILD_ONLY=true
+else
+    SECONDS_TOTAL="${1:-60}"
+    if ! [[ "$SECONDS_TOTAL" =~ ^[0-9]+$ ]] || ((SECONDS_TOTAL < ${#TARGETS[@]})); then
+        echo "usage: $0 [SECONDS] | --build | --replay  (SECONDS: at least ${#TARGETS[@]})" >&2
+        exit 2
+    fi
+    PER_TARGET=$((SECONDS_TOTAL / ${#TARGETS[@]}))
 fi
-PER_TARGET=$((SECONDS_TOTAL / ${#TARGETS[@]}))
+
+# Without the tools: replay the seeds and saved crashes instead (a build alone leaves that
+# to the run after it).
+fall_back() {
+    echo "$1: replaying instead of fuzzing" >&2
+    if ! $BUILD_ONLY; then
+        replay
+    fi
+    exit
+}
 
 # The tools: a nightly toolchain and cargo-fuzz. Without them, replay instead.
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     echo "== installing a nightly toolchain"
-    if ! rustup toolchain install nightly --profile minimal; then
-        echo "no nightly toolchain to be had here: replaying instead of fuzzing" >&2
-        replay
-        exit
-    fi
+    rustup toolchain install nightly --profile minimal || fall_back "no nightly toolchain to be had here"
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "== installing cargo-fuzz"
     # Unoptimised: it only starts cargo.
-    if ! cargo install cargo-fuzz --locked --debug; then
-        echo "cargo-fuzz cannot be installed here: replaying instead of fuzzing" >&2
-        replay
-        exit
-    fi
+    cargo install cargo-fuzz --locked --debug || fall_back "cargo-fuzz cannot be installed here"
 fi
 
 # Debug assertions on, so overflows panic. `fuzz run` must be given the same, or it builds
@@ -57,6 +66,10 @@ BUILD=(--debug-assertions)
 
 echo "== building the fuzz targets"
 cargo +nightly fuzz build "${BUILD[@]}"
+if $BUILD_ONLY; then
+    echo "== fuzz targets built (tools and build: ${SECONDS}s)"
+    exit
+fi
 
 failed=()
 for target in "${TARGETS[@]}"; do
