@@ -13,10 +13,15 @@ oogst="${CARGO_TARGET_DIR:-$PWD/target}/debug/oogst"
 # The fuzz targets share no compiled crate with the other steps (nightly, sanitizer,
 # coverage): they are built beside them, at the lowest priority, on the cores the other
 # steps leave idle (a crate compiled on one core, the waits of the soak and the browser).
+# Job control gives the build its own process group, to be stopped with this script; it
+# stays in this session, since Linux shares the processor fairly between sessions
+# (autogroups) whatever their priority.
 fuzz_log="$(mktemp)"
 step "building the fuzz targets in the background (fuzzed after the browser tests)"
-setsid nice -n 19 bash fuzz/run.sh --build >"$fuzz_log" 2>&1 &
+set -m
+nice -n 19 bash fuzz/run.sh --build >"$fuzz_log" 2>&1 &
 fuzz_build=$!
+set +m
 trap 'kill -- -"$fuzz_build" 2>/dev/null || true; rm -f "$fuzz_log"' EXIT
 
 step "cargo fmt --check"
