@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -171,13 +171,21 @@ impl Server {
             received: rx,
             _stream: stream,
         };
-        assert!(
-            events
-                .next_matching(": connected", Duration::from_secs(10))
-                .is_some(),
-            "the stream opens"
-        );
-        events
+        // What came instead of `: connected` (a 503, say) is told when it does not come.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut before = Vec::new();
+        let ending = loop {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                break "nothing more within 10 s";
+            };
+            match events.received.recv_timeout(left) {
+                Ok(event) if event.contains(": connected") => return events,
+                Ok(event) => before.push(event),
+                Err(RecvTimeoutError::Timeout) => break "nothing more within 10 s",
+                Err(RecvTimeoutError::Disconnected) => break "the server closed the stream",
+            }
+        };
+        panic!("the stream did not open: {ending}; before that it sent {before:?}");
     }
 }
 
