@@ -172,20 +172,10 @@ impl Server {
             _stream: stream,
         };
         // What came instead of `: connected` (a 503, say) is told when it does not come.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut before = Vec::new();
-        let ending = loop {
-            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-                break "nothing more within 10 s";
-            };
-            match events.received.recv_timeout(left) {
-                Ok(event) if event.contains(": connected") => return events,
-                Ok(event) => before.push(event),
-                Err(RecvTimeoutError::Timeout) => break "nothing more within 10 s",
-                Err(RecvTimeoutError::Disconnected) => break "the server closed the stream",
-            }
-        };
-        panic!("the stream did not open: {ending}; before that it sent {before:?}");
+        if let Err(missed) = events.wait_for(": connected", Duration::from_secs(10)) {
+            panic!("the stream did not open: {missed}");
+        }
+        events
     }
 }
 
@@ -205,15 +195,26 @@ pub struct Events {
 impl Events {
     /// The next event (block of lines) containing `text`, within `within`.
     pub fn next_matching(&self, text: &str, within: Duration) -> Option<String> {
+        self.wait_for(text, within).ok()
+    }
+
+    /// The next event containing `text` within `within`, or what came instead and how the
+    /// wait ended.
+    fn wait_for(&self, text: &str, within: Duration) -> Result<String, String> {
         let deadline = Instant::now() + within;
-        loop {
-            let left = deadline.checked_duration_since(Instant::now())?;
+        let mut before = Vec::new();
+        let ending = loop {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                break "nothing more came in time";
+            };
             match self.received.recv_timeout(left) {
-                Ok(event) if event.contains(text) => return Some(event),
-                Ok(_) => continue,
-                Err(_) => return None,
+                Ok(event) if event.contains(text) => return Ok(event),
+                Ok(event) => before.push(event),
+                Err(RecvTimeoutError::Timeout) => break "nothing more came in time",
+                Err(RecvTimeoutError::Disconnected) => break "the server closed the stream",
             }
-        }
+        };
+        Err(format!("{ending}; before that it sent {before:?}"))
     }
 
     /// Every event that arrives within `within`.
