@@ -2,6 +2,7 @@
 //! resolved, backlinks derived, sections ordered.
 
 mod bodies;
+mod chunked;
 mod error;
 mod index;
 mod links;
@@ -27,6 +28,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::images::{DescriptionError, Gallery};
 use crate::routes::{Routes, Shape};
 pub use bodies::BodyMemo;
+use chunked::Chunked;
 pub use error::LinkError;
 use index::Index;
 use links::{LinkTargets, body_problems};
@@ -94,10 +96,10 @@ pub struct Harvest {
     pub items: Vec<Arc<Item>>,
     /// Each item's relations, by [`ItemId`]; beside the items, not in them, so that an item
     /// is shared with an earlier harvest even where items added or removed moved its id.
-    pub relations: Arc<Vec<Relations>>,
+    pub relations: Chunked<Relations>,
     /// The relations each item's front matter names, resolved: `relations` are these and
     /// those that point back.
-    written: Arc<Vec<Relations>>,
+    written: Chunked<Relations>,
     pub home: Option<ItemId>,
     /// Section intros (`<section>/_index.md`), where the site has one.
     pub intros: HashMap<Section, ItemId>,
@@ -116,6 +118,8 @@ pub struct Harvest {
     /// Every language's version of the site, for the links between them; empty for a site
     /// in one language.
     pub translations: Arc<Translations>,
+    /// The print edition's parts, worked out when first asked for.
+    parts: std::sync::OnceLock<Option<Vec<parts::Part>>>,
 }
 
 /// What the link stage needs besides the parsed documents.
@@ -206,7 +210,7 @@ pub fn link(input: LinkInput<'_>, mut memo: Option<&mut BodyMemo>) -> (Harvest, 
     diagnostics.extend(pictures);
 
     let relations = relations::derive_backlinks(&items, &written);
-    let related = (Arc::new(relations), Arc::new(written));
+    let related = (relations.into(), written.into());
     let mut harvest = assemble(config, routes, items, related, assets, targets, spool);
     harvest.warnings = warnings;
     (harvest, diagnostics)
@@ -341,7 +345,7 @@ fn place_assets(assets: Vec<&Asset>, routes: &Routes) -> Vec<OutputAsset> {
 }
 
 /// Each item's relations and the relations its front matter names, by [`ItemId`].
-type Related = (Arc<Vec<Relations>>, Arc<Vec<Relations>>);
+type Related = (Chunked<Relations>, Chunked<Relations>);
 
 fn assemble(
     config: SiteConfig,
@@ -389,6 +393,7 @@ fn assemble(
         warnings: Diagnostics::new(),
         spool,
         translations: Arc::default(),
+        parts: Default::default(),
     }
 }
 

@@ -84,7 +84,11 @@ impl Harvest {
     }
 
     /// The parts of the print edition, in reading order; `None` when it fits one page.
-    pub fn print_parts(&self) -> Option<Vec<Part>> {
+    pub fn print_parts(&self) -> Option<&[Part]> {
+        self.parts.get_or_init(|| self.divide()).as_deref()
+    }
+
+    fn divide(&self) -> Option<Vec<Part>> {
         let max = self.config.print.max_items.max(1);
         if self.print_items() <= max {
             return None;

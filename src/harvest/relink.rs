@@ -7,6 +7,7 @@
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::Arc;
 
+use super::chunked::Chunked;
 use super::links::body_problems;
 use super::relations::{self, Relations, reading_order};
 use super::{
@@ -107,9 +108,17 @@ pub fn relink(
         return None;
     }
 
-    let mut items: Vec<Option<Arc<Item>>> = plan.by_new_id(&before.items, |old| Some(old.clone()));
-    let mut all_written = plan.by_new_id(&before.written, |r| plan.remap(r));
-    let mut all_relations = plan.by_new_id(&before.relations, |r| plan.remap(r));
+    let mut items: Vec<Option<Arc<Item>>> = plan.by_new_id(|old| Some(before.items[old].clone()));
+    // The relations of every item, shared with the harvest before when no id moved.
+    let (mut all_written, mut all_relations) = match plan.same_ids() {
+        true => (before.written.clone(), before.relations.clone()),
+        false => (
+            plan.by_new_id(|old| plan.remap(&before.written[old]))
+                .into(),
+            plan.by_new_id(|old| plan.remap(&before.relations[old]))
+                .into(),
+        ),
+    };
     // Every item related to a changed, added or removed one, before or after: its lists are
     // made again as a whole link makes them.
     let mut touched: HashSet<ItemId> = HashSet::default();
@@ -127,33 +136,37 @@ pub fn relink(
             .as_ref()
             .is_some_and(|was| reading_order(was) != order);
         items[id] = Some(Arc::new(item));
-        all_written[id] = names;
+        all_written.set(id, names);
     }
     let items: Vec<Arc<Item>> = items.into_iter().collect::<Option<_>>()?;
     let mut touched: Vec<ItemId> = touched.into_iter().collect();
     touched.sort_unstable();
     for &t in &touched {
         let lists = relations_of(&items, &all_written, &all_relations[t], &ids, t);
-        all_relations[t] = lists;
+        all_relations.set(t, lists);
     }
 
     let mut harvest = share(before, config, routes, items, &plan);
     harvest.links = links;
-    harvest.relations = Arc::new(all_relations);
-    harvest.written = Arc::new(all_written);
+    harvest.relations = all_relations;
+    harvest.written = all_written;
     for k in 0..added {
         let id = plan.added_id(k);
         if let Kind::Item(section) = harvest.items[id].kind {
             harvest.sections.entry(section).or_default().push(id);
         }
     }
+    // The other items of a list keep their order: each item read again is taken out and
+    // put back where its reading order places it.
     if reordered {
-        let order = |id: ItemId| reading_order(&harvest.items[id]);
+        let order = |id: ItemId| (reading_order(&harvest.items[id]), id);
         for list in harvest.sections.values_mut().chain([&mut harvest.pages]) {
-            if list.iter().any(|id| ids.contains(id)) {
-                let mut keyed: Vec<_> = list.iter().map(|&id| (order(id), id)).collect();
-                keyed.sort();
-                *list = keyed.into_iter().map(|(_, id)| id).collect();
+            let moving: Vec<ItemId> = list.iter().filter(|id| ids.contains(id)).copied().collect();
+            list.retain(|id| !moving.contains(id));
+            for id in moving {
+                let key = order(id);
+                let at = list.partition_point(|&other| order(other) < key);
+                list.insert(at, id);
             }
         }
     }
@@ -336,12 +349,12 @@ impl Plan {
         }
     }
 
-    /// `old` (by id before) by new id: each kept entry as `kept` makes it, added ones
+    /// A list by new id: each kept entry as `kept` makes it of its id before, added ones
     /// default.
-    fn by_new_id<T, U: Default>(&self, old: &[T], kept: impl Fn(&T) -> U) -> Vec<U> {
+    fn by_new_id<U: Default>(&self, kept: impl Fn(ItemId) -> U) -> Vec<U> {
         (self.slots.iter())
             .map(|slot| match slot {
-                Slot::Kept(o) => kept(&old[*o]),
+                Slot::Kept(o) => kept(*o),
                 Slot::Added(_) => U::default(),
             })
             .collect()
@@ -435,6 +448,7 @@ fn share(
         warnings: before.warnings.clone(),
         spool: before.spool.clone(),
         translations: Arc::default(),
+        parts: Default::default(),
     }
 }
 
@@ -491,7 +505,7 @@ fn all_of(relations: &Relations) -> impl Iterator<Item = ItemId> + '_ {
 /// name it are among the items it was related to (`was`) and the items `changed`.
 fn relations_of(
     items: &[Arc<Item>],
-    written: &[Relations],
+    written: &Chunked<Relations>,
     was: &Relations,
     changed: &[ItemId],
     t: ItemId,

@@ -42,6 +42,15 @@ impl Content {
         })
     }
 
+    /// The same content, its bytes shared: a site in memory holds its files so, and a copy
+    /// of the site copies no file.
+    fn shared(self) -> Content {
+        match self {
+            Content::Bytes(bytes) => Content::Shared(std::sync::Arc::new(bytes)),
+            other => other,
+        }
+    }
+
     fn write_to(&self, target: &Path) -> std::io::Result<()> {
         match self {
             Content::Copy(source) => std::fs::copy(source, target).map(|_| ()),
@@ -171,6 +180,8 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     files: BTreeMap<String, Content>,
+    /// How many of the files are HTML pages.
+    pages: usize,
 }
 
 impl Site {
@@ -179,11 +190,20 @@ impl Site {
     }
 
     pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
-        self.files.insert(path, Content::Bytes(bytes));
+        self.insert_content(path, Content::Bytes(bytes));
     }
 
     pub fn insert_content(&mut self, path: String, content: Content) {
-        self.files.insert(path, content);
+        let page = is_page(&path);
+        if self.files.insert(path, content.shared()).is_none() && page {
+            self.pages += 1;
+        }
+    }
+
+    fn remove(&mut self, path: &str) {
+        if self.files.remove(path).is_some() && is_page(path) {
+            self.pages -= 1;
+        }
     }
 
     /// Takes in files finished after the rest: each with its new content, or `None` when it
@@ -191,8 +211,8 @@ impl Site {
     pub fn apply(&mut self, later: Later) {
         for (path, content) in later {
             match content {
-                Some(content) => self.files.insert(path, content),
-                None => self.files.remove(&path),
+                Some(content) => self.insert_content(path, content),
+                None => self.remove(&path),
             };
         }
     }
@@ -202,9 +222,11 @@ impl Site {
         match emitted {
             Emitted::Whole => *self = made,
             Emitted::Changes { removed } => {
-                self.files.extend(made.files);
+                for (path, content) in made.files {
+                    self.insert_content(path, content);
+                }
                 for path in removed {
-                    self.files.remove(path);
+                    self.remove(path);
                 }
             }
         }
@@ -232,14 +254,14 @@ impl Site {
 
     /// The number of HTML pages.
     pub fn page_count(&self) -> usize {
-        self.files.keys().filter(|p| p.ends_with(".html")).count()
+        self.pages
     }
 
     /// How many HTML pages differ from those of `old` (new pages included).
     pub fn changed_from(&self, old: &Site) -> usize {
         self.files
             .iter()
-            .filter(|(path, _)| path.ends_with(".html"))
+            .filter(|(path, _)| is_page(path))
             .filter(|(path, content)| match (content, old.files.get(*path)) {
                 (Content::Shared(a), Some(Content::Shared(b))) => {
                     !std::sync::Arc::ptr_eq(a, b) && a != b
@@ -249,6 +271,11 @@ impl Site {
             })
             .count()
     }
+}
+
+/// Whether the file at `path` is an HTML page.
+fn is_page(path: &str) -> bool {
+    path.ends_with(".html")
 }
 
 /// Files of a site finished after the rest: each with its new content, or `None` when it

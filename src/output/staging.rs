@@ -2,10 +2,14 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::folder::{MARKER_TEXT, OUTPUT_MARKER};
-use super::{Content, OutputError, Sink};
+use super::{Content, OutputError, Sink, lock};
+
+/// How many folders [`Staging`] remembers having made.
+const FOLDERS_KEPT: usize = 8;
 
 /// A staging folder beside the output folder. Files are written into it as they are made;
 /// [`Staging::commit`] swaps it in for the output folder, so the output is always either
@@ -16,6 +20,9 @@ pub struct Staging {
     committed: bool,
     /// Set when the build is given up while some of it still runs: nothing more is written.
     abandoned: AtomicBool,
+    /// The last few folders files went into, not to be made again for each file in them
+    /// (most pages have a folder of their own; the search index's files share one).
+    folders: Mutex<Vec<PathBuf>>,
 }
 
 impl Staging {
@@ -39,6 +46,7 @@ impl Staging {
             dir,
             committed: false,
             abandoned: AtomicBool::new(false),
+            folders: Mutex::default(),
         })
     }
 
@@ -82,14 +90,29 @@ impl Staging {
         }
         Ok(self.dir.join(path))
     }
+
+    /// Makes the folder `target` goes into, and those above it, unless made already.
+    fn make_folder(&self, target: &Path) -> Result<(), OutputError> {
+        let Some(folder) = target.parent() else {
+            return Ok(());
+        };
+        if lock(&self.folders).iter().any(|made| made == folder) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(folder).map_err(|e| OutputError::io(folder, e))?;
+        let mut folders = lock(&self.folders);
+        if folders.len() == FOLDERS_KEPT {
+            folders.remove(0);
+        }
+        folders.push(folder.to_path_buf());
+        Ok(())
+    }
 }
 
 impl Sink for Staging {
     fn put(&self, path: String, content: Content) -> Result<(), OutputError> {
         let target = self.target(&path)?;
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| OutputError::io(folder, e))?;
-        }
+        self.make_folder(&target)?;
         content
             .write_to(&target)
             .map_err(|e| OutputError::io(&target, e))
@@ -97,9 +120,7 @@ impl Sink for Staging {
 
     fn open(&self, path: &str) -> Result<Box<dyn Write + '_>, OutputError> {
         let target = self.target(path)?;
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| OutputError::io(folder, e))?;
-        }
+        self.make_folder(&target)?;
         let file = std::fs::File::create(&target).map_err(|e| OutputError::io(&target, e))?;
         Ok(Box::new(std::io::BufWriter::with_capacity(64 * 1024, file)))
     }

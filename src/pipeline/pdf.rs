@@ -45,7 +45,7 @@ pub(crate) fn pdf_files(harvest: &Harvest, theme: &Theme) -> Vec<PdfFile> {
         }];
     };
     let strings = theme.strings_in(harvest.config.language);
-    (parts.into_iter().enumerate())
+    (parts.iter().enumerate())
         .map(|(at, part)| PdfFile {
             path: (harvest.routes).pdf_part(part.shelf, part.number, part.of),
             part: Some((part.clone(), part.title(harvest, strings))),

@@ -125,7 +125,10 @@ pub(super) fn affected(
     let differ: Vec<(ItemId, bool, bool, bool)> = (after.items.par_iter().enumerate())
         .with_min_len(LOOKUPS_PIECE)
         .filter_map(|(id, item)| {
-            let Some(old) = before.item_of(&item.rel) else {
+            // An item keeps its id unless items before it came or went.
+            let kept = (before.items.get(id))
+                .filter(|then| Arc::ptr_eq(then, item) || then.rel == item.rel);
+            let Some(old) = kept.map(|_| id).or_else(|| before.item_of(&item.rel)) else {
                 return Some((id, false, true, true));
             };
             let then = &before.items[old];

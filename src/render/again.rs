@@ -6,11 +6,11 @@ use rustc_hash::FxHashSet as HashSet;
 
 use rayon::prelude::*;
 
+use super::Renderer;
 use super::affected::{self, PageOf};
 use super::context::Views;
 use super::jobs::Job;
 use super::memo::RenderMemo;
-use super::{Renderer, publish};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{Harvest, ItemId};
 use crate::output::{Content, Counter, Discard, Later};
@@ -172,15 +172,12 @@ impl Renderer {
         self.use_globals(&views, Some(0));
         let mut before = std::mem::take(&mut memo.published);
         let output = Counter::new(&Discard);
-        let mut diagnostics = publish(
-            self,
+        let diagnostics = self.publish(
             Some(&mut memo.search),
             Some(&mut memo.published),
             &views,
             &output,
         );
-        let published = std::sync::Mutex::new(&mut memo.published);
-        diagnostics.extend(self.render_print_parts(&views, &output, Some(&published)));
         let mut changed: Later = Vec::new();
         for (path, bytes) in &memo.published {
             if before.remove(path).as_ref() != Some(bytes) {

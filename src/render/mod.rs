@@ -36,6 +36,7 @@ use context::Views;
 use memo::Inputs;
 pub use memo::RenderMemo;
 use print::SharedEdition;
+use print_parts::KeptFiles;
 use runner::Guard;
 pub use runner::Watch;
 use search::SearchMemo;
@@ -197,14 +198,7 @@ impl Renderer {
                     })
                     .collect::<Vec<_>>()
             },
-            || {
-                let mut published = published;
-                let mut diagnostics =
-                    publish(this, search, published.as_deref_mut(), &views, output);
-                let published = published.map(Mutex::new);
-                diagnostics.extend(this.render_print_parts(&views, output, published.as_ref()));
-                diagnostics
-            },
+            || this.publish(search, published, &views, output),
         );
         drop(known);
         let mut failures: Vec<(Diagnostic, Vec<String>)> = Vec::new();
@@ -276,39 +270,94 @@ impl Renderer {
     }
 }
 
-/// Puts the feed, sitemap, `robots.txt`, open data and search index into `output`, each
-/// file as soon as it is made.
-fn publish(
+impl Renderer {
+    /// Puts the files beside the pages into `output`, each as soon as it is made: the feed,
+    /// sitemap, `robots.txt`, open data, the parts of an edition in parts and the search
+    /// index; with `published` (the preview's), each is kept there too, and only those.
+    /// One after the other, beside the pages: made side by side, they held more at once
+    /// than the 100,000-item build may. The search index's many small files come last, so
+    /// that every core has work to the end.
+    fn publish(
+        &self,
+        search: Option<&mut SearchMemo>,
+        published: Option<&mut BTreeMap<String, Arc<Vec<u8>>>>,
+        views: &Views<'_>,
+        output: &Counter<'_>,
+    ) -> Diagnostics {
+        let kept = published.map(|published| {
+            published.clear();
+            Mutex::new(published)
+        });
+        let kept = kept.as_ref();
+        let search = || {
+            let diagnostics = Mutex::new(Diagnostics::new());
+            let emit = |path: String, bytes: Arc<Vec<u8>>| {
+                if let Err(e) = put_kept(kept, output, path, bytes) {
+                    let mut diagnostics = diagnostics.lock().unwrap_or_else(|e| e.into_inner());
+                    diagnostics.push(print_parts::unwritable(e));
+                }
+            };
+            search::files(views.harvest, views.strings, search, &emit);
+            diagnostics.into_inner().unwrap_or_else(|e| e.into_inner())
+        };
+        let mut diagnostics = publish_whole(self, kept, views, output);
+        diagnostics.extend(self.render_print_parts(views, output, kept));
+        diagnostics.extend(search());
+        diagnostics
+    }
+}
+
+/// Puts a file made beside the pages into `output`, and into `kept` when given.
+fn put_kept(
+    kept: Option<&KeptFiles<'_>>,
+    output: &Counter<'_>,
+    path: String,
+    bytes: Arc<Vec<u8>>,
+) -> Result<(), OutputError> {
+    if let Some(kept) = kept {
+        (kept.lock().unwrap_or_else(|e| e.into_inner())).insert(path.clone(), bytes.clone());
+    }
+    output.put(path, Content::Shared(bytes))
+}
+
+/// Puts the open data, feed, sitemap and `robots.txt` into `output` (and `kept`).
+fn publish_whole(
     renderer: &Renderer,
-    search: Option<&mut SearchMemo>,
-    mut published: Option<&mut BTreeMap<String, Arc<Vec<u8>>>>,
+    kept: Option<&KeptFiles<'_>>,
     views: &Views<'_>,
     output: &Counter<'_>,
 ) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    let mut unwritable = |e: OutputError| {
-        diagnostics.push(Diagnostic::new(
-            e.path().to_path_buf(),
-            Position::UNKNOWN,
-            &e,
-        ));
+    let own = views.harvest.config.original.is_none();
+    // The open data can be large: written as it is made unless it is to be kept.
+    let path = published::OPEN_DATA;
+    let written = match (own, kept) {
+        (false, _) => Ok(()),
+        (true, Some(_)) => {
+            let mut bytes = Vec::new();
+            // Writing into memory cannot fail.
+            let _ = publish::write_open_data(views.harvest, &mut bytes);
+            put_kept(kept, output, path.to_string(), Arc::new(bytes))
+        }
+        (true, None) => output.open(path).and_then(|mut writer| {
+            publish::write_open_data(views.harvest, &mut writer)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writer.flush())
+                .map_err(|e| OutputError::io(std::path::Path::new(path), e))
+        }),
     };
-    if let Some(published) = published.as_mut() {
-        published.clear();
+    if let Err(e) = written {
+        diagnostics.push(print_parts::unwritable(e));
     }
-    let mut failed = Vec::new();
-    let mut emit = |path: String, bytes: Arc<Vec<u8>>| {
-        if let Some(published) = published.as_mut() {
-            published.insert(path.clone(), bytes.clone());
-        }
-        if let Err(e) = output.put(path, Content::Shared(bytes)) {
-            unwritable(e);
+    let mut emit = |path: String, bytes: Vec<u8>| {
+        if let Err(e) = put_kept(kept, output, path, Arc::new(bytes)) {
+            diagnostics.push(print_parts::unwritable(e));
         }
     };
+    let mut failed = Vec::new();
     let routes = &views.harvest.routes;
     // The sitemap, robots.txt and the open data are the whole site's, in its own language;
     // the feed and the search index are made in every language.
-    let own = views.harvest.config.original.is_none();
     for template in publish::TEMPLATES {
         if !own && template != published::FEED {
             continue;
@@ -318,49 +367,19 @@ fn publish(
             let parts = files.len();
             for (path, context) in files {
                 match renderer.render_template(template, context) {
-                    Ok(bytes) => emit(path, Arc::new(bytes)),
+                    Ok(bytes) => emit(path, bytes),
                     Err(diagnostic) => failed.push(diagnostic),
                 }
             }
             if parts > 1 {
-                emit(
-                    template.to_string(),
-                    Arc::new(publish::sitemap_index(views, parts)),
-                );
+                emit(template.to_string(), publish::sitemap_index(views, parts));
             }
             continue;
         }
         let context = publish::context(views, template);
         match renderer.render_template(template, context) {
-            Ok(bytes) => emit(routes.per_language(template), Arc::new(bytes)),
+            Ok(bytes) => emit(routes.per_language(template), bytes),
             Err(diagnostic) => failed.push(diagnostic),
-        }
-    }
-    search::files(views.harvest, views.strings, search, &mut emit);
-    if !own {
-        failed.into_iter().for_each(|d| diagnostics.push(d));
-        return diagnostics;
-    }
-    // The open data can be large: written as it is made unless it is to be kept.
-    let path = published::OPEN_DATA;
-    if let Some(published) = published.as_mut() {
-        let mut bytes = Vec::new();
-        // Writing into memory cannot fail.
-        let _ = publish::write_open_data(views.harvest, &mut bytes);
-        let shared = Arc::new(bytes);
-        published.insert(path.to_string(), shared.clone());
-        if let Err(e) = output.put(path.to_string(), Content::Shared(shared)) {
-            unwritable(e);
-        }
-    } else {
-        let written = output.open(path).and_then(|mut writer| {
-            publish::write_open_data(views.harvest, &mut writer)
-                .map_err(std::io::Error::from)
-                .and_then(|()| writer.flush())
-                .map_err(|e| OutputError::io(std::path::Path::new(path), e))
-        });
-        if let Err(e) = written {
-            unwritable(e);
         }
     }
     failed.into_iter().for_each(|d| diagnostics.push(d));

@@ -19,7 +19,7 @@ use super::runner::{self, RunError};
 use super::template_error::{TemplateError, locate, too_long};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::harvest::{Harvest, ItemId};
-use crate::output::{Content, Counter, OutputError};
+use crate::output::{Counter, OutputError};
 use crate::routes::{PrintShelf, file_of};
 
 /// The preview server's files beside the pages, shared by the parts that render into it.
@@ -44,13 +44,13 @@ pub struct PartPlan {
 pub fn plan(views: &Views<'_>) -> Option<Vec<PartPlan>> {
     let h = views.harvest;
     let parts = h.print_parts()?;
-    let plans = parts.into_iter().map(|part| PartPlan {
+    let plans = parts.iter().map(|part| PartPlan {
         path: h.routes.print_part(part.shelf, part.number, part.of),
         pdf: h.routes.pdf_part(part.shelf, part.number, part.of),
         title: part.title(h, views.strings),
         opens_section: part.opens_section(),
         shelf: part.shelf,
-        items: part.items,
+        items: part.items.clone(),
     });
     Some(plans.collect())
 }
@@ -220,17 +220,10 @@ impl Renderer {
             .map_err(failed)
         };
         match published {
-            Some(published) => {
+            Some(_) => {
                 let mut bytes = Vec::new();
                 render(false, &mut bytes)?;
-                let shared = Arc::new(bytes);
-                published
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(file.clone(), shared.clone());
-                output
-                    .put(file, Content::Shared(shared))
-                    .map_err(unwritable)
+                super::put_kept(published, output, file, Arc::new(bytes)).map_err(unwritable)
             }
             None => {
                 let mut writer = output.open(&file).map_err(unwritable)?;
@@ -267,7 +260,7 @@ impl Renderer {
     }
 }
 
-fn unwritable(e: OutputError) -> Diagnostic {
+pub(super) fn unwritable(e: OutputError) -> Diagnostic {
     Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e)
 }
 

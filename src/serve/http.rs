@@ -37,16 +37,14 @@ impl Live {
     /// Serves the site a run `emitted` into `made` from now on (the whole site, or what
     /// changed), tells open pages, and gives the number of pages served.
     pub fn update(&self, made: Site, emitted: &Emitted, css_only: bool) -> usize {
-        let site = match emitted {
-            Emitted::Whole => made,
-            Emitted::Changes { .. } => {
-                let mut site = Site::clone(&self.site());
-                site.update(made, emitted);
-                site
-            }
+        let pages = {
+            let mut served = self.site.write().unwrap_or_else(|e| e.into_inner());
+            // The site is copied only while a request still holds it (a copy shares the
+            // files' bytes).
+            let site = Arc::make_mut(&mut served);
+            site.update(made, emitted);
+            site.page_count()
         };
-        let pages = site.page_count();
-        *self.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(site);
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = None;
         let version = self.version.fetch_add(1, Ordering::SeqCst) + 1;
         let event = if css_only {
@@ -73,10 +71,8 @@ impl Live {
             .map(|(file, _)| crate::routes::file_url(file))
             .collect();
         {
-            let mut site = self.site.write().unwrap_or_else(|e| e.into_inner());
-            let mut next = Site::clone(&site);
-            next.apply(files);
-            *site = Arc::new(next);
+            let mut served = self.site.write().unwrap_or_else(|e| e.into_inner());
+            Arc::make_mut(&mut served).apply(files);
         }
         // One event for them all: an open stream holds only a few events at a time.
         if !pages.is_empty() {

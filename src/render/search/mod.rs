@@ -56,9 +56,9 @@ const B: f64 = 0.75;
 pub const MIN_WORD: usize = 2;
 pub const MAX_WORD: usize = 40;
 
-/// Items are read in blocks of this many, so a one-time build holds the words of a block,
-/// not of the whole harvest.
-const BLOCK: usize = 1024;
+/// Items are read in blocks of this many, so a one-time build holds the words of two blocks
+/// (one made while the one before is gathered), not of the whole harvest.
+const BLOCK: usize = 512;
 
 /// The manifest, `index.json`.
 #[derive(Debug, Serialize)]
@@ -136,9 +136,12 @@ impl Strings {
 pub struct SearchMemo {
     stems: Mutex<Stems>,
     terms: FxHashMap<String, (u64, Arc<ItemTerms>)>,
-    /// Each file of items by its number, with a hash of what its items show.
-    items_files: FxHashMap<usize, (u64, Arc<Vec<u8>>)>,
+    /// Each file of items by its number.
+    items_files: FxHashMap<usize, KeyedFile>,
 }
+
+/// A file of items with a hash of what its items show.
+type KeyedFile = (u64, Arc<Vec<u8>>);
 
 /// The items that go into the index, in the order of their numbers there.
 fn indexed_items(harvest: &Harvest) -> Vec<ItemId> {
@@ -153,7 +156,7 @@ pub fn files(
     harvest: &Harvest,
     strings: &serde_json::Map<String, serde_json::Value>,
     memo: Option<&mut SearchMemo>,
-    emit: &mut dyn FnMut(String, Arc<Vec<u8>>),
+    emit: &(dyn Fn(String, Arc<Vec<u8>>) + Sync),
 ) {
     let items = indexed_items(harvest);
     let language = harvest.config.language;
@@ -162,59 +165,58 @@ pub fn files(
     // Without a memo, numbers of stems are kept only as long as the items that use them.
     let mut fresh = SearchMemo::default();
     let memo = memo.unwrap_or(&mut fresh);
-    let mut postings: Vec<Postings> = Vec::new();
-    let mut lengths: Vec<u32> = Vec::with_capacity(items.len());
-    let mut remembered = FxHashMap::default();
+    let mut index = Gathered::default();
     // The items files, made with the stems of their items from one reading of each body, a
     // block of items at a time, so the bodies' text is never all held at once. With a memo,
-    // a file whose items show the same as before is not made again.
+    // a file whose items show the same as before is not made again. A block's stems are
+    // gathered into the postings while the next block is made.
     let files: Vec<&[ItemId]> = items.chunks(ITEMS_PER_FILE).collect();
     let known = std::mem::take(&mut memo.items_files);
+    let mut made_files = FxHashMap::default();
     {
         // A tokenizer and a gzip writer for each thread, kept over all blocks: the tokenizer
         // knows the words it met, the writer has its tables.
         let tools: Vec<Mutex<(Tokenizer, text::Gzip)>> = (0..rayon::current_num_threads())
             .map(|_| Mutex::new((Tokenizer::new(language, &memo.stems), text::Gzip::new())))
             .collect();
+        let terms = &memo.terms;
+        let make = |n: usize, chunk: &[ItemId]| {
+            let thread = rayon::current_thread_index().unwrap_or(0);
+            let mut tools = tools[thread % tools.len()]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let (tokenizer, gzip) = &mut *tools;
+            let earlier = keep.then_some((terms, known.get(&n)));
+            let made = text::make_file(harvest, chunk, earlier, tokenizer, gzip);
+            emit(format!("{folder}items-{n}.json.gz"), made.file.1.clone());
+            (n, made)
+        };
         let files_per_block = BLOCK / ITEMS_PER_FILE;
+        let mut gathering: Vec<(usize, text::Made)> = Vec::new();
         for (block_number, block) in files.chunks(files_per_block).enumerate() {
-            let made: Vec<text::Made> = block
-                .par_iter()
-                .enumerate()
-                .map(|(offset, &chunk)| {
-                    let n = block_number * files_per_block + offset;
-                    let thread = rayon::current_thread_index().unwrap_or(0);
-                    let mut tools = tools[thread % tools.len()]
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner());
-                    let (tokenizer, gzip) = &mut *tools;
-                    let earlier = keep.then_some((&memo.terms, known.get(&n)));
-                    text::make_file(harvest, chunk, earlier, tokenizer, gzip)
-                })
-                .collect();
-            for (offset, (&chunk, made)) in block.iter().zip(made).enumerate() {
-                for (&id, (key, terms)) in chunk.iter().zip(made.terms) {
-                    let doc = lengths.len() as u32;
-                    lengths.push(terms.length);
-                    for (&stem, &weight) in terms.stems.iter().zip(&terms.weights) {
-                        let stem = stem as usize;
-                        if postings.len() <= stem {
-                            postings.resize_with(stem + 1, Postings::default);
-                        }
-                        postings[stem].push(doc, weight);
-                    }
-                    if keep {
-                        remembered.insert(harvest.items[id].rel.clone(), (key, terms));
-                    }
-                }
-                let n = block_number * files_per_block + offset;
-                if keep {
-                    memo.items_files.insert(n, made.file.clone());
-                }
-                emit(format!("{folder}items-{n}.json.gz"), made.file.1);
-            }
+            let first = block_number * files_per_block;
+            let (made, ()) = rayon::join(
+                || {
+                    (block.par_iter().enumerate())
+                        .map(|(offset, &chunk)| make(first + offset, chunk))
+                        .collect()
+                },
+                || index.gather(harvest, &files, std::mem::take(&mut gathering), keep),
+            );
+            gathering = made;
+        }
+        index.gather(harvest, &files, gathering, keep);
+        if keep {
+            made_files = index.files.drain(..).collect();
         }
     }
+    memo.items_files = made_files;
+    let Gathered {
+        postings,
+        lengths,
+        remembered,
+        ..
+    } = index;
     memo.terms = remembered;
     let stems = memo.stems.lock().unwrap_or_else(|e| e.into_inner());
     let scores = Bm25::new(&lengths);
@@ -285,6 +287,49 @@ pub fn files(
         harvest.routes.per_language(published::SEARCH_MANIFEST),
         Arc::new(bytes),
     );
+}
+
+/// The postings of the items files made so far, in the order of the files.
+#[derive(Default)]
+struct Gathered {
+    postings: Vec<Postings>,
+    /// Each item's length, by its number in the index.
+    lengths: Vec<u32>,
+    /// With a memo: the stems of each item, by content path, and each items file by number.
+    remembered: FxHashMap<String, (u64, Arc<ItemTerms>)>,
+    files: Vec<(usize, KeyedFile)>,
+}
+
+impl Gathered {
+    /// Adds the stems of the items of `made` (files by number, in order) to the postings.
+    fn gather(
+        &mut self,
+        harvest: &Harvest,
+        files: &[&[ItemId]],
+        made: Vec<(usize, text::Made)>,
+        keep: bool,
+    ) {
+        for (n, made) in made {
+            for (&id, (key, terms)) in files[n].iter().zip(made.terms) {
+                let doc = self.lengths.len() as u32;
+                self.lengths.push(terms.length);
+                for (&stem, &weight) in terms.stems.iter().zip(&terms.weights) {
+                    let stem = stem as usize;
+                    if self.postings.len() <= stem {
+                        self.postings.resize_with(stem + 1, Postings::default);
+                    }
+                    self.postings[stem].push(doc, weight);
+                }
+                if keep {
+                    self.remembered
+                        .insert(harvest.items[id].rel.clone(), (key, terms));
+                }
+            }
+            if keep {
+                self.files.push((n, made.file));
+            }
+        }
+    }
 }
 
 /// A hash of everything an item's stems come from.
