@@ -1,6 +1,5 @@
 // oogst live reload: injected by `oogst serve` only, never into built sites.
 (() => {
-  const events = new EventSource("/__oogst/events");
   let overlay = null;
   const clear = () => { if (overlay) { overlay.remove(); overlay = null; } };
   const show = (errors) => {
@@ -26,32 +25,46 @@
     }
     document.body.append(overlay);
   };
-  events.addEventListener("reload", () => location.reload());
-  events.addEventListener("css", async (m) => {
-    clear();
-    const version = JSON.parse(m.data).version;
-    // The theme's stylesheet is named after its content: the page as served now names the
-    // new one. Other stylesheets keep their name and are asked for again.
-    let names = [];
-    try {
-      const page = await fetch(location.href, { cache: "no-store" });
-      const html = new DOMParser().parseFromString(await page.text(), "text/html");
-      names = [...html.querySelectorAll('link[rel="stylesheet"]')].map((l) => l.getAttribute("href"));
-    } catch (_) { /* each stylesheet is asked for again below */ }
-    document.querySelectorAll('link[rel="stylesheet"]').forEach((link, i) => {
-      if (names[i] && names[i] !== link.getAttribute("href")) {
-        link.setAttribute("href", names[i]);
-        return;
-      }
-      const url = new URL(link.href);
-      url.searchParams.set("oogst", version);
-      link.href = url.href;
+  // The browser opens a dropped stream again by itself, but not one the server refused (503,
+  // when too many pages are open): that one is asked for again here, at most every 5 s.
+  let wait = 500;
+  const open = () => {
+    const events = new EventSource("/__oogst/events");
+    window.__oogst = events;
+    events.addEventListener("open", () => { wait = 500; });
+    events.addEventListener("error", () => {
+      if (events.readyState !== EventSource.CLOSED) return;
+      setTimeout(open, wait);
+      wait = Math.min(wait * 2, 5000);
     });
-  });
-  events.addEventListener("errors", (m) => show(JSON.parse(m.data)));
-  events.addEventListener("ok", clear);
-  events.addEventListener("updated", (m) => {
-    if (JSON.parse(m.data).paths.includes(location.pathname)) location.reload();
-  });
-  window.__oogst = events;
+    events.addEventListener("reload", () => location.reload());
+    events.addEventListener("css", async (m) => {
+      clear();
+      const version = JSON.parse(m.data).version;
+      // The theme's stylesheet is named after its content: the page as served now names the
+      // new one. Other stylesheets keep their name and are asked for again.
+      let names = [];
+      try {
+        const page = await fetch(location.href, { cache: "no-store" });
+        const html = new DOMParser().parseFromString(await page.text(), "text/html");
+        names = [...html.querySelectorAll('link[rel="stylesheet"]')].map((l) => l.getAttribute("href"));
+      } catch (_) { /* each stylesheet is asked for again below */ }
+      document.querySelectorAll('link[rel="stylesheet"]').forEach((link, i) => {
+        if (names[i] && names[i] !== link.getAttribute("href")) {
+          link.setAttribute("href", names[i]);
+          return;
+        }
+        const url = new URL(link.href);
+        url.searchParams.set("oogst", version);
+        link.href = url.href;
+      });
+    });
+    events.addEventListener("errors", (m) => show(JSON.parse(m.data)));
+    events.addEventListener("ok", clear);
+    events.addEventListener("updated", (m) => {
+      if (JSON.parse(m.data).paths.includes(location.pathname)) location.reload();
+    });
+  };
+  open();
 })();
+

@@ -1,8 +1,9 @@
 //! Live reload: Server-Sent Events to every open page, and the script that listens.
 
 use std::io::Write;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::diagnostics::Diagnostics;
@@ -58,21 +59,35 @@ impl Event {
 /// Every open event stream.
 #[derive(Default)]
 pub struct Broadcaster {
-    clients: Mutex<Vec<SyncSender<Event>>>,
+    clients: Mutex<Vec<Client>>,
+}
+
+/// An open event stream: where its events go, and whether its client was found gone.
+struct Client {
+    events: SyncSender<Event>,
+    ended: Arc<AtomicBool>,
 }
 
 impl Broadcaster {
     /// Sends `event` to every open stream; a stream that cannot keep up or went away is dropped.
     pub fn send(&self, event: &Event) {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain(|client| match client.try_send(event.clone()) {
+        let mut clients = self.clients();
+        clients.retain(|client| match client.events.try_send(event.clone()) {
             Ok(()) => true,
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => false,
         });
     }
 
     pub fn client_count(&self) -> usize {
-        self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.clients().len()
+    }
+
+    /// The open streams, those whose client was found gone left out: a page left or reloaded
+    /// gives its place back within two keep-alive lines, edit or no edit.
+    fn clients(&self) -> std::sync::MutexGuard<'_, Vec<Client>> {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|client| !client.ended.load(Ordering::SeqCst));
+        clients
     }
 
     /// Serves one event stream on `writer` until the client goes away. `first` is sent at
@@ -82,17 +97,20 @@ impl Broadcaster {
         writer: Box<dyn Write + Send>,
         first: Option<Event>,
     ) -> Result<(), Box<dyn Write + Send>> {
+        let ended = Arc::new(AtomicBool::new(false));
         let receiver = {
-            let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+            let mut clients = self.clients();
             if clients.len() >= MAX_CLIENTS {
                 return Err(writer);
             }
-            let (sender, receiver) = sync_channel(16);
-            clients.push(sender);
+            let (events, receiver) = sync_channel(16);
+            let ended = ended.clone();
+            clients.push(Client { events, ended });
             receiver
         };
         std::thread::spawn(move || {
             let _ = pump(writer, receiver, first);
+            ended.store(true, Ordering::SeqCst);
         });
         Ok(())
     }

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { OOGST, REPO, tempDir, copySiteSources } from './lib/site.js';
 import { launch, openPage } from './lib/browser.js';
@@ -48,8 +49,8 @@ async function saveAtomically(file, text) {
 }
 
 /** Poll `fn(arg)` in the page until it returns a truthy value; survives reloads. */
-async function until(fn, arg, what) {
-  const deadline = Date.now() + WITHIN;
+async function until(fn, arg, what, within = WITHIN) {
+  const deadline = Date.now() + within;
   let last;
   while (Date.now() < deadline) {
     try {
@@ -60,7 +61,7 @@ async function until(fn, arg, what) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`not within ${WITHIN / 1000} s: ${what}\nserver output:\n${output}`);
+  throw new Error(`not within ${within / 1000} s: ${what}\nserver output:\n${output}`);
 }
 
 const connected = () => until(() => window.__oogst && window.__oogst.readyState === 1, null, 'live-reload connection');
@@ -145,5 +146,43 @@ test('live reload: a broken front matter shows the error overlay with file and l
     (fixed) => !document.getElementById('oogst-error-overlay') && document.querySelector('main').innerText.includes(fixed),
     fixed,
     `the overlay goes away and the page shows "${fixed}"`,
+  );
+});
+
+/** Opens event streams to the server until it refuses one; resolves with the open ones. */
+async function takeEveryStream() {
+  const { port } = new URL(base);
+  const streams = [];
+  for (let i = 0; i < 5_000; i++) {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    const first = await new Promise((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('data', (chunk) => resolve(chunk.toString()));
+      socket.write('GET /__oogst/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    });
+    if (first.startsWith('HTTP/1.1 503')) {
+      socket.destroy();
+      return streams;
+    }
+    streams.push(socket);
+  }
+  throw new Error('the server never refused an event stream');
+}
+
+test('live reload: a page refused its event stream (too many open pages) asks again, and reloads on an edit once there is room', async () => {
+  const streams = await takeEveryStream();
+  assert.ok(streams.length > 0, 'the server took some event streams before it refused one');
+  await page.goto(base + PAGE, { waitUntil: 'load' });
+  await until(() => window.__oogst && window.__oogst.readyState === 2, null, 'the page is refused its event stream');
+  for (const stream of streams) stream.destroy();
+  // The server notices streams gone at their next keep-alive line (every 10 s).
+  await until(() => window.__oogst && window.__oogst.readyState === 1, null, 'the page opens its event stream again', 40_000);
+  await page.evaluate(() => (window.__beforeEdit = true));
+  const text = `Tekst na een geweigerde verbinding ${Date.now()}.`;
+  await saveAtomically(path.join(tmp.dir, FILE), withBody(text));
+  await until(
+    (text) => !window.__beforeEdit && document.querySelector('main').innerText.includes(text),
+    text,
+    `the page reloads and shows "${text}"`,
   );
 });
