@@ -156,7 +156,7 @@ impl<'a> Counter<'a> {
     }
 
     fn count(&self, path: &str) {
-        if path.ends_with(".html") {
+        if is_page(path) {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
         self.files.fetch_add(1, Ordering::Relaxed);
@@ -274,7 +274,7 @@ impl Site {
 }
 
 /// Whether the file at `path` is an HTML page.
-fn is_page(path: &str) -> bool {
+pub fn is_page(path: &str) -> bool {
     path.ends_with(".html")
 }
 

@@ -67,7 +67,7 @@ impl Live {
     pub fn patch_all(&self, files: crate::output::Later) {
         let pages: Vec<String> = files
             .iter()
-            .filter(|(file, content)| content.is_some() && file.ends_with(".html"))
+            .filter(|(file, content)| content.is_some() && crate::output::is_page(file))
             .map(|(file, _)| crate::routes::file_url(file))
             .collect();
         {
