@@ -274,9 +274,9 @@ impl Renderer {
     /// Puts the files beside the pages into `output`, each as soon as it is made: the feed,
     /// sitemap, `robots.txt`, open data, the parts of an edition in parts and the search
     /// index; with `published` (the preview's), each is kept there too, and only those.
-    /// One after the other, beside the pages: made side by side, they held more at once
-    /// than the 100,000-item build may. The search index's many small files come last, so
-    /// that every core has work to the end.
+    /// One after the other, beside the pages: made side by side they saved little time and
+    /// held more at once. The search index's many small files come last, so that every core
+    /// has work to the end.
     fn publish(
         &self,
         search: Option<&mut SearchMemo>,
