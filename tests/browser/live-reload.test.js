@@ -69,6 +69,16 @@ const connected = () => until(() => window.__oogst && window.__oogst.readyState 
 let original;
 const withBody = (body) => original.replace(/\n---\n[\s\S]*$/, `\n---\n\n${body}\n`);
 
+/** Save the page's file with `text` as its body; wait for the page marked before to reload with it. */
+async function saveAndSeeReloaded(text) {
+  await saveAtomically(path.join(tmp.dir, FILE), withBody(text));
+  await until(
+    (text) => !window.__beforeEdit && document.querySelector('main').innerText.includes(text),
+    text,
+    `the page reloads and shows "${text}"`,
+  );
+}
+
 before(async () => {
   tmp = await tempDir('live');
   await copySiteSources(REPO, tmp.dir);
@@ -102,12 +112,7 @@ test('live reload: an edit after a pause longer than every server timeout reload
   assert.ok(await page.evaluate(() => window.__oogst.readyState === 1), 'the event stream stays open while the writer reads');
 
   const text = `Nieuwe tekst uit de browsertest ${Date.now()}.`;
-  await saveAtomically(path.join(tmp.dir, FILE), withBody(text));
-  await until(
-    (text) => !window.__beforeEdit && document.querySelector('main').innerText.includes(text),
-    text,
-    `the page reloads and shows "${text}"`,
-  );
+  await saveAndSeeReloaded(text);
   for (let i = 0; i < 50 && !/changed: rebuilt/.test(output); i++) await new Promise((r) => setTimeout(r, 100));
   assert.match(output, /changed: rebuilt/, 'oogst serve reports the rebuild');
 });
@@ -179,10 +184,5 @@ test('live reload: a page refused its event stream (too many open pages) asks ag
   await until(() => window.__oogst && window.__oogst.readyState === 1, null, 'the page opens its event stream again', 40_000);
   await page.evaluate(() => (window.__beforeEdit = true));
   const text = `Tekst na een geweigerde verbinding ${Date.now()}.`;
-  await saveAtomically(path.join(tmp.dir, FILE), withBody(text));
-  await until(
-    (text) => !window.__beforeEdit && document.querySelector('main').innerText.includes(text),
-    text,
-    `the page reloads and shows "${text}"`,
-  );
+  await saveAndSeeReloaded(text);
 });
