@@ -55,6 +55,64 @@ fn serves_the_site_with_the_reload_script_and_the_local_base_url() {
     }
 }
 
+/// The version a page was served at, from its reload script.
+fn served_version(html: &str) -> &str {
+    let at = html
+        .find("data-version=\"")
+        .expect("the reload script tells the version")
+        + 14;
+    let end = html[at..].find('"').expect("a closing quote");
+    &html[at..at + end]
+}
+
+#[test]
+fn a_page_whose_stream_opens_after_an_edit_it_missed_is_told_to_reload() {
+    let site = Site::small();
+    let server = Server::start(site.root(), &[]);
+    let page = "/conclusies/tweede/";
+    let before = server.get(page).text();
+    let version = served_version(&before).to_string();
+    let asks = |version: &str| format!("?version={version}&page=%2Fconclusies%2Ftweede%2F");
+
+    // Served now: its stream tells nothing.
+    let current = server.events_for(&asks(&version));
+    let quiet = current.collect_for(Duration::from_secs(1));
+    assert!(
+        quiet.iter().all(|e| !e.contains("event: reload")),
+        "{quiet:?}"
+    );
+    drop(current);
+
+    // The page's stream is closed while its file is saved (a laptop asleep, a dropped
+    // connection); the page still shows the old text.
+    let watching = server.events();
+    atomic_save(
+        &site,
+        TWEEDE,
+        "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nLater.\n",
+    );
+    assert!(watching.next_matching("event: reload", WAIT).is_some());
+    assert!(server.get(page).text().contains("Later."));
+
+    // Its stream opens again, telling the version it shows: reload at once.
+    let reopened = server.events_for(&asks(&version));
+    assert!(
+        reopened
+            .next_matching("event: reload", Duration::from_secs(2))
+            .is_some(),
+        "a page served before the edit reloads when its stream opens again"
+    );
+    // Served again, it is current.
+    let after = server.get(page).text();
+    assert_ne!(served_version(&after), version);
+    let current = server.events_for(&asks(served_version(&after)));
+    let quiet = current.collect_for(Duration::from_secs(1));
+    assert!(
+        quiet.iter().all(|e| !e.contains("event: reload")),
+        "{quiet:?}"
+    );
+}
+
 #[test]
 fn an_atomic_save_reloads_open_pages_with_the_new_text() {
     let site = Site::small();

@@ -177,8 +177,8 @@ fn converse(stream: TcpStream, live: &Live) -> io::Result<()> {
 /// How a connection's requests end.
 enum Ending {
     Closed,
-    /// The client asked for the event stream; the event is sent first.
-    Events(Option<Event>),
+    /// The client asked for the event stream; these events are sent first.
+    Events(Vec<Event>),
 }
 
 /// Answers requests until the connection ends or asks for the event stream. Reads and

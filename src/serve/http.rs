@@ -2,12 +2,11 @@
 //! redirects for folder URLs, the event stream, the reload script in every page. How
 //! requests arrive and answers leave is [`super::connection`]'s.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use percent_encoding::percent_decode_str;
 
-use super::reload::{self, Broadcaster, EVENTS_PATH, Event};
+use super::reload::{self, Broadcaster, EVENTS_PATH, Event, Versions};
 use crate::diagnostics::Diagnostics;
 use crate::output::{Emitted, Site};
 
@@ -19,7 +18,7 @@ pub const MAX_URL: usize = 4096;
 pub struct Live {
     site: RwLock<Arc<Site>>,
     errors: RwLock<Option<Diagnostics>>,
-    version: AtomicU64,
+    versions: Versions,
     pub events: Broadcaster,
 }
 
@@ -46,7 +45,7 @@ impl Live {
             site.page_count()
         };
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = None;
-        let version = self.version.fetch_add(1, Ordering::SeqCst) + 1;
+        let version = self.versions.whole();
         let event = if css_only {
             Event::Css { version }
         } else {
@@ -65,7 +64,7 @@ impl Live {
     /// Replaces files of the site served by those finished after the rest, all at once, and
     /// tells the pages among them that they changed.
     pub fn patch_all(&self, files: crate::output::Later) {
-        let pages: Vec<String> = files
+        let paths: Vec<String> = files
             .iter()
             .filter(|(file, content)| content.is_some() && crate::output::is_page(file))
             .map(|(file, _)| crate::routes::file_url(file))
@@ -75,8 +74,9 @@ impl Live {
             Arc::make_mut(&mut served).apply(files);
         }
         // One event for them all: an open stream holds only a few events at a time.
-        if !pages.is_empty() {
-            self.events.send(&Event::Updated(pages));
+        if !paths.is_empty() {
+            self.versions.pages(&paths);
+            self.events.send(&Event::Updated(paths));
         }
     }
 
@@ -211,8 +211,9 @@ impl Response {
 /// What a request gets.
 pub enum Answer {
     Page(Response),
-    /// The connection becomes an event stream; the event is sent at once.
-    Events(Option<Event>),
+    /// The connection becomes an event stream; these events are sent at once (the version
+    /// of the site served, and its errors if any).
+    Events(Vec<Event>),
 }
 
 /// Answers one request.
@@ -225,16 +226,19 @@ pub fn answer(request: &Request, live: &Live) -> Answer {
         let refused = Response::text(405, "only GET and HEAD").with_header("Allow", "GET, HEAD");
         return Answer::Page(refused);
     }
-    if url.split('?').next() == Some(EVENTS_PATH) {
-        return Answer::Events(live.errors().map(|e| Event::errors(&e)));
+    let events_query = url.strip_prefix(EVENTS_PATH);
+    if let Some(query) = events_query.filter(|q| q.is_empty() || q.starts_with('?')) {
+        return Answer::Events(first_events(query, live));
     }
+    // The version before the site: the page is at least as new as the version it is told.
+    let version = live.versions.current();
     let site = live.site();
     let response = match route(url, &site) {
-        Route::File(file) => file_response(&site, &file, 200),
+        Route::File(file) => file_response(&site, &file, 200, version),
         Route::Redirect(to) => Response::new(301, Vec::new()).with_header("Location", &to),
-        Route::NotFound if site.is_empty() => errors_page(live.errors()),
+        Route::NotFound if site.is_empty() => errors_page(live.errors(), version),
         Route::NotFound => match not_found_page(url, &site) {
-            Some(page) => file_response(&site, &page, 404),
+            Some(page) => file_response(&site, &page, 404, version),
             None => Response::text(404, "not found"),
         },
         Route::BadRequest => Response::text(400, "bad request"),
@@ -242,7 +246,29 @@ pub fn answer(request: &Request, live: &Live) -> Answer {
     Answer::Page(response.with_header("Cache-Control", "no-store"))
 }
 
-fn file_response(site: &Site, file: &str, status: u16) -> Response {
+/// What an event stream asked for with `query` (`?version=N&page=/path/`, as the reload
+/// script asks) gets at once: a reload when its page missed a change, the errors if any.
+fn first_events(query: &str, live: &Live) -> Vec<Event> {
+    let asked = |name: &str| {
+        let query = query.strip_prefix('?')?;
+        let (_, value) = query
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .find(|(key, _)| *key == name)?;
+        Some(percent_decode_str(value).decode_utf8_lossy().into_owned())
+    };
+    let served = asked("version").and_then(|v| v.parse::<u64>().ok());
+    let page = asked("page").unwrap_or_default();
+    let missed = served.is_some_and(|served| live.versions.missed(served, &page));
+    let reload = missed.then(|| Event::Reload {
+        version: live.versions.current(),
+    });
+    let errors = live.errors().map(|e| Event::errors(&e));
+    [reload, errors].into_iter().flatten().collect()
+}
+
+/// A file of the site; a page with the reload script, which knows the `version` it shows.
+fn file_response(site: &Site, file: &str, status: u16, version: u64) -> Response {
     let Some(content) = site.get(file) else {
         return Response::text(404, "not found");
     };
@@ -253,7 +279,7 @@ fn file_response(site: &Site, file: &str, status: u16) -> Response {
     let mime = mime_guess::from_path(file).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
     let body = if is_html {
-        reload::inject(&bytes)
+        reload::inject(&bytes, version)
     } else {
         bytes.into_owned()
     };
@@ -268,7 +294,7 @@ fn file_response(site: &Site, file: &str, status: u16) -> Response {
 }
 
 /// Shown while there has not yet been a good build.
-fn errors_page(errors: Option<Diagnostics>) -> Response {
+fn errors_page(errors: Option<Diagnostics>, version: u64) -> Response {
     let mut list = Vec::new();
     if let Some(errors) = errors {
         let _ = tera::escape_html(&errors.to_string(), &mut list);
@@ -278,7 +304,7 @@ fn errors_page(errors: Option<Diagnostics>) -> Response {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>oogst: errors</title></head><body>\
          <h1>The site has errors</h1><p>Fix them and this page reloads.</p><pre>{list}</pre></body></html>"
     );
-    Response::new(503, reload::inject(html.as_bytes()))
+    Response::new(503, reload::inject(html.as_bytes(), version))
         .with_header("Content-Type", "text/html; charset=utf-8")
 }
 /// The 404 page nearest to a URL that leads nowhere: that of its folder or of the folder

@@ -25,11 +25,17 @@
     }
     document.body.append(overlay);
   };
+  // The version of the site this page shows, told to the server with the page's path: a
+  // stream that opens after a change to this page (one dropped and opened again, a server
+  // started again, an edit saved while the page loaded) is told at once to reload.
+  const version = document.currentScript?.dataset.version;
+  const stream = "/__oogst/events" + (version === undefined ? "" :
+    `?version=${version}&page=${encodeURIComponent(location.pathname)}`);
   // The browser opens a dropped stream again by itself, but not one the server refused (503,
   // when too many pages are open): that one is asked for again here, at most every 5 s.
   let wait = 500;
   const open = () => {
-    const events = new EventSource("/__oogst/events");
+    const events = new EventSource(stream);
     window.__oogst = events;
     events.addEventListener("open", () => { wait = 500; });
     events.addEventListener("error", () => {

@@ -19,10 +19,10 @@ const READING = 12_000;
 let tmp, serve, base, browser, page;
 let output = '';
 
-/** Start `oogst serve --port 0` and resolve with the URL it prints. */
-function startServe(root) {
+/** Start `oogst serve` on `port` (0: a free one) and resolve with the URL it prints. */
+function startServe(root, port = 0) {
   return new Promise((resolve, reject) => {
-    const child = spawn(OOGST, ['serve', '--port', '0', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(OOGST, ['serve', '--port', String(port), '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => reject(new Error(`oogst serve printed no address in 30 s:\n${output}`)), 30_000);
     const onData = (chunk) => {
       output += chunk;
@@ -90,15 +90,19 @@ before(async () => {
   page = await openPage(browser, { width: 1280 });
 });
 
+/** Stop the server the way a writer does (Ctrl-C), and wait until it has exited. */
+async function stopServe() {
+  if (!serve || serve.exitCode !== null) return;
+  const exited = new Promise((r) => serve.once('exit', r));
+  serve.kill('SIGINT');
+  const timer = setTimeout(() => serve.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 after(async () => {
   await browser?.close();
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise((r) => serve.once('exit', r));
-    serve.kill('SIGINT');
-    const timer = setTimeout(() => serve.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await stopServe();
   await tmp?.cleanup();
 });
 
@@ -185,4 +189,22 @@ test('live reload: a page refused its event stream (too many open pages) asks ag
   await page.evaluate(() => (window.__beforeEdit = true));
   const text = `Tekst na een geweigerde verbinding ${Date.now()}.`;
   await saveAndSeeReloaded(text);
+});
+
+test('live reload: a page left open while the server was stopped, its file saved and the server started again shows the new text', async () => {
+  await page.goto(base + PAGE, { waitUntil: 'load' });
+  await connected();
+  await page.evaluate(() => (window.__beforeEdit = true));
+  await stopServe();
+  const text = `Tekst van terwijl de server stil lag ${Date.now()}.`;
+  await saveAtomically(path.join(tmp.dir, FILE), withBody(text));
+  // The same address, as a writer starts it again; the page's stream opens again by itself.
+  output = '';
+  serve = (await startServe(tmp.dir, Number(new URL(base).port))).child;
+  await until(
+    (text) => !window.__beforeEdit && document.querySelector('main').innerText.includes(text),
+    text,
+    `the page reloads and shows "${text}"`,
+    30_000,
+  );
 });

@@ -148,10 +148,17 @@ impl Server {
 
     /// Opens an event stream.
     pub fn events(&self) -> Events {
+        self.events_for("")
+    }
+
+    /// Opens an event stream the way a page's reload script does, telling its `query`
+    /// (`?version=...&page=...`).
+    pub fn events_for(&self, query: &str) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream
-            .write_all(b"GET /__oogst/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
-            .expect("send");
+        let request = format!(
+            "GET /__oogst/events{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).expect("send");
         let (tx, rx) = channel();
         let reader = stream.try_clone().expect("clone");
         std::thread::spawn(move || {
