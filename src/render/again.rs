@@ -168,15 +168,16 @@ impl Renderer {
         theme: &Theme,
         memo: &mut RenderMemo,
     ) -> (Later, Diagnostics) {
-        let views = Views::new(harvest, theme.strings_in(harvest.config.language));
+        let mut views = Views::new(harvest, theme.strings_in(harvest.config.language));
         self.use_globals(&views, Some(0));
         let mut before = std::mem::take(&mut memo.published);
         let output = Counter::new(&Discard);
-        let diagnostics = self.publish(
+        let ((), diagnostics) = self.publish(
             Some(&mut memo.search),
             Some(&mut memo.published),
-            &views,
+            &mut views,
             &output,
+            |_| (),
         );
         let mut changed: Later = Vec::new();
         for (path, bytes) in &memo.published {

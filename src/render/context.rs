@@ -410,7 +410,7 @@ impl<'h> Views<'h> {
 
     pub fn item_ref(&self, id: ItemId) -> ItemRef {
         super::affected::shown(id);
-        let made = self.refs[id].get_or_init(|| {
+        let make = || {
             let item = &self.harvest.items[id];
             let relations = &self.harvest.relations[id];
             Shared::of(&ItemRefFields {
@@ -426,8 +426,17 @@ impl<'h> Views<'h> {
                 image: ImageView::of(item, &self.harvest.routes.urls),
                 lang: super::languages::text_language(self.harvest, item),
             })
-        });
-        made.clone()
+        };
+        match self.refs.get(id) {
+            Some(made) => made.get_or_init(make).clone(),
+            None => make(),
+        }
+    }
+
+    /// Gives back the [`ItemRef`]s made so far, once the pages that show them are made;
+    /// one asked for after this is made each time.
+    pub fn forget_refs(&mut self) {
+        self.refs = Vec::new();
     }
 
     pub(super) fn refs(&self, ids: &[ItemId]) -> Vec<ItemRef> {

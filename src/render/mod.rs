@@ -171,7 +171,7 @@ impl Renderer {
         if harvest.config.original.is_none() {
             *self.rendered.get_mut() = 0;
         }
-        let views = Views::new(harvest, theme.strings_in(harvest.config.language));
+        let mut views = Views::new(harvest, theme.strings_in(harvest.config.language));
         let global_hash = self.use_globals(&views, memo.is_some().then_some(0));
 
         let jobs = self.jobs(&views);
@@ -186,20 +186,18 @@ impl Renderer {
         };
         // The files beside the pages are made meanwhile, on whatever core the pages leave.
         let this = &*self;
-        let (results, mut diagnostics) = rayon::join(
-            || {
+        let (results, mut diagnostics) =
+            this.publish(search, published, &mut views, output, |views| {
                 jobs.par_iter()
                     .with_max_len(crate::PARALLEL_PIECE)
                     .map(|job| {
                         let _big = job
                             .is_big(harvest)
                             .then(|| one_big_page.lock().unwrap_or_else(|e| e.into_inner()));
-                        this.render_job(job, &views, global_hash, known.as_ref(), output)
+                        this.render_job(job, views, global_hash, known.as_ref(), output)
                     })
                     .collect::<Vec<_>>()
-            },
-            || this.publish(search, published, &views, output),
-        );
+            });
         drop(known);
         let mut failures: Vec<(Diagnostic, Vec<String>)> = Vec::new();
         if let Some(memo) = memo.as_mut() {
@@ -271,40 +269,59 @@ impl Renderer {
 }
 
 impl Renderer {
-    /// Puts the files beside the pages into `output`, each as soon as it is made: the feed,
-    /// sitemap, `robots.txt`, open data, the parts of an edition in parts and the search
-    /// index; with `published` (the preview's), each is kept there too, and only those.
-    /// One after the other, beside the pages: made side by side they saved little time and
-    /// held more at once. The search index's many small files come last, so that every core
-    /// has work to the end.
-    fn publish(
+    /// Makes `pages` (given the views) and the files beside them, putting each file into
+    /// `output` as soon as it is made: the feed, sitemap, `robots.txt`, open data and the
+    /// parts of an edition in parts, one after the other on whatever core the pages leave
+    /// (made side by side they saved little time and held more at once); then the search
+    /// index, on every core. With `published` (the preview's), each file is kept there too,
+    /// and only those.
+    fn publish<R: Send>(
         &self,
         search: Option<&mut SearchMemo>,
         published: Option<&mut BTreeMap<String, Arc<Vec<u8>>>>,
-        views: &Views<'_>,
+        views: &mut Views<'_>,
         output: &Counter<'_>,
-    ) -> Diagnostics {
+        pages: impl FnOnce(&Views<'_>) -> R + Send,
+    ) -> (R, Diagnostics) {
         let kept = published.map(|published| {
             published.clear();
             Mutex::new(published)
         });
         let kept = kept.as_ref();
-        let search = || {
-            let diagnostics = Mutex::new(Diagnostics::new());
-            let emit = |path: String, bytes: Arc<Vec<u8>>| {
-                if let Err(e) = put_kept(kept, output, path, bytes) {
-                    let mut diagnostics = diagnostics.lock().unwrap_or_else(|e| e.into_inner());
-                    diagnostics.push(print_parts::unwritable(e));
-                }
-            };
-            search::files(views.harvest, views.strings, search, &emit);
-            diagnostics.into_inner().unwrap_or_else(|e| e.into_inner())
-        };
-        let mut diagnostics = publish_whole(self, kept, views, output);
-        diagnostics.extend(self.render_print_parts(views, output, kept));
-        diagnostics.extend(search());
-        diagnostics
+        let shared = &*views;
+        let (made, mut diagnostics) = rayon::join(
+            || pages(shared),
+            || {
+                let mut diagnostics = publish_whole(self, kept, shared, output);
+                diagnostics.extend(self.render_print_parts(shared, output, kept));
+                diagnostics
+            },
+        );
+        // The search index is made once the pages and the print edition are: what they
+        // shared of every item is given back first (at 100,000 items, a third of the peak).
+        views.forget_refs();
+        let search = search_index(search, kept, views, output);
+        diagnostics.extend(search);
+        (made, diagnostics)
     }
+}
+
+/// Makes the search index's files, putting each into `output` (and `kept`).
+fn search_index(
+    search: Option<&mut SearchMemo>,
+    kept: Option<&KeptFiles<'_>>,
+    views: &Views<'_>,
+    output: &Counter<'_>,
+) -> Diagnostics {
+    let diagnostics = Mutex::new(Diagnostics::new());
+    let emit = |path: String, bytes: Arc<Vec<u8>>| {
+        if let Err(e) = put_kept(kept, output, path, bytes) {
+            let mut diagnostics = diagnostics.lock().unwrap_or_else(|e| e.into_inner());
+            diagnostics.push(print_parts::unwritable(e));
+        }
+    };
+    search::files(views.harvest, views.strings, search, &emit);
+    diagnostics.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Puts a file made beside the pages into `output`, and into `kept` when given.
