@@ -211,8 +211,8 @@ impl Response {
 /// What a request gets.
 pub enum Answer {
     Page(Response),
-    /// The connection becomes an event stream; these events are sent at once (the version
-    /// of the site served, and its errors if any).
+    /// The connection becomes an event stream; these events are sent at once (a reload for
+    /// a page that missed a change, the errors if any).
     Events(Vec<Event>),
 }
 
