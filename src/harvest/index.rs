@@ -27,7 +27,7 @@ pub(super) struct Index {
 }
 
 impl Index {
-    pub(super) fn new(items: &[Item], left_out: &[&Document], failed: &[&str]) -> Index {
+    pub(super) fn new(items: &[Arc<Item>], left_out: &[&Document], failed: &[&str]) -> Index {
         let mut index = Index {
             by_rel: HashMap::default(),
             by_slug: HashMap::default(),

@@ -154,7 +154,10 @@ pub fn link(input: LinkInput<'_>, mut memo: Option<&mut BodyMemo>) -> (Harvest, 
     let (documents, left_out): (Vec<&Document>, Vec<&Document>) = documents
         .into_iter()
         .partition(|d| drafts || !d.front.draft);
-    let mut items: Vec<Item> = documents.par_iter().map(|d| new_item(d, &routes)).collect();
+    // Shared from the start: made into `Arc`s at the end, every item would be held twice.
+    let mut items: Vec<Arc<Item>> = (documents.par_iter())
+        .map(|d| Arc::new(new_item(d, &routes)))
+        .collect();
     unique::check_unique(&documents, &items, &routes, &mut diagnostics);
     let assets = place_assets(content_assets, &routes);
     let index = Index::new(&items, &left_out, &failed);
@@ -199,12 +202,12 @@ pub fn link(input: LinkInput<'_>, mut memo: Option<&mut BodyMemo>) -> (Harvest, 
     }
     targets.fingerprint = fingerprint;
     for (item, body) in items.iter_mut().zip(bodies) {
-        take_body(item, body);
+        take_body(Arc::make_mut(item), body);
     }
     diagnostics.extend(body_problems(&items, 0..items.len(), &targets.index));
     let mut pictures = Diagnostics::new();
     for (item, doc) in items.iter_mut().zip(&documents) {
-        front_image(item, doc, &targets, &routes, &mut pictures);
+        front_image(Arc::make_mut(item), doc, &targets, &routes, &mut pictures);
     }
     let warnings = pictures.warnings();
     diagnostics.extend(pictures);
@@ -350,7 +353,7 @@ type Related = (Chunked<Relations>, Chunked<Relations>);
 fn assemble(
     config: SiteConfig,
     routes: Routes,
-    items: Vec<Item>,
+    items: Vec<Arc<Item>>,
     (relations, written): Related,
     assets: Vec<OutputAsset>,
     links: LinkTargets,
@@ -371,17 +374,17 @@ fn assemble(
             Kind::Page => pages.push(id),
         }
     }
-    let order: Vec<_> = items.iter().map(relations::reading_order).collect();
+    let order: Vec<_> = items
+        .iter()
+        .map(|item| relations::reading_order(item))
+        .collect();
     for list in sections.values_mut().chain([&mut pages]) {
         list.sort_by(|&a, &b| order[a].cmp(&order[b]));
     }
-    // Not collected in place: that would keep the room of every `Item` for a pointer each.
-    let mut shared = Vec::with_capacity(items.len());
-    shared.extend(items.into_iter().map(Arc::new));
     Harvest {
         config,
         routes,
-        items: shared,
+        items,
         relations,
         written,
         home,

@@ -1,6 +1,8 @@
 //! Relations between items: those written in front matter resolved, those that point
 //! back derived, every list in reading order.
 
+use std::sync::Arc;
+
 use super::error::LinkError;
 use super::index::{Index, Missing};
 use super::{Item, ItemId};
@@ -96,7 +98,7 @@ fn singular(section: Section) -> &'static str {
 /// Each item's relations: those its front matter names (`written`, by [`ItemId`]) and
 /// those that point back (a theme's conclusions and recommendations, a conclusion's
 /// recommendations), every list in reading order.
-pub(super) fn derive_backlinks(items: &[Item], written: &[Relations]) -> Vec<Relations> {
+pub(super) fn derive_backlinks(items: &[Arc<Item>], written: &[Relations]) -> Vec<Relations> {
     let mut relations = written.to_vec();
     for (id, (item, names)) in items.iter().zip(written).enumerate() {
         let Kind::Item(section) = item.kind else {
@@ -109,7 +111,7 @@ pub(super) fn derive_backlinks(items: &[Item], written: &[Relations]) -> Vec<Rel
             }
         }
     }
-    let order: Vec<_> = items.iter().map(reading_order).collect();
+    let order: Vec<_> = items.iter().map(|item| reading_order(item)).collect();
     for r in &mut relations {
         for list in [&mut r.themes, &mut r.conclusions, &mut r.recommendations] {
             list.sort_by(|&a, &b| order[a].cmp(&order[b]));

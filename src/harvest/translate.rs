@@ -4,6 +4,8 @@
 //! language. Pages live under the language's own routes (`/en/…`), and `@/` links in a
 //! translation lead to pages of the same language.
 
+use std::sync::Arc;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
@@ -94,12 +96,12 @@ pub fn translate(
         sources,
     } = input;
     let language = config.language;
-    let mut items: Vec<Item> = original
+    let mut items: Vec<Arc<Item>> = original
         .items
         .iter()
         .map(|item| &**item)
         .zip(&translations)
-        .map(|(item, translation)| translated_item(item, *translation, language, &routes))
+        .map(|(item, translation)| Arc::new(translated_item(item, *translation, language, &routes)))
         .collect();
     let documents: Vec<&Document> = sources
         .iter()
@@ -143,7 +145,7 @@ pub fn translate(
     }
     targets.fingerprint = fingerprint;
     for (&id, body) in translated.iter().zip(bodies) {
-        take_body(&mut items[id], body);
+        take_body(Arc::make_mut(&mut items[id]), body);
     }
     found.extend(body_problems(&items, translated, &targets.index));
     for problem in found.iter().filter(|d| files.contains(d.file.as_path())) {

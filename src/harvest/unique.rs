@@ -1,6 +1,8 @@
 //! Uniqueness: two files may not make one URL nor take a page oogst makes, and two items
 //! of a section may not share a number.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::Item;
@@ -14,7 +16,7 @@ use crate::routes::{Routes, Shape};
 /// items of a section share a number.
 pub(super) fn check_unique(
     documents: &[&Document],
-    items: &[Item],
+    items: &[Arc<Item>],
     routes: &Routes,
     diagnostics: &mut Diagnostics,
 ) {
