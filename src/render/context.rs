@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use crate::config::Language;
 use crate::content::Kind;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
+use super::kept::Kept;
 use crate::content::Section;
 use crate::content::markdown::{Heading, Rendered};
 use crate::harvest::{Harvest, Item, ItemId};
@@ -241,21 +241,17 @@ pub struct Citation {
     pub url: String,
 }
 
-/// How many items' [`ItemRef`]s a [`Views`] keeps (about 1.2 KB each): every item's up to
-/// this many items, whose pages show each ref several times; beyond, the model alone is
-/// held for every item and a ref is made each time it is shown (100,000 items: 2% more
-/// processor time, 100 MB less memory).
+/// How many items' [`ItemRef`]s (about 1.2 KB each) a [`Views`] keeps; beyond, a ref is
+/// made each time it is shown (100,000 items: 2-4% more processor time, about 15 MiB
+/// lower peak).
 const KEPT_REFS: usize = 20_000;
 
 /// Builds views of one harvest.
 pub struct Views<'h> {
     pub harvest: &'h Harvest,
     pub strings: &'h serde_json::Map<String, serde_json::Value>,
-    /// Each item's [`ItemRef`], made when first asked for and kept, for the first
-    /// [`KEPT_REFS`] items asked for.
-    refs: Vec<OnceLock<ItemRef>>,
-    /// How many refs were made to be kept.
-    kept: AtomicUsize,
+    /// Each item's [`ItemRef`], made when first asked for; kept for [`KEPT_REFS`] items.
+    refs: Kept<ItemRef>,
     /// Each item's place in its section's reading order (for its previous and next).
     places: Vec<Option<usize>>,
 }
@@ -268,8 +264,7 @@ impl<'h> Views<'h> {
         Views {
             harvest,
             strings,
-            refs: (0..harvest.items.len()).map(|_| OnceLock::new()).collect(),
-            kept: AtomicUsize::new(0),
+            refs: Kept::new(harvest.items.len(), KEPT_REFS),
             places: {
                 let mut places = vec![None; harvest.items.len()];
                 for section in Section::ALL {
@@ -438,22 +433,13 @@ impl<'h> Views<'h> {
                 lang: super::languages::text_language(self.harvest, item),
             })
         };
-        match self.refs.get(id) {
-            Some(made) => match made.get() {
-                Some(made) => made.clone(),
-                None if self.kept.fetch_add(1, Ordering::Relaxed) < KEPT_REFS => {
-                    made.get_or_init(make).clone()
-                }
-                None => make(),
-            },
-            None => make(),
-        }
+        self.refs.get(id, make)
     }
 
     /// Gives back the [`ItemRef`]s made so far, once the pages that show them are made;
     /// one asked for after this is made each time.
     pub fn forget_refs(&mut self) {
-        self.refs = Vec::new();
+        self.refs.forget();
     }
 
     pub(super) fn refs(&self, ids: &[ItemId]) -> Vec<ItemRef> {

@@ -12,6 +12,7 @@ pub mod search;
 mod affected;
 mod again;
 mod jobs;
+mod kept;
 mod languages;
 mod memo;
 mod runner;
