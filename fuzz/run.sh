@@ -49,15 +49,18 @@ fall_back() {
     exit
 }
 
-# The tools: a nightly toolchain and cargo-fuzz. Without them, replay instead.
+# The tools: a nightly toolchain and cargo-fuzz. Without them, replay instead; a download
+# that stalls counts as none (the limits are many times the usual minute or two).
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     echo "== installing a nightly toolchain"
-    rustup toolchain install nightly --profile minimal || fall_back "no nightly toolchain to be had here"
+    timeout 900 rustup toolchain install nightly --profile minimal ||
+        fall_back "no nightly toolchain to be had here"
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "== installing cargo-fuzz"
     # Unoptimised: it only starts cargo.
-    cargo install cargo-fuzz --locked --debug || fall_back "cargo-fuzz cannot be installed here"
+    timeout 1200 cargo install cargo-fuzz --locked --debug ||
+        fall_back "cargo-fuzz cannot be installed here"
 fi
 
 # Debug assertions on, so overflows panic. `fuzz run` must be given the same, or it builds
