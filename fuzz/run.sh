@@ -53,13 +53,13 @@ fall_back() {
 # that stalls counts as none (the limits are many times the usual minute or two).
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     echo "== installing a nightly toolchain"
-    timeout 900 rustup toolchain install nightly --profile minimal ||
+    timeout 600 rustup toolchain install nightly --profile minimal ||
         fall_back "no nightly toolchain to be had here"
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "== installing cargo-fuzz"
     # Unoptimised: it only starts cargo.
-    timeout 1200 cargo install cargo-fuzz --locked --debug ||
+    timeout 900 cargo install cargo-fuzz --locked --debug ||
         fall_back "cargo-fuzz cannot be installed here"
 fi
 

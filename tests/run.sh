@@ -85,5 +85,5 @@ if ! wait_for "$fuzz_build" 3600 "$fuzz_log" "the fuzz targets' build"; then
 fi
 tail -n 2 "$fuzz_log"
 step "fuzzing (bounded)"
-limited 900 bash fuzz/run.sh 60
+limited 1800 bash fuzz/run.sh 60
 echo "== [${SECONDS}s] all checks passed"
