@@ -37,16 +37,19 @@ wait_for() {
     wait "$job"
 }
 limited() {
-    local limit=$1 log job
+    local limit=$1 log
     shift
     log="$(mktemp)"
     set -m
     ("$@" 2>&1 | tee "$log") &
-    job=$!
+    step_job=$!
     set +m
-    wait_for "$job" $((SECONDS + limit)) "$log" "'$*'" || { rm -f "$log"; return 1; }
+    wait_for "$step_job" $((SECONDS + limit)) "$log" "'$*'" || { rm -f "$log"; return 1; }
     rm -f "$log"
+    step_job=
 }
+# The step running, in its own process group: stopped with this script (Ctrl-C, CI's end).
+step_job=
 # The debug binary `cargo test` leaves: the soak and the browser suite run it.
 oogst="${CARGO_TARGET_DIR:-$PWD/target}/debug/oogst"
 
@@ -62,7 +65,7 @@ set -m
 nice -n 19 bash fuzz/run.sh --build >"$fuzz_log" 2>&1 &
 fuzz_build=$!
 set +m
-trap 'kill -- -"$fuzz_build" 2>/dev/null || true; rm -f "$fuzz_log"' EXIT
+trap 'kill -- -"$fuzz_build" ${step_job:+-"$step_job"} 2>/dev/null || true; rm -f "$fuzz_log"' EXIT
 
 step "cargo fmt --check"
 limited 300 cargo fmt --all -- --check
