@@ -23,4 +23,5 @@ mod pdf_parts;
 mod print_parts;
 mod publish;
 mod reports;
+mod search;
 mod serve;

@@ -38,13 +38,9 @@ fn git(site: &Site, date: &str, args: &[&str]) {
     assert!(status.success(), "git {args:?}");
 }
 
-fn read(site: &Site, rel: &str) -> String {
-    std::fs::read_to_string(site.path("public").join(rel)).expect("an output file")
-}
-
 /// Each entry's link with its `updated`, and the feed's own `updated`.
 fn feed_dates(site: &Site) -> (String, BTreeMap<String, String>) {
-    let text = read(site, "atom.xml");
+    let text = site.read_public("atom.xml");
     let feed = roxmltree::Document::parse(&text).expect("the feed is XML");
     let text_of = |node: roxmltree::Node<'_, '_>, name: &str| {
         node.children()
@@ -64,7 +60,7 @@ fn feed_dates(site: &Site) -> (String, BTreeMap<String, String>) {
 
 /// Each sitemap URL with its `lastmod`.
 fn sitemap_dates(site: &Site) -> BTreeMap<String, String> {
-    let text = read(site, "sitemap.xml");
+    let text = site.read_public("sitemap.xml");
     let sitemap = roxmltree::Document::parse(&text).expect("the sitemap is XML");
     sitemap
         .descendants()
@@ -83,7 +79,7 @@ fn sitemap_dates(site: &Site) -> BTreeMap<String, String> {
 }
 
 fn open_data_date(site: &Site, slug: &str) -> String {
-    let data: serde_json::Value = serde_json::from_str(&read(site, "harvest.json")).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&site.read_public("harvest.json")).unwrap();
     let items = data["items"].as_array().expect("items");
     let item = items.iter().find(|i| i["slug"] == slug).expect("the item");
     item["date"].as_str().unwrap_or_default().to_string()

@@ -67,6 +67,28 @@ pub struct Site {
     pub dir: TempDir,
 }
 
+/// Two items more for the small harvest, whose Dutch words must meet their other forms at
+/// their stem in search (`ontwikkeling`, `aanbevelingen`), one with a tag and a heading.
+pub const SEARCH_SITE: &[(&str, &str)] = &[
+    (
+        "content/conclusions/03-ontwikkeling.md",
+        "---\ntitle: Ruimte voor ontwikkeling\nnumber: 3\nthemes: [vak]\nsummary: Tijd om te groeien.\n---\n\nDe ontwikkeling van professionals vraagt tijd.\n",
+    ),
+    (
+        "content/recommendations/03-aanbevelingen.md",
+        "---\ntitle: Schrijf de aanbevelingen op\nnumber: 3\nconclusions: [3]\ntags: [verslag]\n---\n\nDeel de aanbevelingen met de organisatie.\n\n## Werkwijze\n\nIn kleine stappen.\n",
+    ),
+];
+
+/// The small harvest with [`SEARCH_SITE`].
+pub fn search_site() -> Site {
+    let site = Site::small();
+    for (rel, text) in SEARCH_SITE {
+        site.write(rel, text);
+    }
+    site
+}
+
 /// A generated harvest of 3 themes, 11 conclusions, 5 recommendations and 2 pages, with
 /// print edition parts of at most 4 items; `settings` are added to its `site.yaml`.
 pub fn site_in_parts(settings: &str) -> Site {
@@ -183,12 +205,15 @@ impl Site {
         self.oogst(&args).assert().success();
     }
 
+    /// The text of the output file at `rel` below `public/`.
+    pub fn read_public(&self, rel: &str) -> String {
+        let path = self.path("public").join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
     /// The output file at `rel` below `public/`, parsed.
     pub fn page(&self, rel: &str) -> Page {
-        let path = self.path("public").join(rel);
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        Page(Html::parse_document(&text))
+        Page(Html::parse_document(&self.read_public(rel)))
     }
 
     /// Every file below `public/` with its bytes.
