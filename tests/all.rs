@@ -4,9 +4,11 @@
 
 mod common;
 
+mod assets;
 mod bad_input;
 mod brand;
 mod build;
+mod commands;
 mod dates;
 mod errors;
 mod external;
