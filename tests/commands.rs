@@ -26,12 +26,7 @@ fn a_new_site_builds_right_away() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("mysite");
     oogst().arg("new").arg(&root).assert().success();
-    oogst()
-        .arg("build")
-        .arg("--root")
-        .arg(&root)
-        .assert()
-        .success();
+    build_ok(&root);
     let html =
         std::fs::read_to_string(root.join("public/recommendations/make-room/index.html")).unwrap();
     assert!(
@@ -55,12 +50,7 @@ fn a_dutch_starter_builds_with_a_dutch_interface_and_deploy_recipes() {
         .arg(&root)
         .assert()
         .success();
-    oogst()
-        .arg("build")
-        .arg("--root")
-        .arg(&root)
-        .assert()
-        .success();
+    build_ok(&root);
     let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
     assert!(home.contains("<html lang=\"nl\""));
     assert!(home.contains(">Conclusies<"), "the interface is Dutch");
@@ -114,4 +104,14 @@ fn usage_errors_exit_with_2() {
         .assert()
         .success()
         .stdout(predicate::str::contains("oogst"));
+}
+
+/// `oogst build --root <root>`, expected to succeed.
+fn build_ok(root: &std::path::Path) {
+    oogst()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .assert()
+        .success();
 }
