@@ -14,6 +14,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use common::images::{decompression_bomb, plain_jpeg, plain_webp, truncated_jpeg};
 use common::{Site, files_below, hidden_entries, run_bounded};
 
 /// Each run of the binary must end within this.
@@ -524,66 +525,6 @@ cases! {
         => FailsWithoutLine(&["static/img/foto.heic: error: static/img/foto.heic is a HEIC image, which oogst does not publish", "save it as JPEG"]);
     plain_jpeg_in_static: [Made("static/img/foto.jpg", plain_jpeg)]
         => Builds(&["img/foto.jpg"]);
-}
-
-/// A 640 × 480 JPEG with nothing but its pixels.
-fn plain_jpeg() -> Vec<u8> {
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new(&mut bytes)
-        .encode_image(&image::DynamicImage::new_rgb8(640, 480))
-        .expect("a JPEG");
-    bytes
-}
-
-/// A 640 × 480 WebP.
-fn plain_webp() -> Vec<u8> {
-    let mut bytes = Vec::new();
-    image::DynamicImage::new_rgb8(640, 480)
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::WebP,
-        )
-        .expect("a WebP");
-    bytes
-}
-
-/// The first third of a real JPEG.
-fn truncated_jpeg() -> Vec<u8> {
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new(&mut bytes)
-        .encode_image(&image::DynamicImage::new_rgb8(640, 480))
-        .expect("a JPEG");
-    bytes.truncate(bytes.len() / 3);
-    bytes
-}
-
-/// A PNG of a few hundred bytes whose header claims 30,000 × 30,000 pixels (2.7 GB).
-fn decompression_bomb() -> Vec<u8> {
-    let mut png = Vec::new();
-    image::DynamicImage::new_rgb8(1, 1)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .expect("a PNG");
-    // IHDR's width and height, then its checksum over type and data.
-    png[16..20].copy_from_slice(&30_000u32.to_be_bytes());
-    png[20..24].copy_from_slice(&30_000u32.to_be_bytes());
-    let crc = crc32(&png[12..29]);
-    png[29..33].copy_from_slice(&crc.to_be_bytes());
-    png
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 fn deep_flow_nesting() -> Vec<u8> {

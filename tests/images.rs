@@ -7,6 +7,7 @@ use crate::common;
 
 use std::io::Cursor;
 
+use common::images::plain_jpeg;
 use common::{SMALL_SITE, Site};
 use image::{DynamicImage, ImageEncoder, ImageReader, Rgb, RgbImage, Rgba, RgbaImage};
 
@@ -435,16 +436,6 @@ fn serve_processes_only_the_images_that_changed() {
         page(&after).contains("width=\"1600\" height=\"1200\""),
         "its new size is shown"
     );
-}
-
-/// A photo in the `static/` folder, written from the root as `/img/…`.
-/// A 600 × 400 JPEG with nothing but its pixels.
-fn plain_jpeg() -> Vec<u8> {
-    let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new(&mut bytes)
-        .encode_image(&DynamicImage::new_rgb8(600, 400))
-        .unwrap();
-    bytes
 }
 
 /// Nothing a page does not show is published, and nothing published carries the metadata

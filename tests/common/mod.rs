@@ -1,5 +1,6 @@
 //! Shared helpers for the integration tests: temporary sites, the real binary, parsed HTML.
 
+pub mod images;
 pub mod pdf;
 pub mod server;
 
