@@ -27,3 +27,4 @@ mod publish;
 mod reports;
 mod search;
 mod serve;
+mod serve_http;
