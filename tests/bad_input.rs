@@ -8,6 +8,7 @@
 //! YAML and config code is marked `#[ignore]` with the reason.
 
 use crate::common;
+use common::{FIRST, SECOND};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,8 +25,6 @@ const LIMIT: Duration = Duration::from_secs(20);
 /// limit catches a run that never ends; how fast a build is, the benchmarks tell.
 const BIG_LIMIT: Duration = Duration::from_secs(180);
 
-const FIRST: &str = "content/conclusions/01-eerste.md";
-const SECOND: &str = "content/conclusions/02-tweede.md";
 const DOE_DAT: &str = "content/recommendations/02-doe-dat.md";
 const OVER: &str = "content/over.md";
 const FIRST_EN: &str = "content/conclusions/01-eerste.en.md";

@@ -3,14 +3,12 @@
 //! sitemap, `harvest.json`, the page and the line to cite it all give the same date.
 
 use crate::common;
+use common::{FIRST, SECOND};
 
 use std::collections::BTreeMap;
 use std::process::Command;
 
 use common::{Site, set_modified, unix_seconds};
-
-const EERSTE: &str = "content/conclusions/01-eerste.md";
-const TWEEDE: &str = "content/conclusions/02-tweede.md";
 
 /// `git <args>` in the site, as of noon (UTC) of `date`.
 fn git(site: &Site, date: &str, args: &[&str]) {
@@ -97,7 +95,7 @@ fn assert_no_1970(site: &Site) {
 fn in_git_an_item_has_the_date_of_its_last_commit_and_date_wins() {
     let site = Site::small();
     site.write(
-        TWEEDE,
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [vak, leren]\ndate: 2024-03-05\n---\n\nTekst van de tweede.\n",
     );
     // The files' own times say otherwise: git decides.
@@ -105,8 +103,8 @@ fn in_git_an_item_has_the_date_of_its_last_commit_and_date_wins() {
     git(&site, "2025-01-15", &["init", "-q"]);
     git(&site, "2025-01-15", &["add", "."]);
     git(&site, "2025-01-15", &["commit", "-q", "-m", "Harvest"]);
-    let eerste = std::fs::read_to_string(site.path(EERSTE)).unwrap();
-    site.write(EERSTE, &eerste.replace("Zo.", "Zo, en anders."));
+    let eerste = std::fs::read_to_string(site.path(FIRST)).unwrap();
+    site.write(FIRST, &eerste.replace("Zo.", "Zo, en anders."));
     git(
         &site,
         "2025-06-20",
@@ -146,7 +144,7 @@ fn in_git_an_item_has_the_date_of_its_last_commit_and_date_wins() {
 fn outside_git_an_item_has_the_date_its_file_was_changed() {
     let site = Site::small();
     site.date_content_files("2023-04-01");
-    set_modified(&site.path(EERSTE), "2023-09-12");
+    set_modified(&site.path(FIRST), "2023-09-12");
     site.build_ok(&[]);
 
     let (updated, entries) = feed_dates(&site);

@@ -2,6 +2,7 @@
 //! site built before stays exactly as it was.
 
 use crate::common;
+use common::FIRST;
 
 use common::Site;
 
@@ -34,8 +35,6 @@ fn fails_keeping_old_output(edits: &[(&str, &str)], expected: &[&str]) -> String
     );
     stderr
 }
-
-const FIRST: &str = "content/conclusions/01-eerste.md";
 
 #[test]
 fn malformed_yaml() {

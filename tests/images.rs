@@ -4,14 +4,13 @@
 //! cache between builds.
 
 use crate::common;
+use common::FIRST;
 
 use std::io::Cursor;
 
 use common::images::plain_jpeg;
 use common::{SMALL_SITE, Site};
 use image::{DynamicImage, ImageEncoder, ImageReader, Rgb, RgbImage, Rgba, RgbaImage};
-
-const FIRST: &str = "content/conclusions/01-eerste.md";
 
 /// An EXIF block as a phone writes it, shortened: orientation 6 (turn 90° clockwise to
 /// view) and a GPS latitude of 52° 5′ N.

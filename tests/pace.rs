@@ -4,6 +4,7 @@
 //! seconds apart saw it.
 
 use crate::common;
+use common::SECOND;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -17,8 +18,6 @@ use oogst::serve::connection::IDLE_TIMEOUT;
 fn pause() {
     std::thread::sleep(IDLE_TIMEOUT * 2 + Duration::from_secs(1));
 }
-
-const TWEEDE: &str = "content/conclusions/02-tweede.md";
 
 #[test]
 fn requests_are_answered_after_a_long_pause_with_nothing_in_between() {
@@ -47,7 +46,7 @@ fn an_edit_after_a_pause_reloads_the_open_page_over_a_new_connection() {
     let events = server.events();
     pause();
     site.write(
-        TWEEDE,
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nNa een lange pauze.\n",
     );
     assert!(
@@ -69,7 +68,7 @@ fn a_failed_rebuild_and_a_pause_leave_the_server_answering() {
     let site = Site::small();
     let server = Server::start(site.root(), &[]);
     let events = server.events();
-    site.write(TWEEDE, "---\ntitle: [kapot\n---\n");
+    site.write(SECOND, "---\ntitle: [kapot\n---\n");
     assert!(
         events
             .next_matching("event: errors", Duration::from_secs(10))
@@ -80,7 +79,7 @@ fn a_failed_rebuild_and_a_pause_leave_the_server_answering() {
     assert_eq!(page.status, 200, "the last good page is still served");
     assert!(page.text().contains("Tekst van de tweede."));
     site.write(
-        TWEEDE,
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nHersteld.\n",
     );
     assert!(

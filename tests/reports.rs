@@ -3,10 +3,10 @@
 //! checked with the real binary. Review a changed report with `cargo insta review`.
 
 use crate::common;
+use common::FIRST;
 
 use common::Site;
 
-const FIRST: &str = "content/conclusions/01-eerste.md";
 const DOE_DAT: &str = "content/recommendations/02-doe-dat.md";
 
 /// The report of `oogst check` on the small site after `edits`; it must fail.

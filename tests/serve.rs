@@ -2,6 +2,7 @@
 //! port, real file edits, the event stream read off the socket.
 
 use crate::common;
+use common::SECOND;
 
 use std::time::Duration;
 
@@ -20,8 +21,6 @@ fn atomic_save(site: &Site, rel: &str, text: &str) {
     std::fs::write(&temp, text).unwrap();
     std::fs::rename(&temp, &target).unwrap();
 }
-
-const TWEEDE: &str = "content/conclusions/02-tweede.md";
 
 #[test]
 fn serves_the_site_with_the_reload_script_and_the_local_base_url() {
@@ -88,7 +87,7 @@ fn a_page_whose_stream_opens_after_an_edit_it_missed_is_told_to_reload() {
     let watching = server.events();
     atomic_save(
         &site,
-        TWEEDE,
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nLater.\n",
     );
     assert!(watching.next_matching("event: reload", WAIT).is_some());
@@ -153,7 +152,7 @@ fn an_atomic_save_reloads_open_pages_with_the_new_text() {
     // edition follows.
     atomic_save(
         &site,
-        TWEEDE,
+        SECOND,
         "---\ntitle: Tweede, anders\nnumber: 2\n---\n\nAnders.\n",
     );
     assert!(events.next_matching("event: reload", WAIT).is_some());
@@ -177,7 +176,7 @@ fn a_broken_edit_shows_errors_keeps_the_old_page_and_the_fix_clears_them() {
     let server = Server::start(site.root(), &[]);
     let events = server.events();
     site.write(
-        TWEEDE,
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [lerne]\n---\n\nKapot.\n",
     );
     let error = events
@@ -201,7 +200,7 @@ fn a_broken_edit_shows_errors_keeps_the_old_page_and_the_fix_clears_them() {
     );
 
     site.write(
-        TWEEDE,
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [leren]\n---\n\nHeel.\n",
     );
     assert!(events.next_matching("event: reload", WAIT).is_some());
@@ -262,7 +261,7 @@ fn a_template_that_never_ends_is_shown_in_the_overlay_and_the_next_save_rebuilds
 #[test]
 fn the_server_starts_even_when_the_first_build_fails() {
     let site = Site::small();
-    site.write(TWEEDE, "---\ntitle: Tweede\nnumber: twee\n---\n");
+    site.write(SECOND, "---\ntitle: Tweede\nnumber: twee\n---\n");
     let server = Server::start(site.root(), &[]);
     let page = server.get("/");
     assert_eq!(page.status, 503);
@@ -272,7 +271,7 @@ fn the_server_starts_even_when_the_first_build_fails() {
         page.text()
     );
     let events = server.events();
-    site.write(TWEEDE, "---\ntitle: Tweede\nnumber: 2\n---\n");
+    site.write(SECOND, "---\ntitle: Tweede\nnumber: 2\n---\n");
     assert!(events.next_matching("event: reload", WAIT).is_some());
     assert_eq!(server.get("/").status, 200);
 }
@@ -410,7 +409,7 @@ fn fifty_open_event_streams_do_not_block_other_requests() {
         assert_eq!(server.get("/").status, 200);
     }
     site.write(
-        TWEEDE,
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nVijftig.\n",
     );
     for stream in &streams {

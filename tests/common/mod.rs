@@ -11,6 +11,10 @@ use assert_cmd::Command;
 use scraper::{Html, Selector};
 use tempfile::TempDir;
 
+/// The small site's first and second conclusions.
+pub const FIRST: &str = "content/conclusions/01-eerste.md";
+pub const SECOND: &str = "content/conclusions/02-tweede.md";
+
 /// A small but complete harvest: two themes, two conclusions, two recommendations.
 pub const SMALL_SITE: &[(&str, &str)] = &[
     (
