@@ -15,10 +15,7 @@ fn files_beside_content_and_static_files_are_copied() {
         "---\ntitle: Eerste conclusie\nnumber: 1\n---\n\nZie [het schema](schema.txt).\n\n## Aanpak\n",
     );
     site.build_ok(&[]);
-    assert_eq!(
-        std::fs::read_to_string(site.path("public/conclusies/schema.txt")).unwrap(),
-        "schema"
-    );
+    assert_eq!(site.read_public("conclusies/schema.txt"), "schema");
     assert!(site.path("public/logo.svg").exists());
     let page = site.page("conclusies/eerste/index.html");
     let stylesheet = &page.attrs("link[rel=stylesheet]", "href")[0];

@@ -112,8 +112,7 @@ fn a_long_matrix_is_split_into_pages_that_hold_every_recommendation_once() {
         ["/relatieoverzicht/pagina/2/"]
     );
 
-    let sitemap =
-        std::fs::read_to_string(site.path("public/sitemap.xml")).unwrap_or_else(|e| panic!("{e}"));
+    let sitemap = site.read_public("sitemap.xml");
     for page in [
         "relatieoverzicht/",
         "relatieoverzicht/pagina/2/",

@@ -256,7 +256,7 @@ fn pdf_false_leaves_it_out_and_the_pages_do_not_link_to_it() {
     site.write("site.yaml", &format!("{yaml}pdf: false\n"));
     site.build_ok(&[]);
     assert!(!site.path("public/proefoogst.pdf").exists());
-    let home = std::fs::read_to_string(site.path("public/index.html")).expect("home");
+    let home = site.read_public("index.html");
     assert!(!home.contains(".pdf"));
 }
 

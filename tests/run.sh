@@ -37,16 +37,17 @@ wait_for() {
     wait "$job"
 }
 limited() {
-    local limit=$1 log
+    local limit=$1 log status=0
     shift
     log="$(mktemp)"
     set -m
     ("$@" 2>&1 | tee "$log") &
     step_job=$!
     set +m
-    wait_for "$step_job" $((SECONDS + limit)) "$log" "'$*'" || { rm -f "$log"; return 1; }
+    wait_for "$step_job" $((SECONDS + limit)) "$log" "'$*'" || status=$?
     rm -f "$log"
     step_job=
+    return "$status"
 }
 # The step running, in its own process group: stopped with this script (Ctrl-C, CI's end).
 step_job=
