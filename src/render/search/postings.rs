@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::text::Made;
@@ -136,8 +137,15 @@ pub(super) fn stem_order(names: &[Box<str>], postings: &[Postings]) -> Vec<usize
     order
 }
 
+/// Stems whose entries are made side by side before they are put into files: a window of
+/// at most this many stems, and of postings of at most [`WINDOW_BYTES`] (a stem found in
+/// every item of a large harvest has an entry of megabytes), bounds what is held at once.
+const WINDOW: usize = 4096;
+const WINDOW_BYTES: usize = 1 << 20;
+
 /// The stems in `order`, cut into files of about [`TERMS_FILE_BYTES`]; gives each file with
-/// its first stem to `emit`.
+/// its first stem to `emit`. The entries of a window of stems are made on every core, then
+/// put into files in order: the same files as one after the other.
 pub(super) fn terms_files(
     names: &[Box<str>],
     postings: &[Postings],
@@ -146,34 +154,35 @@ pub(super) fn terms_files(
     emit: &mut dyn FnMut(String, Vec<u8>),
 ) {
     let mut current: Option<(String, Vec<u8>)> = None;
-    let mut numbers = itoa::Buffer::new();
     let mut none = true;
-    for &n in order {
-        let (stem, list) = (&names[n], &postings[n]);
-        let (_, bytes) = current.get_or_insert_with(|| (stem.to_string(), b"{".to_vec()));
-        if bytes.len() > 1 {
-            bytes.push(b',');
-        }
-        // A string always serialises.
-        let _ = serde_json::to_writer(&mut *bytes, &**stem);
-        bytes.extend_from_slice(b":[");
-        let mut doc = 0usize;
-        for (i, (delta, weight)) in list.iter().enumerate() {
-            if i > 0 {
+    let mut rest = order;
+    while !rest.is_empty() {
+        let mut held = 0;
+        let size = (rest.iter().take(WINDOW))
+            .take_while(|&&n| {
+                held += postings[n].bytes.len();
+                held <= WINDOW_BYTES
+            })
+            .count()
+            .max(1);
+        let (window, after) = rest.split_at(size);
+        rest = after;
+        let entries: Vec<Vec<u8>> = (window.par_iter())
+            .map(|&n| entry(&names[n], &postings[n], scores))
+            .collect();
+        for (&n, entry) in window.iter().zip(entries) {
+            let (_, bytes) = current.get_or_insert_with(|| (names[n].to_string(), b"{".to_vec()));
+            if bytes.len() > 1 {
                 bytes.push(b',');
             }
-            doc += delta as usize;
-            bytes.extend_from_slice(numbers.format(delta).as_bytes());
-            bytes.push(b',');
-            bytes.extend_from_slice(numbers.format(scores.score(doc, weight)).as_bytes());
-        }
-        bytes.push(b']');
-        if bytes.len() >= TERMS_FILE_BYTES
-            && let Some((first, mut bytes)) = current.take()
-        {
-            bytes.push(b'}');
-            emit(first, bytes);
-            none = false;
+            bytes.extend_from_slice(&entry);
+            if bytes.len() >= TERMS_FILE_BYTES
+                && let Some((first, mut bytes)) = current.take()
+            {
+                bytes.push(b'}');
+                emit(first, bytes);
+                none = false;
+            }
         }
     }
     if let Some((first, mut bytes)) = current.take() {
@@ -184,6 +193,27 @@ pub(super) fn terms_files(
     if none {
         emit(String::new(), b"{}".to_vec());
     }
+}
+
+/// A stem's entry in its terms file: `"stem":[item, score, item, score, ...]`.
+fn entry(stem: &str, list: &Postings, scores: &Bm25<'_>) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(stem.len() + 4 + 2 * list.bytes.len());
+    let mut numbers = itoa::Buffer::new();
+    // A string always serialises.
+    let _ = serde_json::to_writer(&mut bytes, stem);
+    bytes.extend_from_slice(b":[");
+    let mut doc = 0usize;
+    for (i, (delta, weight)) in list.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        doc += delta as usize;
+        bytes.extend_from_slice(numbers.format(delta).as_bytes());
+        bytes.push(b',');
+        bytes.extend_from_slice(numbers.format(scores.score(doc, weight)).as_bytes());
+    }
+    bytes.push(b']');
+    bytes
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 use rustc_hash::FxHashMap;
 
 use super::words::{ItemTerms, Tokenizer};
-use crate::harvest::{Harvest, ItemId};
+use crate::harvest::{Harvest, Item, ItemId};
 
 /// One part of a body: the `id` of the heading it starts with (empty before the first
 /// heading), the heading's text, and the text under it.
@@ -269,7 +269,7 @@ pub(super) fn make_file(
         bodies.push(body);
     }
     let file = file.unwrap_or_else(|| {
-        let bytes = items_file(harvest, items, bodies, gzip);
+        let bytes = items_file(harvest, items, &bodies, gzip);
         (file_key, Arc::new(bytes))
     });
     Made { terms, file }
@@ -301,31 +301,54 @@ pub(super) fn items_key(harvest: &Harvest, items: &[ItemId]) -> u64 {
 pub(super) fn items_file(
     harvest: &Harvest,
     items: &[ItemId],
-    bodies: Vec<Vec<Part>>,
+    bodies: &[Vec<Part>],
     gzip: &mut Gzip,
 ) -> Vec<u8> {
-    let rows: Vec<Vec<serde_json::Value>> = (items.iter().zip(bodies))
+    let rows: Vec<Row<'_>> = (items.iter().zip(bodies))
         .map(|(&id, body)| {
             let item = &harvest.items[id];
-            let mut row = vec![
-                super::super::context::kind_name(item.kind).into(),
-                item.number.into(),
-                item.title.as_str().into(),
-                harvest.routes.urls.link(&item.path).into(),
-                item.summary.as_str().into(),
-            ];
-            for part in body {
-                row.extend([part.anchor.into(), part.heading.into(), part.text.into()]);
+            Row {
+                item,
+                url: harvest.routes.urls.link(&item.path),
+                body,
+                // The language of an item not translated yet, last.
+                language: (item.language != harvest.config.language).then(|| item.language.code()),
             }
-            // The language of an item not translated yet, last.
-            if item.language != harvest.config.language {
-                row.push(item.language.code().into());
-            }
-            row
         })
         .collect();
+    // Strings and numbers always serialise.
     let json = serde_json::to_vec(&rows).unwrap_or_default();
     gzip.file(&json)
+}
+
+/// An item as its items file shows it, written as one JSON array.
+struct Row<'a> {
+    item: &'a Item,
+    url: String,
+    body: &'a [Part],
+    language: Option<&'static str>,
+}
+
+impl serde::Serialize for Row<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let item = self.item;
+        let mut row = serializer.serialize_seq(None)?;
+        row.serialize_element(super::super::context::kind_name(item.kind))?;
+        row.serialize_element(&item.number)?;
+        row.serialize_element(&item.title)?;
+        row.serialize_element(&self.url)?;
+        row.serialize_element(&item.summary)?;
+        for part in self.body {
+            row.serialize_element(&part.anchor)?;
+            row.serialize_element(&part.heading)?;
+            row.serialize_element(&part.text)?;
+        }
+        if let Some(language) = self.language {
+            row.serialize_element(language)?;
+        }
+        row.end()
+    }
 }
 
 /// Writes gzip files, one compressor kept for many: its tables are set up once, not for

@@ -91,6 +91,35 @@ impl Stems {
     }
 }
 
+/// A table of fixed size of the words met last, each in the slot a hash of its key gives:
+/// most words of a text are found here, before the maps are asked. No word's key is 0 (its
+/// first byte is not), so an empty slot is never taken for a word.
+struct Recent<K>(Box<[(K, u32)]>);
+
+/// Slots in a [`Recent`] table, as a power of two.
+const RECENT_BITS: u32 = 12;
+
+impl<K: Copy + Default + PartialEq> Recent<K> {
+    fn new() -> Self {
+        Recent(vec![(K::default(), 0); 1 << RECENT_BITS].into_boxed_slice())
+    }
+
+    fn slot(hash: u64) -> usize {
+        (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - RECENT_BITS)) as usize
+    }
+
+    fn get(&self, key: K, hash: u64) -> Option<u32> {
+        let &(was, number) = self.0.get(Self::slot(hash))?;
+        (was == key).then_some(number)
+    }
+
+    fn put(&mut self, key: K, hash: u64, number: u32) {
+        if let Some(entry) = self.0.get_mut(Self::slot(hash)) {
+            *entry = (key, number);
+        }
+    }
+}
+
 /// Marks a word that is not indexed (too short or long, a stop word).
 const NOT_INDEXED: u32 = u32::MAX;
 
@@ -105,6 +134,9 @@ pub(super) struct Tokenizer<'a> {
     short_words: FxHashMap<u64, u32>,
     medium_words: FxHashMap<u128, u32>,
     long_words: FxHashMap<Box<str>, u32>,
+    /// In front of the maps of short and medium words: the words met last.
+    recent_short: Recent<u64>,
+    recent_medium: Recent<u128>,
     /// Per stem number, its weight in the item being read; and the stems it has.
     pub(super) weights: Vec<u32>,
     touched: Vec<u32>,
@@ -120,6 +152,8 @@ impl<'a> Tokenizer<'a> {
             short_words: FxHashMap::default(),
             medium_words: FxHashMap::default(),
             long_words: FxHashMap::default(),
+            recent_short: Recent::new(),
+            recent_medium: Recent::new(),
             weights: Vec::new(),
             touched: Vec::new(),
             length: 0,
@@ -157,14 +191,17 @@ impl<'a> Tokenizer<'a> {
     fn add_text(&mut self, text: &str, weight: u32) {
         let bytes = text.as_bytes();
         each_written_word(text, |word| {
-            // A short word's key from the eight bytes where it starts, when the text has them.
+            // A word's key from the 8 or 16 bytes where it starts, when the text has them.
             let start = word.as_ptr() as usize - bytes.as_ptr() as usize;
-            let number = match bytes.get(start..start + 8) {
-                Some(window) if word.len() <= 8 => {
-                    let mut eight = [0u8; 8];
-                    eight.copy_from_slice(window);
-                    let key = u64::from_le_bytes(eight) & (u64::MAX >> (64 - 8 * word.len()));
-                    self.known_short(key, word)
+            let (short, medium) = (word.len() <= 8, word.len() <= 16);
+            let number = match bytes.get(start..start + if short { 8 } else { 16 }) {
+                Some(window) if short => {
+                    let key = u64::from_le_bytes(window.try_into().unwrap_or_default());
+                    self.known_short(key & (u64::MAX >> (64 - 8 * word.len())), word)
+                }
+                Some(window) if medium => {
+                    let key = u128::from_le_bytes(window.try_into().unwrap_or_default());
+                    self.known_medium(key & (u128::MAX >> (128 - 8 * word.len())), word)
                 }
                 _ => self.known(word),
             };
@@ -185,15 +222,41 @@ impl<'a> Tokenizer<'a> {
 
     /// The number of the stem of a word of up to 8 bytes, by its key (see `short_words`).
     fn known_short(&mut self, key: u64, written: &str) -> u32 {
-        if let Some(&number) = self.short_words.get(&key) {
+        if let Some(number) = self.recent_short.get(key, key) {
             return number;
         }
-        let number = self.number(written);
-        self.short_words.insert(key, number);
+        let number = match self.short_words.get(&key) {
+            Some(&number) => number,
+            None => {
+                let number = self.number(written);
+                self.short_words.insert(key, number);
+                number
+            }
+        };
+        self.recent_short.put(key, key, number);
         number
     }
 
-    /// The number of a written word's stem, from memory when the word was met before.
+    /// The number of the stem of a word of 9 to 16 bytes, by its key (see `short_words`).
+    fn known_medium(&mut self, key: u128, written: &str) -> u32 {
+        let hash = (key as u64) ^ ((key >> 64) as u64);
+        if let Some(number) = self.recent_medium.get(key, hash) {
+            return number;
+        }
+        let number = match self.medium_words.get(&key) {
+            Some(&number) => number,
+            None => {
+                let number = self.number(written);
+                self.medium_words.insert(key, number);
+                number
+            }
+        };
+        self.recent_medium.put(key, hash, number);
+        number
+    }
+
+    /// The number of a written word's stem, from memory when the word was met before; its
+    /// key made from the word alone (at the end of a text).
     fn known(&mut self, written: &str) -> u32 {
         let bytes = written.as_bytes();
         if bytes.len() <= 8 {
@@ -203,13 +266,7 @@ impl<'a> Tokenizer<'a> {
         } else if bytes.len() <= 16 {
             let mut key = [0u8; 16];
             key[..bytes.len()].copy_from_slice(bytes);
-            let key = u128::from_le_bytes(key);
-            if let Some(&number) = self.medium_words.get(&key) {
-                return number;
-            }
-            let number = self.number(written);
-            self.medium_words.insert(key, number);
-            number
+            self.known_medium(u128::from_le_bytes(key), written)
         } else {
             if let Some(&number) = self.long_words.get(written) {
                 return number;
@@ -367,9 +424,11 @@ mod tests {
     fn a_word_is_one_stem_wherever_it_stands() {
         let stems = Mutex::default();
         let mut tokenizer = Tokenizer::new(Language::Nl, &stems);
-        // Once with text after it (its key read from eight bytes), once at the very end.
+        // Once with text after it (its key read from 8 or 16 bytes), once at the very end.
         tokenizer.add_text("kennis delen in kennisnetwerken", 1);
         tokenizer.add_text("over kennis", 1);
+        tokenizer.add_text("kennisnetwerken over", 1);
+        tokenizer.add_text("over kennisnetwerken", 1);
         let names = &stems.lock().unwrap().names;
         let weights: Vec<_> = tokenizer.touched[..]
             .iter()
@@ -380,7 +439,7 @@ mod tests {
             [
                 ("kennis".to_string(), 2),
                 ("del".to_string(), 1),
-                ("kennisnetwerk".to_string(), 1)
+                ("kennisnetwerk".to_string(), 3)
             ]
         );
     }
