@@ -91,32 +91,40 @@ impl Stems {
     }
 }
 
-/// A table of fixed size of the words met last, each in the slot a hash of its key gives:
-/// most words of a text are found here, before the maps are asked. No word's key is 0 (its
-/// first byte is not), so an empty slot is never taken for a word.
-struct Recent<K>(Box<[(K, u32)]>);
+/// Words met before, by their key (see [`Tokenizer`]), with the number of their stem: a map,
+/// and in front of it a table of fixed size of the words met last, each in the slot a hash
+/// of its key gives, where most words of a text are found. No word's key is 0 (its first
+/// byte is not), so an empty slot is never taken for a word.
+struct Known<K> {
+    map: FxHashMap<K, u32>,
+    recent: Box<[(K, u32)]>,
+}
 
-/// Slots in a [`Recent`] table, as a power of two.
+/// Slots in the table of a [`Known`], as a power of two.
 const RECENT_BITS: u32 = 12;
 
-impl<K: Copy + Default + PartialEq> Recent<K> {
+impl<K: Copy + Default + Eq + std::hash::Hash> Known<K> {
     fn new() -> Self {
-        Recent(vec![(K::default(), 0); 1 << RECENT_BITS].into_boxed_slice())
+        Known {
+            map: FxHashMap::default(),
+            recent: vec![(K::default(), 0); 1 << RECENT_BITS].into_boxed_slice(),
+        }
     }
 
-    fn slot(hash: u64) -> usize {
-        (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - RECENT_BITS)) as usize
-    }
-
-    fn get(&self, key: K, hash: u64) -> Option<u32> {
-        let &(was, number) = self.0.get(Self::slot(hash))?;
-        (was == key).then_some(number)
-    }
-
-    fn put(&mut self, key: K, hash: u64, number: u32) {
-        if let Some(entry) = self.0.get_mut(Self::slot(hash)) {
+    /// The number of the word with `key` (and `hash`, a hash of it), made by `make` when the
+    /// word is new.
+    fn number(&mut self, key: K, hash: u64, make: impl FnOnce() -> u32) -> u32 {
+        let slot = (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - RECENT_BITS)) as usize;
+        if let Some(&(was, number)) = self.recent.get(slot)
+            && was == key
+        {
+            return number;
+        }
+        let number = *self.map.entry(key).or_insert_with(make);
+        if let Some(entry) = self.recent.get_mut(slot) {
             *entry = (key, number);
         }
+        number
     }
 }
 
@@ -131,12 +139,9 @@ pub(super) struct Tokenizer<'a> {
     /// Word as written → its stem's number, or [`NOT_INDEXED`]: words of up to 8 and 16
     /// bytes by their bytes as a number (padded with zeros, which no word holds), longer
     /// ones as text.
-    short_words: FxHashMap<u64, u32>,
-    medium_words: FxHashMap<u128, u32>,
+    short_words: Known<u64>,
+    medium_words: Known<u128>,
     long_words: FxHashMap<Box<str>, u32>,
-    /// In front of the maps of short and medium words: the words met last.
-    recent_short: Recent<u64>,
-    recent_medium: Recent<u128>,
     /// Per stem number, its weight in the item being read; and the stems it has.
     pub(super) weights: Vec<u32>,
     touched: Vec<u32>,
@@ -149,11 +154,9 @@ impl<'a> Tokenizer<'a> {
             stemmer: stemmer(language),
             stopwords: stopwords(language),
             stems,
-            short_words: FxHashMap::default(),
-            medium_words: FxHashMap::default(),
+            short_words: Known::new(),
+            medium_words: Known::new(),
             long_words: FxHashMap::default(),
-            recent_short: Recent::new(),
-            recent_medium: Recent::new(),
             weights: Vec::new(),
             touched: Vec::new(),
             length: 0,
@@ -222,37 +225,17 @@ impl<'a> Tokenizer<'a> {
 
     /// The number of the stem of a word of up to 8 bytes, by its key (see `short_words`).
     fn known_short(&mut self, key: u64, written: &str) -> u32 {
-        if let Some(number) = self.recent_short.get(key, key) {
-            return number;
-        }
-        let number = match self.short_words.get(&key) {
-            Some(&number) => number,
-            None => {
-                let number = self.number(written);
-                self.short_words.insert(key, number);
-                number
-            }
-        };
-        self.recent_short.put(key, key, number);
-        number
+        let (stemmer, stopwords, stems) = (&self.stemmer, self.stopwords, self.stems);
+        (self.short_words).number(key, key, || stem_number(stemmer, stopwords, stems, written))
     }
 
     /// The number of the stem of a word of 9 to 16 bytes, by its key (see `short_words`).
     fn known_medium(&mut self, key: u128, written: &str) -> u32 {
+        let (stemmer, stopwords, stems) = (&self.stemmer, self.stopwords, self.stems);
         let hash = (key as u64) ^ ((key >> 64) as u64);
-        if let Some(number) = self.recent_medium.get(key, hash) {
-            return number;
-        }
-        let number = match self.medium_words.get(&key) {
-            Some(&number) => number,
-            None => {
-                let number = self.number(written);
-                self.medium_words.insert(key, number);
-                number
-            }
-        };
-        self.recent_medium.put(key, hash, number);
-        number
+        (self.medium_words).number(key, hash, || {
+            stem_number(stemmer, stopwords, stems, written)
+        })
     }
 
     /// The number of a written word's stem, from memory when the word was met before; its
@@ -279,19 +262,23 @@ impl<'a> Tokenizer<'a> {
 
     /// The number of a written word's stem.
     pub(super) fn number(&self, written: &str) -> u32 {
-        let word = written.to_lowercase();
-        let length = word.chars().count();
-        if !(MIN_WORD..=MAX_WORD).contains(&length)
-            || self.stopwords.binary_search(&word.as_str()).is_ok()
-        {
-            return NOT_INDEXED;
-        }
-        let stem = self.stemmer.stem(&word);
-        self.stems
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .number(&stem)
+        stem_number(&self.stemmer, self.stopwords, self.stems, written)
     }
+}
+
+/// The number of the stem of a word as written, in `stems`; [`NOT_INDEXED`] for a word too
+/// short or long, or a stop word.
+fn stem_number(stemmer: &Stemmer, stopwords: &[&str], stems: &Mutex<Stems>, written: &str) -> u32 {
+    let word = written.to_lowercase();
+    let length = word.chars().count();
+    if !(MIN_WORD..=MAX_WORD).contains(&length) || stopwords.binary_search(&word.as_str()).is_ok() {
+        return NOT_INDEXED;
+    }
+    let stem = stemmer.stem(&word);
+    stems
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .number(&stem)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
