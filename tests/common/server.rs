@@ -154,6 +154,12 @@ impl Server {
     /// Opens an event stream the way a page's reload script does, telling its `query`
     /// (`?version=...&page=...`).
     pub fn events_for(&self, query: &str) -> Events {
+        self.try_events_for(query)
+            .unwrap_or_else(|missed| panic!("the stream did not open: {missed}"))
+    }
+
+    /// Opens an event stream, or tells what came instead of `: connected` (a 503, say).
+    pub fn try_events_for(&self, query: &str) -> Result<Events, String> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         let request = format!(
             "GET /__oogst/events{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
@@ -178,11 +184,8 @@ impl Server {
             received: rx,
             _stream: stream,
         };
-        // What came instead of `: connected` (a 503, say) is told when it does not come.
-        if let Err(missed) = events.wait_for(": connected", Duration::from_secs(10)) {
-            panic!("the stream did not open: {missed}");
-        }
-        events
+        events.wait_for(": connected", Duration::from_secs(10))?;
+        Ok(events)
     }
 }
 
