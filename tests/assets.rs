@@ -2,6 +2,7 @@
 //! published under a hash of their bytes, a site's template in place of the theme's.
 
 use crate::common;
+use common::FIRST;
 
 use common::Site;
 
@@ -11,7 +12,7 @@ fn files_beside_content_and_static_files_are_copied() {
     site.write("content/conclusions/schema.txt", "schema");
     site.write("static/logo.svg", "<svg/>");
     site.write(
-        "content/conclusions/01-eerste.md",
+        FIRST,
         "---\ntitle: Eerste conclusie\nnumber: 1\n---\n\nZie [het schema](schema.txt).\n\n## Aanpak\n",
     );
     site.build_ok(&[]);

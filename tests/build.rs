@@ -1,6 +1,7 @@
 //! `oogst build` on real sites: what a reader finds in the rendered pages.
 
 use crate::common;
+use common::SECOND;
 
 use common::Site;
 
@@ -299,7 +300,7 @@ fn an_english_site_reads_english() {
 fn crlf_line_ends_and_a_byte_order_mark_are_fine() {
     let site = Site::small();
     site.write(
-        "content/conclusions/02-tweede.md",
+        SECOND,
         "\u{feff}---\r\ntitle: Tweede conclusie\r\nnumber: 2\r\n---\r\n\r\nRegel een.\r\n",
     );
     site.build_ok(&[]);
@@ -383,7 +384,7 @@ fn front_matter_is_shown_as_text_everywhere() {
     let site = Site::small();
     let evil = "<script>alert('t')</script>";
     site.write(
-        "content/conclusions/02-tweede.md",
+        SECOND,
         &format!(
             "---\ntitle: \"Tweede {evil}\"\nnumber: 2\nsummary: \"Samenvatting <img src=x onerror=alert(1)>\"\nthemes: [vak]\n---\n\nTekst.\n"
         ),

@@ -2,7 +2,7 @@
 //! site built before stays exactly as it was.
 
 use crate::common;
-use common::FIRST;
+use common::{FIRST, SECOND};
 
 use common::Site;
 
@@ -157,10 +157,7 @@ fn a_dangling_relation() {
 #[test]
 fn a_relation_to_a_draft() {
     fails_keeping_old_output(
-        &[(
-            "content/conclusions/02-tweede.md",
-            "---\ntitle: Tweede\nnumber: 2\ndraft: true\n---\n",
-        )],
+        &[(SECOND, "---\ntitle: Tweede\nnumber: 2\ndraft: true\n---\n")],
         &[
             "content/recommendations/01-doe-dit.md:5:18: error: `tweede` is a draft",
             "content/recommendations/02-doe-dat.md:4:15: error: `2` is a draft",
@@ -256,10 +253,7 @@ fn every_error_of_a_run_is_reported_at_once() {
                 FIRST,
                 "---\ntitle: Eerste\nnumber: 1\nthems: [leren]\n---\n",
             ),
-            (
-                "content/conclusions/02-tweede.md",
-                "---\ntitle: Tweede\n---\n",
-            ),
+            (SECOND, "---\ntitle: Tweede\n---\n"),
             (
                 "content/over.md",
                 "---\ntitle: Over\n---\n[x](@/nergens.md)\n",
@@ -290,7 +284,7 @@ fn an_output_folder_that_holds_sources_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to write the site into"));
-    assert!(site.path("content/conclusions/01-eerste.md").exists());
+    assert!(site.path(FIRST).exists());
 }
 
 #[test]
@@ -319,7 +313,7 @@ fn check_reports_errors_as_json() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json["ok"], false);
     let error = &json["errors"][0];
-    assert_eq!(error["file"], "content/conclusions/01-eerste.md");
+    assert_eq!(error["file"], FIRST);
     assert_eq!(error["line"], 4);
     assert_eq!(error["col"], 1);
     assert_eq!(error["message"], "unknown key `thems`");
@@ -366,10 +360,7 @@ fn check_reports_warnings_as_json() {
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(json["ok"], false);
-    assert_eq!(
-        json["errors"][0]["file"],
-        "content/conclusions/01-eerste.md"
-    );
+    assert_eq!(json["errors"][0]["file"], FIRST);
     assert_eq!(json["errors"][0].get("warning"), None);
     assert_eq!(json["warnings"][0]["file"], "content/over.md");
     assert_eq!(json["warnings"][0]["warning"], true);

@@ -3,6 +3,7 @@
 //! rebuilds, and a bounded load of 100 concurrent connections.
 
 use crate::common;
+use common::SECOND;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -137,7 +138,7 @@ fn event_streams_opened_and_dropped_leave_the_server_well() {
         })
         .collect();
     site.write(
-        "content/conclusions/02-tweede.md",
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nNa de storm.\n",
     );
     for events in &kept {
@@ -174,7 +175,7 @@ fn requests_during_rebuilds_always_get_a_whole_site() {
         .collect();
     for n in 0..20 {
         site.write(
-            "content/conclusions/02-tweede.md",
+            SECOND,
             &format!("---\ntitle: Tweede conclusie {n}\nnumber: 2\n---\n\nVersie {n}.\n"),
         );
         std::thread::sleep(Duration::from_millis(60));

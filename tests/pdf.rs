@@ -2,6 +2,7 @@
 //! with the tools a reader's and a checker's machine have (see `common::pdf`).
 
 use crate::common;
+use common::SECOND;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -238,7 +239,7 @@ fn a_body_full_of_typst_syntax_comes_out_as_text() {
     let typst_like = r#"#set page(paper: a0) $x^2$ \*ster\* \_laag\_ @ref &lt;label&gt; = niet een kop #{ 1 + 1 } \\ `#code` ~ // geen commentaar /* ook niet */ [a] - b + c 1. d"#;
     let site = Site::small();
     site.write(
-        "content/conclusions/02-tweede.md",
+        SECOND,
         &format!("---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nVreemd: {typst_like}\n"),
     );
     site.build_ok(&[]);
@@ -440,11 +441,10 @@ fn serve_makes_the_pdf_after_the_reload_and_again_after_an_edit() {
         "no link to the PDF"
     );
 
-    let rel = "content/conclusions/02-tweede.md";
     let edited = "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nEen nieuwe zin voor de pdf.\n";
     let temp = site.path("content/conclusions/.02-tweede.md.tmp-save");
     std::fs::write(&temp, edited).expect("write");
-    std::fs::rename(&temp, site.path(rel)).expect("rename");
+    std::fs::rename(&temp, site.path(SECOND)).expect("rename");
     let made_twice = || {
         server
             .output()
@@ -499,7 +499,7 @@ fn images_a_body_shows_are_in_the_pdf_with_their_description_and_caption() {
     site.write_bytes("content/conclusions/flip-over.jpg", &photo(2400, 1500));
     site.write_bytes("content/conclusions/rand.jpg", &photo(900, 40));
     site.write(
-        "content/conclusions/02-tweede.md",
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\n---\n\nDe sessie.\n\n\
          ![De flip-over met de vier knelpunten](flip-over.jpg \"Flip-over van de tweede sessie\")\n\n\
          ![-](rand.jpg)\n\nEn verder.\n",

@@ -3,6 +3,7 @@
 //! anchors, all in the site's language.
 
 use crate::common;
+use common::{FIRST, SECOND};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,7 +17,7 @@ use oogst::{BuildOptions, Change, Preview};
 fn the_feed_and_the_sitemap_are_valid_and_absolute() {
     let site = search_site();
     site.write(
-        "content/conclusions/02-tweede.md",
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [vak, leren]\ndate: 2026-03-05\ntags: [leren & werken]\n---\n\nTekst van de tweede.\n",
     );
     // The other items are dated by their files, before the one with `date:`.
@@ -208,7 +209,7 @@ fn a_site_template_replaces_the_feed_the_sitemap_and_robots_txt() {
 fn the_xml_filter_escapes_once_and_drops_control_characters() {
     let site = Site::small();
     site.write(
-        "content/conclusions/01-eerste.md",
+        FIRST,
         "---\ntitle: \"Kaas & <wijn> \\\"oud\\\" '\\u0001\"\nnumber: 1\n---\n\nTekst.\n\n## Aanpak\n\nZo.\n",
     );
     site.build_ok(&[]);
@@ -280,7 +281,7 @@ fn harvest_json_round_trips_and_holds_the_relations_both_ways() {
 fn pages_carry_open_graph_tags_and_items_a_line_to_cite_them() {
     let site = Site::small();
     site.write(
-        "content/conclusions/02-tweede.md",
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\ndate: 2025-11-02\n---\n\nTekst.\n",
     );
     site.date_content_files("2024-05-01");

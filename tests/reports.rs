@@ -3,7 +3,7 @@
 //! checked with the real binary. Review a changed report with `cargo insta review`.
 
 use crate::common;
-use common::FIRST;
+use common::{FIRST, SECOND};
 
 use common::Site;
 
@@ -142,10 +142,7 @@ fn json_carries_the_source_line() {
 #[test]
 fn links_to_a_draft_and_to_a_markdown_path() {
     let report = report(&[
-        (
-            "content/conclusions/02-tweede.md",
-            "---\ntitle: Tweede\nnumber: 2\ndraft: true\n---\n",
-        ),
+        (SECOND, "---\ntitle: Tweede\nnumber: 2\ndraft: true\n---\n"),
         (
             DOE_DAT,
             "---\ntitle: Doe dat\nnumber: 2\n---\n\nZie [de tweede](@/conclusions/02-tweede.md)\nen [de eerste](../conclusions/01-eerste.md).\n",

@@ -2,7 +2,7 @@
 //! port, real file edits, the event stream read off the socket.
 
 use crate::common;
-use common::SECOND;
+use common::{FIRST, SECOND};
 
 use std::time::Duration;
 
@@ -117,12 +117,11 @@ fn an_atomic_save_reloads_open_pages_with_the_new_text() {
     let site = Site::small();
     let server = Server::start(site.root(), &[]);
     let events = server.events();
-    let first = "content/conclusions/01-eerste.md";
     let front =
         "---\ntitle: Eerste conclusie\nnumber: 1\nsummary: De eerste.\nthemes: [leren]\n---\n\n";
     atomic_save(
         &site,
-        first,
+        FIRST,
         &format!("{front}Nieuwe tekst.\n\n## Aanpak\n"),
     );
     assert!(
@@ -184,7 +183,7 @@ fn a_broken_edit_shows_errors_keeps_the_old_page_and_the_fix_clears_them() {
         .expect("an errors event");
     let json: serde_json::Value =
         serde_json::from_str(error.lines().nth(1).unwrap().trim_start_matches("data: ")).unwrap();
-    assert_eq!(json[0]["file"], "content/conclusions/02-tweede.md");
+    assert_eq!(json[0]["file"], SECOND);
     assert_eq!(json[0]["line"], 4);
     assert_eq!(json[0]["hint"], "did you mean `leren`?");
 

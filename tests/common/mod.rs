@@ -46,11 +46,11 @@ pub const SMALL_SITE: &[(&str, &str)] = &[
         "---\ntitle: Conclusies\n---\n\nDe conclusies.\n",
     ),
     (
-        "content/conclusions/01-eerste.md",
+        FIRST,
         "---\ntitle: Eerste conclusie\nnumber: 1\nsummary: De eerste.\nthemes: [leren]\n---\n\nTekst van de eerste.\n\n## Aanpak\n\nZo.\n",
     ),
     (
-        "content/conclusions/02-tweede.md",
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [vak, leren]\n---\n\nTekst van de tweede.\n",
     ),
     (

@@ -3,6 +3,7 @@
 mod kinds;
 
 use crate::common;
+use common::{FIRST, SECOND};
 
 use std::collections::BTreeMap;
 
@@ -120,25 +121,17 @@ fn a_series_of_edits_rebuilds_to_the_clean_result() {
 
     // A body edit.
     site.write(
-        "content/conclusions/02-tweede.md",
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [vak]\n---\n\nAnders.\n\n## Kop\n",
     );
-    assert_same_as_clean(
-        &site,
-        &mut pipeline,
-        &[content("content/conclusions/02-tweede.md")],
-    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(SECOND)]);
 
     // A title edit shows in lists, relations and neighbours.
     site.write(
-        "content/conclusions/01-eerste.md",
+        FIRST,
         "---\ntitle: Allereerste\nnumber: 1\nthemes: [leren]\n---\n\n## Aanpak\n",
     );
-    assert_same_as_clean(
-        &site,
-        &mut pipeline,
-        &[content("content/conclusions/01-eerste.md")],
-    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(FIRST)]);
 
     // A new item, a link to its heading from elsewhere.
     site.write(
@@ -164,10 +157,7 @@ fn a_series_of_edits_rebuilds_to_the_clean_result() {
         site.path("content/themes/vakwerk.md"),
     )
     .unwrap();
-    for rel in [
-        "content/conclusions/02-tweede.md",
-        "content/conclusions/03-derde.md",
-    ] {
+    for rel in [SECOND, "content/conclusions/03-derde.md"] {
         let text = std::fs::read_to_string(site.path(rel))
             .unwrap()
             .replace("[vak]", "[vakwerk]");
@@ -179,7 +169,7 @@ fn a_series_of_edits_rebuilds_to_the_clean_result() {
         &[
             content("content/themes/vak.md"),
             content("content/themes/vakwerk.md"),
-            content("content/conclusions/02-tweede.md"),
+            content(SECOND),
             content("content/conclusions/03-derde.md"),
         ],
     );
@@ -230,27 +220,26 @@ fn body_only_edits_rebuild_to_the_clean_result() {
     let mut pipeline = Served::new(Preview::new(options(&site)));
     files(&mut pipeline, &[]);
     let content = |rel: &str| Change::Content(site.path(rel));
-    let first = "content/conclusions/01-eerste.md";
     let front =
         "---\ntitle: Eerste conclusie\nnumber: 1\nsummary: De eerste.\nthemes: [leren]\n---\n\n";
 
     // The body of an item with a summary of its own, twice in a row.
     site.write(
-        first,
+        FIRST,
         &format!("{front}Nieuwe tekst.\n\n## Aanpak\n\nZo.\n"),
     );
-    assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+    assert_same_as_clean(&site, &mut pipeline, &[content(FIRST)]);
     site.write(
-        first,
+        FIRST,
         &format!("{front}Nog nieuwer, met [een link](@/conclusions/02-tweede.md).\n\n## Aanpak\n"),
     );
-    assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+    assert_same_as_clean(&site, &mut pipeline, &[content(FIRST)]);
 
     // A heading that another page links to disappears: an error; back again: as clean.
-    site.write(first, &format!("{front}Zonder kop.\n"));
+    site.write(FIRST, &format!("{front}Zonder kop.\n"));
     let broken = pipeline
         .preview
-        .run(&[content(first)], &InMemory::default());
+        .run(&[content(FIRST)], &InMemory::default());
     let errors = broken
         .expect_err("a link to the heading breaks")
         .to_string();
@@ -258,20 +247,16 @@ fn body_only_edits_rebuild_to_the_clean_result() {
         errors.contains("content/recommendations/01-doe-dit.md:8:5"),
         "{errors}"
     );
-    site.write(first, &format!("{front}Met kop.\n\n## Aanpak\n"));
-    assert_same_as_clean(&site, &mut pipeline, &[content(first)]);
+    site.write(FIRST, &format!("{front}Met kop.\n\n## Aanpak\n"));
+    assert_same_as_clean(&site, &mut pipeline, &[content(FIRST)]);
 
     // A body whose first paragraph is the summary shown in lists; the home page's intro;
     // a section's intro.
     site.write(
-        "content/conclusions/02-tweede.md",
+        SECOND,
         "---\ntitle: Tweede conclusie\nnumber: 2\nthemes: [vak, leren]\n---\n\nEen andere eerste alinea.\n",
     );
-    assert_same_as_clean(
-        &site,
-        &mut pipeline,
-        &[content("content/conclusions/02-tweede.md")],
-    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(SECOND)]);
     site.write(
         "content/_index.md",
         "---\ntitle: Proefoogst\n---\n\nAnders welkom.\n",
@@ -359,14 +344,10 @@ fn translations_added_edited_and_deleted_rebuild_to_the_clean_result() {
 
     // The source's title changes: the Dutch pages follow, the English keep the translation.
     site.write(
-        "content/conclusions/01-eerste.md",
+        FIRST,
         "---\ntitle: Eerste, herzien\nnumber: 1\nsummary: De eerste.\nthemes: [leren]\n---\n\nTekst.\n\n## Aanpak\n",
     );
-    assert_same_as_clean(
-        &site,
-        &mut pipeline,
-        &[content("content/conclusions/01-eerste.md")],
-    );
+    assert_same_as_clean(&site, &mut pipeline, &[content(FIRST)]);
 
     // Deleted: the page falls back to the original text at the original's slug, so the
     // anchor of the English heading is gone: the link to it is an error until it is fixed.
@@ -422,13 +403,12 @@ fn a_photo_taken_out_of_a_body_leaves_the_served_site_with_it() {
         .encode_image(&photo)
         .expect("a JPEG");
     site.write_bytes("content/conclusions/sessie.jpg", &jpeg);
-    let first = "content/conclusions/01-eerste.md";
     let text = |body: &str| {
         format!(
             "---\ntitle: Eerste\nnumber: 1\nthemes: [leren]\n---\n\nTekst.\n\n{body}\n\n## Aanpak\n"
         )
     };
-    site.write(first, &text("![De sessie](sessie.jpg)"));
+    site.write(FIRST, &text("![De sessie](sessie.jpg)"));
     let mut served = Served::new(
         Preview::new(options(&site))
             .deferring_print()
@@ -448,8 +428,8 @@ fn a_photo_taken_out_of_a_body_leaves_the_served_site_with_it() {
     );
 
     // Only the body changes: the quick rebuild puts out what changed, and tells what is gone.
-    site.write(first, &text("Geen foto meer."));
-    let change = Change::Content(site.path(first));
+    site.write(FIRST, &text("Geen foto meer."));
+    let change = Change::Content(site.path(FIRST));
     assert_same_as_clean(&site, &mut served, std::slice::from_ref(&change));
     assert_eq!(
         photos(&contents(&served.site)),
@@ -457,6 +437,6 @@ fn a_photo_taken_out_of_a_body_leaves_the_served_site_with_it() {
         "no size of the photo is left"
     );
 
-    site.write(first, &text("![De sessie](sessie.jpg)"));
+    site.write(FIRST, &text("![De sessie](sessie.jpg)"));
     assert_same_as_clean(&site, &mut served, &[change]);
 }

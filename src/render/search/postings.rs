@@ -139,7 +139,7 @@ pub(super) fn stem_order(names: &[Box<str>], postings: &[Postings]) -> Vec<usize
 
 /// Stems whose entries are made side by side before they are put into files: a window of
 /// at most this many stems, and of postings of at most [`WINDOW_BYTES`] (a stem found in
-/// every item of a large harvest has an entry of megabytes), bounds what is held at once.
+/// every item of a large harvest has an entry of hundreds of kilobytes), bounds what is held at once.
 const WINDOW: usize = 4096;
 const WINDOW_BYTES: usize = 1 << 20;
 

@@ -305,15 +305,10 @@ pub(super) fn items_file(
     gzip: &mut Gzip,
 ) -> Vec<u8> {
     let rows: Vec<Row<'_>> = (items.iter().zip(bodies))
-        .map(|(&id, body)| {
-            let item = &harvest.items[id];
-            Row {
-                item,
-                url: harvest.routes.urls.link(&item.path),
-                body,
-                // The language of an item not translated yet, last.
-                language: (item.language != harvest.config.language).then(|| item.language.code()),
-            }
+        .map(|(&id, body)| Row {
+            harvest,
+            item: &harvest.items[id],
+            body,
         })
         .collect();
     // Strings and numbers always serialise.
@@ -323,10 +318,9 @@ pub(super) fn items_file(
 
 /// An item as its items file shows it, written as one JSON array.
 struct Row<'a> {
+    harvest: &'a Harvest,
     item: &'a Item,
-    url: String,
     body: &'a [Part],
-    language: Option<&'static str>,
 }
 
 impl serde::Serialize for Row<'_> {
@@ -337,15 +331,16 @@ impl serde::Serialize for Row<'_> {
         row.serialize_element(super::super::context::kind_name(item.kind))?;
         row.serialize_element(&item.number)?;
         row.serialize_element(&item.title)?;
-        row.serialize_element(&self.url)?;
+        row.serialize_element(&self.harvest.routes.urls.link(&item.path))?;
         row.serialize_element(&item.summary)?;
         for part in self.body {
             row.serialize_element(&part.anchor)?;
             row.serialize_element(&part.heading)?;
             row.serialize_element(&part.text)?;
         }
-        if let Some(language) = self.language {
-            row.serialize_element(language)?;
+        // The language of an item not translated yet, last.
+        if item.language != self.harvest.config.language {
+            row.serialize_element(item.language.code())?;
         }
         row.end()
     }
