@@ -29,6 +29,7 @@ use crate::content::Section;
 use crate::harvest::{Harvest, Item, ItemId};
 use crate::routes::published;
 
+mod eight;
 mod postings;
 mod text;
 mod words;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 use rustc_hash::FxHashMap;
 
+use super::eight;
 use super::words::{ItemTerms, Tokenizer};
 use crate::harvest::{Harvest, Item, ItemId};
 
@@ -161,8 +162,12 @@ fn push_words(text: &mut String, plain: &str) {
     // The start of what is still to be copied as it is.
     let mut run = 0;
     let mut at = 0;
-    while at < bytes.len() {
-        let (white, len) = match bytes[at] {
+    loop {
+        at = next_to_look_at(bytes, at, run);
+        let Some(&byte) = bytes.get(at) else {
+            break;
+        };
+        let (white, len) = match byte {
             b'!'..=b'~' => (false, 1),
             // A space after a word stays in the run.
             b' ' if at > run && bytes[at - 1] != b' ' => (false, 1),
@@ -181,6 +186,30 @@ fn push_words(text: &mut String, plain: &str) {
         at += len;
     }
     text.push_str(&plain[run..]);
+}
+
+/// The first byte from `at` on that [`push_words`] must look at, eight bytes at a time:
+/// one outside ASCII, a control character (white space among them), or a space that is
+/// not the single space after a word in the run that starts at `run`.
+fn next_to_look_at(bytes: &[u8], mut at: usize, run: usize) -> usize {
+    use eight::{HIGHS, between};
+    if bytes.get(at) == Some(&b' ') && (at == run || bytes[at - 1] == b' ') {
+        return at;
+    }
+    let mut after_space = at > run && bytes[at - 1] == b' ';
+    while let Some(x) = eight::at(bytes, at) {
+        let wide = x & HIGHS;
+        let ascii = x & !HIGHS;
+        let spaces = between(ascii, b' ', b' ');
+        let follows_space = (spaces << 8) | if after_space { 0x80 } else { 0 };
+        let look = wide | (between(ascii, 0, 0x1f) | spaces & follows_space) & !wide;
+        if look != 0 {
+            return at + eight::first(look);
+        }
+        after_space = spaces >> 63 != 0;
+        at += 8;
+    }
+    at
 }
 
 /// Whether `name` (as written) is an element that ends a run of text.
@@ -434,7 +463,7 @@ mod tests {
 
     #[test]
     fn every_white_space_character_is_one_space() {
-        for plain in [
+        let written = [
             "een  twee\tdrie\r\nvier",
             " voor en na ",
             "geen\u{a0}breek\u{2003}em\u{85}volgende\u{3000}ideo",
@@ -443,7 +472,24 @@ mod tests {
             " \u{2003} x",
             "",
             "   ",
-        ] {
+        ];
+        // Pieces in every order of four, after 0 to 8 letters: each kind of white space
+        // at every place of the eight bytes read at a time, and across two of them.
+        let pieces = ["woord", " ", "  ", "\n", "é", "\u{a0}", "\t ", "x\u{1}y"];
+        let mut combined = Vec::new();
+        for n in 0..pieces.len().pow(4) {
+            let text: String = (0..4)
+                .map(|k| pieces[n / pieces.len().pow(k) % pieces.len()])
+                .collect();
+            for letters in 0..=8 {
+                combined.push(format!("{}{text}", "a".repeat(letters)));
+            }
+        }
+        for plain in written
+            .iter()
+            .copied()
+            .chain(combined.iter().map(String::as_str))
+        {
             // After nothing, a word, and a space.
             for before in ["", "x", "x "] {
                 let mut text = String::from(before);

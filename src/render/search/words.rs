@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
+use super::eight::{self, HIGHS, between};
 use super::text::Part;
 use super::{MAX_WORD, MIN_WORD};
 use crate::config::Language;
@@ -281,29 +282,16 @@ fn stem_number(stemmer: &Stemmer, stopwords: &[&str], stems: &Mutex<Stems>, writ
         .number(&stem)
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `x` (all below 0x80) that is from `lo` to `hi`.
-fn between(x: u64, lo: u8, hi: u8) -> u64 {
-    let at_least_lo = x + ONES * u64::from(0x80 - lo);
-    let above_hi = x + ONES * u64::from(0x7f - hi);
-    at_least_lo & !above_hi & HIGHS
-}
-
 /// How many ASCII letters and digits `bytes` starts with; eight at a time.
 fn ascii_letters(bytes: &[u8]) -> usize {
     let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(eight);
+    while let Some(x) = eight::at(bytes, i) {
         let letters = if x & HIGHS == 0 {
             between(x, b'0', b'9') | between(x, b'A', b'Z') | between(x, b'a', b'z')
         } else {
             0
         };
-        let run = ((!letters & HIGHS).trailing_zeros() / 8) as usize;
+        let run = eight::first(!letters & HIGHS);
         i += run;
         if run < 8 {
             // A wide byte ends the fast part: look at it one byte at a time.
