@@ -30,6 +30,7 @@ use crate::harvest::{Harvest, Item, ItemId};
 use crate::routes::published;
 
 mod eight;
+mod plain;
 mod postings;
 mod text;
 mod words;

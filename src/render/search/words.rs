@@ -6,7 +6,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
 use super::eight::{self, HIGHS, between};
-use super::text::Part;
+use super::plain::Part;
 use super::{MAX_WORD, MIN_WORD};
 use crate::config::Language;
 use crate::harvest::Item;
@@ -164,7 +164,7 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    /// The stems of `item`, whose body is read into `body` (see [`super::text::parts`]).
+    /// The stems of `item`, whose body is read into `body` (see [`super::plain::parts`]).
     pub(super) fn item_terms(&mut self, item: &Item, body: &[Part]) -> ItemTerms {
         self.add_text(&item.title, TITLE);
         for tag in &item.tags {
@@ -374,7 +374,7 @@ mod tests {
     #[test]
     fn a_body_is_read_from_its_text_as_a_reader_sees_it() {
         let html = "<h2 id=\"a\">Kop</h2>\n<p>R&amp;D <em>nu</em>&nbsp;hier &c. caf&#233; <strong>Zorg</strong>en</p>";
-        let body = super::super::text::parts(html);
+        let body = super::super::plain::parts(html);
         let found: Vec<String> = (body.iter())
             .flat_map(|part| [&part.heading, &part.text])
             .flat_map(|text| words(text))
