@@ -2,7 +2,6 @@
 
 pub mod broken_link;
 pub mod dates;
-mod figures;
 pub mod front_matter;
 pub mod load;
 pub mod markdown;

@@ -6,12 +6,9 @@
 //! The file is removed from its folder as soon as it is made (it lives as long as the
 //! build holds it open), so nothing is left behind, whatever way the build ends.
 
-use std::borrow::Cow;
 use std::fs::File;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-
-use super::markdown::Rendered;
 
 /// A temporary file of rendered bodies, written and read from any thread.
 #[derive(Debug)]
@@ -153,32 +150,10 @@ impl Spooled {
     }
 }
 
-impl Rendered {
-    /// The body's HTML, read back from the spool if it is kept there.
-    pub fn html_text(&self) -> Cow<'_, str> {
-        match &self.spooled {
-            Some(spooled) => Cow::Owned(spooled.read()),
-            None => Cow::Borrowed(&self.html),
-        }
-    }
-
-    /// The length of the body's HTML in bytes, wherever it is kept.
-    pub fn html_len(&self) -> usize {
-        self.spooled.as_ref().map_or(self.html.len(), Spooled::len)
-    }
-
-    /// Moves the HTML into `spool`, unless it cannot be written there.
-    pub fn spool_into(&mut self, spool: &Arc<Spool>) {
-        if let Some(spooled) = spool.write(&self.html) {
-            self.html = String::new();
-            self.spooled = Some(spooled);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::markdown::Rendered;
 
     #[test]
     fn bodies_come_back_as_written_from_any_thread() {

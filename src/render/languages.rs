@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 
-use super::context::Views;
 use super::jobs::Job;
 use crate::config::Language;
 use crate::content::translation_rel;
@@ -28,8 +27,7 @@ pub struct LanguageLink {
 }
 
 /// The page of `job` in every language of the site, the site's own first.
-pub(super) fn links(views: &Views<'_>, job: &Job) -> Vec<LanguageLink> {
-    let harvest = views.harvest;
+pub(super) fn links(harvest: &Harvest, job: &Job) -> Vec<LanguageLink> {
     let translations = &harvest.translations;
     let paths: Vec<(Language, String)> = match *job {
         Job::Item(id) => (translations.of_item(id))

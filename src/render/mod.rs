@@ -15,6 +15,7 @@ mod jobs;
 mod kept;
 mod languages;
 mod memo;
+mod page;
 mod runner;
 mod template_error;
 
@@ -119,7 +120,7 @@ impl Renderer {
     /// print edition is in; 0 when it is one page), hashed from `seed` when pages are kept.
     fn globals(&self, views: &Views<'_>, seed: Option<u64>) -> Inputs {
         let mut global = Inputs::new(seed);
-        let parts = print_parts::plan(views).map_or(0, |p| p.len());
+        let parts = print::plan(views).map_or(0, |p| p.len());
         global.insert("site", &views.site());
         global.insert("nav", &self.nav(views, parts));
         global.insert("t", views.strings);

@@ -1,6 +1,8 @@
-//! The print edition: the whole harvest on one page. Its view for the template, the bodies
-//! it shows (fetched by the template with `print_body`, relocated to fit one page), and the
-//! anchors of its parts and items, made here once for the template to use.
+//! The print edition: the whole harvest on one page, or in parts. Its view for the
+//! template, the bodies it shows (fetched by the template with `print_body`, relocated to
+//! fit one page), the anchors of its parts and items, made here once for the template to
+//! use, and the plan of an edition in parts: which items each part holds, and the page
+//! each item is on (the parts' pages are [`super::print_parts`]).
 
 use std::sync::{Arc, RwLock};
 
@@ -10,10 +12,9 @@ use serde::Serialize;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use super::context::{ItemRef, PdfLink, Shared, Views, kind_name};
-use super::print_parts::{PartPlan, Places, place, plan};
 use crate::content::markdown::Rendered;
 use crate::content::{Kind, Section};
-use crate::harvest::{Item, ItemId};
+use crate::harvest::{Harvest, Item, ItemId};
 use crate::routes::PrintShelf;
 
 /// A part of the print edition: the introduction, a section with its items, the pages.
@@ -274,6 +275,71 @@ impl Views<'_> {
             .map(|&id| made.entry(id).or_insert_with(|| mention(id)).clone())
             .collect()
     }
+}
+
+/// One part of a print edition in parts.
+#[derive(Debug, Clone)]
+pub struct PartPlan {
+    pub shelf: PrintShelf,
+    /// Its page's site-relative path.
+    pub path: String,
+    /// The site-relative path of its file of the PDF edition, if the harvest has one.
+    pub pdf: String,
+    pub title: String,
+    /// Whether the section's introduction opens it (the first part of a section).
+    pub opens_section: bool,
+    pub items: Vec<ItemId>,
+}
+
+/// The parts of the print edition (see [`Harvest::print_parts`]), in reading order, with
+/// their pages and titles; `None` when it fits one page.
+pub fn plan(views: &Views<'_>) -> Option<Vec<PartPlan>> {
+    let h = views.harvest;
+    let parts = h.print_parts()?;
+    let plans = parts.iter().map(|part| PartPlan {
+        path: h.routes.print_part(part.shelf, part.number, part.of),
+        pdf: h.routes.pdf_part(part.shelf, part.number, part.of),
+        title: part.title(h, views.strings),
+        opens_section: part.opens_section(),
+        shelf: part.shelf,
+        items: part.items.clone(),
+    });
+    Some(plans.collect())
+}
+
+/// Where each item of an edition in parts is: the link to its part's page, by item.
+pub struct Places(FxHashMap<ItemId, Arc<str>>);
+
+impl Places {
+    pub fn of(views: &Views<'_>, plan: &[PartPlan]) -> Places {
+        let urls = &views.harvest.routes.urls;
+        let mut places = FxHashMap::default();
+        for part in plan {
+            let link: Arc<str> = urls.link(&part.path).into();
+            for &id in &part.items {
+                places.insert(id, link.clone());
+            }
+        }
+        Places(places)
+    }
+
+    /// The link to `id` in the print edition: `/printversie/conclusies-2/#conclusions-3`.
+    pub fn href(&self, id: ItemId, anchor: &str) -> String {
+        match self.0.get(&id) {
+            Some(page) => format!("{page}#{anchor}"),
+            None => format!("#{anchor}"),
+        }
+    }
+}
+
+/// The anchor of `id` in the print edition, with the link to it from any part.
+pub(super) fn place(places: Option<&Places>, h: &Harvest, id: ItemId) -> (String, String) {
+    let anchor = print_anchor(&h.items[id]);
+    let href = match places {
+        Some(places) => places.href(id, &anchor),
+        None => format!("#{anchor}"),
+    };
+    (anchor, href)
 }
 
 /// The id of an item in the print edition: `conclusions-3`, `themes-leren`, `page-over`,

@@ -9,76 +9,19 @@ use std::io::Write;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::Renderer;
 use super::context::{Link, PdfLink, Views};
-use super::print::{PrintPart, print_anchor};
+use super::print::{PartPlan, Places, PrintPart, plan};
 use super::runner::{self, RunError};
 use super::template_error::{TemplateError, locate, too_long};
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::harvest::{Harvest, ItemId};
 use crate::output::{Counter, OutputError};
-use crate::routes::{PrintShelf, file_of};
+use crate::routes::file_of;
 
 /// The preview server's files beside the pages, shared by the parts that render into it.
 pub type KeptFiles<'a> = std::sync::Mutex<&'a mut BTreeMap<String, Arc<Vec<u8>>>>;
-
-/// One part of a print edition in parts.
-#[derive(Debug, Clone)]
-pub struct PartPlan {
-    pub shelf: PrintShelf,
-    /// Its page's site-relative path.
-    pub path: String,
-    /// The site-relative path of its file of the PDF edition, if the harvest has one.
-    pub pdf: String,
-    pub title: String,
-    /// Whether the section's introduction opens it (the first part of a section).
-    pub opens_section: bool,
-    pub items: Vec<ItemId>,
-}
-
-/// The parts of the print edition (see [`Harvest::print_parts`]), in reading order, with
-/// their pages and titles; `None` when it fits one page.
-pub fn plan(views: &Views<'_>) -> Option<Vec<PartPlan>> {
-    let h = views.harvest;
-    let parts = h.print_parts()?;
-    let plans = parts.iter().map(|part| PartPlan {
-        path: h.routes.print_part(part.shelf, part.number, part.of),
-        pdf: h.routes.pdf_part(part.shelf, part.number, part.of),
-        title: part.title(h, views.strings),
-        opens_section: part.opens_section(),
-        shelf: part.shelf,
-        items: part.items.clone(),
-    });
-    Some(plans.collect())
-}
-
-/// Where each item of an edition in parts is: the link to its part's page, by item.
-pub struct Places(FxHashMap<ItemId, Arc<str>>);
-
-impl Places {
-    pub fn of(views: &Views<'_>, plan: &[PartPlan]) -> Places {
-        let urls = &views.harvest.routes.urls;
-        let mut places = FxHashMap::default();
-        for part in plan {
-            let link: Arc<str> = urls.link(&part.path).into();
-            for &id in &part.items {
-                places.insert(id, link.clone());
-            }
-        }
-        Places(places)
-    }
-
-    /// The link to `id` in the print edition: `/printversie/conclusies-2/#conclusions-3`.
-    pub fn href(&self, id: ItemId, anchor: &str) -> String {
-        match self.0.get(&id) {
-            Some(page) => format!("{page}#{anchor}"),
-            None => format!("#{anchor}"),
-        }
-    }
-}
 
 /// What a part's page shows besides its part: the links between the parts.
 #[derive(Debug, Serialize)]
@@ -194,7 +137,7 @@ impl Renderer {
         context.insert("page", &page);
         context.insert("template", TEMPLATE);
         // The switch leads to the whole edition in the other languages.
-        let languages = super::languages::links(views, &super::jobs::Job::PRINT);
+        let languages = super::languages::links(views.harvest, &super::jobs::Job::PRINT);
         context.insert("languages", &languages);
         let file = file_of(&part.path);
         let failed = |error: RunError| match error {
@@ -262,14 +205,4 @@ impl Renderer {
 
 pub(super) fn unwritable(e: OutputError) -> Diagnostic {
     Diagnostic::new(e.path().to_path_buf(), Position::UNKNOWN, &e)
-}
-
-/// The anchor of `id` in the print edition, with the link to it from any part.
-pub(super) fn place(places: Option<&Places>, h: &Harvest, id: ItemId) -> (String, String) {
-    let anchor = print_anchor(&h.items[id]);
-    let href = match places {
-        Some(places) => places.href(id, &anchor),
-        None => format!("#{anchor}"),
-    };
-    (anchor, href)
 }

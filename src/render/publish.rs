@@ -277,7 +277,7 @@ fn sitemap(views: &Views<'_>) -> Sitemap {
     pages.extend(matrix.map(|&m| (Job::Made(m), None)));
     pages.push((Job::Made(Made::Generated(Generated::PrintEdition)), None));
     // The parts of a print edition in parts, in the site's own language.
-    let parts = super::print_parts::plan(views).unwrap_or_default();
+    let parts = super::print::plan(views).unwrap_or_default();
     let versions = &h.translations.versions;
     let mut urls = Vec::with_capacity(pages.len() * versions.len().max(1));
     for (page, date) in pages {

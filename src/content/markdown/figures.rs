@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::broken_link::BrokenLink;
-use super::markdown::Destination;
+use super::super::broken_link::BrokenLink;
+use super::{Destination, escape};
 use crate::diagnostics::Position;
 
 /// The description that marks an image as decoration: it gets `alt=""`.
@@ -222,7 +222,7 @@ impl<'a, 'r, I: Iterator<Item = (Event<'a>, Range<usize>)>> Figures<'a, 'r, I> {
                         self.problems.push((position, problem));
                         dest.as_str().into()
                     }
-                    _ if self.safe && super::markdown::is_script(&dest) => "".into(),
+                    _ if self.safe && super::is_script(&dest) => "".into(),
                     _ => dest.as_str().into(),
                 };
                 img.push_str(&format!(
@@ -255,16 +255,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Figures<'a,
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::markdown::render;
+    use super::super::render;
     use super::*;
 
     fn processed(dest: &str) -> Destination {

@@ -1,16 +1,22 @@
 //! Markdown to HTML: heading ids and a table of contents, footnote ids, links rewritten.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+mod figures;
+mod headings;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
 pub use super::broken_link::BrokenLink;
-use super::figures::Figures;
-pub use super::figures::{DECORATIVE, DESCRIPTION_LENGTH, Figure, FigureProblem};
 use super::slug::slugify;
-use super::spool::Spooled;
+use super::spool::{Spool, Spooled};
 use crate::diagnostics::{Position, Positions};
+use figures::Figures;
+pub use figures::{DECORATIVE, DESCRIPTION_LENGTH, Figure, FigureProblem};
+use headings::NamedHeadings;
 
 /// A heading of a page, for its table of contents and for `#anchor` links to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,6 +72,29 @@ pub struct Rendered {
     pub figure_problems: Vec<(Position, FigureProblem)>,
     /// A hash of everything this rendering came from: equal keys, equal HTML.
     pub source_key: u64,
+}
+
+impl Rendered {
+    /// The body's HTML, read back from the spool if it is kept there.
+    pub fn html_text(&self) -> Cow<'_, str> {
+        match &self.spooled {
+            Some(spooled) => Cow::Owned(spooled.read()),
+            None => Cow::Borrowed(&self.html),
+        }
+    }
+
+    /// The length of the body's HTML in bytes, wherever it is kept.
+    pub fn html_len(&self) -> usize {
+        self.spooled.as_ref().map_or(self.html.len(), Spooled::len)
+    }
+
+    /// Moves the HTML into `spool`, unless it cannot be written there.
+    pub fn spool_into(&mut self, spool: &Arc<Spool>) {
+        if let Some(spooled) = spool.write(&self.html) {
+            self.html = String::new();
+            self.spooled = Some(spooled);
+        }
+    }
 }
 
 /// The Markdown extensions oogst reads bodies with.
@@ -132,11 +161,7 @@ pub fn render(
     let mut html = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html, &mut accessible);
     let has_tables = accessible.has_tables;
-    let NamedHeadings {
-        mut headings,
-        mut lead,
-        ..
-    } = named;
+    let (mut headings, mut lead) = named.finish();
     let (shown, problems, broken) = figures.finish();
     tidy_html(&mut html, has_tables);
     links.figures.extend(shown);
@@ -329,7 +354,7 @@ fn rewrite<'a>(
 }
 
 /// A destination that runs code when followed.
-pub(super) fn is_script(dest: &str) -> bool {
+fn is_script(dest: &str) -> bool {
     // Browsers ignore whitespace and control characters inside a scheme.
     let scheme: String = dest
         .chars()
@@ -344,143 +369,6 @@ pub(super) fn is_script(dest: &str) -> bool {
 
 fn footnote_id(label: &str) -> String {
     format!("fn-{}", slugify(label))
-}
-
-/// Gives every heading an id (its own `{#id}`, or a slug of its text, made unique),
-/// and keeps the headings in order and the text of the first paragraph.
-struct NamedHeadings<'a, I> {
-    events: I,
-    /// A heading, held until its text is known.
-    held: VecDeque<Event<'a>>,
-    headings: Vec<Heading>,
-    used: HashSet<String>,
-    next: HashMap<String, usize>,
-    lead: String,
-    lead_state: Lead,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Lead {
-    Before,
-    Inside,
-    Done,
-}
-
-impl<'a, I: Iterator<Item = Event<'a>>> NamedHeadings<'a, I> {
-    fn new(events: I) -> Self {
-        NamedHeadings {
-            events,
-            held: VecDeque::new(),
-            headings: Vec::new(),
-            used: HashSet::new(),
-            next: HashMap::new(),
-            lead: String::new(),
-            lead_state: Lead::Before,
-        }
-    }
-
-    /// Reads a heading that starts with `start` to its end, and names it.
-    fn hold_heading(&mut self, start: Event<'a>) {
-        let mut title = String::new();
-        for e in self.events.by_ref() {
-            let done = matches!(e, Event::End(TagEnd::Heading(_)));
-            if let Event::Text(t) | Event::Code(t) = &e {
-                title.push_str(t);
-            }
-            self.held.push_back(e);
-            if done {
-                break;
-            }
-        }
-        let mut start = start;
-        let mut anchor = None;
-        if let Event::Start(Tag::Heading { level, id, .. }) = &mut start {
-            let explicit = id.as_ref().map(|s| s.to_string());
-            let base = explicit.unwrap_or_else(|| match slugify(&title) {
-                s if s.is_empty() => "section".to_string(),
-                s => s,
-            });
-            let name = unique(&mut self.used, &mut self.next, base);
-            *id = Some(name.clone().into());
-            anchor = Some(heading_anchor(&name));
-            title.shrink_to_fit();
-            self.headings.push(Heading {
-                level: heading_number(*level),
-                id: name,
-                title,
-            });
-        }
-        self.held.push_front(start);
-        if let Some(anchor) = anchor {
-            self.held
-                .push_front(Event::Html("<div class=\"heading\">".into()));
-            self.held.push_back(Event::Html(anchor.into()));
-        }
-    }
-
-    /// The first paragraph's text, as it passes.
-    fn note_lead(&mut self, event: &Event<'a>) {
-        match (self.lead_state, event) {
-            (Lead::Before, Event::Start(Tag::Paragraph)) => self.lead_state = Lead::Inside,
-            (Lead::Inside, Event::End(TagEnd::Paragraph)) => self.lead_state = Lead::Done,
-            (Lead::Inside, Event::Text(t) | Event::Code(t)) => self.lead.push_str(t),
-            (Lead::Inside, Event::SoftBreak | Event::HardBreak) => self.lead.push(' '),
-            _ => {}
-        }
-    }
-}
-
-impl<'a, I: Iterator<Item = Event<'a>>> Iterator for NamedHeadings<'a, I> {
-    type Item = Event<'a>;
-
-    fn next(&mut self) -> Option<Event<'a>> {
-        let event = match self.held.pop_front() {
-            Some(event) => event,
-            None => match self.events.next()? {
-                start @ Event::Start(Tag::Heading { .. }) => {
-                    self.hold_heading(start);
-                    self.held.pop_front()?
-                }
-                event => event,
-            },
-        };
-        self.note_lead(&event);
-        Some(event)
-    }
-}
-
-/// The link beside a heading (the theme shows it on hover and focus), named by the heading
-/// itself; it closes the `<div class="heading">` that holds both.
-fn heading_anchor(id: &str) -> String {
-    let id = escape(id);
-    format!("<a class=\"heading-anchor\" href=\"#{id}\" aria-labelledby=\"{id}\">#</a></div>\n")
-}
-
-/// `base`, or `base-1`, `base-2` ... whichever is free first. `next` remembers where to go
-/// on for each base, so many equal headings take linear time.
-fn unique(used: &mut HashSet<String>, next: &mut HashMap<String, usize>, base: String) -> String {
-    if used.insert(base.clone()) {
-        return base;
-    }
-    let n = next.entry(base.clone()).or_insert(1);
-    loop {
-        let candidate = format!("{base}-{n}");
-        *n += 1;
-        if used.insert(candidate.clone()) {
-            return candidate;
-        }
-    }
-}
-
-fn heading_number(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
 }
 
 #[cfg(test)]
