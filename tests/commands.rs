@@ -76,6 +76,53 @@ fn a_dutch_starter_builds_with_a_dutch_interface_and_deploy_recipes() {
         .stderr(predicate::str::contains("use en or nl"));
 }
 
+/// GitLab Pages sends a file gzipped only when a gzipped copy lies beside it: the recipe's
+/// step, run as GitLab runs it, leaves one beside every text file of a built starter (its
+/// search index among them), with the same bytes inside, and none beside a picture.
+#[test]
+fn the_gitlab_recipe_leaves_a_gzipped_copy_of_every_text_file() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("oogst");
+    oogst().args(["new"]).arg(&root).assert().success();
+    build_ok(&root);
+    let recipe = std::fs::read_to_string(root.join(".gitlab-ci.yml")).unwrap();
+    let step = (recipe.lines())
+        .find_map(|line| line.trim().strip_prefix("- find public"))
+        .expect("a step that compresses public/");
+    let status = std::process::Command::new("sh")
+        .args(["-c", &format!("find public{step}")])
+        .current_dir(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = ["html", "css", "js", "json", "xml", "svg", "txt"];
+    let files = common::files_below(&root.join("public"));
+    let (mut copies, mut items) = (0, 0);
+    for (rel, bytes) in &files {
+        let extension = rel.rsplit_once('.').map(|(_, e)| e);
+        let gzipped = files.get(&format!("{rel}.gz"));
+        match extension {
+            Some("gz") => {}
+            Some(e) if text.contains(&e) => {
+                let mut inside = Vec::new();
+                let copy = gzipped.unwrap_or_else(|| panic!("no {rel}.gz"));
+                flate2::read::GzDecoder::new(&copy[..])
+                    .read_to_end(&mut inside)
+                    .unwrap();
+                assert_eq!(&inside, bytes, "{rel}.gz");
+                copies += 1;
+                items += usize::from(rel.starts_with("search-index/items-"));
+            }
+            _ => assert!(gzipped.is_none(), "{rel} is not text"),
+        }
+    }
+    assert!(
+        copies > 20 && items > 0,
+        "{copies} copies, {items} of items files"
+    );
+}
+
 #[test]
 fn the_shipped_harvest_builds() {
     let root = env!("CARGO_MANIFEST_DIR");

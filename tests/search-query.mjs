@@ -27,8 +27,7 @@ if (mode === 'stem') {
   const [publicDir, base, ...queries] = args;
   const file = (url) => path.join(publicDir, url.startsWith(base) ? url.slice(base.length) : url);
   const fetchJson = async (url) => JSON.parse(await fs.promises.readFile(file(url), 'utf8'));
-  const fetchBytes = (url) => fs.promises.readFile(file(url));
-  const search = createSearch(`${base}search-index/index.json`, fetchJson, fetchBytes);
+  const search = createSearch(`${base}search-index/index.json`, fetchJson);
   const answers = [];
   for (const query of queries) {
     const found = await search.find(query);

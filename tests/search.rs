@@ -82,13 +82,7 @@ fn the_search_index_holds_every_item() {
     let count = manifest["docs"].as_u64().unwrap() as usize;
     let mut urls = Vec::new();
     for n in 0..count.div_ceil(per_file) {
-        use std::io::Read;
-        let path = site.path(&format!("public/search-index/items-{n}.json.gz"));
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
-            .read_to_string(&mut text)
-            .unwrap();
-        let items: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let items = json(&site, &format!("search-index/items-{n}.json"));
         for item in items.as_array().unwrap() {
             urls.push(item[3].as_str().unwrap().to_string());
         }

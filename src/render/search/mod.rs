@@ -10,12 +10,16 @@
 //! - `terms-<n>.json`: stems in order, each with its postings, `[item, score, item, score,
 //!   ...]`, the item numbers as differences from the one before, the score the stem's BM25
 //!   term-frequency part for the item (fields weighted, length normalised) out of 255;
-//! - `items-<n>.json.gz`: [`ITEMS_PER_FILE`] items each, as results show them, `[kind,
+//! - `items-<n>.json`: [`ITEMS_PER_FILE`] items each, as results show them, `[kind,
 //!   number, title, url, summary, anchor, heading, text, ...]`: the body's text for
-//!   excerpts, cut at its headings; gzipped;
+//!   excerpts, cut at its headings;
 //! - `heads-<n>.json` and `tails-<n>.json`: every stem, in order of its start and of its end
 //!   (read backwards), for words one letter off (typo tolerance);
 //! - `filters.json`: the themes, and per item its kind and themes, for the search page.
+//!
+//! Every file is plain JSON, compressed on the way by the host (GitHub Pages, Netlify,
+//! Cloudflare Pages) or, on GitLab Pages, by the gzipped copy the recipe of `oogst new`
+//! writes beside each text file of the site.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -41,7 +45,7 @@ use words::{Stems, Tokenizer};
 
 /// What the manifest's `format` says, and the version of the layout described above.
 pub const FORMAT: &str = "oogst-search";
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Items per items file: a result costs the text of a few items.
 pub const ITEMS_PER_FILE: usize = 2;
@@ -171,21 +175,19 @@ pub fn files(
     let known = std::mem::take(&mut memo.items_files);
     let mut made_files = FxHashMap::default();
     {
-        // A tokenizer and a gzip writer for each thread, kept over all blocks: the tokenizer
-        // knows the words it met, the writer has its tables.
-        let tools: Vec<Mutex<(Tokenizer, text::Gzip)>> = (0..rayon::current_num_threads())
-            .map(|_| Mutex::new((Tokenizer::new(language, &memo.stems), text::Gzip::new())))
+        // A tokenizer for each thread, kept over all blocks: it knows the words it met.
+        let tokenizers: Vec<Mutex<Tokenizer>> = (0..rayon::current_num_threads())
+            .map(|_| Mutex::new(Tokenizer::new(language, &memo.stems)))
             .collect();
         let terms = &memo.terms;
         let make = |n: usize, chunk: &[ItemId]| {
             let thread = rayon::current_thread_index().unwrap_or(0);
-            let mut tools = tools[thread % tools.len()]
+            let mut tokenizer = tokenizers[thread % tokenizers.len()]
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            let (tokenizer, gzip) = &mut *tools;
             let earlier = keep.then_some((terms, known.get(&n)));
-            let made = text::make_file(harvest, chunk, earlier, tokenizer, gzip);
-            emit(format!("{folder}items-{n}.json.gz"), made.file.1.clone());
+            let made = text::make_file(harvest, chunk, earlier, &mut tokenizer);
+            emit(format!("{folder}items-{n}.json"), made.file.1.clone());
             (n, made)
         };
         let files_per_block = BLOCK / ITEMS_PER_FILE;

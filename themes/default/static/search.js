@@ -304,21 +304,14 @@
 
   const backwards = (s) => s.split('').reverse().join('');
 
-  /** Gzipped bytes (or plain ones) as text. */
-  async function gunzip(bytes) {
-    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(stream).text();
-  }
-
   /** BM25's inverse document frequency of a stem found in `df` of `n` items. */
   const idf = (n, df) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
 
   /**
-   * A search over an index. `fetchJson(url)` fetches a file of it as JSON, `fetchBytes(url)`
-   * as bytes; the URLs of the other files are taken relative to the manifest's.
+   * A search over an index. `fetchJson(url)` fetches a file of it as JSON; the URLs of the
+   * other files are taken relative to the manifest's.
    */
-  function createSearch(manifestUrl, fetchJson, fetchBytes) {
+  function createSearch(manifestUrl, fetchJson) {
     const files = new Map();
     const folder = manifestUrl.slice(0, manifestUrl.lastIndexOf('/') + 1);
     const remember = (at, make) => {
@@ -330,8 +323,6 @@
       return files.get(at);
     };
     const load = (name) => remember(folder + name, () => fetchJson(folder + name));
-    const loadGzipped = (name) =>
-      remember(folder + name, async () => JSON.parse(await gunzip(new Uint8Array(await fetchBytes(folder + name)))));
     let manifest = null;
     const ready = () => (manifest ??= Promise.resolve(fetchJson(manifestUrl)).catch((e) => {
       manifest = null;
@@ -523,7 +514,7 @@
       const m = await ready();
       return Promise.all(
         docs.map(async (doc) => {
-          const table = await loadGzipped(`items-${Math.floor(doc / m.items_per_file)}.json.gz`);
+          const table = await load(`items-${Math.floor(doc / m.items_per_file)}.json`);
           const [kind, number, title, url, summary, ...rest] = table[doc % m.items_per_file];
           // Three values per part of the body, then the language of a text not translated yet.
           const lang = rest.length % 3 === 1 ? rest.pop() : undefined;
@@ -611,11 +602,6 @@
       if (!response.ok) throw new Error(`${response.status} ${url}`);
       return response.json();
     });
-  const fetchBytes = (url) =>
-    fetch(url).then((response) => {
-      if (!response.ok) throw new Error(`${response.status} ${url}`);
-      return response.arrayBuffer();
-    });
 
   const element = (tag, className, ...children) => {
     const node = document.createElement(tag);
@@ -697,7 +683,7 @@
     const input = form.querySelector('input[type="search"]');
     if (!input || form.dataset.searchStarted) return;
     form.dataset.searchStarted = 'yes';
-    const search = createSearch(form.dataset.searchIndex, fetchJson, fetchBytes);
+    const search = createSearch(form.dataset.searchIndex, fetchJson);
     const status = element('p', 'search-panel-status');
     status.setAttribute('role', 'status');
     const list = element('ul', 'search-panel-results');
@@ -800,7 +786,7 @@
     const note = document.getElementById('search-note');
     if (note) note.hidden = true;
     form.hidden = false;
-    const search = createSearch(form.dataset.searchIndex, fetchJson, fetchBytes);
+    const search = createSearch(form.dataset.searchIndex, fetchJson);
     const PAGE = 10;
     let asked = 0;
     let found = null;
