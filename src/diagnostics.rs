@@ -86,9 +86,9 @@ impl<'a> Positions<'a> {
         let between = &self.text.as_bytes()[from..offset];
         // Characters are counted by their first bytes, so counts of parts add up.
         let chars = |bytes: &[u8]| bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count();
-        match between.iter().rposition(|&b| b == b'\n') {
+        match memchr::memrchr(b'\n', between) {
             Some(last_newline) => {
-                position.line += between.iter().filter(|&&b| b == b'\n').count();
+                position.line += memchr::memchr_iter(b'\n', between).count();
                 position.col = chars(&between[last_newline + 1..]) + 1;
             }
             None => position.col += chars(between),

@@ -182,7 +182,7 @@ mod tests {
             html: "<p>tekst</p>".into(),
             ..Rendered::default()
         };
-        rendered.spool_into(&spool);
+        rendered.keep(Some(&spool));
         assert!(rendered.html.is_empty());
         assert_eq!(
             (rendered.html_text().as_ref(), rendered.html_len()),

@@ -96,8 +96,8 @@ pub(super) fn render_bodies(
             };
             let mut rendered = markdown::render(&body, doc.body_line, &resolve, safe);
             rendered.source_key = key;
-            if let Some(spool) = &spool {
-                rendered.spool_into(spool);
+            rendered.keep(spool.as_ref());
+            if spool.is_some() {
                 // The lead is only the summary of an item whose front matter has none.
                 let summary = doc.front.summary.as_deref().map(str::trim);
                 if summary.is_some_and(|s| !s.is_empty()) {

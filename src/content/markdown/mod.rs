@@ -88,11 +88,15 @@ impl Rendered {
         self.spooled.as_ref().map_or(self.html.len(), Spooled::len)
     }
 
-    /// Moves the HTML into `spool`, unless it cannot be written there.
-    pub fn spool_into(&mut self, spool: &Arc<Spool>) {
-        if let Some(spooled) = spool.write(&self.html) {
-            self.html = String::new();
-            self.spooled = Some(spooled);
+    /// Keeps the HTML for the rest of the build: in `spool` where there is one and it can be
+    /// written there, else in memory, without spare capacity.
+    pub fn keep(&mut self, spool: Option<&Arc<Spool>>) {
+        match spool.and_then(|spool| spool.write(&self.html)) {
+            Some(spooled) => {
+                self.html = String::new();
+                self.spooled = Some(spooled);
+            }
+            None => self.html.shrink_to_fit(),
         }
     }
 }
@@ -167,8 +171,8 @@ pub fn render(
     links.figures.extend(shown);
     links.figure_problems = problems;
     links.broken_links.extend(broken);
-    // Bodies are kept for the whole build: no spare capacity.
-    html.shrink_to_fit();
+    // Bodies are kept for the whole build: no spare capacity (the HTML's is taken as it is
+    // kept, see `Rendered::keep`).
     headings.shrink_to_fit();
     lead.shrink_to_fit();
     links.anchor_links.shrink_to_fit();
