@@ -3,7 +3,7 @@
 //! the HTML is oogst's own (or what a writer put in a body), and a tag left open or a
 //! reference it does not know is read as text, never refused.
 
-use super::eight;
+use super::eight::{self, HIGHS, between};
 
 /// One part of a body: the `id` of the heading it starts with (empty before the first
 /// heading), the heading's text, and the text under it.
@@ -184,7 +184,6 @@ fn push_words(text: &mut String, plain: &str) {
 /// one outside ASCII, a control character (white space among them), or a space that is
 /// not the single space after a word in the run that starts at `run`.
 fn next_to_look_at(bytes: &[u8], mut at: usize, run: usize) -> usize {
-    use eight::{HIGHS, between};
     if bytes.get(at) == Some(&b' ') && (at == run || bytes[at - 1] == b' ') {
         return at;
     }
