@@ -259,6 +259,7 @@ pub fn link(data: &[u8]) {
         path: format!("content/{rel}").into(),
         rel: rel.to_string(),
         text: text.to_string(),
+        modified: None,
         unreadable: None,
     });
     let parsed: Vec<(String, Result<Document, _>)> =

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::UNIX_EPOCH;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::Date;
 
@@ -42,16 +42,20 @@ impl FileDates {
         }
     }
 
-    /// The date of the content file `rel` at `path`.
-    pub fn of(&self, rel: &str, path: &Path) -> Option<Date> {
-        self.committed.get(rel).copied().or_else(|| modified(path))
+    /// The date of the content file `rel`, last changed at `modified`.
+    pub fn of(&self, rel: &str, modified: Option<SystemTime>) -> Option<Date> {
+        (self.committed.get(rel).copied()).or_else(|| modified.and_then(day_of_time))
     }
 }
 
 /// The day the file at `path` was last changed.
 pub fn modified(path: &Path) -> Option<Date> {
-    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
-    let seconds = modified.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    day_of_time(std::fs::metadata(path).and_then(|m| m.modified()).ok()?)
+}
+
+/// The day (UTC) of `time`.
+fn day_of_time(time: SystemTime) -> Option<Date> {
+    let seconds = time.duration_since(UNIX_EPOCH).ok()?.as_secs();
     Some(day_of(seconds))
 }
 

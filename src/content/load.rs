@@ -1,6 +1,8 @@
 //! Load: walk `content/`, read the Markdown files (in parallel), list the assets beside them.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use thiserror::Error;
@@ -16,6 +18,8 @@ pub struct SourceFile {
     /// Its path below `content/`, with `/` between folders: `conclusions/01-cop.md`.
     pub rel: String,
     pub text: String,
+    /// When the file was last changed, as the file system tells it (read with the text).
+    pub modified: Option<SystemTime>,
     /// Why the file could not be read, if it could not (its text is then empty): parsing
     /// reports it, so the file counts as one that failed, whose references are not
     /// reported again.
@@ -70,14 +74,15 @@ pub fn load_content<T: Send>(
         .into_par_iter()
         .with_max_len(crate::PARALLEL_PIECE)
         .map(|(path, rel)| {
-            let (text, unreadable) = match read_text(&path) {
-                Ok(text) => (text, None),
-                Err(d) => (String::new(), Some(d)),
+            let ((text, modified), unreadable) = match read_text(&path) {
+                Ok(read) => (read, None),
+                Err(d) => ((String::new(), None), Some(d)),
             };
             each(SourceFile {
                 path,
                 rel,
                 text,
+                modified,
                 unreadable,
             })
         })
@@ -140,10 +145,11 @@ fn walk(dir: &Path) -> Found {
 
 /// Reads the Markdown file at `path` below the content folder `dir`.
 pub fn read_source(dir: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
-    read_text(path).map(|text| SourceFile {
+    read_text(path).map(|(text, modified)| SourceFile {
         path: path.to_path_buf(),
         rel: relative(dir, path),
         text,
+        modified,
         unreadable: None,
     })
 }
@@ -157,15 +163,49 @@ pub fn files_below(folder: &Path) -> (Vec<PathBuf>, Diagnostics) {
     (paths, diagnostics)
 }
 
-fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(path, Position::UNKNOWN, &LoadError::Io(e)))?;
-    String::from_utf8(bytes).map_err(|e| {
+/// The text of the file at `path`, and when it was last changed: one open, one look at
+/// the file's metadata.
+fn read_text(path: &Path) -> Result<(String, Option<SystemTime>), Diagnostic> {
+    let io = |e| Diagnostic::new(path, Position::UNKNOWN, &LoadError::Io(e));
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    let mut bytes = Vec::new();
+    read_into(&mut file, metadata.len(), &mut bytes).map_err(io)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let position =
             Position::of_offset(&String::from_utf8_lossy(&e.into_bytes()[..offset]), offset);
         Diagnostic::new(path, position, &LoadError::NotUtf8(offset))
-    })
+    })?;
+    Ok((text, metadata.modified().ok()))
+}
+
+/// Reads `file`, of about `length` bytes, to its end after what `bytes` holds. With room
+/// for one byte more than `length`, a file of that length takes one read and one that finds
+/// its end; one that grew takes more.
+pub(super) fn read_into(
+    file: &mut std::fs::File,
+    length: u64,
+    bytes: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let mut filled = bytes.len();
+    bytes.resize(filled + usize::try_from(length).unwrap_or(0) + 1, 0);
+    loop {
+        if filled == bytes.len() {
+            bytes.resize(filled * 2 + 8192, 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                bytes.truncate(filled);
+                return Err(e);
+            }
+        }
+    }
+    bytes.truncate(filled);
+    Ok(())
 }
 
 /// `dir/a/b.md` → `a/b.md`, with `/` on every platform.

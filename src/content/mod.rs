@@ -138,8 +138,10 @@ impl Document {
                 &load::LoadError::ChangedDuringBuild,
             )
         };
-        let mut bytes = std::fs::read(&self.path)
-            .map_err(|e| Diagnostic::new(&self.path, Position::UNKNOWN, &load::LoadError::Io(e)))?;
+        let io = |e| Diagnostic::new(&self.path, Position::UNKNOWN, &load::LoadError::Io(e));
+        let mut bytes = Vec::new();
+        let mut file = std::fs::File::open(&self.path).map_err(io)?;
+        load::read_into(&mut file, length as u64, &mut bytes).map_err(io)?;
         if bytes.len() != length
             || !bytes.starts_with(self.text.as_bytes())
             || self.body.end > length
@@ -210,6 +212,45 @@ mod tests {
             "x.eng.md",
         ] {
             assert_eq!(translation_of(own), None, "{own}");
+        }
+    }
+
+    #[test]
+    fn a_body_left_on_disk_comes_back_as_it_was_and_a_file_changed_since_is_an_error() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("01-x.md");
+        let text = "---\ntitle: X\n---\n\nEén body, \u{e9}n een tweede regel.\n";
+        let loaded = || {
+            std::fs::write(&path, text).expect("written");
+            let file = load::read_source(dir.path(), &path).expect("readable");
+            assert!(
+                file.modified.is_some(),
+                "the time it was changed comes with it"
+            );
+            let mut doc = Document::parse(file).expect("a valid file");
+            doc.leave_body_on_disk();
+            doc
+        };
+        let doc = loaded();
+        assert_eq!(
+            doc.body().expect("unchanged").as_ref(),
+            "\nEén body, \u{e9}n een tweede regel.\n"
+        );
+        for changed in [
+            "---\ntitle: Y\n---\n\nEén body, \u{e9}n een tweede regel.\n",
+            "---\ntitle: X\n---\n\nEén body.\n",
+            &format!("{text}{}", "en langer.\n".repeat(2000)),
+        ] {
+            let doc = loaded();
+            std::fs::write(&path, changed).expect("written");
+            let error = doc.body().expect_err(changed);
+            assert!(
+                error
+                    .message
+                    .contains("changed while the site was being built"),
+                "{}",
+                error.message
+            );
         }
     }
 }

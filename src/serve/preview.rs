@@ -420,10 +420,10 @@ fn changed_bodies(dir: &Path, content: &ContentState, changes: &[Change]) -> Opt
         let Some(Ok(old)) = content.documents.get(&rel) else {
             return None;
         };
-        let mut doc = load::read_source(dir, path)
-            .ok()
-            .and_then(|file| Document::parse(file).ok())?;
-        doc.file_date = content.dates.of(&rel, path);
+        let file = load::read_source(dir, path).ok()?;
+        let modified = file.modified;
+        let mut doc = Document::parse(file).ok()?;
+        doc.file_date = content.dates.of(&rel, modified);
         // A new date shows in lists, the feed and the sitemap, not only in the page.
         if doc.kind != old.kind || doc.front != old.front || doc.file_date != old.file_date {
             return None;
