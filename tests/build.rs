@@ -500,3 +500,32 @@ fn edit_url_gives_every_content_page_a_link_to_its_source_file() {
     site.build_ok(&[]);
     assert!(edit("conclusies/eerste/index.html").1.is_empty());
 }
+
+#[test]
+fn bodies_in_the_spool_make_the_same_site_as_bodies_in_memory() {
+    // Every body in memory (a small harvest), every body in the build's temporary spool
+    // file, and some of each: pages, print edition parts and search index alike.
+    let site = common::site_in_parts("");
+    let built = |bodies_in_memory: &str| {
+        (site.oogst(&["build"]))
+            .env("OOGST_BODIES_IN_MEMORY", bodies_in_memory)
+            .assert()
+            .success();
+        site.output()
+    };
+    let in_memory = built("100000000");
+    assert!(in_memory.len() > 30, "{} files", in_memory.len());
+    for bodies_in_memory in ["0", "300"] {
+        let spooled = built(bodies_in_memory);
+        assert_eq!(
+            spooled.keys().collect::<Vec<_>>(),
+            in_memory.keys().collect::<Vec<_>>()
+        );
+        for (rel, bytes) in &in_memory {
+            assert!(
+                &spooled[rel] == bytes,
+                "{rel} differs with {bodies_in_memory} bytes of bodies in memory"
+            );
+        }
+    }
+}

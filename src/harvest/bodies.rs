@@ -50,7 +50,11 @@ pub(super) fn render_bodies(
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Arc<Rendered>>, u64, Option<Arc<Spool>>) {
     let keep = memo.is_some();
-    let spool = if keep { None } else { Spool::new() };
+    let spool = if keep {
+        None
+    } else {
+        Spool::new(documents.len())
+    };
     let fingerprint = if keep {
         targets_fingerprint(targets, urls, safe)
     } else {

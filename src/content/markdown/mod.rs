@@ -88,9 +88,11 @@ impl Rendered {
         self.spooled.as_ref().map_or(self.html.len(), Spooled::len)
     }
 
-    /// Keeps the HTML for the rest of the build: in `spool` where there is one and it can be
-    /// written there, else in memory, without spare capacity.
+    /// Keeps the HTML for the rest of the build: in `spool` where there is one, it has no
+    /// room left in memory for it, and it can be written there; else in memory, without
+    /// spare capacity.
     pub fn keep(&mut self, spool: Option<&Arc<Spool>>) {
+        let spool = spool.filter(|spool| !spool.leaves_in_memory(self.html.len()));
         match spool.and_then(|spool| spool.write(&self.html)) {
             Some(spooled) => {
                 self.html = String::new();
