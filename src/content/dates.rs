@@ -6,7 +6,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::Date;
+use super::{Date, Document, SourceFile};
+use crate::diagnostics::Diagnostics;
 
 /// The dates of the content files, from one look at the git history.
 #[derive(Debug, Default, Clone)]
@@ -45,6 +46,14 @@ impl FileDates {
     /// The date of the content file `rel`, last changed at `modified`.
     pub fn of(&self, rel: &str, modified: Option<SystemTime>) -> Option<Date> {
         (self.committed.get(rel).copied()).or_else(|| modified.and_then(day_of_time))
+    }
+
+    /// [`Document::parse`] of `file`, with the file's date.
+    pub fn parse(&self, file: SourceFile) -> Result<Document, Diagnostics> {
+        let modified = file.modified;
+        let mut doc = Document::parse(file)?;
+        doc.file_date = self.of(&doc.rel, modified);
+        Ok(doc)
     }
 }
 

@@ -360,13 +360,10 @@ impl ContentState {
     pub(crate) fn load(dir: &Path, lean: bool) -> ContentState {
         let dates = FileDates::read(dir);
         let (documents, assets, walk_errors) = load::load_content(dir, |file| {
-            let (rel, modified) = (file.rel.clone(), file.modified);
-            let mut parsed = Document::parse(file);
-            if let Ok(doc) = &mut parsed {
-                doc.file_date = dates.of(&doc.rel, modified);
-                if lean {
-                    doc.leave_body_on_disk();
-                }
+            let rel = file.rel.clone();
+            let mut parsed = dates.parse(file);
+            if lean && let Ok(doc) = &mut parsed {
+                doc.leave_body_on_disk();
             }
             (rel, parsed)
         });
@@ -410,13 +407,7 @@ impl ContentState {
         if rel.ends_with(".md") {
             let parsed = load::read_source(dir, path)
                 .map_err(Diagnostics::from)
-                .and_then(|file| {
-                    let modified = file.modified;
-                    Document::parse(file).map(|mut doc| {
-                        doc.file_date = self.dates.of(rel, modified);
-                        doc
-                    })
-                });
+                .and_then(|file| self.dates.parse(file));
             self.documents.insert(rel.to_string(), parsed);
         } else {
             let asset = Asset {

@@ -421,9 +421,7 @@ fn changed_bodies(dir: &Path, content: &ContentState, changes: &[Change]) -> Opt
             return None;
         };
         let file = load::read_source(dir, path).ok()?;
-        let modified = file.modified;
-        let mut doc = Document::parse(file).ok()?;
-        doc.file_date = content.dates.of(&rel, modified);
+        let doc = content.dates.parse(file).ok()?;
         // A new date shows in lists, the feed and the sitemap, not only in the page.
         if doc.kind != old.kind || doc.front != old.front || doc.file_date != old.file_date {
             return None;
