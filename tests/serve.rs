@@ -193,10 +193,12 @@ fn a_broken_edit_shows_errors_keeps_the_old_page_and_the_fix_clears_them() {
     assert!(!page.text().contains("Kapot."));
 
     let late = server.events();
-    assert!(
-        late.next_matching("event: errors", WAIT).is_some(),
-        "a page opened later sees the errors too"
-    );
+    if let Err(missed) = late.wait_for("event: errors", WAIT) {
+        panic!(
+            "a page opened later sees the errors too: {missed}; the server said {:?}",
+            server.output()
+        );
+    }
 
     site.write(
         SECOND,

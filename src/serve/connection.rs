@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::http::{self, Answer, Live, Method, Request, Response};
-use super::reload::Event;
 
 /// A connection that sends or takes nothing for this long is closed, so a stalled client
 /// (a slowloris) holds nothing for long, and neither does an idle keep-alive connection.
@@ -162,10 +161,10 @@ fn converse(stream: TcpStream, live: &Live) -> io::Result<()> {
     stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_write_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_nodelay(true)?;
-    let Ending::Events(first) = answer_requests(&stream, live)? else {
+    let Ending::Events(query) = answer_requests(&stream, live)? else {
         return Ok(());
     };
-    match live.events.stream(Box::new(stream), first) {
+    match live.stream(Box::new(stream), &query) {
         Ok(()) => Ok(()),
         Err(mut writer) => {
             let busy = Response::text(503, "too many open pages");
@@ -177,8 +176,8 @@ fn converse(stream: TcpStream, live: &Live) -> io::Result<()> {
 /// How a connection's requests end.
 enum Ending {
     Closed,
-    /// The client asked for the event stream; these events are sent first.
-    Events(Vec<Event>),
+    /// The client asked for the event stream with this query.
+    Events(String),
 }
 
 /// Answers requests until the connection ends or asks for the event stream. Reads and
@@ -203,7 +202,7 @@ fn answer_requests(stream: &TcpStream, live: &Live) -> io::Result<Ending> {
             return Ok(Ending::Closed);
         };
         match http::answer(&request, live) {
-            Answer::Events(first) => return Ok(Ending::Events(first)),
+            Answer::Events(query) => return Ok(Ending::Events(query)),
             Answer::Page(response) => {
                 let keep_alive = request.keep_alive;
                 let head_only = request.method == Method::Head;

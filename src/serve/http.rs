@@ -84,8 +84,21 @@ impl Live {
     pub fn fail(&self, errors: Diagnostics) {
         // The overlay shows what stops the build; warnings are told in the terminal.
         let (errors, _) = errors.split_warnings();
-        self.events.send(&Event::errors(&errors));
+        let event = Event::errors(&errors);
+        // Kept before it is sent: a stream opened after the event finds the errors kept.
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = Some(errors);
+        self.events.send(&event);
+    }
+
+    /// Serves an event stream on `writer` for the page that asked with `query`
+    /// (`?version=N&page=/path/`, as the reload script asks). What it is told first is
+    /// decided while no event can be sent, so no event falls between the two.
+    pub fn stream(
+        &self,
+        writer: Box<dyn std::io::Write + Send>,
+        query: &str,
+    ) -> Result<(), Box<dyn std::io::Write + Send>> {
+        self.events.stream(writer, || first_events(query, self))
     }
 
     fn errors(&self) -> Option<Diagnostics> {
@@ -211,9 +224,9 @@ impl Response {
 /// What a request gets.
 pub enum Answer {
     Page(Response),
-    /// The connection becomes an event stream; these events are sent at once (a reload for
-    /// a page that missed a change, the errors if any).
-    Events(Vec<Event>),
+    /// The connection becomes an event stream ([`Live::stream`]) for the page that asked
+    /// with this query.
+    Events(String),
 }
 
 /// Answers one request.
@@ -228,7 +241,7 @@ pub fn answer(request: &Request, live: &Live) -> Answer {
     }
     let events_query = url.strip_prefix(EVENTS_PATH);
     if let Some(query) = events_query.filter(|q| q.is_empty() || q.starts_with('?')) {
-        return Answer::Events(first_events(query, live));
+        return Answer::Events(query.to_string());
     }
     // The version before the site: the page is at least as new as the version it is told.
     let version = live.versions.current();
@@ -327,6 +340,61 @@ fn not_found_page(url: &str, site: &Site) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::{Diagnostic, Position};
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+
+    /// What an event stream wrote, to be read while it is open.
+    #[derive(Clone, Default)]
+    struct Written(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Written {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Written {
+        fn shows_within(&self, text: &str, wait: Duration) -> bool {
+            let until = Instant::now() + wait;
+            while Instant::now() < until {
+                if String::from_utf8_lossy(&self.0.lock().unwrap()).contains(text) {
+                    return true;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            false
+        }
+    }
+
+    #[test]
+    fn a_page_opened_once_another_shows_the_errors_is_told_them_too() {
+        let error = crate::assets::AssetError::NoLogo("logo.png".into());
+        let errors = Diagnostics::from(Diagnostic::new("site.yaml", Position::new(1, 1), &error));
+        for _ in 0..200 {
+            let live = Arc::new(Live::default());
+            let open = Written::default();
+            assert!(live.stream(Box::new(open.clone()), "?version=1").is_ok());
+            let failing = {
+                let (live, errors) = (live.clone(), errors.clone());
+                std::thread::spawn(move || live.fail(errors))
+            };
+            assert!(open.shows_within("event: errors", Duration::from_secs(5)));
+            // The rebuild may not have returned yet, as when a writer opens a second tab.
+            let late = Written::default();
+            assert!(live.stream(Box::new(late.clone()), "?version=1").is_ok());
+            assert!(
+                late.shows_within("event: errors", Duration::from_secs(5)),
+                "{}",
+                String::from_utf8_lossy(&late.0.lock().unwrap())
+            );
+            failing.join().unwrap();
+        }
+    }
 
     #[test]
     fn a_url_that_leads_nowhere_gets_the_nearest_404_page() {

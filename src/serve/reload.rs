@@ -175,16 +175,17 @@ impl Broadcaster {
         clients
     }
 
-    /// Serves one event stream on `writer` until the client goes away. `first` is sent at
-    /// once (a reload for a page that missed a change, the current errors if any). Gives the writer back when
-    /// there are too many streams.
+    /// Serves one event stream on `writer` until the client goes away. What `first` gives
+    /// is sent at once (a reload for a page that missed a change, the current errors if
+    /// any); it is asked while no event is sent, so each later change is either in it or
+    /// sent after it. Gives the writer back when there are too many streams.
     pub fn stream(
         &self,
         writer: Box<dyn Write + Send>,
-        first: Vec<Event>,
+        first: impl FnOnce() -> Vec<Event>,
     ) -> Result<(), Box<dyn Write + Send>> {
         let ended = Arc::new(AtomicBool::new(false));
-        let receiver = {
+        let (receiver, first) = {
             let mut clients = self.clients();
             if clients.len() >= MAX_CLIENTS {
                 return Err(writer);
@@ -192,7 +193,7 @@ impl Broadcaster {
             let (events, receiver) = sync_channel(16);
             let ended = ended.clone();
             clients.push(Client { events, ended });
-            receiver
+            (receiver, first())
         };
         std::thread::spawn(move || {
             let _ = pump(writer, receiver, first);

@@ -210,7 +210,7 @@ impl Events {
 
     /// The next event containing `text` within `within`, or what came instead and how the
     /// wait ended.
-    fn wait_for(&self, text: &str, within: Duration) -> Result<String, String> {
+    pub fn wait_for(&self, text: &str, within: Duration) -> Result<String, String> {
         let deadline = Instant::now() + within;
         let mut before = Vec::new();
         let ending = loop {
