@@ -319,6 +319,40 @@ fn there_is_a_404_page() {
 }
 
 #[test]
+fn a_list_of_many_pages_links_to_the_first_the_last_and_the_pages_near_the_reader() {
+    let site = Site::small();
+    for n in 3..=1000 {
+        site.write(
+            &format!("content/conclusions/{n:04}-c.md"),
+            &format!("---\ntitle: Conclusie {n}\nnumber: {n}\nslug: c{n}\n---\n\nTekst.\n"),
+        );
+    }
+    site.build_ok(&[]);
+    let first = site.page("conclusies/index.html");
+    assert_eq!(first.texts(".pagination li"), ["1", "2", "3", "…", "10"]);
+    let sixth = site.page("conclusies/pagina/6/index.html");
+    assert_eq!(
+        sixth.texts(".pagination li"),
+        ["1", "…", "4", "5", "6", "7", "8", "9", "10"]
+    );
+    assert_eq!(sixth.text(".pagination [aria-current=page]"), "6");
+    assert_eq!(sixth.attrs(".pagination li.gap", "aria-hidden"), ["true"]);
+    // Every page offered is there, and each list page is reached from the next.
+    for href in sixth.attrs(".pagination a", "href") {
+        let file = format!("{}index.html", href.trim_start_matches('/'));
+        assert!(site.path("public").join(&file).is_file(), "{href}");
+    }
+    for n in 2..=10 {
+        let page = site.page(&format!("conclusies/pagina/{n}/index.html"));
+        let before = match n {
+            2 => "/conclusies/".to_string(),
+            n => format!("/conclusies/pagina/{}/", n - 1),
+        };
+        assert!(page.attrs(".pagination a", "href").contains(&before), "{n}");
+    }
+}
+
+#[test]
 fn long_lists_are_split_into_pages_and_the_home_page_shows_the_first_items() {
     let site = Site::small();
     for n in 3..=250 {

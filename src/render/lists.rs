@@ -43,16 +43,26 @@ pub struct Pagination {
     pub total: usize,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// The pages a reader is offered: the first, the last, and those [`PAGINATION_REACH`]
+    /// either side of the current one. A section of 450 list pages links to 7 of them from
+    /// each, not to all 450: the links stay readable on a phone, and a list page does not
+    /// grow with the number of list pages (the 100,000-item harvest's list pages were 37%
+    /// pagination).
     pub pages: Vec<PageNumber>,
 }
 
 /// One link of a pagination: the list page's number and URL.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageNumber {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// Whether pages are left out between this one and the one before it.
+    pub gap_before: bool,
 }
+
+/// How many pages either side of the current one a pagination links to.
+pub const PAGINATION_REACH: usize = 2;
 
 /// Items of each section on the home page; the rest are a link away.
 pub const GLANCE_LIMIT: usize = 12;
@@ -204,13 +214,68 @@ impl Pagination {
             total,
             prev: (current > 1).then(|| link(current - 1)),
             next: (current < total).then(|| link(current + 1)),
-            pages: (1..=total)
-                .map(|n| PageNumber {
-                    number: n,
-                    url: link(n),
-                    current: n == current,
+            pages: offered_pages(current, total)
+                .scan(0, |before, n| {
+                    let gap_before = n > *before + 1 && *before > 0;
+                    *before = n;
+                    Some(PageNumber {
+                        number: n,
+                        url: link(n),
+                        current: n == current,
+                        gap_before,
+                    })
                 })
                 .collect(),
         }
+    }
+}
+
+/// The numbers of the pages a pagination offers on page `current` of `total` (see
+/// [`Pagination::pages`]), in order. A gap of a single page is not left: that page is
+/// offered instead, as the gap would take its room.
+fn offered_pages(current: usize, total: usize) -> impl Iterator<Item = usize> {
+    let near = current.saturating_sub(PAGINATION_REACH)..=current + PAGINATION_REACH;
+    let mut offered: Vec<usize> = [1, total].into_iter().chain(near).collect();
+    offered.retain(|&n| (1..=total).contains(&n));
+    offered.sort_unstable();
+    offered.dedup();
+    let mut filled = Vec::with_capacity(offered.len() + 2);
+    for n in offered {
+        if filled.last().is_some_and(|&before| n == before + 2) {
+            filled.push(n - 1);
+        }
+        filled.push(n);
+    }
+    filled.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(current: usize, total: usize) -> String {
+        let pagination = Pagination::of(current, total, |n| format!("/p/{n}/"));
+        for page in &pagination.pages {
+            assert_eq!(page.url, format!("/p/{}/", page.number));
+            assert_eq!(page.current, page.number == current);
+        }
+        let shown = pagination.pages.iter().map(|page| {
+            let gap = if page.gap_before { "… " } else { "" };
+            format!("{gap}{}", page.number)
+        });
+        shown.collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn a_pagination_offers_the_first_the_last_and_the_pages_near_the_current_one() {
+        assert_eq!(numbers(1, 1), "1");
+        assert_eq!(numbers(2, 3), "1 2 3");
+        assert_eq!(numbers(1, 7), "1 2 3 … 7");
+        assert_eq!(numbers(4, 7), "1 2 3 4 5 6 7");
+        assert_eq!(numbers(1, 9), "1 2 3 … 9");
+        assert_eq!(numbers(5, 9), "1 2 3 4 5 6 7 8 9");
+        assert_eq!(numbers(6, 9), "1 … 4 5 6 7 8 9");
+        assert_eq!(numbers(200, 450), "1 … 198 199 200 201 202 … 450");
+        assert_eq!(numbers(450, 450), "1 … 448 449 450");
     }
 }
