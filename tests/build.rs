@@ -321,12 +321,7 @@ fn there_is_a_404_page() {
 #[test]
 fn a_list_of_many_pages_links_to_the_first_the_last_and_the_pages_near_the_reader() {
     let site = Site::small();
-    for n in 3..=1000 {
-        site.write(
-            &format!("content/conclusions/{n:04}-c.md"),
-            &format!("---\ntitle: Conclusie {n}\nnumber: {n}\nslug: c{n}\n---\n\nTekst.\n"),
-        );
-    }
+    site.add_conclusions(3..=1000, "Tekst.");
     site.build_ok(&[]);
     let first = site.page("conclusies/index.html");
     assert_eq!(first.texts(".pagination li"), ["1", "2", "3", "…", "10"]);
@@ -355,14 +350,7 @@ fn a_list_of_many_pages_links_to_the_first_the_last_and_the_pages_near_the_reade
 #[test]
 fn long_lists_are_split_into_pages_and_the_home_page_shows_the_first_items() {
     let site = Site::small();
-    for n in 3..=250 {
-        site.write(
-            &format!("content/conclusions/{n:03}-c.md"),
-            &format!(
-                "---\ntitle: Conclusie nummer {n}\nnumber: {n}\nslug: c{n}\n---\n\nTekst {n}.\n"
-            ),
-        );
-    }
+    site.add_conclusions(3..=250, "Tekst.");
     site.build_ok(&[]);
     let first = site.page("conclusies/index.html");
     assert_eq!(first.texts(".item-list .item-card").len(), 100);

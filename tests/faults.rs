@@ -13,12 +13,7 @@ use common::server::Server;
 fn big_site(n: usize) -> Site {
     let site = Site::small();
     let body = "Een alinea met woorden. ".repeat(200);
-    for i in 3..n + 3 {
-        site.write(
-            &format!("content/conclusions/{i:05}-c.md"),
-            &format!("---\ntitle: Conclusie {i}\nnumber: {i}\nslug: c{i}\n---\n\n{body}\n\n## Kop\n\n{body}\n"),
-        );
-    }
+    site.add_conclusions(3..=n + 2, &format!("{body}\n\n## Kop\n\n{body}"));
     site
 }
 

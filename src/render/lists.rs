@@ -52,7 +52,7 @@ pub struct Pagination {
 }
 
 /// One link of a pagination: the list page's number and URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PageNumber {
     pub number: usize,
     pub url: String,
@@ -216,7 +216,7 @@ impl Pagination {
             next: (current < total).then(|| link(current + 1)),
             pages: offered_pages(current, total)
                 .scan(0, |before, n| {
-                    let gap_before = n > *before + 1 && *before > 0;
+                    let gap_before = n > *before + 1;
                     *before = n;
                     Some(PageNumber {
                         number: n,

@@ -188,6 +188,17 @@ impl Site {
         std::fs::write(path, bytes).expect("write a file");
     }
 
+    /// Adds conclusions numbered `numbers` (the small harvest has 1 and 2), each with the
+    /// title `Conclusie <n>`, the slug `c<n>` and `body`.
+    pub fn add_conclusions(&self, numbers: std::ops::RangeInclusive<usize>, body: &str) {
+        for n in numbers {
+            self.write(
+                &format!("content/conclusions/{n:05}-c.md"),
+                &format!("---\ntitle: Conclusie {n}\nnumber: {n}\nslug: c{n}\n---\n\n{body}\n"),
+            );
+        }
+    }
+
     /// Sets the modification time of every file below `content/` to noon (UTC) of
     /// `YYYY-MM-DD`: the date of an item without `date:` outside git.
     pub fn date_content_files(&self, date: &str) {
